@@ -1,0 +1,122 @@
+"""What a check sees of the student: call their functions, get data back or a StudentCodeError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from grader.models.manifest import CheckLimits
+from grader.sandbox import codec
+from grader.sandbox.client import Sandbox, WorkerHandle
+from grader.sandbox.outcomes import (
+    ForbiddenCall,
+    MissingFunction,
+    NotImplementedYet,
+    StudentCodeError,
+    StudentImportError,
+    StudentRaised,
+)
+
+
+def _where(error: dict[str, Any]) -> str:
+    where = error.get("where") or ""
+    return f"\n{where}" if where else ""
+
+
+def error_from_reply(error: dict[str, Any], what: str, file_name: str) -> StudentCodeError:
+    """Turn the child's description of a failure into the exception a check sees."""
+    kind = error.get("kind")
+    exc_type = str(error.get("type", ""))
+    exc_message = str(error.get("message", ""))
+    if error.get("during") == "import":
+        if kind == "syntax_error":
+            return StudentImportError(f"{file_name} has a syntax error ({exc_message}), {error.get('where', '')}")
+        if kind == "exit":
+            return StudentImportError(f"{file_name} called {exc_message} while being imported; remove top-level exits")
+        return StudentImportError(
+            f"importing {file_name} raised {exc_type}: {exc_message}{_where(error)}"
+        )
+    if kind == "not_implemented":
+        return NotImplementedYet(f"not implemented yet: {what} raises NotImplementedError")
+    if kind == "missing_function":
+        return MissingFunction(
+            f"{file_name} has no function `{exc_message}`; keep the names from the exercise stub"
+        )
+    if kind == "exit":
+        return StudentRaised(f"{what} called {exc_message}", exc_type, exc_message)
+    return StudentRaised(f"{what} raised {exc_type}: {exc_message}{_where(error)}", exc_type, exc_message)
+
+
+class StudentCode:
+    """The student's module for one check, living in a sandboxed worker."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        module_path: Path,
+        module_name: str,
+        limits: CheckLimits,
+    ) -> None:
+        self.sandbox = sandbox
+        self.module_path = module_path
+        self.module_name = module_name
+        self.file_name = module_path.name
+        self.limits = limits
+        self._worker: WorkerHandle | None = None
+
+    def _limit_note(self) -> str:
+        return f"timeout_s={self.limits.timeout_s:g}"
+
+    def _handle(self) -> WorkerHandle:
+        if self._worker is None:
+            spec = {
+                "module_path": str(self.module_path),
+                "module_name": self.module_name,
+                "submission_dir": str(self.module_path.parent),
+                "limits": self.limits.model_dump(),
+            }
+            self._worker = self.sandbox.spawn(spec, self.limits.timeout_s)
+        return self._worker
+
+    def _request(self, payload: dict[str, Any], what: str) -> Any:
+        reply = self._handle().request(payload, what, self._limit_note())
+        forbidden = reply.get("forbidden") or []
+        if forbidden:
+            raise ForbiddenCall(
+                f"{what} used {', '.join(forbidden)}; this exercise asks you to write it "
+                "with plain tensor operations"
+            )
+        if not reply.get("ok"):
+            raise error_from_reply(reply.get("error") or {}, what, self.file_name)
+        return codec.decode(reply.get("value"))
+
+    def load(self) -> list[str]:
+        """Import the module; returns its public names."""
+        return self._request({"op": "import"}, f"importing {self.file_name}")
+
+    def call(self, function: str, *args: Any, forbid: tuple[str, ...] = (), **kwargs: Any) -> Any:
+        """Call `function(*args, **kwargs)` in the student's module; returns plain data."""
+        payload = {
+            "op": "call",
+            "function": function,
+            "args": codec.encode(list(args)),
+            "kwargs": codec.encode(kwargs),
+            "forbid": list(forbid),
+        }
+        return self._request(payload, f"{function}()")
+
+    def probe(self, probe_file: Path, probe_name: str, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
+        """Run a trusted course helper inside the worker with the student's module."""
+        payload = {
+            "op": "probe",
+            "probe_file": str(probe_file),
+            "probe_name": probe_name,
+            "args": codec.encode(list(args)),
+            "kwargs": codec.encode(kwargs),
+        }
+        return self._request(payload, what or probe_name)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None

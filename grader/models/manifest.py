@@ -1,0 +1,40 @@
+"""What an exercise is, as read from its `exercise.toml` manifest."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CheckLimits(BaseModel):
+    """Resource limits for the child process that runs student code during one check.
+
+    Defaults are generous for exercises 01-04 and are raised per exercise in its
+    manifest (training checks need minutes, not seconds).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    timeout_s: float = Field(10.0, gt=0, description="wall time for one check")
+    memory_mb: int = Field(4096, gt=0, description="address space of the child, MiB")
+    output_kb: int = Field(256, gt=0, description="stdout+stderr kept from the child, KiB")
+    file_mb: int = Field(64, gt=0, description="largest file the child may write, MiB")
+    processes: int = Field(64, gt=0, description="processes/threads the child may own")
+
+    def merged(self, **overrides: float | int | None) -> "CheckLimits":
+        """A copy with the given non-None fields replaced."""
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        return self.model_copy(update=changes)
+
+
+class ExerciseManifest(BaseModel):
+    """One exercise: discovered from `checks/<id>/exercise.toml`, never listed in code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str
+    student_file: str = Field(description="file name the student edits, e.g. exercise_01.py")
+    solution_file: str
+    description: str = ""
+    needs_data: list[str] = Field(default_factory=list, description="datasets, e.g. ['mnist']")
+    limits: CheckLimits = Field(default_factory=CheckLimits)

@@ -1,0 +1,88 @@
+"""The one result model: report -> exercises -> checks. Every output format renders it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+
+class CheckStatus(str, Enum):
+    """Outcome of one check. Status is data: nothing here is an exception."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # the student's answer is wrong (or not implemented yet)
+    ERROR = "error"  # the student's code raised or crashed
+    TIMEOUT = "timeout"  # the student's code ran past a limit of time
+    SKIPPED = "skipped"  # not run, e.g. data missing; earns nothing
+    GRADER_ERROR = "grader_error"  # a bug in the grader or the checks, not the student's fault
+
+
+class CheckResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="stable id: the check function's name")
+    title: str
+    status: CheckStatus
+    points_earned: float = 0.0
+    points_possible: float
+    message: str = ""
+    duration_s: float = 0.0
+    hidden: bool = Field(False, description="details withheld from the student until release")
+
+
+class ExerciseResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    student_file: str | None = Field(None, description="the file that was graded, if found")
+    checks: list[CheckResult] = Field(default_factory=list)
+    message: str = Field("", description="exercise-wide note, e.g. the file is missing")
+    comparison: dict[str, dict[str, float | str]] = Field(
+        default_factory=dict, description="side-by-side figures some exercises report"
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def points_earned(self) -> float:
+        return round(sum(c.points_earned for c in self.checks), 6)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def points_possible(self) -> float:
+        return round(sum(c.points_possible for c in self.checks), 6)
+
+
+class SubmissionReport(BaseModel):
+    """Everything the grader decided about one submission folder."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grader_version: str
+    submission: str = Field(description="the submission folder as given")
+    student_id: str | None = None
+    started_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    duration_s: float = 0.0
+    exercises: list[ExerciseResult] = Field(default_factory=list)
+    notes: list[str] = Field(
+        default_factory=list, description="run-wide notes, e.g. a protection unavailable here"
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def points_earned(self) -> float:
+        return round(sum(e.points_earned for e in self.exercises), 6)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def points_possible(self) -> float:
+        return round(sum(e.points_possible for e in self.exercises), 6)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def percent(self) -> float:
+        if not self.points_possible:
+            return 0.0
+        return round(100.0 * self.points_earned / self.points_possible, 2)

@@ -1,0 +1,223 @@
+"""Plain, tagged JSON for values that cross the process boundary.
+
+Student code runs in a child process; whatever it returns comes back through this
+codec and nothing else. Decoding builds only plain Python values and plain
+``torch.Tensor`` objects from raw bytes, so a returned object can never run code in
+the grading process (no pickle, no subclasses, no custom ``__eq__``). Objects the
+codec does not know are described (type name and a truncated repr) rather than
+transferred, so the grader can still say "returned a numpy.ndarray".
+
+Tags (a dict with a single key starting with ``$``):
+  $tensor  {dtype, shape, data(base64), requires_grad, device}
+  $ndarray {dtype, shape, data(base64)}   numpy array: kept distinct for feedback
+  $tuple   [items]
+  $float   "nan" | "inf" | "-inf"
+  $dtype   "float32"
+  $device  "cuda:0"
+  $size    [ints]                          torch.Size
+  $object  {type, repr}                    anything else, described only
+  $dict    [[key, value], ...]             dicts with non-string keys
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+# Plain dtypes only: no quantized or complex types are needed by the course.
+_DTYPES: dict[str, torch.dtype] = {
+    "float64": torch.float64,
+    "float32": torch.float32,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "int64": torch.int64,
+    "int32": torch.int32,
+    "int16": torch.int16,
+    "int8": torch.int8,
+    "uint8": torch.uint8,
+    "bool": torch.bool,
+}
+_DTYPE_NAMES = {v: k for k, v in _DTYPES.items()}
+_MAX_DEPTH = 32
+
+
+class CodecError(ValueError):
+    """A message from the child could not be decoded: treated as the child's fault."""
+
+
+@dataclass(frozen=True)
+class OpaqueValue:
+    """Something the child returned that cannot cross as data (a module, a numpy array...)."""
+
+    type_name: str
+    text: str
+    shape: tuple[int, ...] | None = None
+    dtype: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name}: {self.text}>"
+
+
+def _safe_repr(value: Any, limit: int = 200) -> str:
+    try:
+        text = repr(value)
+    except Exception as exc:  # a student's __repr__ may raise; describe, do not propagate
+        text = f"<repr raised {type(exc).__name__}>"
+    if not isinstance(text, str):
+        text = "<repr returned a non-string>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _qualified_type_name(value: Any) -> str:
+    cls = type(value)
+    module = getattr(cls, "__module__", "") or ""
+    name = getattr(cls, "__qualname__", cls.__name__)
+    return name if module in ("builtins", "") else f"{module}.{name}"
+
+
+def _encode_tensor(t: torch.Tensor) -> dict[str, Any]:
+    dtype = _DTYPE_NAMES.get(t.dtype)
+    if dtype is None:
+        return {"$object": {"type": f"torch.Tensor[{t.dtype}]", "repr": _safe_repr(t)}}
+    plain = t.detach()
+    if type(plain) is not torch.Tensor:
+        plain = plain.as_subclass(torch.Tensor)
+    plain = plain.to("cpu").contiguous()
+    raw = plain.reshape(-1).view(torch.uint8).numpy().tobytes() if plain.numel() else b""
+    return {
+        "$tensor": {
+            "dtype": dtype,
+            "shape": list(plain.shape),
+            "data": base64.b64encode(raw).decode("ascii"),
+            "requires_grad": bool(t.requires_grad),
+            "device": str(t.device),
+            "subclass": None if type(t) is torch.Tensor else _qualified_type_name(t),
+        }
+    }
+
+
+def encode(value: Any, _depth: int = 0) -> Any:
+    """Turn a value into JSON-able tagged data. Runs in the child; never raises for odd values."""
+    if _depth > _MAX_DEPTH:
+        return {"$object": {"type": "nested too deeply", "repr": ""}}
+    # Exact type checks: a subclass of int/str/list could lie in its methods.
+    vt = type(value)
+    if value is None or vt is bool or vt is int or vt is str:
+        return value
+    if vt is float:
+        if math.isnan(value):
+            return {"$float": "nan"}
+        if math.isinf(value):
+            return {"$float": "inf" if value > 0 else "-inf"}
+        return value
+    if isinstance(value, torch.Tensor):
+        return _encode_tensor(value)
+    if vt is torch.Size:
+        return {"$size": [int(v) for v in value]}
+    if vt is list:
+        return [encode(v, _depth + 1) for v in value]
+    if vt is tuple:
+        return {"$tuple": [encode(v, _depth + 1) for v in value]}
+    if vt is dict:
+        if all(type(k) is str and not k.startswith("$") for k in value):
+            return {k: encode(v, _depth + 1) for k, v in value.items()}
+        return {"$dict": [[encode(k, _depth + 1), encode(v, _depth + 1)] for k, v in value.items()]}
+    if vt is torch.dtype:
+        return {"$dtype": _DTYPE_NAMES.get(value, str(value))}
+    if vt is torch.device:
+        return {"$device": str(value)}
+    type_name = _qualified_type_name(value)
+    described: dict[str, Any] = {"type": type_name, "repr": _safe_repr(value)}
+    if type_name == "numpy.ndarray":
+        try:
+            described["shape"] = [int(v) for v in value.shape]
+            described["dtype"] = str(value.dtype)
+        except Exception:
+            pass
+    return {"$object": described}
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(encode(value), separators=(",", ":")).encode("utf-8")
+
+
+def _decode_tensor(spec: Any) -> torch.Tensor:
+    if not isinstance(spec, dict):
+        raise CodecError("tensor spec is not an object")
+    dtype = _DTYPES.get(spec.get("dtype"))  # type: ignore[arg-type]
+    shape = spec.get("shape")
+    data = spec.get("data")
+    if dtype is None or not isinstance(shape, list) or not isinstance(data, str):
+        raise CodecError("malformed tensor")
+    if not all(type(s) is int and s >= 0 for s in shape):
+        raise CodecError("malformed tensor shape")
+    raw = base64.b64decode(data.encode("ascii"), validate=True)
+    numel = math.prod(shape)
+    itemsize = torch.empty((), dtype=dtype).element_size()
+    if len(raw) != numel * itemsize:
+        raise CodecError("tensor data does not match its shape")
+    if numel == 0:
+        tensor = torch.empty(shape, dtype=dtype)
+    else:
+        tensor = torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape).clone()
+    if spec.get("requires_grad") and tensor.is_floating_point():
+        tensor.requires_grad_(True)
+    return tensor
+
+
+def decode(data: Any, _depth: int = 0) -> Any:
+    """Rebuild a value from tagged JSON. Runs in the grading process: strict about shapes."""
+    if _depth > _MAX_DEPTH + 2:
+        raise CodecError("nested too deeply")
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(v, _depth + 1) for v in data]
+    if not isinstance(data, dict):
+        raise CodecError(f"unexpected JSON value {type(data).__name__}")
+    if len(data) == 1:
+        (tag, body), = data.items()
+        if tag == "$tensor":
+            return _decode_tensor(body)
+        if tag == "$tuple":
+            return tuple(decode(v, _depth + 1) for v in _expect_list(body))
+        if tag == "$float":
+            return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}[str(body)]
+        if tag == "$size":
+            return torch.Size([int(v) for v in _expect_list(body)])
+        if tag == "$dtype":
+            return _DTYPES.get(str(body), str(body))
+        if tag == "$device":
+            return torch.device(str(body))
+        if tag == "$dict":
+            return {decode(k, _depth + 1): decode(v, _depth + 1) for k, v in _expect_list(body)}
+        if tag == "$object":
+            body = body if isinstance(body, dict) else {}
+            shape = body.get("shape")
+            return OpaqueValue(
+                type_name=str(body.get("type", "?")),
+                text=str(body.get("repr", ""))[:300],
+                shape=tuple(int(v) for v in shape) if isinstance(shape, list) else None,
+                dtype=str(body["dtype"]) if "dtype" in body else None,
+            )
+    return {str(k): decode(v, _depth + 1) for k, v in data.items()}
+
+
+def _expect_list(body: Any) -> list[Any]:
+    if not isinstance(body, list):
+        raise CodecError("expected a list")
+    return body
+
+
+def loads(raw: bytes) -> Any:
+    try:
+        return decode(json.loads(raw.decode("utf-8")))
+    except CodecError:
+        raise
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CodecError(f"undecodable message: {exc}") from exc

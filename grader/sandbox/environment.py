@@ -1,0 +1,30 @@
+"""The environment a child gets: an allow-list, so tokens and secrets never reach student code."""
+
+from __future__ import annotations
+
+import os
+
+# Only what Python, torch and the BLAS libraries need to behave; nothing that names
+# credentials, CI tokens or the grader's own output paths.
+_ALLOWED = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "LD_LIBRARY_PATH",
+    "CUDA_VISIBLE_DEVICES",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+)
+
+
+def child_environment(home: str) -> dict[str, str]:
+    env = {name: os.environ[name] for name in _ALLOWED if name in os.environ}
+    env["HOME"] = home
+    env["TMPDIR"] = home
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONHASHSEED"] = "0"
+    return env

@@ -1,0 +1,85 @@
+"""Why student code gave no usable value, as exceptions raised in the grading process.
+
+Check code calls the student through the sandbox; when that does not yield a value
+it gets one of these. The engine turns each into a status and a message for the
+student; none of them is a grader failure.
+
+    StudentCodeError              the student's code gave no usable value
+    ├── NotImplementedYet         still raises NotImplementedError          -> failed
+    ├── MissingFunction           the file has no such function             -> failed
+    ├── ForbiddenCall             used an operation the exercise forbids    -> failed
+    ├── StudentImportError        the file fails to load (syntax, raise, exit) -> error
+    ├── StudentRaised             the function raised an exception          -> error
+    ├── StudentCrashed            the child process died (segfault, os._exit) -> error
+    ├── UnreadableResult          the child sent something that is not data -> error
+    └── StudentTimeout            ran past the check's time limit           -> timeout
+"""
+
+from __future__ import annotations
+
+import signal
+
+from grader.models.results import CheckStatus
+
+
+class StudentCodeError(Exception):
+    status: CheckStatus = CheckStatus.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotImplementedYet(StudentCodeError):
+    status = CheckStatus.FAILED
+
+
+class MissingFunction(StudentCodeError):
+    status = CheckStatus.FAILED
+
+
+class ForbiddenCall(StudentCodeError):
+    status = CheckStatus.FAILED
+
+
+class StudentImportError(StudentCodeError):
+    pass
+
+
+class StudentRaised(StudentCodeError):
+    def __init__(self, message: str, exc_type: str, exc_message: str) -> None:
+        super().__init__(message)
+        self.exc_type = exc_type
+        self.exc_message = exc_message
+
+
+class StudentCrashed(StudentCodeError):
+    pass
+
+
+class UnreadableResult(StudentCodeError):
+    pass
+
+
+class StudentTimeout(StudentCodeError):
+    status = CheckStatus.TIMEOUT
+
+
+def describe_exit(code: int | None, signum: int | None) -> str:
+    """Plain words for how a child process ended."""
+    if signum is not None:
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        hints = {
+            "SIGSEGV": "a segmentation fault",
+            "SIGKILL": "killed (often the memory limit or the timeout)",
+            "SIGABRT": "aborted (os.abort or a failed C assertion)",
+            "SIGXCPU": "out of CPU time",
+            "SIGBUS": "a bus error",
+        }
+        return f"{hints.get(name, 'killed by a signal')} ({name})"
+    if code is None:
+        return "ended without returning a result"
+    return f"exited with status {code} without returning a result (os._exit or a crash)"

@@ -1,0 +1,206 @@
+"""The child that runs student code: one per check, forked from the zygote.
+
+Everything here runs in the untrusted process. It applies its limits, loads the
+student's module, answers requests from the grading process, and sends back only
+codec data. It never decides anything: the grading process judges what it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import socket
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox import codec
+from grader.sandbox.framing import ChannelClosed, recv_message, send_message
+from grader.sandbox.loader import load_student_module, load_trusted_module
+from grader.sandbox.tracing import OperatorSpy, describe
+
+_PR_SET_PDEATHSIG = 1
+_OUTPUT_FILE = "output.txt"
+
+
+class _StudentImportFailed(Exception):
+    def __init__(self, error: dict[str, Any]) -> None:
+        super().__init__(error.get("message", ""))
+        self.error = error
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except Exception:  # not Linux: the zygote kills its workers on exit instead
+        pass
+
+
+def _apply_limits(limits: dict[str, Any]) -> None:
+    def set_limit(which: int, value: int) -> None:
+        try:
+            soft, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+
+    mib = 1024 * 1024
+    set_limit(resource.RLIMIT_AS, int(limits["memory_mb"]) * mib)
+    set_limit(resource.RLIMIT_FSIZE, int(limits["file_mb"]) * mib)
+    set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
+    set_limit(resource.RLIMIT_CORE, 0)
+    if limits.get("cpu_s"):
+        set_limit(resource.RLIMIT_CPU, int(limits["cpu_s"]))
+
+
+def _student_frames(exc: BaseException, student_path: str) -> str:
+    """The traceback lines inside the student's own file: what they can act on."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == student_path]
+    if not frames:
+        return ""
+    lines = traceback.format_list(frames[-3:])
+    return "".join(lines).rstrip()
+
+
+def _describe_error(exc: BaseException, student_path: str, during: str) -> dict[str, Any]:
+    try:
+        message = str(exc)
+    except Exception:
+        message = "<str() of the exception failed>"
+    error: dict[str, Any] = {
+        "type": type(exc).__name__,
+        "message": message[:2000],
+        "where": _student_frames(exc, student_path),
+        "during": during,
+    }
+    if isinstance(exc, NotImplementedError):
+        error["kind"] = "not_implemented"
+    elif isinstance(exc, SyntaxError) and during == "import":
+        error["kind"] = "syntax_error"
+        error["where"] = f"line {exc.lineno}: {(exc.text or '').strip()}"
+    elif isinstance(exc, (SystemExit, KeyboardInterrupt, GeneratorExit)):
+        error["kind"] = "exit"
+        if isinstance(exc, SystemExit):
+            error["message"] = f"sys.exit({exc.code!r})"
+    else:
+        error["kind"] = "exception"
+    return error
+
+
+class Worker:
+    def __init__(self, channel: socket.socket, spec: dict[str, Any]) -> None:
+        self.channel = channel
+        self.spec = spec
+        self.student_path = spec["module_path"]
+        self.module: Any = None
+        self.import_error: dict[str, Any] | None = None
+        self.probes: dict[str, Any] = {}
+
+    def student(self) -> Any:
+        if self.module is None and self.import_error is None:
+            try:
+                self.module = load_student_module(
+                    Path(self.student_path), self.spec["module_name"]
+                )
+            except BaseException as exc:  # student import: SystemExit etc. are theirs to answer for
+                self.import_error = _describe_error(exc, self.student_path, "import")
+        if self.import_error is not None:
+            raise _StudentImportFailed(self.import_error)
+        return self.module
+
+    def probe(self, file: str, name: str) -> Any:
+        key = f"{file}:{name}"
+        if key not in self.probes:
+            module = load_trusted_module(Path(file), f"_grader_probe_{len(self.probes)}")
+            self.probes[key] = getattr(module, name)
+        return self.probes[key]
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        op = request["op"]
+        try:
+            module = self.student()
+        except _StudentImportFailed as failed:
+            return {"ok": False, "error": failed.error}
+        if op == "import":
+            return {"ok": True, "value": codec.encode(sorted(n for n in vars(module) if not n.startswith("_")))}
+        args = codec.decode(request.get("args", []))
+        kwargs = codec.decode(request.get("kwargs", {}))
+        if op == "call":
+            name = request["function"]
+            target = getattr(module, name, None)
+            if target is None or not callable(target):
+                return {"ok": False, "error": {"kind": "missing_function", "type": "", "message": name, "where": "", "during": "call"}}
+        elif op == "probe":
+            probe = self.probe(request["probe_file"], request["probe_name"])
+            target = lambda *a, **k: probe(module, *a, **k)  # noqa: E731
+        else:
+            return {"ok": False, "error": {"kind": "protocol", "message": f"unknown op {op}"}}
+        spy = OperatorSpy(frozenset(request.get("forbid", [])))
+        try:
+            if spy.watch:
+                with spy:
+                    value = target(*args, **kwargs)
+            else:
+                value = target(*args, **kwargs)
+            encoded = codec.encode(value)
+        except BaseException as exc:  # student code: any exception is a result to report
+            return {"ok": False, "error": _describe_error(exc, self.student_path, "call"), "forbidden": describe(spy.seen)}
+        return {"ok": True, "value": encoded, "forbidden": describe(spy.seen)}
+
+    def serve(self) -> None:
+        while True:
+            try:
+                raw = recv_message(self.channel)
+            except (ChannelClosed, OSError):
+                return
+            request = json.loads(raw)
+            try:
+                reply = self.handle(request)
+            except BaseException as exc:  # noqa: BLE001 - the child's outermost boundary
+                reply = {"ok": False, "error": _describe_error(exc, self.student_path, "call")}
+            reply["id"] = request.get("id")
+            try:
+                payload = json.dumps(reply, separators=(",", ":")).encode("utf-8")
+            except (TypeError, ValueError) as exc:
+                payload = json.dumps({"id": request.get("id"), "ok": False, "error": {"kind": "exception", "type": "EncodingError", "message": str(exc)}}).encode()
+            send_message(self.channel, payload)
+
+
+def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
+    """Entry point in the freshly forked child. Never returns."""
+    status = 0
+    try:
+        os.setsid()
+        _die_with_parent()
+        workdir = tempfile.mkdtemp(prefix="grader-work-", dir=spec.get("tmp_root"))
+        os.chdir(workdir)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        out = os.open(os.path.join(workdir, _OUTPUT_FILE), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        os.environ["HOME"] = workdir
+        os.environ["TMPDIR"] = workdir
+        tempfile.tempdir = workdir
+        _apply_limits(spec["limits"])
+        threads = spec.get("threads")
+        if threads:
+            import torch
+
+            torch.set_num_threads(int(threads))
+        sys.path.insert(0, spec["submission_dir"])
+        channel = socket.socket(fileno=channel_fd)
+        Worker(channel, spec).serve()
+    except BaseException:  # noqa: BLE001 - the child's outermost boundary
+        status = 70
+    finally:
+        os._exit(status)

@@ -1,0 +1,130 @@
+"""The zygote: a clean process that imports torch once and forks one worker per check.
+
+Why a separate process rather than forking the grader itself: the grading process
+holds the reference solutions, expected values and the caller's environment; a
+child forked from it would inherit all of them in memory. The zygote is started
+with a scrubbed environment, imports nothing of the course, and never computes,
+so its forks are cheap (~10 ms), clean and safe to use threads in.
+
+Control messages (one JSON object per SOCK_SEQPACKET datagram):
+  parent -> zygote: {"op": "spawn", "request": n, "spec": {...}} with the worker's
+                    socket attached (SCM_RIGHTS)
+  zygote -> parent: {"ready": true, "pid": p}
+                    {"spawned": pid, "request": n}
+                    {"exited": pid, "code": c, "signal": s}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import sys
+from typing import Any
+
+CONTROL_MAX_BYTES = 1 << 16
+
+
+def _send(control: socket.socket, message: dict[str, Any]) -> None:
+    control.send(json.dumps(message).encode("utf-8"))
+
+
+def _reap(control: socket.socket, workers: set[int]) -> None:
+    while workers:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        workers.discard(pid)
+        message: dict[str, Any] = {"exited": pid, "code": None, "signal": None}
+        if os.WIFSIGNALED(status):
+            message["signal"] = os.WTERMSIG(status)
+        else:
+            message["code"] = os.WEXITSTATUS(status)
+        _send(control, message)
+
+
+def _warm_up() -> None:
+    """Pay torch's lazy first-use costs once here rather than in every worker.
+
+    The first dispatch-mode pass costs ~1 s. Run on one thread, so that no OpenMP
+    pool exists yet when we fork (a pool does not survive fork).
+    """
+    import torch
+    import torch.nn.functional as F
+
+    from grader.sandbox.tracing import OperatorSpy
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        x = torch.ones(1, 1, 4, 4)
+        with OperatorSpy(frozenset({"aten.convolution"})):
+            F.max_pool2d(F.conv2d(x, torch.ones(1, 1, 2, 2)), 1)
+        torch.nn.Linear(2, 2)(torch.ones(1, 2)).sum().backward()
+    finally:
+        torch.set_num_threads(threads)
+
+
+def serve(control: socket.socket) -> None:
+    # Importing torch here, before any fork, is the point of the zygote.
+    from grader.sandbox.worker import run_worker
+
+    _warm_up()
+
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    workers: set[int] = set()
+    _send(control, {"ready": True, "pid": os.getpid()})
+    try:
+        while True:
+            readable, _, _ = select.select([control, wake_read], [], [])
+            if wake_read in readable:
+                os.read(wake_read, 4096)
+            _reap(control, workers)
+            if control not in readable:
+                continue
+            data, fds, _flags, _addr = socket.recv_fds(control, CONTROL_MAX_BYTES, 1)
+            if not data:
+                return  # the grading process is gone
+            request = json.loads(data)
+            if request.get("op") != "spawn" or len(fds) != 1:
+                for fd in fds:
+                    os.close(fd)
+                continue
+            pid = os.fork()
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.close(wake_read)
+                os.close(wake_write)
+                control.close()
+                run_worker(fds[0], request["spec"])  # never returns
+            os.close(fds[0])
+            workers.add(pid)
+            _send(control, {"spawned": pid, "request": request.get("request")})
+    finally:
+        for pid in workers:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def main() -> None:
+    control = socket.socket(fileno=int(sys.argv[1]))
+    try:
+        serve(control)
+    except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        pass
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
