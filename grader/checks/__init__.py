@@ -1,0 +1,26 @@
+"""Helpers for check authors. A check file imports only from here.
+
+A check is a function named `check_*` in `checks/<exercise>/checks.py`, decorated
+with `@check(points=..., title=...)`. It receives fixtures:
+  student    calls the student's code in the sandbox (`student.call("corr2d", x, k)`)
+  reference  the reference solution module, imported in the grading process
+  exercise   the exercise's manifest
+and fails by raising CheckFailed (the expect_* helpers do that with good messages).
+"""
+
+from grader.checks.marker import CheckFailed, check
+from grader.checks.tensors import describe_non_tensor, expect_tensor
+from grader.checks.values import expect_int, expect_shape_tuple
+from grader.sandbox.codec import OpaqueValue
+from grader.sandbox.outcomes import StudentRaised
+
+__all__ = [
+    "CheckFailed",
+    "OpaqueValue",
+    "StudentRaised",
+    "check",
+    "describe_non_tensor",
+    "expect_int",
+    "expect_shape_tuple",
+    "expect_tensor",
+]

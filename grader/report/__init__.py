@@ -1,0 +1,20 @@
+"""Report renderers: one module per format, each turning a SubmissionReport into text.
+
+Every renderer is a function `render(report) -> str`, registered here by format name;
+the terminal renderer is separate because it draws on a rich Console instead.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from grader.models.results import SubmissionReport
+from grader.report import json_report
+
+Renderer = Callable[[SubmissionReport], str]
+
+RENDERERS: dict[str, Renderer] = {
+    "json": json_report.render,
+}
+
+__all__ = ["RENDERERS", "Renderer"]

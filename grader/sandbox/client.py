@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import codec
 from grader.sandbox.environment import child_environment
 from grader.sandbox.framing import (
     ChannelClosed,
@@ -212,7 +211,7 @@ class WorkerHandle:
             self.kill()
             self.dead = f"{what} returned too much data ({exc})"
             raise UnreadableResult(self.dead) from None
-        except (ValueError, codec.CodecError) as exc:
+        except ValueError as exc:  # undecodable JSON from the child
             self.kill()
             self.dead = f"{what} sent back something that is not data ({exc})"
             raise UnreadableResult(self.dead) from None

@@ -12,6 +12,7 @@ student; none of them is a grader failure.
     ├── StudentRaised             the function raised an exception          -> error
     ├── StudentCrashed            the child process died (segfault, os._exit) -> error
     ├── UnreadableResult          the child sent something that is not data -> error
+    ├── MissingStudentFile        the submission has no file for the exercise -> failed
     └── StudentTimeout            ran past the check's time limit           -> timeout
 """
 
@@ -83,3 +84,9 @@ def describe_exit(code: int | None, signum: int | None) -> str:
     if code is None:
         return "ended without returning a result"
     return f"exited with status {code} without returning a result (os._exit or a crash)"
+
+
+class MissingStudentFile(StudentCodeError):
+    """The submission has no file for this exercise."""
+
+    status = CheckStatus.FAILED

@@ -1,0 +1,254 @@
+"""Checks for exercise 01: convolution and pooling by hand.
+
+Expected values are computed here, in the grading process, with torch's own
+operators; the student's functions run in the sandbox with torch's convolution,
+pooling and im2col operators forbidden.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from grader.checks import CheckFailed, StudentRaised, check, expect_tensor
+
+# ATen operators the student may not execute (however they reach them).
+FORBIDDEN = (
+    "aten.convolution",
+    "aten._convolution",
+    "aten.conv2d",
+    "aten.max_pool2d_with_indices",
+    "aten.max_pool2d",
+    "aten.avg_pool2d",
+    "aten.adaptive_max_pool2d",
+    "aten._adaptive_avg_pool2d",
+    "aten.adaptive_avg_pool2d",
+    "aten.im2col",
+)
+
+# The course's worked examples.
+LECTURE_X = torch.tensor(
+    [[3, 4, 6, 5, 7], [2, 4, 6, 8, 2], [1, 6, 7, 8, 4], [9, 7, 4, 6, 2], [3, 7, 5, 4, 1]],
+    dtype=torch.float32,
+)
+LECTURE_K = torch.arange(1, 10, dtype=torch.float32).view(3, 3)
+LECTURE_CENTRE = torch.tensor([[211, 295, 262], [259, 282, 214], [251, 253, 169]], dtype=torch.float32)
+LECTURE_STRIDE2 = torch.tensor([[211, 262], [251, 169]], dtype=torch.float32)
+POOL_X = torch.tensor([[3, 4, 6, 5], [2, 4, 6, 8], [1, 6, 7, 8], [9, 7, 4, 6]], dtype=torch.float32)
+POOL_EXPECTED = torch.tensor([[4, 8], [9, 8]], dtype=torch.float32)
+BIAS_X = torch.tensor([[1, 2, 0, 3], [0, 1, 2, 3], [1, 2, 1, 0], [5, 2, 3, 1]], dtype=torch.float32)
+BIAS_K = torch.tensor([[1, 2, 1], [0, 1, 0], [2, 1, 0]], dtype=torch.float32)
+BIAS_EXPECTED = torch.tensor(
+    [[2, 4, 5, 11], [6, 11, 13, 12], [8, 19, 17, 16], [10, 9, 8, 3]], dtype=torch.float32
+)
+
+RTOL, ATOL = 1e-4, 1e-4
+
+
+def _nchw(t: torch.Tensor) -> torch.Tensor:
+    return t[None, None]
+
+
+def conv_mistakes(
+    x: torch.Tensor,
+    w: torch.Tensor,
+    b: torch.Tensor | None,
+    stride: int | tuple[int, int],
+    padding: int | tuple[int, int],
+) -> dict[str, torch.Tensor]:
+    """What a conv2d with each classic mistake returns, so the message can name it."""
+    mistakes = {
+        "a true convolution: the kernel is flipped (PyTorch's conv2d is a cross-correlation, no flip)":
+            F.conv2d(x, w.flip(-2, -1), b, stride, padding),
+        "the padding was ignored": F.conv2d(x, w, b, stride, 0),
+        "the stride was ignored (always 1)": F.conv2d(x, w, b, 1, padding),
+    }
+    if b is not None:
+        mistakes["the bias was ignored"] = F.conv2d(x, w, None, stride, padding)
+    if x.shape[1] > 1:
+        per_channel = torch.stack(
+            [F.conv2d(x[:, c : c + 1], w[:, c : c + 1], None, stride, padding) for c in range(x.shape[1])],
+            dim=2,
+        )
+        mistakes["the input channels were not summed (one output per input channel)"] = per_channel
+        mistakes["the input channels were not summed (only the first channel was used)"] = F.conv2d(
+            x[:, :1], w[:, :1], b, stride, padding
+        )
+    return mistakes
+
+
+def pool_mistakes(kind: str, x: torch.Tensor, k: int | tuple[int, int], stride: object) -> dict[str, torch.Tensor]:
+    pool = F.max_pool2d if kind == "max" else F.avg_pool2d
+    other = F.avg_pool2d if kind == "max" else F.max_pool2d
+    mistakes: dict[str, torch.Tensor] = {}
+    if stride is None:
+        mistakes["the stride defaulting to 1 (it should default to kernel_size)"] = pool(x, k, 1)
+    mistakes[f"{'average' if kind == 'max' else 'max'} pooling instead of {kind} pooling"] = other(
+        x, k, stride if stride is not None else k
+    )
+    return mistakes
+
+
+# -- corr2d ----------------------------------------------------------------------------
+
+@check(points=2, title="corr2d: the lecture's 5x5 example with the 1..9 kernel")
+def check_corr2d_lecture_example(student):
+    got = student.call("corr2d", LECTURE_X, LECTURE_K, forbid=FORBIDDEN)
+    expect_tensor(
+        got, LECTURE_CENTRE, "corr2d(x, k)", rtol=RTOL, atol=ATOL,
+        mistakes={"a true convolution: the kernel is flipped": F.conv2d(_nchw(LECTURE_X), _nchw(LECTURE_K.flip(0, 1)))[0, 0]},
+    )
+
+
+@check(points=2, title="corr2d: random inputs and non-square kernels")
+def check_corr2d_random(student):
+    gen = torch.Generator().manual_seed(101)
+    for h, w, kh, kw in [(6, 6, 3, 3), (7, 5, 2, 3), (4, 9, 4, 1), (5, 5, 5, 5), (8, 3, 1, 2)]:
+        x = torch.randn(h, w, generator=gen)
+        k = torch.randn(kh, kw, generator=gen)
+        expected = F.conv2d(_nchw(x), _nchw(k))[0, 0]
+        got = student.call("corr2d", x, k, forbid=FORBIDDEN)
+        expect_tensor(
+            got, expected, f"corr2d(x of {h}x{w}, k of {kh}x{kw})", rtol=RTOL, atol=ATOL,
+            mistakes={"a true convolution: the kernel is flipped": F.conv2d(_nchw(x), _nchw(k.flip(0, 1)))[0, 0]},
+        )
+
+
+# -- conv2d ----------------------------------------------------------------------------
+
+@check(points=2, title="conv2d: the lecture's example with padding=1")
+def check_conv2d_lecture_padding(student):
+    x, k = _nchw(LECTURE_X), _nchw(LECTURE_K)
+    got = student.call("conv2d", x, k, padding=1, forbid=FORBIDDEN)
+    expected = F.conv2d(x, k, padding=1)
+    expect_tensor(got, expected, "conv2d(x, k, padding=1)", rtol=RTOL, atol=ATOL, mistakes=conv_mistakes(x, k, None, 1, 1))
+
+
+@check(points=1, title="conv2d: the lecture's example with stride=2")
+def check_conv2d_lecture_stride(student):
+    x, k = _nchw(LECTURE_X), _nchw(LECTURE_K)
+    got = student.call("conv2d", x, k, stride=2, forbid=FORBIDDEN)
+    expect_tensor(got, _nchw(LECTURE_STRIDE2), "conv2d(x, k, stride=2)", rtol=RTOL, atol=ATOL, mistakes=conv_mistakes(x, k, None, 2, 0))
+
+
+@check(points=2, title="conv2d: the lecture's 4x4 example with bias 1 and padding 1")
+def check_conv2d_lecture_bias(student):
+    x, k, b = _nchw(BIAS_X), _nchw(BIAS_K), torch.tensor([1.0])
+    got = student.call("conv2d", x, k, b, stride=1, padding=1, forbid=FORBIDDEN)
+    expect_tensor(got, _nchw(BIAS_EXPECTED), "conv2d(x, k, bias=1, padding=1)", rtol=RTOL, atol=ATOL, mistakes=conv_mistakes(x, k, b, 1, 1))
+
+
+CONV_CASES = [
+    # (N, C_in, C_out, H, W, kh, kw, stride, padding, bias)
+    (2, 3, 4, 9, 7, 3, 2, (2, 1), (1, 2), True),
+    (1, 2, 1, 6, 6, 3, 3, 1, 0, False),
+    (3, 1, 2, 10, 8, 5, 3, 2, 1, True),
+    (2, 4, 3, 7, 11, 1, 4, 3, (0, 1), True),
+    (1, 3, 5, 5, 5, 5, 5, 1, 2, False),
+    (2, 2, 2, 12, 9, 3, 3, (1, 2), 1, True),
+]
+
+
+@check(points=3, title="conv2d: random batches, channels, strides, paddings and kernels")
+def check_conv2d_random(student):
+    gen = torch.Generator().manual_seed(202)
+    for n, cin, cout, h, w, kh, kw, stride, padding, has_bias in CONV_CASES:
+        x = torch.randn(n, cin, h, w, generator=gen)
+        weight = torch.randn(cout, cin, kh, kw, generator=gen)
+        bias = torch.randn(cout, generator=gen) if has_bias else None
+        got = student.call("conv2d", x, weight, bias, stride=stride, padding=padding, forbid=FORBIDDEN)
+        what = (
+            f"conv2d(x{tuple(x.shape)}, weight{tuple(weight.shape)}, "
+            f"bias={'(C_out,)' if has_bias else 'None'}, stride={stride}, padding={padding})"
+        )
+        expect_tensor(
+            got, F.conv2d(x, weight, bias, stride, padding), what, rtol=RTOL, atol=ATOL,
+            mistakes=conv_mistakes(x, weight, bias, stride, padding),
+        )
+
+
+@check(points=1, title="conv2d: a channel mismatch raises ValueError naming both numbers")
+def check_conv2d_channel_mismatch(student):
+    x = torch.randn(1, 3, 5, 5)
+    weight = torch.randn(2, 4, 3, 3)
+    try:
+        got = student.call("conv2d", x, weight, forbid=FORBIDDEN)
+    except StudentRaised as raised:
+        if raised.exc_type != "ValueError":
+            raise CheckFailed(
+                f"conv2d with 3 input channels and a weight for 4 raised {raised.exc_type}; "
+                "raise ValueError instead"
+            ) from None
+        if "3" not in raised.exc_message or "4" not in raised.exc_message:
+            raise CheckFailed(
+                f"the ValueError should name both channel counts (3 and 4); its message was "
+                f"{raised.exc_message!r}"
+            ) from None
+        return
+    raise CheckFailed(
+        "conv2d with x of 3 channels and weight of 4 in-channels returned "
+        f"{type(got).__name__} instead of raising ValueError"
+    )
+
+
+# -- pooling ---------------------------------------------------------------------------
+
+@check(points=1, title="max_pool2d: the lecture's 4x4 example with kernel 2")
+def check_max_pool_lecture_example(student):
+    x = _nchw(POOL_X)
+    got = student.call("max_pool2d", x, 2, forbid=FORBIDDEN)
+    expect_tensor(got, _nchw(POOL_EXPECTED), "max_pool2d(x, 2)", mistakes=pool_mistakes("max", x, 2, None))
+
+
+POOL_CASES = [
+    # (N, C, H, W, kernel, stride)
+    (2, 3, 8, 8, 2, None),
+    (1, 2, 9, 7, 3, None),
+    (2, 1, 7, 9, 3, 2),
+    (1, 4, 6, 10, (2, 3), None),
+    (3, 2, 10, 10, 3, 1),
+    (1, 1, 9, 9, (3, 2), (2, 1)),
+]
+
+
+def _check_pool(student, kind: str, seed: int) -> None:
+    gen = torch.Generator().manual_seed(seed)
+    reference = F.max_pool2d if kind == "max" else F.avg_pool2d
+    for n, c, h, w, k, stride in POOL_CASES:
+        x = torch.randn(n, c, h, w, generator=gen)
+        args = (x, k) if stride is None else (x, k, stride)
+        got = student.call(f"{kind}_pool2d", *args, forbid=FORBIDDEN)
+        what = f"{kind}_pool2d(x{tuple(x.shape)}, kernel_size={k}" + ("" if stride is None else f", stride={stride}") + ")"
+        expect_tensor(
+            got, reference(x, k, stride if stride is not None else k), what, rtol=RTOL, atol=ATOL,
+            mistakes=pool_mistakes(kind, x, k, stride),
+        )
+
+
+@check(points=2, title="max_pool2d: random inputs, default and explicit strides")
+def check_max_pool_random(student):
+    _check_pool(student, "max", 303)
+
+
+@check(points=2, title="avg_pool2d: random inputs, default and explicit strides")
+def check_avg_pool_random(student):
+    _check_pool(student, "avg", 404)
+
+
+# -- conv1x1 ---------------------------------------------------------------------------
+
+@check(points=2, title="conv1x1: a 1x1 convolution as a per-pixel linear map")
+def check_conv1x1(student):
+    gen = torch.Generator().manual_seed(505)
+    for n, cin, cout, h, w, has_bias in [(2, 3, 5, 4, 6, True), (1, 8, 2, 7, 3, False), (4, 1, 3, 5, 5, True)]:
+        x = torch.randn(n, cin, h, w, generator=gen)
+        weight = torch.randn(cout, cin, 1, 1, generator=gen)
+        bias = torch.randn(cout, generator=gen) if has_bias else None
+        got = student.call("conv1x1", x, weight, bias, forbid=FORBIDDEN)
+        mistakes = {}
+        if bias is not None:
+            mistakes["the bias was ignored"] = F.conv2d(x, weight)
+        expect_tensor(
+            got, F.conv2d(x, weight, bias), f"conv1x1(x{tuple(x.shape)}, weight{tuple(weight.shape)})",
+            rtol=RTOL, atol=ATOL, mistakes=mistakes,
+        )

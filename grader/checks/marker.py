@@ -1,0 +1,35 @@
+"""The `@check` decorator that makes a pytest function a graded check."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+import pytest
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MARKER_NAME = "check"
+
+
+class CheckFailed(AssertionError):
+    """Raised by check helpers: the student's answer is wrong; the message says how."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def check(
+    points: float = 1.0,
+    title: str | None = None,
+    timeout_s: float | None = None,
+    hidden: bool = False,
+) -> Callable[[F], F]:
+    """Mark a check function: its points, a title students read, an optional time limit.
+
+    `hidden` checks are graded but their message is withheld in student-facing
+    formats until the instructor releases them.
+    """
+    if points < 0:
+        raise ValueError("points must be >= 0")
+    return pytest.mark.check(points=points, title=title, timeout_s=timeout_s, hidden=hidden)

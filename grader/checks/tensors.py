@@ -1,0 +1,138 @@
+"""Compare a student's tensor with the expected one and say what differs.
+
+The ladder (after PrairieLearn's grader): is it a tensor? known mistake? shape? dtype?
+NaN/inf? values? Each rung fails with a message that names the student's expression.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import torch
+
+from grader.checks.marker import CheckFailed
+from grader.sandbox.codec import OpaqueValue
+
+
+def _fmt_shape(shape: torch.Size | tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def describe_non_tensor(got: Any, what: str) -> str | None:
+    """A message when `got` is not a tensor, or None when it is one."""
+    if isinstance(got, torch.Tensor):
+        return None
+    if got is None:
+        return f"{what} returned None; did you forget `return`?"
+    if isinstance(got, OpaqueValue) and got.type_name == "numpy.ndarray":
+        return (
+            f"{what} returned a numpy.ndarray; return a torch.Tensor "
+            "(build it with torch operations, or wrap it with torch.from_numpy)"
+        )
+    if isinstance(got, list):
+        return f"{what} returned a list; return a torch.Tensor (torch.stack or torch.tensor can build one)"
+    name = got.type_name if isinstance(got, OpaqueValue) else type(got).__name__
+    return f"{what} returned {name}, expected a torch.Tensor"
+
+
+def _close(got: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> bool:
+    if got.shape != expected.shape:
+        return False
+    if not (got.is_floating_point() or expected.is_floating_point()):
+        return bool(torch.equal(got.to(torch.int64), expected.to(torch.int64)))
+    return bool(torch.allclose(got.double(), expected.double(), rtol=rtol, atol=atol, equal_nan=False))
+
+
+def _excerpt(got: torch.Tensor, expected: torch.Tensor, index: tuple[int, ...], radius: int = 1) -> str:
+    """A small window of expected vs got around the worst element, in the last two dims."""
+    if expected.dim() < 2:
+        lo = max(0, index[0] - 2) if index else 0
+        exp = expected.reshape(-1)[lo : lo + 5].tolist() if expected.dim() else [expected.item()]
+        gt = got.reshape(-1)[lo : lo + 5].tolist() if got.dim() else [got.item()]
+        return f"expected {_round(exp)}\n     got {_round(gt)}"
+    lead = index[:-2]
+    r, c = index[-2], index[-1]
+    rs = slice(max(0, r - radius), r + radius + 1)
+    cs = slice(max(0, c - radius), c + radius + 1)
+    exp = expected[lead][rs, cs].tolist()
+    gt = got[lead][rs, cs].tolist()
+    where = f"[{', '.join(str(i) for i in lead)}{', ' if lead else ''}{rs.start}:{rs.stop}, {cs.start}:{cs.stop}]"
+    return f"around {where}:\n  expected {_round(exp)}\n       got {_round(gt)}"
+
+
+def _round(values: Any) -> Any:
+    if isinstance(values, list):
+        return [_round(v) for v in values]
+    if isinstance(values, float):
+        return round(values, 4)
+    return values
+
+
+def match_mistake(
+    got: torch.Tensor, mistakes: Mapping[str, torch.Tensor], rtol: float, atol: float
+) -> str | None:
+    for description, candidate in mistakes.items():
+        if _close(got, candidate, rtol, atol):
+            return description
+    return None
+
+
+def expect_tensor(
+    got: Any,
+    expected: torch.Tensor,
+    what: str,
+    *,
+    rtol: float = 1e-4,
+    atol: float = 1e-5,
+    mistakes: Mapping[str, torch.Tensor] | None = None,
+    check_dtype: bool = True,
+) -> None:
+    """Raise CheckFailed, with a student-facing message, unless `got` matches `expected`."""
+    problem = describe_non_tensor(got, what)
+    if problem:
+        raise CheckFailed(problem)
+    assert isinstance(got, torch.Tensor)
+    if got.shape == expected.shape and _close(got, expected, rtol, atol):
+        if check_dtype and got.dtype != expected.dtype:
+            raise CheckFailed(_dtype_message(got, expected, what))
+        return
+    if mistakes:
+        mistake = match_mistake(got, mistakes, rtol, atol)
+        if mistake:
+            raise CheckFailed(f"{what} looks like {mistake}")
+    if got.shape != expected.shape:
+        message = f"{what} has shape {_fmt_shape(got.shape)}, expected {_fmt_shape(expected.shape)}"
+        if got.dim() == expected.dim() and got.dim() >= 2:
+            diffs = [g - e for g, e in zip(got.shape[-2:], expected.shape[-2:])]
+            if got.shape[:-2] == expected.shape[:-2] and all(abs(d) == 1 for d in diffs if d) and any(diffs):
+                message += (
+                    "; the output size is off by one: out = floor((in + 2*padding - kernel) / stride) + 1"
+                )
+        raise CheckFailed(message)
+    if check_dtype and got.dtype != expected.dtype and not (got.is_floating_point() and expected.is_floating_point()):
+        raise CheckFailed(_dtype_message(got, expected, what))
+    if got.is_floating_point():
+        bad = ~torch.isfinite(got)
+        if bool(bad.any()) and not bool((~torch.isfinite(expected))[bad].all()):
+            first = tuple(int(i) for i in bad.nonzero()[0])
+            kind = "NaN" if bool(torch.isnan(got).any()) else "inf"
+            raise CheckFailed(f"{what} contains {kind} (first at index {first}); expected finite values")
+    diff = (got.double() - expected.double()).abs()
+    flat = int(diff.reshape(-1).argmax())
+    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape)) if diff.dim() else ()
+    wrong = int((diff > atol + rtol * expected.double().abs()).sum())
+    raise CheckFailed(
+        f"{what} has the right shape {_fmt_shape(expected.shape)} but wrong values: "
+        f"{wrong} of {expected.numel()} elements differ; the largest error is "
+        f"{float(diff.reshape(-1)[flat]):.4g} at index {index}\n"
+        + _excerpt(got.double(), expected.double(), index)
+    )
+
+
+def _dtype_message(got: torch.Tensor, expected: torch.Tensor, what: str) -> str:
+    message = f"{what} has dtype {got.dtype}, expected {expected.dtype}"
+    if expected.is_floating_point() and not got.is_floating_point():
+        message += "; the result was computed in integers: keep the input's floating-point dtype"
+    elif got.is_floating_point() and not expected.is_floating_point():
+        message += "; the result should be integers here"
+    return message

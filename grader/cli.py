@@ -1,0 +1,181 @@
+"""The `grader` command. The one boundary that turns errors into messages and exit codes.
+
+Torch is imported only after the sandbox's zygote has been started, so the two
+imports of torch (ours and the zygote's) overlap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from rich.console import Console
+
+from grader import __version__
+from grader.errors import GraderError, ReportWriteError, ScoreBelowThreshold
+
+FORMATS = ("terminal", "json")
+
+
+def _add_course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=None,
+        help="folder holding the course's checks/ and solutions/ (default: the course "
+        "installed with the grader)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader",
+        description="Check PyTorch exercises against the course's reference solutions.",
+    )
+    parser.add_argument("--version", action="version", version=f"grader {__version__}")
+    parser.add_argument("--no-color", action="store_true", help="plain text output (also: NO_COLOR=1)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    list_parser = sub.add_parser("list", help="list the exercises, their titles and points")
+    _add_course_option(list_parser)
+
+    check = sub.add_parser(
+        "check",
+        help="check exercises and print a scored report",
+        description="Run the checks of one or more exercises against a submission folder. "
+        "Exit status 0 whenever grading completed, whatever the score.",
+    )
+    check.add_argument("exercises", nargs="*", metavar="EXERCISE", help="e.g. exercise_01 (or 01)")
+    check.add_argument("--all", action="store_true", help="check every exercise")
+    check.add_argument(
+        "--submission",
+        type=Path,
+        default=None,
+        help="folder with the exercise_NN.py files (default: ./exercises if present, else .)",
+    )
+    check.add_argument("--format", choices=FORMATS, default="terminal", help="report format")
+    check.add_argument("--output", type=Path, default=None, help="write the report to this file")
+    check.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="PCT",
+        help="exit with status 1 when the score is below PCT percent",
+    )
+    check.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
+    check.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
+    _add_course_option(check)
+    return parser
+
+
+def _console(args: argparse.Namespace, stderr: bool = False) -> Console:
+    no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, no_color=no_color, highlight=False)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from grader.catalog.course import Course
+    from grader.catalog.points import checks_of
+
+    course = Course.at(args.course)
+    table = Table(title="Exercises", title_justify="left")
+    table.add_column("Exercise")
+    table.add_column("Title")
+    table.add_column("Checks", justify="right")
+    table.add_column("Points", justify="right")
+    for exercise in course.exercises():
+        checks = checks_of(exercise)
+        table.add_row(
+            exercise.id,
+            exercise.manifest.title,
+            str(len(checks)),
+            f"{sum(c.points for c in checks):g}",
+        )
+    _console(args).print(table)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from grader.catalog.course import Course
+    from grader.catalog.submission import resolve_submission_dir
+    from grader.sandbox.client import Sandbox
+
+    if args.all == bool(args.exercises):
+        raise GraderError(
+            "name the exercises to check, or pass --all (not both)",
+            hint="e.g. `grader check exercise_01` or `grader check --all`",
+        )
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise GraderError("--fail-under takes a percentage between 0 and 100")
+    course = Course.at(args.course)
+    exercises = course.exercises() if args.all else course.select(args.exercises)
+    submission = resolve_submission_dir(args.submission, Path.cwd())
+    status = _console(args, stderr=True)
+    with Sandbox() as sandbox:  # started first: it imports torch while we do
+        from grader.engine.run import LimitOverrides, grade_submission
+        from grader.report import RENDERERS
+        from grader.report.terminal import render_terminal
+
+        with status.status(f"grading {', '.join(e.id for e in exercises)} in {submission} ..."):
+            report = grade_submission(
+                course,
+                exercises,
+                submission,
+                sandbox,
+                LimitOverrides(timeout_s=args.timeout, memory_mb=args.memory_mb),
+            )
+    if args.format == "terminal":
+        render_terminal(report, _console(args))
+        if args.output:
+            _write(args.output, RENDERERS["json"](report))
+    else:
+        text = RENDERERS[args.format](report)
+        if args.output:
+            _write(args.output, text)
+            render_terminal(report, _console(args))
+        else:
+            sys.stdout.write(text)
+    if args.fail_under is not None and report.percent < args.fail_under:
+        raise ScoreBelowThreshold(f"score {report.percent:g}% is below --fail-under {args.fail_under:g}%")
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise ReportWriteError(f"cannot write the report to {path}: {exc.strerror}") from exc
+
+
+COMMANDS = {"list": _cmd_list, "check": _cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except GraderError as error:
+        console = _console(args, stderr=True)
+        console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+        if error.hint:
+            console.print(f"hint: {error.hint}", markup=False)
+        return error.exit_code
+    except KeyboardInterrupt:
+        _console(args, stderr=True).print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

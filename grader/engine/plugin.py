@@ -1,0 +1,194 @@
+"""The pytest plugin that turns check functions into graded results.
+
+Registered as an instance for one run (state lives on it, not in globals). It
+provides the `student`, `reference` and `exercise` fixtures, and records one
+CheckResult per check from pytest's reports.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from grader.catalog.course import Exercise
+from grader.catalog.submission import StudentFile
+from grader.checks.marker import MARKER_NAME, CheckFailed
+from grader.engine.student import StudentCode
+from grader.models.manifest import CheckLimits
+from grader.models.results import CheckResult, CheckStatus
+from grader.sandbox.client import Sandbox, SandboxUnavailable
+from grader.sandbox.outcomes import (
+    MissingStudentFile,
+    StudentCodeError,
+    StudentCrashed,
+    StudentImportError,
+    StudentTimeout,
+)
+
+
+@dataclass
+class ExercisePlan:
+    """What to grade for one exercise, and what was learned while doing it."""
+
+    exercise: Exercise
+    student_file: StudentFile
+    limits: CheckLimits
+    timeout_override_s: float | None = None
+    import_failure: StudentCodeError | None = None
+    loaded: bool = False
+    reference_module: types.ModuleType | None = None
+    collection_error: str = ""
+    results: dict[str, CheckResult] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _CheckInfo:
+    plan: ExercisePlan
+    name: str
+    title: str
+    points: float
+    timeout_s: float | None
+    hidden: bool
+
+
+class GradingPlugin:
+    def __init__(self, sandbox: Sandbox, plans: list[ExercisePlan]) -> None:
+        self.sandbox = sandbox
+        self.plans = {plan.exercise.check_dir.resolve(): plan for plan in plans}
+        self._items: dict[str, _CheckInfo] = {}
+
+    # -- collection ---------------------------------------------------------------
+    def _plan_for_path(self, path: Path) -> ExercisePlan | None:
+        return self.plans.get(path.resolve().parent)
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line(
+            "markers", f"{MARKER_NAME}(points, title, timeout_s, hidden): a graded check"
+        )
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            plan = self._plan_for_path(Path(str(report.fspath)))
+            if plan is not None:
+                plan.collection_error = str(report.longrepr)[-1500:]
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            plan = self._plan_for_path(item.path)
+            if plan is None:
+                continue
+            marker = item.get_closest_marker(MARKER_NAME)
+            kwargs = dict(marker.kwargs) if marker else {}
+            name = item.name
+            info = _CheckInfo(
+                plan=plan,
+                name=name,
+                title=kwargs.get("title") or name.removeprefix("check_").replace("_", " "),
+                points=float(kwargs.get("points", 0.0)),
+                timeout_s=kwargs.get("timeout_s"),
+                hidden=bool(kwargs.get("hidden", False)),
+            )
+            self._items[item.nodeid] = info
+            plan.order.append(item.nodeid)
+
+    # -- fixtures -----------------------------------------------------------------
+    def _info(self, request: pytest.FixtureRequest) -> _CheckInfo:
+        return self._items[request.node.nodeid]
+
+    @pytest.fixture
+    def exercise(self, request: pytest.FixtureRequest) -> Exercise:
+        return self._info(request).plan.exercise
+
+    @pytest.fixture
+    def reference(self, request: pytest.FixtureRequest) -> types.ModuleType:
+        plan = self._info(request).plan
+        if plan.reference_module is None:
+            path = plan.exercise.solution_path
+            spec = importlib.util.spec_from_file_location(f"_reference_{plan.exercise.id}", path)
+            if spec is None or spec.loader is None:
+                raise FileNotFoundError(f"reference solution {path} not found")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            plan.reference_module = module
+        return plan.reference_module
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> Iterator[StudentCode]:
+        info = self._info(request)
+        plan = info.plan
+        if plan.student_file.path is None:
+            raise MissingStudentFile(plan.student_file.note)
+        if plan.import_failure is not None:
+            raise plan.import_failure
+        # The run's --timeout beats the check's own limit, which beats the manifest's.
+        limits = plan.limits.merged(timeout_s=plan.timeout_override_s or info.timeout_s)
+        code = StudentCode(self.sandbox, plan.student_file.path, plan.exercise.id, limits)
+        try:
+            if not plan.loaded:
+                try:
+                    code.load()
+                except (StudentImportError, StudentTimeout, StudentCrashed) as failure:
+                    # The module cannot be loaded at all: every other check gets the same
+                    # answer at once instead of paying the same timeout again.
+                    plan.import_failure = failure
+                    raise
+                plan.loaded = True
+            yield code
+        finally:
+            code.close()
+
+    # -- results ------------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+        report = yield
+        info = self._items.get(item.nodeid)
+        if info is None or item.nodeid in info.plan.results:
+            return report
+        if call.when == "call" or (call.when == "setup" and not report.passed):
+            status, message = self._classify(report, call)
+            info.plan.results[item.nodeid] = CheckResult(
+                id=info.name,
+                title=info.title,
+                status=status,
+                points_earned=info.points if status is CheckStatus.PASSED else 0.0,
+                points_possible=info.points,
+                message=message,
+                duration_s=round(call.duration, 4),
+                hidden=info.hidden,
+            )
+        return report
+
+    @staticmethod
+    def _classify(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[CheckStatus, str]:
+        if report.passed:
+            return CheckStatus.PASSED, ""
+        excinfo = call.excinfo
+        if report.skipped or (excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)):
+            reason = str(excinfo.value) if excinfo is not None else "skipped"
+            return CheckStatus.SKIPPED, getattr(excinfo.value, "msg", reason) if excinfo else reason
+        if excinfo is None:
+            return CheckStatus.GRADER_ERROR, "the check failed without an exception"
+        error = excinfo.value
+        if isinstance(error, StudentCodeError):
+            return error.status, error.message
+        if isinstance(error, CheckFailed):
+            return CheckStatus.FAILED, error.message
+        if isinstance(error, AssertionError):
+            return CheckStatus.FAILED, str(error) or "the answer is not what the check expects"
+        if isinstance(error, SandboxUnavailable):
+            return CheckStatus.GRADER_ERROR, f"the sandbox failed: {error}"
+        last = traceback.extract_tb(excinfo.tb)[-1:]
+        where = f" ({Path(last[0].filename).name}, line {last[0].lineno})" if last else ""
+        return (
+            CheckStatus.GRADER_ERROR,
+            f"the grader itself failed on this check: {type(error).__name__}: {error}{where}. "
+            "This is not your fault; tell the course staff.",
+        )
+

@@ -1,0 +1,50 @@
+"""Errors the user can act on. Each knows its exit status; only `cli.main` shows them.
+
+    GraderError                 (exit 2 unless noted)
+    ├── CourseNotFound          no checks/ folder where the course should be
+    ├── ManifestError           an exercise.toml is invalid (names the file and field)
+    ├── ExerciseNotFound        an unknown exercise id (suggests the known ones)
+    ├── SubmissionNotFound      the submission folder does not exist
+    ├── ReportWriteError        the report could not be written           (exit 3)
+    ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
+    └── GraderBug               the grader itself broke, not the student  (exit 4)
+"""
+
+from __future__ import annotations
+
+
+class GraderError(Exception):
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class CourseNotFound(GraderError):
+    pass
+
+
+class ManifestError(GraderError):
+    pass
+
+
+class ExerciseNotFound(GraderError):
+    pass
+
+
+class SubmissionNotFound(GraderError):
+    pass
+
+
+class ReportWriteError(GraderError):
+    exit_code = 3
+
+
+class ScoreBelowThreshold(GraderError):
+    exit_code = 1
+
+
+class GraderBug(GraderError):
+    exit_code = 4

@@ -1,0 +1,67 @@
+"""The terminal report, drawn with rich on the Console it is given.
+
+Statuses carry a word as well as a colour, so the report reads the same on a
+terminal without colour (NO_COLOR, CI logs, a pipe).
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
+
+STATUS_STYLE: dict[CheckStatus, tuple[str, str]] = {
+    CheckStatus.PASSED: ("PASS", "bold green"),
+    CheckStatus.FAILED: ("FAIL", "bold red"),
+    CheckStatus.ERROR: ("ERROR", "bold red"),
+    CheckStatus.TIMEOUT: ("TIMEOUT", "bold yellow"),
+    CheckStatus.SKIPPED: ("NOT RUN", "yellow"),
+    CheckStatus.GRADER_ERROR: ("GRADER ERROR", "bold magenta"),
+}
+
+
+def _points(earned: float, possible: float) -> str:
+    return f"{earned:g}/{possible:g}"
+
+
+def _exercise_table(exercise: ExerciseResult) -> Table:
+    table = Table(
+        title=f"{exercise.id}: {exercise.title}",
+        title_justify="left",
+        show_lines=False,
+        expand=True,
+    )
+    table.add_column("Check", ratio=3, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column("Feedback", ratio=5, overflow="fold")
+    for result in exercise.checks:
+        word, style = STATUS_STYLE[result.status]
+        table.add_row(
+            result.title,
+            Text(word, style=style),
+            _points(result.points_earned, result.points_possible),
+            Text(result.message),
+        )
+    table.caption = f"{exercise.id}: {_points(exercise.points_earned, exercise.points_possible)} points"
+    table.caption_justify = "right"
+    return table
+
+
+def render_terminal(report: SubmissionReport, console: Console) -> None:
+    for exercise in report.exercises:
+        console.print(_exercise_table(exercise))
+        if exercise.message:
+            console.print(Text(f"note: {exercise.message}", style="yellow"))
+        console.print()
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
+    style = "bold green" if report.percent >= 100 else ("bold yellow" if report.percent > 0 else "bold red")
+    console.print(
+        Text(
+            f"Total: {_points(report.points_earned, report.points_possible)} points ({report.percent:g}%)",
+            style=style,
+        )
+    )
