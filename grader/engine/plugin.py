@@ -154,7 +154,7 @@ class GradingPlugin:
         if call.when == "call" or (call.when == "setup" and not report.passed):
             status, message = self._classify(report, call)
             info.plan.results[item.nodeid] = CheckResult(
-                id=info.name,
+                id=info.name.removeprefix("check_"),
                 title=info.title,
                 status=status,
                 points_earned=info.points if status is CheckStatus.PASSED else 0.0,

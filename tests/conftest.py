@@ -1,0 +1,68 @@
+"""Shared fixtures: one sandbox for the session, and helpers to grade real submission files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from grader.catalog.course import Course
+from grader.engine.run import LimitOverrides, grade_submission
+from grader.models.results import CheckResult, CheckStatus, ExerciseResult
+from grader.sandbox.client import Sandbox
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return Course.at(REPO_ROOT)
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Sandbox:
+    with Sandbox() as box:
+        yield box
+
+
+GradeFn = Callable[..., ExerciseResult]
+
+
+@pytest.fixture
+def grade(course: Course, sandbox: Sandbox) -> GradeFn:
+    """grade(exercise_id, folder, timeout_s=None) -> ExerciseResult for one exercise."""
+
+    def _grade(exercise_id: str, folder: Path, timeout_s: float | None = None, memory_mb: int | None = None) -> ExerciseResult:
+        (exercise,) = course.select([exercise_id])
+        report = grade_submission(
+            course, [exercise], folder, sandbox, LimitOverrides(timeout_s=timeout_s, memory_mb=memory_mb)
+        )
+        (result,) = report.exercises
+        return result
+
+    return _grade
+
+
+@pytest.fixture
+def variant(tmp_path: Path) -> Callable[[str, str], Path]:
+    """variant(exercise_id, source) -> a submission folder holding the reference solution
+    with `source` appended: redefining one function makes a submission with one mistake."""
+
+    def _variant(exercise_id: str, source: str) -> Path:
+        folder = tmp_path / f"{exercise_id}_variant"
+        folder.mkdir(exist_ok=True)
+        reference = (REPO_ROOT / "solutions" / f"{exercise_id}.py").read_text()
+        (folder / f"{exercise_id}.py").write_text(reference + "\n\n# --- the mistake under test ---\n" + source)
+        return folder
+
+    return _variant
+
+
+def by_id(result: ExerciseResult) -> dict[str, CheckResult]:
+    return {check.id: check for check in result.checks}
+
+
+def statuses(result: ExerciseResult) -> dict[str, CheckStatus]:
+    return {check.id: check.status for check in result.checks}
