@@ -10,14 +10,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from rich.console import Console
 
 from grader import __version__
-from grader.errors import GraderError, ReportWriteError, ScoreBelowThreshold
+from grader.errors import DataError, DataNotFound, GraderError, ReportWriteError, ScoreBelowThreshold
+
+if TYPE_CHECKING:
+    from grader.data.locate import Located
+    from grader.data.prepared import MnistProvider
 
 FORMATS = ("terminal", "json")
+ENV_DATA_DIR = "GRADER_DATA_DIR"
 
 
 def _add_course_option(parser: argparse.ArgumentParser) -> None:
@@ -67,8 +72,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
     check.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
+    _add_data_options(check)
     _add_course_option(check)
+
+    data = sub.add_parser(
+        "data",
+        help="show where the MNIST data was found; download or import it",
+        description="Without options: show where MNIST was looked for and found. "
+        f"Search order: --data-dir, ${ENV_DATA_DIR}, the user cache, torchvision's layout "
+        "(./data/MNIST/raw, ./dataset/mnist/MNIST/raw).",
+    )
+    action = data.add_mutually_exclusive_group()
+    action.add_argument("--download", action="store_true", help="download from the standard mirrors (sha256-checked)")
+    action.add_argument("--import", dest="import_from", type=Path, default=None, metavar="FOLDER",
+                        help="copy the four files from FOLDER after checking their sha256")
+    action.add_argument("--verify", action="store_true", help="check the found files' sha256 and contents")
+    data.add_argument("--to", type=Path, default=None, metavar="FOLDER",
+                      help="where --download/--import put the files (default: the user cache)")
+    _add_data_options(data, downloads=False)
     return parser
+
+
+def _add_data_options(parser: argparse.ArgumentParser, downloads: bool = True) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="FOLDER",
+        help=f"folder holding the four MNIST files (also: ${ENV_DATA_DIR}; default: search the usual places)",
+    )
+    if downloads:
+        parser.add_argument(
+            "--no-download", action="store_true", help="never download MNIST when it is not found"
+        )
 
 
 def _console(args: argparse.Namespace, stderr: bool = False) -> Console:
@@ -116,6 +152,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     exercises = course.exercises() if args.all else course.select(args.exercises)
     submission = resolve_submission_dir(args.submission, Path.cwd())
     status = _console(args, stderr=True)
+    needs_mnist = any("mnist" in e.manifest.needs_data for e in exercises)
+    data = _mnist_provider(args, status) if needs_mnist else None
     with Sandbox() as sandbox:  # started first: it imports torch while we do
         from grader.engine.run import LimitOverrides, grade_submission
         from grader.report import RENDERERS
@@ -128,7 +166,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 submission,
                 sandbox,
                 LimitOverrides(timeout_s=args.timeout, memory_mb=args.memory_mb),
+                data=data,
             )
+    if data is not None:
+        data.close()
     if args.format == "terminal":
         render_terminal(report, _console(args))
         if args.output:
@@ -155,7 +196,107 @@ def _write(path: Path, text: str) -> None:
         raise ReportWriteError(f"cannot write the report to {path}: {exc.strerror}") from exc
 
 
-COMMANDS = {"list": _cmd_list, "check": _cmd_check}
+# -- MNIST ---------------------------------------------------------------------------
+def _locate_mnist(args: argparse.Namespace) -> "Located":
+    """The data search with this process's inputs: options, environment, home, working folder."""
+    from grader.data.locate import candidates, default_cache_dir, find_mnist
+
+    if args.data_dir is not None and not args.data_dir.is_dir():
+        raise DataNotFound(f"--data-dir {args.data_dir} is not a folder")
+    located = find_mnist(
+        candidates(
+            data_dir=args.data_dir,
+            env_dir=os.environ.get(ENV_DATA_DIR),
+            cache_dir=default_cache_dir(os.environ, Path.home()),
+            cwd=Path.cwd(),
+        )
+    )
+    if args.data_dir is not None and located.source not in ("--data-dir", "--data-dir (torchvision layout)"):
+        # An explicit folder that lacks the data is a mistake to report, not to search past.
+        raise DataNotFound(
+            f"--data-dir {args.data_dir} does not hold MNIST ({located.passed_over[0][1]})",
+            hint="the folder must hold train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+            "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (or MNIST/raw/ with them)",
+        )
+    return located
+
+
+def _download(dest: Path, console: Console) -> None:
+    """Download into `dest` with a progress bar: the only place that draws one."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from grader.data.download import download_mnist
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+        console=console, transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(f"MNIST {name}", total=total)
+            bar.update(tasks[name], completed=done)
+
+        download_mnist(dest, progress=progress)
+
+
+def _mnist_provider(args: argparse.Namespace, console: Console) -> "MnistProvider":
+    """Find MNIST for `grader check`, downloading it into the user cache when allowed."""
+    from grader.data.locate import default_cache_dir, how_to_provide
+    from grader.data.prepared import MnistProvider
+
+    located = _locate_mnist(args)
+    if located.folder is not None:
+        return MnistProvider(located.folder)
+    message = how_to_provide(located)
+    if not args.no_download:
+        cache = default_cache_dir(os.environ, Path.home())
+        try:
+            _download(cache, console)
+            return MnistProvider(cache)
+        except (DataError, OSError) as error:
+            reason = error.message if isinstance(error, DataError) else str(error)
+            message += f" (A download was tried and failed: {reason[:300]})"
+    return MnistProvider(None, message)
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from grader.data.download import import_mnist, is_verified
+    from grader.data.files import ATTRIBUTION, MNIST_FILES
+    from grader.data.locate import default_cache_dir, how_to_provide
+    from grader.data.mnist import file_path, load_mnist
+
+    console = _console(args)
+    target = args.to or default_cache_dir(os.environ, Path.home())
+    if args.download:
+        _download(target, console)
+        console.print(f"MNIST downloaded and verified in {target}", markup=False)
+    elif args.import_from is not None:
+        copied = import_mnist(args.import_from, target)
+        console.print(f"imported {len(copied)} verified files into {target}", markup=False)
+    located = _locate_mnist(args)
+    for candidate, why in located.passed_over:
+        console.print(f"  {candidate.folder}  ({candidate.source}): {why}", markup=False, highlight=False)
+    if located.folder is None:
+        raise DataNotFound(how_to_provide(located))
+    console.print(f"MNIST found in {located.folder} ({located.source})", markup=False, highlight=False)
+    if args.verify:
+        for spec in MNIST_FILES:
+            path = file_path(located.folder, spec)
+            assert path is not None
+            state = "sha256 ok" if is_verified(path, spec) else "sha256 differs from the original file"
+            console.print(f"  {path.name}: {state}", markup=False)
+        data = load_mnist(located.folder)
+        console.print(
+            f"  {data.train_images.shape[0]} training and {data.test_images.shape[0]} test images read",
+            markup=False,
+        )
+    console.print(ATTRIBUTION, markup=False, style="dim")
+    return 0
+
+
+COMMANDS = {"list": _cmd_list, "check": _cmd_check, "data": _cmd_data}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,10 @@
     ├── SubmissionNotFound      the submission folder does not exist
     ├── ReportWriteError        the report could not be written           (exit 3)
     ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
+    ├── DataError               MNIST data could not be used               (exit 2)
+    │   ├── DataFileError       a data file is corrupt or truncated (names the file)
+    │   ├── DataNotFound        no folder holds the data (says how to provide it)
+    │   └── DownloadFailed      every mirror failed or served a bad checksum
     └── GraderBug               the grader itself broke, not the student  (exit 4)
 """
 
@@ -48,3 +52,19 @@ class ScoreBelowThreshold(GraderError):
 
 class GraderBug(GraderError):
     exit_code = 4
+
+
+class DataError(GraderError):
+    pass
+
+
+class DataFileError(DataError):
+    pass
+
+
+class DataNotFound(DataError):
+    pass
+
+
+class DownloadFailed(DataError):
+    pass

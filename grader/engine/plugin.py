@@ -1,8 +1,8 @@
 """The pytest plugin that turns check functions into graded results.
 
 Registered as an instance for one run (state lives on it, not in globals). It
-provides the `student`, `reference` and `exercise` fixtures, and records one
-CheckResult per check from pytest's reports.
+provides the `student`, `reference`, `exercise`, `mnist` and `comparison` fixtures,
+and records one CheckResult per check from pytest's reports.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 from grader.catalog.course import Exercise
 from grader.catalog.submission import StudentFile
 from grader.checks.marker import MARKER_NAME, CheckFailed
+from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
 from grader.engine.student import StudentCode
 from grader.models.manifest import CheckLimits
 from grader.models.results import CheckResult, CheckStatus
@@ -46,6 +47,7 @@ class ExercisePlan:
     collection_error: str = ""
     results: dict[str, CheckResult] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
+    comparison: dict[str, dict[str, float | str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,9 @@ class _CheckInfo:
 
 
 class GradingPlugin:
-    def __init__(self, sandbox: Sandbox, plans: list[ExercisePlan]) -> None:
+    def __init__(self, sandbox: Sandbox, plans: list[ExercisePlan], data: MnistProvider | None = None) -> None:
         self.sandbox = sandbox
+        self.data = data or MnistProvider(None)
         self.plans = {plan.exercise.check_dir.resolve(): plan for plan in plans}
         self._items: dict[str, _CheckInfo] = {}
 
@@ -118,6 +121,20 @@ class GradingPlugin:
             spec.loader.exec_module(module)
             plan.reference_module = module
         return plan.reference_module
+
+    @pytest.fixture
+    def mnist(self) -> CheckData:
+        """MNIST for training checks. Without usable data the check is NOT RUN (never
+        passed, never crashed), and its message says how to provide the data."""
+        try:
+            return self.data.get()
+        except DataUnavailable as missing:
+            pytest.skip(f"not run: {missing}")
+
+    @pytest.fixture
+    def comparison(self, request: pytest.FixtureRequest) -> dict[str, dict[str, float | str]]:
+        """Side-by-side figures a check may fill (row -> column -> value); the report shows them."""
+        return self._info(request).plan.comparison
 
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> Iterator[StudentCode]:

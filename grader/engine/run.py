@@ -14,6 +14,7 @@ import pytest
 import grader
 from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file
+from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
 from grader.engine.plugin import ExercisePlan, GradingPlugin
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
@@ -96,6 +97,7 @@ def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
         student_file=str(plan.student_file.path) if plan.student_file.path else None,
         checks=checks,
         message=message,
+        comparison=plan.comparison,
     )
 
 
@@ -106,11 +108,16 @@ def grade_submission(
     sandbox: Sandbox,
     overrides: LimitOverrides = LimitOverrides(),
     student_id: str | None = None,
+    data: MnistProvider | None = None,
 ) -> SubmissionReport:
-    """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults."""
+    """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults.
+
+    `data` provides MNIST to the training checks (the caller owns and closes it, so a
+    batch run loads the data once); without it those checks are reported as not run.
+    """
     started = time.perf_counter()
     plans = [_plan(e, submission_dir, overrides) for e in exercises]
-    plugin = GradingPlugin(sandbox, plans)
+    plugin = GradingPlugin(sandbox, plans, data)
     check_files = [f for e in exercises for f in e.check_files]
     with _isolated_pytest_environment():
         exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])

@@ -1,0 +1,63 @@
+"""Load MNIST from a folder holding the four original files into uint8 tensors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from grader.data.files import IMAGE_SIZE, MNIST_FILES, MnistFile
+from grader.data.idx import read_idx
+from grader.errors import DataFileError
+
+
+@dataclass(frozen=True)
+class MnistData:
+    """The two splits as uint8 tensors: images (N, 28, 28), labels (N,)."""
+
+    folder: Path
+    train_images: torch.Tensor
+    train_labels: torch.Tensor
+    test_images: torch.Tensor
+    test_labels: torch.Tensor
+
+
+def file_path(folder: Path, spec: MnistFile) -> Path | None:
+    """The file for `spec` in `folder`: gzipped or not (torchvision keeps both); None if absent."""
+    for name in (spec.gz_name, spec.name):
+        path = folder / name
+        if path.is_file():
+            return path
+    return None
+
+
+def missing_files(folder: Path) -> list[str]:
+    return [spec.gz_name for spec in MNIST_FILES if file_path(folder, spec) is None]
+
+
+def _read(folder: Path, spec: MnistFile, full: bool) -> torch.Tensor:
+    path = file_path(folder, spec)
+    if path is None:
+        raise DataFileError(f"{folder / spec.gz_name} is missing")
+    item_shape = (IMAGE_SIZE, IMAGE_SIZE) if spec.kind == "images" else ()
+    if full:
+        return read_idx(path, magic=spec.magic, count=spec.count, item_shape=item_shape)
+    tensor = read_idx(path, magic=spec.magic)
+    if tuple(tensor.shape[1:]) != item_shape:
+        raise DataFileError(f"{path} holds items of shape {tuple(tensor.shape[1:])}, expected {item_shape}")
+    return tensor
+
+
+def load_mnist(folder: Path, *, full: bool = True) -> MnistData:
+    """Read and validate the four files. `full=False` accepts smaller sets (tests use tiny ones)."""
+    tensors = {f"{spec.split}_{spec.kind}": _read(folder, spec, full) for spec in MNIST_FILES}
+    for split in ("train", "test"):
+        images, labels = tensors[f"{split}_images"], tensors[f"{split}_labels"]
+        if images.shape[0] != labels.shape[0]:
+            raise DataFileError(
+                f"{folder}: the {split} split has {images.shape[0]} images but {labels.shape[0]} labels"
+            )
+        if labels.numel() and int(labels.max()) > 9:
+            raise DataFileError(f"{folder}: the {split} labels hold {int(labels.max())}; digits are 0-9")
+    return MnistData(folder=folder, **tensors)

@@ -1,0 +1,115 @@
+"""MNIST as the checks use it, split across the process boundary.
+
+The sandboxed child gets one file with the training images and labels and the
+test *images*; the test labels never leave the grading process, which computes
+accuracy from the predictions the child returns. The file holds plain uint8
+tensors, so the child loads it with `torch.load(..., weights_only=True)`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from grader.errors import DataError
+
+CHILD_FILE_NAME = "mnist-train-and-test-images.pt"
+# The course's normalisation (transforms.Normalize((0.1307,), (0.3081,))).
+MEAN, STD = 0.1307, 0.3081
+
+
+@dataclass(frozen=True)
+class CheckData:
+    """What a check holds: the path to hand the child, and the labels to score against."""
+
+    child_file: Path
+    test_labels: torch.Tensor
+    train_count: int
+
+
+class DataUnavailable(Exception):
+    """The data cannot be used; the message says exactly how to provide it."""
+
+
+class MnistProvider:
+    """Loads MNIST at most once per grading run, on first use, and writes the child's file.
+
+    `folder` is where the data was found (None: not found; `missing_message` then
+    says how to provide it). `full=False` accepts the tiny generated sets tests use.
+    """
+
+    def __init__(self, folder: Path | None, missing_message: str = "", *, full: bool = True) -> None:
+        self.folder = folder
+        if not missing_message:
+            from grader.data.locate import Located, how_to_provide
+
+            missing_message = how_to_provide(Located(None))
+        self.missing_message = missing_message
+        self.full = full
+        self._data: CheckData | None = None
+        self._failure: str | None = None
+        self._workdir: Path | None = None
+
+    def get(self) -> CheckData:
+        if self._data is not None:
+            return self._data
+        if self._failure is None:
+            self._failure = self._prepare()
+        if self._data is None:
+            raise DataUnavailable(self._failure)
+        return self._data
+
+    def _prepare(self) -> str:
+        if self.folder is None:
+            return self.missing_message
+        from grader.data.mnist import load_mnist
+
+        try:
+            data = load_mnist(self.folder, full=self.full)
+        except DataError as error:
+            return f"{error.message}. {error.hint}".strip()
+        self._workdir = Path(tempfile.mkdtemp(prefix="grader-mnist-"))
+        child_file = self._workdir / CHILD_FILE_NAME
+        torch.save(
+            {
+                "train_images": data.train_images,
+                "train_labels": data.train_labels,
+                "test_images": data.test_images,
+            },
+            child_file,
+        )
+        self._data = CheckData(child_file, data.test_labels.to(torch.int64), int(data.train_labels.shape[0]))
+        return ""
+
+    def close(self) -> None:
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+        self._data = None
+
+
+@dataclass(frozen=True)
+class ChildMnist:
+    """Child side: normalised float images ready for a model, and the training labels."""
+
+    train_x: torch.Tensor  # (N, 1, 28, 28) float32
+    train_y: torch.Tensor  # (N,) int64
+    test_x: torch.Tensor  # (M, 1, 28, 28) float32
+
+
+def normalise(images: torch.Tensor) -> torch.Tensor:
+    return ((images.to(torch.float32) / 255.0) - MEAN).div_(STD).unsqueeze(1)
+
+
+def load_child_file(path: str | Path) -> ChildMnist:
+    """Runs in the child: read the file the grading process wrote (plain tensors only)."""
+    raw = torch.load(str(path), weights_only=True)
+    return ChildMnist(
+        train_x=normalise(raw["train_images"]),
+        train_y=raw["train_labels"].to(torch.int64),
+        test_x=normalise(raw["test_images"]),
+    )

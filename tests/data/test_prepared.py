@@ -1,0 +1,41 @@
+"""What crosses to the sandbox: training data and test images, never the test labels."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from grader.data.prepared import DataUnavailable, MnistProvider, load_child_file
+from tests.data.tiny_mnist import write_tiny_mnist
+
+
+def test_child_file_has_no_test_labels(tmp_path):
+    tensors = write_tiny_mnist(tmp_path / "mnist", train=12, test=5)
+    provider = MnistProvider(tmp_path / "mnist", full=False)
+    try:
+        data = provider.get()
+        assert provider.get() is data  # loaded once per run
+        raw = torch.load(data.child_file, weights_only=True)
+        assert set(raw) == {"train_images", "train_labels", "test_images"}
+        assert torch.equal(data.test_labels, tensors["test_labels"].long())
+        child = load_child_file(data.child_file)
+        assert child.train_x.shape == (12, 1, 28, 28) and child.train_x.dtype == torch.float32
+        assert child.test_x.shape == (5, 1, 28, 28)
+        assert abs(float(child.train_x.min()) - (0 - 0.1307) / 0.3081) < 1e-4
+    finally:
+        provider.close()
+    assert not data.child_file.exists()
+
+
+def test_missing_data_says_how_to_provide_it():
+    with pytest.raises(DataUnavailable, match=r"grader data --download.*--data-dir FOLDER"):
+        MnistProvider(None).get()
+
+
+def test_corrupt_file_is_named(tmp_path):
+    write_tiny_mnist(tmp_path, train=12, test=5)
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:30])
+    provider = MnistProvider(tmp_path, full=False)
+    with pytest.raises(DataUnavailable, match=r"t10k-images-idx3-ubyte.gz is not a valid gzip file.*grader data --download"):
+        provider.get()
