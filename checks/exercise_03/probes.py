@@ -1,0 +1,17 @@
+"""Probes for exercise 03: run inside the sandbox, build the student's networks, return data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from grader.probes.modules import build, describe, outputs_with_weights
+
+
+def describe_model(student: Any, factory: str, input_shape: list[int]) -> dict[str, Any]:
+    return describe(build(student, factory), torch.zeros(input_shape))
+
+
+def run_with_weights(student: Any, factory: str, weights: list[torch.Tensor], inputs: list[torch.Tensor]) -> dict[str, Any]:
+    return outputs_with_weights(build(student, factory), weights, inputs)

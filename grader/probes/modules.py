@@ -1,0 +1,133 @@
+"""Describe a student's nn.Module from what its forward pass actually executes."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+from torch import nn
+from torch.utils._python_dispatch import TorchDispatchMode
+
+# ATen operators -> the layer kind a student would name. Seen at the ATen level, so
+# nn.ReLU, F.relu and torch.relu all count as "relu", nn.Linear and x @ W.T + b as "linear".
+_KINDS: dict[str, str] = {
+    "aten.convolution": "conv",
+    "aten.addmm": "linear",
+    "aten.mm": "linear",
+    "aten.matmul": "linear",
+    "aten.linear": "linear",
+    "aten.relu": "relu",
+    "aten.relu_": "relu",
+    "aten.max_pool2d_with_indices": "maxpool",
+    "aten.max_pool2d": "maxpool",
+    "aten._softmax": "softmax",
+    "aten.softmax": "softmax",
+    "aten._log_softmax": "log_softmax",
+    "aten.log_softmax": "log_softmax",
+    "aten.sigmoid": "sigmoid",
+}
+
+
+class LayerTrace(TorchDispatchMode):
+    """Records the kinds of layer operators executed, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: list[str] = []
+
+    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        kind = _KINDS.get(str(getattr(func, "overloadpacket", func)))
+        if kind is not None:
+            self.kinds.append(kind)
+        return func(*args, **(kwargs or {}))
+
+
+def describe_layer(name: str, module: nn.Module) -> dict[str, Any]:
+    info: dict[str, Any] = {"name": name, "type": type(module).__name__}
+    if isinstance(module, nn.Linear):
+        info.update({"in": module.in_features, "out": module.out_features, "bias": module.bias is not None})
+    elif isinstance(module, nn.Conv2d):
+        info.update(
+            {
+                "in": module.in_channels,
+                "out": module.out_channels,
+                "kernel": list(module.kernel_size),
+                "stride": list(module.stride),
+                "padding": list(module.padding) if isinstance(module.padding, tuple) else str(module.padding),
+            }
+        )
+    elif isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
+        info["kernel"] = module.kernel_size
+    return info
+
+
+def build(student: Any, factory: str, seed: int = 0) -> Any:
+    """Call the student's function or class `factory` (seeded, so builds are repeatable)."""
+    torch.manual_seed(seed)
+    return getattr(student, factory)()
+
+
+def describe(model: Any, example: torch.Tensor) -> dict[str, Any]:
+    """The module as data: its registered layers, the leaf modules forward called (in
+    order), the layer operators it executed, its parameter count and output shape."""
+    if not isinstance(model, nn.Module):
+        return {"is_module": False, "type": type(model).__name__}
+    called: list[dict[str, Any]] = []
+    names = {id(m): n for n, m in model.named_modules()}
+    hooks = []
+    for name, module in model.named_modules():
+        if name and not list(module.children()):
+            hooks.append(module.register_forward_hook(
+                lambda m, _i, _o: called.append(describe_layer(names.get(id(m), "?"), m))
+            ))
+    trace = LayerTrace()
+    model.eval()
+    try:
+        with torch.no_grad(), trace:
+            out = model(example)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return {
+        "is_module": True,
+        "type": type(model).__name__,
+        "registered": [describe_layer(n, m) for n, m in model.named_modules() if n and not list(m.children())],
+        "called": called,
+        "ops": trace.kinds,
+        "params": sum(p.numel() for p in model.parameters()),
+        "param_shapes": [list(p.shape) for p in model.parameters()],
+        "output_shape": list(out.shape) if isinstance(out, torch.Tensor) else None,
+        "output_type": type(out).__name__,
+    }
+
+
+def load_by_order(model: nn.Module, tensors: list[torch.Tensor]) -> list[list[int]] | None:
+    """Copy `tensors` into the model's parameters, matched by order and shape.
+
+    Returns None on success, or the model's parameter shapes when they do not line up
+    (the grading process turns that into a message)."""
+    params = list(model.parameters())
+    shapes = [list(p.shape) for p in params]
+    if shapes != [list(t.shape) for t in tensors]:
+        return shapes
+    with torch.no_grad():
+        for param, value in zip(params, tensors):
+            param.copy_(value)
+    return None
+
+
+def outputs_with_weights(
+    model: Any, tensors: list[torch.Tensor], inputs: list[torch.Tensor]
+) -> dict[str, Any]:
+    """The model's outputs on `inputs` after loading the given weights (eval mode, no grad)."""
+    if not isinstance(model, nn.Module):
+        return {"is_module": False, "type": type(model).__name__}
+    mismatch = load_by_order(model, tensors)
+    if mismatch is not None:
+        return {"is_module": True, "param_shapes": mismatch}
+    model.eval()
+    with torch.no_grad():
+        return {"is_module": True, "outputs": [model(x) for x in inputs]}
+
+
+Factory = Callable[[], nn.Module]
