@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from rich.console import Console
-
 from grader import __version__
 from grader.errors import DataError, DataNotFound, GraderError, ReportWriteError, ScoreBelowThreshold
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from grader.data.locate import Located
     from grader.data.prepared import MnistProvider
 
@@ -107,7 +107,9 @@ def _add_data_options(parser: argparse.ArgumentParser, downloads: bool = True) -
         )
 
 
-def _console(args: argparse.Namespace, stderr: bool = False) -> Console:
+def _console(args: argparse.Namespace, stderr: bool = False) -> "Console":
+    from rich.console import Console  # imported late: `grader check` starts its sandbox first
+
     no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
     return Console(stderr=stderr, no_color=no_color, highlight=False)
 
@@ -137,8 +139,6 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from grader.catalog.course import Course
-    from grader.catalog.submission import resolve_submission_dir
     from grader.sandbox.client import Sandbox
 
     if args.all == bool(args.exercises):
@@ -148,18 +148,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
         )
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise GraderError("--fail-under takes a percentage between 0 and 100")
-    course = Course.at(args.course)
-    exercises = course.exercises() if args.all else course.select(args.exercises)
-    submission = resolve_submission_dir(args.submission, Path.cwd())
-    status = _console(args, stderr=True)
-    needs_mnist = any("mnist" in e.manifest.needs_data for e in exercises)
-    data = _mnist_provider(args, status) if needs_mnist else None
-    with Sandbox() as sandbox:  # started first: it imports torch while we do
-        from grader.engine.run import LimitOverrides, grade_submission
-        from grader.report import RENDERERS
-        from grader.report.terminal import render_terminal
+    # Started before anything heavy is imported: the zygote's torch import overlaps ours.
+    with Sandbox() as sandbox:
+        from grader.catalog.course import Course
+        from grader.catalog.submission import resolve_submission_dir
 
-        with status.status(f"grading {', '.join(e.id for e in exercises)} in {submission} ..."):
+        course = Course.at(args.course)
+        exercises = course.exercises() if args.all else course.select(args.exercises)
+        submission = resolve_submission_dir(args.submission, Path.cwd())
+        needs_mnist = any("mnist" in e.manifest.needs_data for e in exercises)
+        data = _mnist_provider(args, _console(args, stderr=True)) if needs_mnist else None
+
+        from grader.engine.run import LimitOverrides, grade_submission
+
+        with _console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ..."):
             report = grade_submission(
                 course,
                 exercises,
@@ -168,8 +170,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 LimitOverrides(timeout_s=args.timeout, memory_mb=args.memory_mb),
                 data=data,
             )
-    if data is not None:
-        data.close()
+        if data is not None:
+            data.close()
+    from grader.report import RENDERERS
+    from grader.report.terminal import render_terminal
+
     if args.format == "terminal":
         render_terminal(report, _console(args))
         if args.output:
@@ -309,9 +314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except GraderError as error:
         console = _console(args, stderr=True)
-        console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+        console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False, soft_wrap=True)
         if error.hint:
-            console.print(f"hint: {error.hint}", markup=False)
+            console.print(f"hint: {error.hint}", markup=False, soft_wrap=True)
         return error.exit_code
     except KeyboardInterrupt:
         _console(args, stderr=True).print("interrupted")

@@ -19,6 +19,8 @@ def resolve_submission_dir(path: Path | None, cwd: Path) -> Path:
     if path is None:
         candidate = cwd / "exercises"
         return candidate if candidate.is_dir() else cwd
+    # Absolute: the worker that imports the student's file runs in another folder.
+    path = (cwd / path).absolute()
     if not path.exists():
         raise SubmissionNotFound(f"submission folder {path} does not exist")
     if not path.is_dir():

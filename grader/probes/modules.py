@@ -6,37 +6,44 @@ from typing import Any, Callable
 
 import torch
 from torch import nn
-from torch.utils._python_dispatch import TorchDispatchMode
+from torch.overrides import TorchFunctionMode
 
-# ATen operators -> the layer kind a student would name. Seen at the ATen level, so
-# nn.ReLU, F.relu and torch.relu all count as "relu", nn.Linear and x @ W.T + b as "linear".
+from grader.sandbox.tracing import function_name
+
+# Torch functions -> the layer kind a student would name. Seen through a function mode,
+# so nn.ReLU, F.relu, torch.relu and x.relu() all count as "relu", and nn.Linear,
+# F.linear and x @ W.T as "linear". (A function mode, not a dispatch mode: entering a
+# dispatch mode imports torch._dynamo, about a second per worker.)
 _KINDS: dict[str, str] = {
-    "aten.convolution": "conv",
-    "aten.addmm": "linear",
-    "aten.mm": "linear",
-    "aten.matmul": "linear",
-    "aten.linear": "linear",
-    "aten.relu": "relu",
-    "aten.relu_": "relu",
-    "aten.max_pool2d_with_indices": "maxpool",
-    "aten.max_pool2d": "maxpool",
-    "aten._softmax": "softmax",
-    "aten.softmax": "softmax",
-    "aten._log_softmax": "log_softmax",
-    "aten.log_softmax": "log_softmax",
-    "aten.sigmoid": "sigmoid",
+    "linear": "linear",
+    "matmul": "linear",
+    "mm": "linear",
+    "addmm": "linear",
+    "conv2d": "conv",
+    "convolution": "conv",
+    "relu": "relu",
+    "relu_": "relu",
+    "max_pool2d": "maxpool",
+    "max_pool2d_with_indices": "maxpool",
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+    "sigmoid": "sigmoid",
 }
 
 
-class LayerTrace(TorchDispatchMode):
-    """Records the kinds of layer operators executed, in order."""
+def layer_kind(func: Any) -> str | None:
+    return _KINDS.get(function_name(func).removeprefix("Tensor.").lstrip("_"))
+
+
+class LayerTrace(TorchFunctionMode):
+    """Records the kinds of layer functions executed, in order."""
 
     def __init__(self) -> None:
         super().__init__()
         self.kinds: list[str] = []
 
-    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
-        kind = _KINDS.get(str(getattr(func, "overloadpacket", func)))
+    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        kind = layer_kind(func)
         if kind is not None:
             self.kinds.append(kind)
         return func(*args, **(kwargs or {}))

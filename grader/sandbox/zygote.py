@@ -48,33 +48,11 @@ def _reap(control: socket.socket, workers: set[int]) -> None:
         _send(control, message)
 
 
-def _warm_up() -> None:
-    """Pay torch's lazy first-use costs once here rather than in every worker.
-
-    The first dispatch-mode pass costs ~1 s. Run on one thread, so that no OpenMP
-    pool exists yet when we fork (a pool does not survive fork).
-    """
-    import torch
-    import torch.nn.functional as F
-
-    from grader.sandbox.tracing import OperatorSpy
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        x = torch.ones(1, 1, 4, 4)
-        with OperatorSpy(frozenset({"aten.convolution"})):
-            F.max_pool2d(F.conv2d(x, torch.ones(1, 1, 2, 2)), 1)
-        torch.nn.Linear(2, 2)(torch.ones(1, 2)).sum().backward()
-    finally:
-        torch.set_num_threads(threads)
-
-
 def serve(control: socket.socket) -> None:
     # Importing torch here, before any fork, is the point of the zygote.
     from grader.sandbox.worker import run_worker
 
-    _warm_up()
+    import torch  # noqa: F401
 
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
