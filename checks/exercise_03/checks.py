@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from grader.checks import check, expect_tensor
+from grader.checks import CheckFailed, check, expect_tensor
 from grader.checks.modules import (
     expect_layer_sizes,
     expect_loadable,
@@ -64,8 +64,6 @@ def _expect_equivalent(student, factory: str, reference_model: torch.nn.Module, 
 def check_make_mlp_structure(student):
     description = _describe(student, "make_mlp", [2, 10])
     if description["type"] != "Sequential":
-        from grader.checks import CheckFailed
-
         raise CheckFailed(f"make_mlp() returned a {description['type']}, expected an nn.Sequential")
     expect_layer_sizes(description, "Linear", MLP_SIZES, "make_mlp()")
     expect_relu_between(description, "make_mlp()")
@@ -87,8 +85,6 @@ def check_make_mlp_forward(student, reference):
 
 @check(points=2, title="MLP: attributes hidden (10 -> 128) and out (128 -> 5)")
 def check_mlp_class_structure(student):
-    from grader.checks import CheckFailed
-
     description = _describe(student, "MLP", [2, 10])
     registered = {layer["name"]: layer for layer in description["registered"]}
     for name, (size_in, size_out) in (("hidden", (10, 128)), ("out", (128, 5))):
