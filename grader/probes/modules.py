@@ -138,3 +138,18 @@ def outputs_with_weights(
 
 
 Factory = Callable[[], nn.Module]
+
+
+class FunctionTrace(TorchFunctionMode):
+    """Records which of the `watch`ed torch functions are called (by name), in order."""
+
+    def __init__(self, watch: set[str]) -> None:
+        super().__init__()
+        self.watch = watch
+        self.seen: list[str] = []
+
+    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        name = function_name(func)
+        if name in self.watch:
+            self.seen.append(name)
+        return func(*args, **(kwargs or {}))

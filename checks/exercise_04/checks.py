@@ -1,0 +1,248 @@
+"""Checks for exercise 04: the training loop, checked exactly.
+
+The student's train/train_epoch/accuracy run in the sandbox on a network and data
+chosen here; the reference runs here on an identical copy. Losses and final
+parameters must match the reference's. When they do not, each classic mistake is
+simulated here and the one that reproduces the student's numbers is named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import torch
+from torch import nn, optim
+
+from grader.checks import CheckFailed, check
+from grader.checks.training import (
+    close,
+    expect_float_list,
+    expect_python_float,
+    expect_same_parameters,
+    name_mistake,
+)
+from grader.probes.training import loader, mlp, parameters_of, with_weights
+
+PROBES = Path(__file__).with_name("probes.py")
+SIZES = [4, 16, 3]
+EPOCH_BATCH, EPOCH_LR, EPOCH_MOMENTUM = 4, 0.1, 0.9
+
+
+def _problem(seed: int, n: int) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
+    torch.manual_seed(seed)
+    weights = parameters_of(mlp(SIZES))
+    x = torch.randn(n, SIZES[0])
+    y = torch.randint(0, SIZES[-1], (n,))
+    return weights, x, y
+
+
+def _simulate_train(weights, x, y, epochs: int, lr: float, *, zero_grad: bool = True, step_first: bool = False,
+                    squash: Callable[[torch.Tensor], torch.Tensor] | None = None) -> tuple[list[float], list[torch.Tensor]]:
+    net = with_weights(mlp(SIZES), weights)
+    optimizer = optim.SGD(net.parameters(), lr=lr)
+    criterion = nn.CrossEntropyLoss()
+    losses = []
+    for _ in range(epochs):
+        out = net(x)
+        loss = criterion(squash(out) if squash else out, y)
+        if zero_grad:
+            optimizer.zero_grad()
+        if step_first:
+            optimizer.step()
+            loss.backward()
+        else:
+            loss.backward()
+            optimizer.step()
+        losses.append(loss.item())
+    return losses, parameters_of(net)
+
+
+def _train_mistakes(weights, x, y, epochs: int, lr: float, wrong_lrs: dict[str, float]) -> dict[str, tuple]:
+    runs = {
+        "optimizer.zero_grad() were missing (gradients accumulate from epoch to epoch)":
+            _simulate_train(weights, x, y, epochs, lr, zero_grad=False),
+        "optimizer.step() ran before loss.backward() (each step uses no or stale gradients)":
+            _simulate_train(weights, x, y, epochs, lr, step_first=True),
+        "softmax were applied before nn.CrossEntropyLoss (it applies log-softmax itself; pass it the logits)":
+            _simulate_train(weights, x, y, epochs, lr, squash=lambda t: t.softmax(dim=1)),
+    }
+    for description, wrong in wrong_lrs.items():
+        runs[description] = _simulate_train(weights, x, y, epochs, wrong)
+    return runs
+
+
+def _run_student_train(student, weights, x, y, kwargs) -> dict:
+    return student.probe(PROBES, "run_train", SIZES, weights, x, y, kwargs, what="train(net, X, y)")
+
+
+def _expect_train_matches(result: dict, expected_losses, expected_params, epochs: int, mistakes: dict) -> None:
+    # Wrong weights first: a wrong loop explains wrong losses too.
+    expect_same_parameters(result["params"], expected_params, "train()", {d: p for d, (_, p) in mistakes.items()})
+    losses = expect_float_list(result["returned"], epochs, "train()")
+    if not close(losses, expected_losses):
+        mistake = name_mistake(losses, {d: l for d, (l, _) in mistakes.items()})
+        if mistake:
+            raise CheckFailed(f"train() returned the losses you would get if {mistake}")
+        shifted = expected_losses[1:]
+        if close(losses[:-1], shifted):
+            raise CheckFailed("train() returned each epoch's loss measured after the step; record loss.item() of "
+                              "the forward pass that the step used")
+        raise CheckFailed(f"train() returned losses {[round(v, 4) for v in losses[:3]]}..., "
+                          f"expected {[round(v, 4) for v in expected_losses[:3]]}...")
+
+
+@check(points=3, title="train: same losses and final weights as the reference (defaults epochs=20, lr=5e-3)")
+def check_train_matches_reference(student, reference):
+    weights, x, y = _problem(seed=11, n=24)
+    net = with_weights(mlp(SIZES), weights)
+    expected_losses = reference.train(net, x.clone(), y.clone())
+    mistakes = _train_mistakes(weights, x, y, 20, 5e-3, {
+        "the learning rate were 0.01 instead of lr=0.005": 1e-2,
+        "the learning rate were 0.001 instead of lr=0.005": 1e-3,
+        "the learning rate were 0.1 instead of lr=0.005": 1e-1,
+    })
+    result = _run_student_train(student, weights, x, y, {})
+    _expect_train_matches(result, expected_losses, parameters_of(net), 20, mistakes)
+
+
+@check(points=2, title="train: uses the epochs and lr it is given")
+def check_train_uses_arguments(student, reference):
+    weights, x, y = _problem(seed=12, n=24)
+    net = with_weights(mlp(SIZES), weights)
+    expected_losses = reference.train(net, x.clone(), y.clone(), epochs=7, lr=0.05)
+    mistakes = _train_mistakes(weights, x, y, 7, 0.05, {
+        "the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)": 5e-3,
+        "the learning rate were 0.01 instead of lr=0.05": 1e-2,
+    })
+    mistakes["the epochs argument were ignored (20 epochs instead of 7)"] = _simulate_train(weights, x, y, 20, 0.05)
+    result = _run_student_train(student, weights, x, y, {"epochs": 7, "lr": 0.05})
+    _expect_train_matches(result, expected_losses, parameters_of(net), 7, mistakes)
+
+
+@check(points=1, title="train: the loss gets the raw logits (no softmax or log_softmax before CrossEntropyLoss)")
+def check_train_passes_logits(student):
+    weights, x, y = _problem(seed=13, n=12)
+    trace = student.probe(PROBES, "trace_train", SIZES, weights, x, y, what="train(net, X, y)")
+    for name in trace:
+        if name.removeprefix("Tensor.") in ("softmax", "log_softmax"):
+            raise CheckFailed(
+                f"train() applies {name.removeprefix('Tensor.')} to the outputs before nn.CrossEntropyLoss; "
+                "CrossEntropyLoss applies log-softmax itself: pass it the raw logits"
+            )
+
+
+def _simulate_epoch(weights, x, y, *, zero_grad=True, step_first=False) -> tuple[list[float], list[torch.Tensor]]:
+    model = with_weights(mlp(SIZES), weights)
+    optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=EPOCH_MOMENTUM)
+    criterion = nn.CrossEntropyLoss()
+    batch_losses = []
+    for inputs, targets in loader(x, y, EPOCH_BATCH):
+        loss = criterion(model(inputs), targets)
+        if zero_grad:
+            optimizer.zero_grad()
+        if step_first:
+            optimizer.step()
+            loss.backward()
+        else:
+            loss.backward()
+            optimizer.step()
+        batch_losses.append(loss.item())
+    return batch_losses, parameters_of(model)
+
+
+def _run_student_epoch(student, weights, x, y) -> dict:
+    return student.probe(PROBES, "run_train_epoch", SIZES, weights, x, y, EPOCH_BATCH, EPOCH_LR, EPOCH_MOMENTUM,
+                         what="train_epoch(model, loader, optimizer, criterion)")
+
+
+@check(points=2, title="train_epoch: one step per batch, same final weights as the reference")
+def check_train_epoch_parameters(student, reference):
+    weights, x, y = _problem(seed=21, n=10)  # batches of 4, 4 and 2
+    model = with_weights(mlp(SIZES), weights)
+    optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=EPOCH_MOMENTUM)
+    reference.train_epoch(model, loader(x, y, EPOCH_BATCH), optimizer, nn.CrossEntropyLoss())
+    result = _run_student_epoch(student, weights, x, y)
+    expect_same_parameters(result["params"], parameters_of(model), "train_epoch()", {
+        "optimizer.zero_grad() were missing (gradients accumulate from batch to batch)":
+            _simulate_epoch(weights, x, y, zero_grad=False)[1],
+        "optimizer.step() ran before loss.backward()": _simulate_epoch(weights, x, y, step_first=True)[1],
+    })
+
+
+@check(points=2, title="train_epoch: returns the mean batch loss as a Python float")
+def check_train_epoch_mean_loss(student, reference):
+    weights, x, y = _problem(seed=22, n=10)
+    model = with_weights(mlp(SIZES), weights)
+    optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=EPOCH_MOMENTUM)
+    expected = reference.train_epoch(model, loader(x, y, EPOCH_BATCH), optimizer, nn.CrossEntropyLoss())
+    result = _run_student_epoch(student, weights, x, y)
+    got = expect_python_float(result["returned"], "train_epoch()")
+    if close(got, expected):
+        return
+    batch_losses, _ = _simulate_epoch(weights, x, y)
+    sizes = [len(t) for t in torch.arange(len(y)).split(EPOCH_BATCH)]
+    mistake = name_mistake(got, {
+        "the last batch's loss, not the mean over the epoch's batches": batch_losses[-1],
+        "the sum of the batch losses, not their mean": sum(batch_losses),
+        "the mean over samples (batch losses weighted by batch size); return the mean of the batch losses":
+            sum(l * s for l, s in zip(batch_losses, sizes)) / len(y),
+        "the sum of the batch losses divided by the number of samples": sum(batch_losses) / len(y),
+    })
+    if mistake:
+        raise CheckFailed(f"train_epoch() returned {got:.5g}, expected {expected:.5g}: looks like {mistake}")
+    raise CheckFailed(f"train_epoch() returned {got:.5g}, expected the mean batch loss {expected:.5g}")
+
+
+def _accuracy_problem(dropout: float) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
+    torch.manual_seed(31)
+    sizes = [4, 32, 3]
+    weights = parameters_of(mlp(sizes, dropout))
+    x = torch.randn(40, 4)
+    y = torch.randint(0, 3, (40,))
+    return weights, x, y
+
+
+def _run_student_accuracy(student, weights, dropout, x, y) -> dict:
+    return student.probe(PROBES, "run_accuracy", [4, 32, 3], weights, dropout, x, y, 16,
+                         what="accuracy(model, loader)")
+
+
+@check(points=2, title="accuracy: the fraction of correct predictions, in [0, 1]")
+def check_accuracy_value(student, reference):
+    weights, x, y = _accuracy_problem(dropout=0.0)
+    expected = reference.accuracy(with_weights(mlp([4, 32, 3]), weights), loader(x, y, 16))
+    result = _run_student_accuracy(student, weights, 0.0, x, y)
+    got = expect_python_float(result["returned"], "accuracy()")
+    if close(got, expected):
+        return
+    if close(got, 100 * expected):
+        raise CheckFailed(f"accuracy() returned {got:g}, a percentage; return a fraction in [0, 1] ({expected:g})")
+    raise CheckFailed(f"accuracy() returned {got:g}, expected {expected:g}")
+
+
+@check(points=1, title="accuracy: evaluates in eval mode (the model has Dropout)")
+def check_accuracy_eval_mode(student):
+    weights, x, y = _accuracy_problem(dropout=0.5)
+    result = _run_student_accuracy(student, weights, 0.5, x, y)
+    if not result["training"]:
+        raise CheckFailed("accuracy() never ran the model")
+    if any(result["training"]):
+        raise CheckFailed(
+            "accuracy() ran the model in training mode, where Dropout drops activations at random; "
+            "call model.eval() before evaluating"
+        )
+
+
+@check(points=1, title="accuracy: computed under torch.no_grad(), leaving no gradients behind")
+def check_accuracy_no_grad(student):
+    weights, x, y = _accuracy_problem(dropout=0.0)
+    result = _run_student_accuracy(student, weights, 0.0, x, y)
+    if result["gradients_left"]:
+        raise CheckFailed("accuracy() left gradients in the model's parameters; evaluation must not call "
+                          "backward(): wrap it in torch.no_grad()")
+    if any(result["grad_enabled"]):
+        raise CheckFailed(
+            "accuracy() ran the model with autograd recording, building a graph nobody uses (memory and "
+            "time); wrap the evaluation loop in torch.no_grad()"
+        )
