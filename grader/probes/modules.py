@@ -153,3 +153,29 @@ class FunctionTrace(TorchFunctionMode):
         if name in self.watch:
             self.seen.append(name)
         return func(*args, **(kwargs or {}))
+
+
+def count_macs(model: nn.Module, example: torch.Tensor) -> int:
+    """Multiply-accumulates of one forward pass per image, for Conv2d and Linear layers
+    (the layers that dominate; pooling and ReLU are comparisons, not MACs)."""
+    total = 0
+
+    def hook(module: nn.Module, _inputs: Any, output: torch.Tensor) -> None:
+        nonlocal total
+        if isinstance(module, nn.Conv2d):
+            per_output = (module.in_channels // module.groups) * module.kernel_size[0] * module.kernel_size[1]
+            total += output[0].numel() * per_output
+        elif isinstance(module, nn.Linear):
+            total += module.in_features * module.out_features * (output[0].numel() // module.out_features)
+
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    try:
+        was_training = model.training
+        model.eval()
+        with torch.no_grad():
+            model(example[:1])
+        model.train(was_training)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return total

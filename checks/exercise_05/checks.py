@@ -1,0 +1,196 @@
+"""Checks for exercise 05: LeNet, device handling, and training on MNIST.
+
+Device discipline is checked without a GPU: the student's loops get batches whose
+tensors refuse to compute until moved with `.to(device)` and a model that refuses
+to run until `model.to(device)` (grader.probes.devices). With CUDA present the
+same loops also run for real on the GPU.
+
+The MNIST check trains the student's Net with the student's train_epoch in the
+sandbox, which sees the test images but not their labels: it returns predictions
+and the accuracy is computed here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from grader.checks import CheckFailed, check, expect_tensor
+from grader.checks.modules import (
+    expect_layer_sizes,
+    expect_loadable,
+    expect_logits,
+    expect_module,
+    expect_relu_between,
+    weights_of,
+)
+from grader.checks.training import close, expect_python_float
+from grader.probes.training import Budget, loader, parameters_of
+
+PROBES = Path(__file__).with_name("probes.py")
+THRESHOLD = 0.98
+MNIST_TIMEOUT_S = 900
+
+
+def budget() -> Budget:
+    # As many threads as this machine gives us (the grading process waits meanwhile), at most 4:
+    # LeNet's small convolutions gain little beyond that.
+    return Budget(threads=max(1, min(4, len(os.sched_getaffinity(0)))))
+
+
+def _describe(student) -> dict:
+    description = student.probe(PROBES, "describe_model", "Net", [2, 1, 28, 28], what="Net()")
+    expect_module(description, "Net()")
+    return description
+
+
+@check(points=2, title="Net: conv1 (1->10, 5x5), conv2 (10->20, 5x5), pooling (2), fc (320->10)")
+def check_net_structure(student):
+    description = _describe(student)
+    registered = {layer["name"]: layer for layer in description["registered"]}
+    expected = {
+        "conv1": ("Conv2d", (1, 10), [5, 5]),
+        "conv2": ("Conv2d", (10, 20), [5, 5]),
+        "fc": ("Linear", (320, 10), None),
+    }
+    for name, (kind, (size_in, size_out), kernel) in expected.items():
+        layer = registered.get(name)
+        if layer is None:
+            raise CheckFailed(f"Net has no layer attribute `{name}` (its layers: {', '.join(registered) or 'none'})")
+        if layer["type"] != kind:
+            raise CheckFailed(f"Net.{name} is a {layer['type']}, expected nn.{kind}")
+        if (layer["in"], layer["out"]) != (size_in, size_out):
+            raise CheckFailed(f"Net.{name} maps {layer['in']} to {layer['out']}, expected {size_in} to {size_out}")
+        if kernel and layer["kernel"] != kernel:
+            raise CheckFailed(f"Net.{name} has kernel size {tuple(layer['kernel'])}, expected (5, 5)")
+    pooling = registered.get("pooling")
+    if pooling is None or pooling["type"] != "MaxPool2d" or pooling["kernel"] not in (2, [2, 2]):
+        raise CheckFailed("Net.pooling should be nn.MaxPool2d(2)")
+    expect_layer_sizes(description, "Conv2d", [(1, 10), (10, 20)], "Net")
+    ops = description["ops"]
+    if ops.count("maxpool") != 2:
+        raise CheckFailed(f"Net.forward pools {ops.count('maxpool')} times, expected 2 (after each convolution)")
+    expect_relu_between(description, "Net.forward", layer_kind="conv")
+    if ops.count("relu") < 2:
+        raise CheckFailed(f"Net.forward applies ReLU {ops.count('relu')} times, expected 2 (after each pooling)")
+    expect_logits(description, "Net.forward")
+    if description["output_shape"] != [2, 10]:
+        raise CheckFailed(f"Net()(x) for x of shape (2, 1, 28, 28) has shape {description['output_shape']}, expected [2, 10]")
+
+
+@check(points=2, title="Net: same outputs as the reference with the same weights")
+def check_net_forward(student, reference):
+    torch.manual_seed(7)
+    model = reference.Net()
+    weights = weights_of(model)
+    x = torch.randn(3, 1, 28, 28)
+    result = student.probe(PROBES, "run_with_weights", "Net", weights, [x], what="Net()")
+    (got,) = expect_loadable(result, weights, "Net()")
+    model.eval()
+    with torch.no_grad():
+        expected = model(x)
+    expect_tensor(got, expected, "Net()(x) with the reference's weights", mistakes={
+        "softmax applied to the output (return logits)": expected.softmax(dim=1),
+        "log_softmax applied to the output (return logits)": expected.log_softmax(dim=1),
+    })
+
+
+def _expect_device(got, expected: torch.device, world: str) -> None:
+    if isinstance(got, str):
+        raise CheckFailed(f"get_device() returned the string {got!r} {world}; return torch.device({got!r})")
+    if not isinstance(got, torch.device):
+        raise CheckFailed(f"get_device() returned {type(got).__name__} {world}, expected a torch.device")
+    if got.type != expected.type or (got.index not in (None, 0)):
+        raise CheckFailed(f"get_device() returned {got} {world}, expected {expected}")
+
+
+@check(points=1, title="get_device: cuda:0 when CUDA is available")
+def check_get_device_with_cuda(student):
+    got = student.probe(PROBES, "get_device", True, what="get_device()")
+    _expect_device(got, torch.device("cuda:0"), "when CUDA is available")
+
+
+@check(points=1, title="get_device: cpu when CUDA is not available")
+def check_get_device_without_cuda(student):
+    got = student.probe(PROBES, "get_device", False, what="get_device()")
+    _expect_device(got, torch.device("cpu"), "when CUDA is not available")
+
+
+_HOW_TO_MOVE = {
+    "model": "the model (call model.to(device) at the start)",
+    "inputs": "the inputs (inputs = inputs.to(device) for every batch)",
+    "targets": "the targets (targets = targets.to(device) for every batch)",
+}
+
+
+def _loop_problem() -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
+    torch.manual_seed(17)
+    weights = parameters_of(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)))
+    return weights, torch.randn(12, 1, 28, 28), torch.randint(0, 10, (12,))
+
+
+def _expect_moves(student, function: str) -> None:
+    weights, x, y = _loop_problem()
+    what = f"{function}()"
+    result = student.probe(PROBES, "guarded_loop", function, weights, x, y, what=what)
+    if "not_moved" in result:
+        missing = [_HOW_TO_MOVE.get(role, role) for role in result["not_moved"]]
+        raise CheckFailed(
+            f"{what} did not move {' and '.join(missing)} to the device; on a GPU this fails with "
+            "'Expected all tensors to be on the same device'"
+        )
+    real = student.probe(PROBES, "real_cuda_loop", function, weights, x, y, what=what)
+    if "error" in real:
+        raise CheckFailed(f"{what} failed on the GPU: {real['error']}")
+    if real.get("model_on_device") is False:
+        raise CheckFailed(f"after {what} on the GPU the model's parameters are not on the GPU: call model.to(device)")
+
+
+@check(points=2, title="train_epoch: moves the model, inputs and targets to the device")
+def check_train_epoch_moves_to_device(student):
+    _expect_moves(student, "train_epoch")
+
+
+@check(points=2, title="evaluate: moves the model, inputs and targets to the device")
+def check_evaluate_moves_to_device(student):
+    _expect_moves(student, "evaluate")
+
+
+@check(points=1, title="evaluate: accuracy as a fraction in [0, 1]")
+def check_evaluate_value(student, reference):
+    weights, x, y = _loop_problem()
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    with torch.no_grad():
+        for param, value in zip(model.parameters(), weights):
+            param.copy_(value)
+    expected = reference.evaluate(model, loader(x, y, 4), torch.device("cpu"))
+    got = expect_python_float(student.probe(PROBES, "evaluate_value", weights, x, y, what="evaluate()"), "evaluate()")
+    if close(got, 100 * expected) and expected:
+        raise CheckFailed(f"evaluate() returned {got:g}, a percentage; return a fraction in [0, 1] ({expected:g})")
+    if not close(got, expected):
+        raise CheckFailed(f"evaluate() returned {got:g}, expected {expected:g}")
+
+
+def accuracy_of(figures: dict, test_labels: torch.Tensor, what: str) -> float:
+    predictions = figures.get("predictions")
+    if not isinstance(predictions, torch.Tensor) or predictions.shape != test_labels.shape:
+        raise CheckFailed(f"{what} produced no usable predictions")
+    return float((predictions.long() == test_labels).double().mean())
+
+
+@check(points=5, title="Net trained with your train_epoch reaches >= 98% test accuracy on MNIST",
+       timeout_s=MNIST_TIMEOUT_S)
+def check_mnist_accuracy(mnist, student):
+    plan = budget()
+    what = "training your Net with your train_epoch on MNIST"
+    figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), plan.as_dict(), what=what)
+    accuracy = accuracy_of(figures, mnist.test_labels, what)
+    losses = ", ".join(f"{v:.3f}" if isinstance(v, float) else repr(v) for v in figures.get("losses", []))
+    if accuracy < THRESHOLD:
+        raise CheckFailed(
+            f"test accuracy {100 * accuracy:.2f}% after {plan.describe()}; at least {100 * THRESHOLD:g}% is "
+            f"required (the reference reaches it on every seed). Epoch losses returned by train_epoch: {losses}"
+        )
