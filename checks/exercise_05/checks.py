@@ -136,6 +136,11 @@ def _expect_moves(student, function: str) -> None:
     weights, x, y = _loop_problem()
     what = f"{function}()"
     result = student.probe(PROBES, "guarded_loop", function, weights, x, y, what=what)
+    if "not_moved" in result and "cuda()" in result["not_moved"]:
+        raise CheckFailed(
+            f"{what} moves tensors or the model with .cuda() instead of .to(device): that fails on machines "
+            "without a GPU and ignores the device it is given; use .to(device)"
+        )
     if "not_moved" in result:
         missing = [_HOW_TO_MOVE.get(role, role) for role in result["not_moved"]]
         raise CheckFailed(

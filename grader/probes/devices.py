@@ -51,6 +51,8 @@ class GuardedTensor(torch.Tensor):
         roles = sorted({a._grader_role for a in items if isinstance(a, GuardedTensor)})
         if func is torch.Tensor.to and _is_move(args, kwargs):
             return args[0].as_subclass(torch.Tensor).to(*args[1:], **kwargs)
+        if func is torch.Tensor.cuda:
+            raise NotOnDevice(["cuda()"])  # ignores the device it was given
         # Like real devices: tensors "on the other device" compute among themselves (views,
         # dtype casts, .item()), and a 0-dim plain tensor may join them; a tensor on the
         # device may not.
@@ -114,7 +116,11 @@ def guard_model(model: nn.Module) -> dict[str, bool]:
         if roles:
             raise NotOnDevice(roles)
 
+    def cuda(*_args: Any, **_kwargs: Any) -> nn.Module:
+        raise NotOnDevice(["cuda()"])
+
     model.to = to  # type: ignore[method-assign]
+    model.cuda = cuda  # type: ignore[method-assign]
     model.register_forward_pre_hook(check)
     return state
 
