@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -29,6 +30,9 @@ class CheckData:
     child_file: Path
     test_labels: torch.Tensor
     train_count: int
+    # Figures a check may reuse while this data lives (a batch run shares it across
+    # submissions), e.g. the course network's training figures for a comparison.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 class DataUnavailable(Exception):

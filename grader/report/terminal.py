@@ -50,9 +50,26 @@ def _exercise_table(exercise: ExerciseResult) -> Table:
     return table
 
 
+def _comparison_table(exercise: ExerciseResult) -> Table:
+    """Side-by-side figures (rows: networks; columns: the figures any row has)."""
+    columns: list[str] = []
+    for figures in exercise.comparison.values():
+        columns += [c for c in figures if c not in columns]
+    table = Table(title=f"{exercise.id}: comparison", title_justify="left")
+    table.add_column("")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for row, figures in exercise.comparison.items():
+        cells = [figures.get(c, "") for c in columns]
+        table.add_row(row, *(f"{v:,}" if isinstance(v, int) else f"{v:g}" if isinstance(v, float) else str(v) for v in cells))
+    return table
+
+
 def render_terminal(report: SubmissionReport, console: Console) -> None:
     for exercise in report.exercises:
         console.print(_exercise_table(exercise))
+        if exercise.comparison:
+            console.print(_comparison_table(exercise))
         if exercise.message:
             console.print(Text(f"note: {exercise.message}", style="yellow"))
         console.print()

@@ -1,0 +1,122 @@
+"""Checks for exercise 06: the deeper CNN, trained on MNIST and compared with Net.
+
+Layers are counted from what forward executes (grader.probes.modules traces torch
+calls), so F.relu counts as much as nn.ReLU. The student's DeepNet is trained in
+the sandbox with the grader's own loop and budget; the course's Net is trained
+here, in the grading process, with the same budget, for the side-by-side figures.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import torch
+
+from grader.checks import CheckFailed, check
+from grader.checks.modules import expect_module
+from grader.data.prepared import CheckData, load_child_file
+from grader.probes.modules import count_macs
+from grader.probes.networks import CourseNet
+from grader.probes.training import Budget, reference_train_epoch, train_on_mnist
+
+PROBES = Path(__file__).with_name("probes.py")
+THRESHOLD = 0.98
+MNIST_TIMEOUT_S = 1200
+EXPECTED = {"conv": 3, "relu": 3, "maxpool": 3, "linear": 3}
+NAMES = {"conv": "Conv2d", "relu": "ReLU", "maxpool": "MaxPool2d", "linear": "Linear"}
+
+
+def budget() -> Budget:
+    return Budget(threads=max(1, min(4, len(os.sched_getaffinity(0)))))
+
+
+def _describe(student, shape: list[int]) -> dict:
+    description = student.probe(PROBES, "describe_model", shape, what="DeepNet()")
+    expect_module(description, "DeepNet()")
+    return description
+
+
+@check(points=3, title="DeepNet: 3 Conv2d, 3 ReLU, 3 MaxPool2d and 3 Linear layers run in forward")
+def check_layer_counts(student):
+    description = _describe(student, [2, 1, 28, 28])
+    ops = description["ops"]
+    counts = {kind: ops.count(kind) for kind in EXPECTED}
+    wrong = [
+        f"{counts[kind]} {NAMES[kind]}" for kind, wanted in EXPECTED.items()
+        if (counts[kind] < wanted if kind == "relu" else counts[kind] != wanted)
+    ]
+    if wrong:
+        found = ", ".join(f"{counts[k]} {NAMES[k]}" for k in EXPECTED)
+        raise CheckFailed(
+            f"DeepNet's forward runs {found}; expected three of each (wrong: {', '.join(wrong)}). "
+            "Layers are counted from what forward executes, so a layer defined in __init__ but "
+            "never called does not count"
+        )
+    convs = [i for i, op in enumerate(ops) if op == "conv"]
+    for index, (start, stop) in enumerate(zip(convs, [*convs[1:], len(ops)])):
+        block = ops[start:stop]
+        if "relu" not in block or "maxpool" not in block:
+            missing = " and ".join(k for k in ("relu", "maxpool") if k not in block)
+            raise CheckFailed(f"DeepNet: no {missing} after the {('first', 'second', 'third')[index]} convolution")
+    squash = [op for op in ops[max(i for i, op in enumerate(ops) if op == "linear"):] if op in ("softmax", "log_softmax")]
+    if squash:
+        raise CheckFailed(f"DeepNet applies {squash[0]} to its output; return the logits")
+
+
+@check(points=1, title="DeepNet: (N, 1, 28, 28) -> (N, 10)")
+def check_output_shape(student):
+    for n in (1, 5):
+        description = _describe(student, [n, 1, 28, 28])
+        if description["output_shape"] != [n, 10]:
+            got = description["output_shape"] or description["output_type"]
+            raise CheckFailed(f"DeepNet()(x) for x of shape ({n}, 1, 28, 28) has shape {got}, expected [{n}, 10]")
+
+
+def _course_net_figures(mnist: CheckData, plan: Budget) -> dict[str, float | str]:
+    """The course's Net under the same budget, trained here once per data (memoised)."""
+    key = f"course-net:{plan.as_dict()}"
+    if key not in mnist.memo:
+        data = load_child_file(mnist.child_file)
+        threads = torch.get_num_threads()
+        torch.set_num_threads(plan.threads)
+        try:
+            torch.manual_seed(plan.seed)
+            model = CourseNet()
+            device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+            figures = train_on_mnist(model, reference_train_epoch, data.train_x, data.train_y, data.test_x, plan, device)
+        finally:
+            torch.set_num_threads(threads)
+        accuracy = float((figures["predictions"].long() == mnist.test_labels).double().mean())
+        mnist.memo[key] = _row(sum(p.numel() for p in model.parameters()), count_macs(model.cpu(), data.test_x[:1]),
+                               figures["train_seconds"], accuracy)
+    return mnist.memo[key]
+
+
+def _row(params: int, macs: int, seconds: float, accuracy: float) -> dict[str, float | str]:
+    return {
+        "parameters": params,
+        "MACs per image": macs,
+        "training time (s)": round(seconds, 1),
+        "test accuracy (%)": round(100 * accuracy, 2),
+    }
+
+
+@check(points=5, title="DeepNet reaches >= 98% test accuracy on MNIST; compared with Net", timeout_s=MNIST_TIMEOUT_S)
+def check_mnist_accuracy(mnist, student, comparison):
+    plan = budget()
+    what = "training your DeepNet on MNIST"
+    started = time.perf_counter()
+    figures = student.probe(PROBES, "train_deepnet_on_mnist", str(mnist.child_file), plan.as_dict(), what=what)
+    predictions = figures.get("predictions")
+    if not isinstance(predictions, torch.Tensor) or predictions.shape != mnist.test_labels.shape:
+        raise CheckFailed(f"{what} produced no usable predictions")
+    accuracy = float((predictions.long() == mnist.test_labels).double().mean())
+    comparison["DeepNet (yours)"] = _row(int(figures["params"]), int(figures["macs"]), float(figures["train_seconds"]), accuracy)
+    comparison["Net (course)"] = _course_net_figures(mnist, plan)
+    comparison["DeepNet (yours)"]["check wall time (s)"] = round(time.perf_counter() - started, 1)
+    if accuracy < THRESHOLD:
+        raise CheckFailed(
+            f"test accuracy {100 * accuracy:.2f}% after {plan.describe()}; at least {100 * THRESHOLD:g}% is required"
+        )
