@@ -164,6 +164,7 @@ class Sandbox:
             threads=self.threads,
             isolate=self.isolate,
             hide=[*spec.get("hide", []), *self.hidden_paths],
+            expose=[*spec.get("expose", [])],
         )
         message = json.dumps({"op": "spawn", "request": request, "spec": full_spec}).encode()
         try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -83,6 +82,64 @@ def enter_namespaces() -> set[str]:
                 _write("/proc/self/gid_map", f"{gid} {gid} 1")
             return gained
     return set()
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    ]
+
+
+_SYS_MOUNT_SETATTR = 442  # the same number on x86-64 and arm64
+_AT_FDCWD = -100
+_AT_RECURSIVE = 0x8000
+_MOUNT_ATTR_RDONLY = 0x1
+
+
+def make_everything_read_only() -> bool:
+    """Every mount read-only, recursively (Linux 5.12+); /tmp and /dev/shm come back as tmpfs."""
+    attr = _MountAttr(_MOUNT_ATTR_RDONLY, 0, 0, 0)
+    result = _lib().syscall(
+        ctypes.c_long(_SYS_MOUNT_SETATTR), ctypes.c_int(_AT_FDCWD), b"/",
+        ctypes.c_uint(_AT_RECURSIVE), ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
+    )
+    return result == 0
+
+
+def private_tmp(size_mb: int, keep: list[str]) -> bool:
+    """A fresh, size-limited /tmp (and /dev/shm): nothing of the host's /tmp is visible.
+
+    `keep` lists paths under /tmp that must stay readable (data files prepared for
+    the checks); each is bound back read-only at the same place.
+    """
+    handles = []
+    for path in keep:
+        try:
+            handles.append((path, os.open(path, os.O_PATH)))
+        except OSError:
+            pass
+    if not _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={size_mb}m,mode=1777"):
+        return False
+    if os.path.isdir("/dev/shm"):
+        _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
+    for path, fd in handles:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(path, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            open(path, "a").close()
+        make_read_only_from(f"/proc/self/fd/{fd}", path)
+        os.close(fd)
+    return True
+
+
+def make_read_only_from(source: str, target: str) -> bool:
+    return _mount(source, target, None, MS_BIND | MS_REC) and _mount(
+        None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID
+    )
 
 
 def make_mounts_private() -> bool:
@@ -178,13 +235,16 @@ MAX_STAGED_FILES = 2000
 _SKIPPED_DIRS = {".git", "__pycache__", ".ipynb_checkpoints", ".venv", "node_modules"}
 
 
-def stage_submission(source: Path, dest: Path, note: Callable[[str], None]) -> None:
-    """Copy the submission's regular files into the worker's private folder.
+def read_submission(source: Path, note: Callable[[str], None]) -> list[tuple[Path, bytes]]:
+    """Read the submission's regular files (relative path, content) into memory.
 
-    Links that lead outside the submission are not followed (a link to the reference
-    solution must not be graded as the student's work); size and count are capped.
+    Read before the mounts change, because the submission may live where the child
+    will see nothing (under /tmp, or in the hidden solutions folder). Links that lead
+    outside the submission are not followed (a link to the reference solution must
+    not be graded as the student's work); size and count are capped.
     """
     root = source.resolve()
+    found: list[tuple[Path, bytes]] = []
     total = files = 0
     for folder, dirs, names in os.walk(source, followlinks=False):
         dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS and not os.path.islink(os.path.join(folder, d))]
@@ -201,9 +261,15 @@ def stage_submission(source: Path, dest: Path, note: Callable[[str], None]) -> N
             size = real.stat().st_size
             if total + size > MAX_STAGED_BYTES or files >= MAX_STAGED_FILES:
                 note("the submission folder is too large; some files were left out")
-                return
-            target = dest / path.relative_to(source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(real, target)
+                return found
+            found.append((path.relative_to(source), real.read_bytes()))
             total += size
             files += 1
+    return found
+
+
+def write_submission(files: list[tuple[Path, bytes]], dest: Path) -> None:
+    for relative, content in files:
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)

@@ -205,30 +205,35 @@ def _mirror_child(pid: int) -> None:
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
 
 
-def _isolate(spec: dict[str, Any], workdir: str, facts: dict[str, Any]) -> tuple[str, set[str]]:
-    """Namespaces, private working folder, staged submission, hidden and read-only paths."""
+def _isolate(spec: dict[str, Any], facts: dict[str, Any]) -> tuple[str, str, set[str]]:
+    """Namespaces, a private /tmp as working folder, the staged submission, hidden and
+    read-only paths. Returns (working folder, the student's staged file, protections)."""
     limits = spec["limits"]
     protections: set[str] = set()
     notes: list[str] = facts["notes"]
     if isolation.join_pids_cgroup(spec["tmp_root"], int(limits["processes"])):
         protections.add("process-count")
+    source = Path(spec["submission_dir"])
+    files = isolation.read_submission(source, notes.append)
     namespaces = isolation.enter_namespaces() if spec.get("isolate", True) else set()
     if "network" in namespaces:
         protections.add("network")
-    mounts = "mount" in namespaces and isolation.make_mounts_private()
-    if mounts:
-        isolation.mount_workdir(workdir, int(limits["file_mb"]) * 2)
-    source = Path(spec["submission_dir"])
-    staged = Path(workdir) / "submission"
-    staged.mkdir()
-    isolation.stage_submission(source, staged, notes.append)
-    if mounts:
+    workdir = os.path.join(spec["tmp_root"], f"w{os.getpid()}")
+    if "mount" in namespaces and isolation.make_mounts_private():
         hidden = all(isolation.hide(p) for p in spec.get("hide", []))
-        read_only = all(isolation.make_read_only(p) for p in spec.get("read_only", []))
-        if hidden and read_only:
+        read_only = isolation.make_everything_read_only() or all(
+            isolation.make_read_only(p) for p in spec.get("read_only", [])
+        )
+        size_mb = int(limits["file_mb"]) * 2
+        if isolation.private_tmp(size_mb, [p for p in spec.get("expose", []) if p.startswith("/tmp/")]):
+            workdir = "/tmp/work"
+        if hidden and read_only and workdir == "/tmp/work":
             protections.add("filesystem")
+    os.makedirs(workdir, mode=0o700, exist_ok=True)
+    staged = Path(workdir) / "submission"
+    isolation.write_submission(files, staged)
     student_path = str(staged / Path(spec["module_path"]).relative_to(source))
-    return student_path, protections | ({"pid"} & namespaces)
+    return workdir, student_path, protections | ({"pid"} & namespaces)
 
 
 def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
@@ -237,10 +242,8 @@ def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
     try:
         os.setsid()
         _die_with_parent()
-        workdir = os.path.join(spec["tmp_root"], f"w{os.getpid()}")
-        os.mkdir(workdir, 0o700)
         facts: dict[str, Any] = {"notes": [], "protections": []}
-        student_path, protections = _isolate(spec, workdir, facts)
+        workdir, student_path, protections = _isolate(spec, facts)
         os.chdir(workdir)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
