@@ -68,8 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PCT",
         help="exit with status 1 when the score is below PCT percent",
     )
-    check.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
-    check.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
+    limits = check.add_argument_group("limits for student code (default: each exercise's own)")
+    limits.add_argument("--timeout", type=float, default=None, metavar="S", help="wall time per check, seconds")
+    limits.add_argument("--cpu-s", type=float, default=None, metavar="S", help="CPU time per check, seconds")
+    limits.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory per check, MiB")
+    limits.add_argument("--file-mb", type=int, default=None, metavar="MB", help="largest file and printed output, MiB")
+    limits.add_argument("--processes", type=int, default=None, metavar="N", help="processes and threads per check")
+    limits.add_argument(
+        "--submission-timeout", type=float, default=None, metavar="S",
+        help="wall time for all checks of one exercise together, seconds",
+    )
     _add_course_option(check)
     return parser
 
@@ -132,7 +140,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 exercises,
                 submission,
                 sandbox,
-                LimitOverrides(timeout_s=args.timeout, memory_mb=args.memory_mb),
+                LimitOverrides(
+                    timeout_s=args.timeout,
+                    cpu_s=args.cpu_s,
+                    memory_mb=args.memory_mb,
+                    file_mb=args.file_mb,
+                    processes=args.processes,
+                    submission_timeout_s=args.submission_timeout,
+                ),
             )
     from grader.report import RENDERERS
     from grader.report.terminal import render_terminal

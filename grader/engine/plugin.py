@@ -8,6 +8,7 @@ CheckResult per check from pytest's reports.
 from __future__ import annotations
 
 import importlib.util
+import time
 import traceback
 import types
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class ExercisePlan:
     student_file: StudentFile
     limits: CheckLimits
     timeout_override_s: float | None = None
+    budget_s: float = 600.0
+    started_at: float | None = None
     hidden_paths: tuple[Path, ...] = ()
     read_only_paths: tuple[Path, ...] = ()
     import_failure: StudentCodeError | None = None
@@ -129,8 +132,19 @@ class GradingPlugin:
             raise MissingStudentFile(plan.student_file.note)
         if plan.import_failure is not None:
             raise plan.import_failure
-        # The run's --timeout beats the check's own limit, which beats the manifest's.
+        # The run's --timeout beats the check's own limit, which beats the manifest's;
+        # none may outlast what is left of the exercise's whole time budget.
+        if plan.started_at is None:
+            plan.started_at = time.monotonic()
+        left = plan.budget_s - (time.monotonic() - plan.started_at)
+        if left <= 0:
+            raise StudentTimeout(
+                f"not run: the time budget for all checks of {plan.exercise.id} "
+                f"(submission_timeout_s={plan.budget_s:g}) is used up"
+            )
         limits = plan.limits.merged(timeout_s=plan.timeout_override_s or info.timeout_s)
+        if left < limits.timeout_s:
+            limits = limits.merged(timeout_s=round(left, 3))
         code = StudentCode(
             self.sandbox,
             plan.student_file.path,

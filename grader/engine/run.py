@@ -29,10 +29,15 @@ class LimitOverrides:
     """Limits given on the command line; None keeps each exercise's own."""
 
     timeout_s: float | None = None
+    cpu_s: float | None = None
     memory_mb: int | None = None
+    file_mb: int | None = None
+    processes: int | None = None
+    submission_timeout_s: float | None = None
 
     def as_dict(self) -> dict[str, float | int | None]:
-        return {"memory_mb": self.memory_mb}
+        """The per-check limits other than the timeout (which beats a check's own)."""
+        return {"cpu_s": self.cpu_s, "memory_mb": self.memory_mb, "file_mb": self.file_mb, "processes": self.processes}
 
 
 @contextlib.contextmanager
@@ -91,6 +96,7 @@ def _plan(course: Course, exercise: Exercise, submission_dir: Path, overrides: L
         student_file=find_student_file(submission_dir, exercise.manifest.student_file),
         limits=exercise.manifest.limits.merged(**overrides.as_dict()),
         timeout_override_s=overrides.timeout_s,
+        budget_s=overrides.submission_timeout_s or exercise.manifest.submission_timeout_s,
         hidden_paths=hidden,
         read_only_paths=read_only,
     )
