@@ -190,10 +190,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except GraderError as error:
+        from rich.text import Text
+
         console = _console(args, stderr=True)
-        console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False, soft_wrap=True)
+        # Text, not markup: a message may quote a student's "[...]".
+        console.print(Text.assemble(("error: ", "bold red"), error.message), soft_wrap=True)
         if error.hint:
-            console.print(f"hint: {error.hint}", markup=False, soft_wrap=True)
+            console.print(Text(f"hint: {error.hint}"), soft_wrap=True)
         return error.exit_code
     except KeyboardInterrupt:
         _console(args, stderr=True).print("interrupted")
