@@ -54,7 +54,9 @@ def _apply_limits(limits: dict[str, Any]) -> None:
             pass
 
     mib = 1024 * 1024
-    set_limit(resource.RLIMIT_AS, int(limits["memory_mb"]) * mib)
+    # CUDA reserves far more address space than it uses: RLIMIT_AS would break it.
+    if not os.path.exists("/dev/nvidiactl"):
+        set_limit(resource.RLIMIT_AS, int(limits["memory_mb"]) * mib)
     set_limit(resource.RLIMIT_FSIZE, int(limits["file_mb"]) * mib)
     if int(limits["processes"]) > 0:
         set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
