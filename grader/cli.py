@@ -132,9 +132,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
         exercises = course.exercises() if args.all else course.select(args.exercises)
         submission = resolve_submission_dir(args.submission, Path.cwd())
 
+        from rich.markup import escape
+
         from grader.engine.run import LimitOverrides, grade_submission
 
-        with _console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ..."):
+        with _console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
+
+            def progress(text: str, done: int, total: int) -> None:
+                status.update(escape(f"[{done + 1}/{total}] {text}"))
+
             report = grade_submission(
                 course,
                 exercises,
@@ -148,6 +154,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
                     processes=args.processes,
                     submission_timeout_s=args.submission_timeout,
                 ),
+                progress=progress,
             )
     from grader.report import RENDERERS
     from grader.report.terminal import render_terminal

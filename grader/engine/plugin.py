@@ -13,7 +13,7 @@ import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -63,11 +63,19 @@ class _CheckInfo:
     hidden: bool
 
 
+ProgressCallback = Callable[[str, int, int], None]
+
+
 class GradingPlugin:
-    def __init__(self, sandbox: Sandbox, plans: list[ExercisePlan]) -> None:
+    def __init__(
+        self, sandbox: Sandbox, plans: list[ExercisePlan], progress: ProgressCallback | None = None
+    ) -> None:
+        """`progress(text, done, total)` is told before each check starts."""
         self.sandbox = sandbox
         self.plans = {plan.exercise.check_dir.resolve(): plan for plan in plans}
+        self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
+        self._started = 0
 
     # -- collection ---------------------------------------------------------------
     def _plan_for_path(self, path: Path) -> ExercisePlan | None:
@@ -102,6 +110,12 @@ class GradingPlugin:
             )
             self._items[item.nodeid] = info
             plan.order.append(item.nodeid)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        info = self._items.get(nodeid)
+        if info is not None and self.progress is not None:
+            self.progress(f"{info.plan.exercise.id}: {info.title}", self._started, len(self._items))
+        self._started += 1
 
     # -- fixtures -----------------------------------------------------------------
     def _info(self, request: pytest.FixtureRequest) -> _CheckInfo:

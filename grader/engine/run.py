@@ -16,7 +16,7 @@ import grader
 from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file
 from grader.errors import GraderBug
-from grader.engine.plugin import ExercisePlan, GradingPlugin
+from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
 from grader.sandbox.client import Sandbox
 
@@ -151,11 +151,12 @@ def grade_submission(
     sandbox: Sandbox,
     overrides: LimitOverrides = LimitOverrides(),
     student_id: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> SubmissionReport:
     """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults."""
     started = time.perf_counter()
     plans = [_plan(course, e, submission_dir, overrides) for e in exercises]
-    plugin = GradingPlugin(sandbox, plans)
+    plugin = GradingPlugin(sandbox, plans, progress)
     check_files = [f for e in exercises for f in e.check_files]
     with _isolated_pytest_environment():
         exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
