@@ -88,9 +88,11 @@ class GradingPlugin:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            plan = self._plan_for_path(Path(str(report.fspath)))
-            if plan is not None:
-                plan.collection_error = str(report.longrepr)[-1500:]
+            # Node ids are relative to the checks folder: "<exercise>/checks.py".
+            folder = report.nodeid.split("/", 1)[0]
+            for plan in self.plans.values():
+                if plan.exercise.check_dir.name == folder:
+                    plan.collection_error = str(report.longrepr)[-1500:]
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -218,7 +220,7 @@ class GradingPlugin:
         if isinstance(error, CheckFailed):
             return CheckStatus.FAILED, error.message
         if isinstance(error, AssertionError):
-            return CheckStatus.FAILED, str(error) or "the answer is not what the check expects"
+            return CheckStatus.FAILED, _assertion_message(str(error))
         if isinstance(error, SandboxUnavailable):
             return CheckStatus.GRADER_ERROR, f"the sandbox failed: {error}"
         last = traceback.extract_tb(excinfo.tb)[-1:]
@@ -229,3 +231,14 @@ class GradingPlugin:
             "This is not your fault; tell the course staff.",
         )
 
+
+
+def _assertion_message(text: str) -> str:
+    """The check author's message of a plain `assert`, without pytest's introspection
+    (which names grader internals); the bare comparison when there is no message."""
+    message, separator, _ = text.partition("\nassert ")
+    if separator and message:
+        return message
+    if text.startswith("assert "):
+        return text.splitlines()[0]
+    return text or "the answer is not what the check expects"

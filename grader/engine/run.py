@@ -66,7 +66,7 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "--confcutdir", str(checks_root),
         "--import-mode=importlib",
         "-p", "no:cacheprovider",
-        "-p", "no:terminal",
+        "-qq",
         "-p", "no:stepwise",
         "-p", "no:warnings",
         # These two end with gc.collect() x5 over torch's heap: ~0.7 s for nothing we use.
@@ -75,6 +75,8 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "-p", "no:faulthandler",
         "-p", "no:doctest",
         "--capture=sys",
+        # A broken check file is a grader error for its exercise, not the end of the run.
+        "--continue-on-collection-errors",
     ]
 
 
@@ -155,10 +157,14 @@ def grade_submission(
 ) -> SubmissionReport:
     """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults."""
     started = time.perf_counter()
+    # Absolute: workers run in their own folder, not in ours.
+    submission_dir = submission_dir.absolute()
     plans = [_plan(course, e, submission_dir, overrides) for e in exercises]
     plugin = GradingPlugin(sandbox, plans, progress)
     check_files = [f for e in exercises for f in e.check_files]
-    with _isolated_pytest_environment():
+    # pytest's terminal reporter stays loaded (assertion messages are built through it)
+    # but writes nowhere: the report is ours to render.
+    with _isolated_pytest_environment(), open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
     if exit_code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
