@@ -8,11 +8,12 @@ and records one CheckResult per check from pytest's reports.
 from __future__ import annotations
 
 import importlib.util
+import time
 import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -41,6 +42,10 @@ class ExercisePlan:
     student_file: StudentFile
     limits: CheckLimits
     timeout_override_s: float | None = None
+    budget_s: float = 600.0
+    started_at: float | None = None
+    hidden_paths: tuple[Path, ...] = ()
+    read_only_paths: tuple[Path, ...] = ()
     import_failure: StudentCodeError | None = None
     loaded: bool = False
     reference_module: types.ModuleType | None = None
@@ -60,12 +65,25 @@ class _CheckInfo:
     hidden: bool
 
 
+ProgressCallback = Callable[[str, int, int], None]
+
+
 class GradingPlugin:
-    def __init__(self, sandbox: Sandbox, plans: list[ExercisePlan], data: MnistProvider | None = None) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        plans: list[ExercisePlan],
+        progress: ProgressCallback | None = None,
+        data: MnistProvider | None = None,
+    ) -> None:
+        """`progress(text, done, total)` is told before each check starts; `data` serves
+        the `mnist` fixture (without it, checks that need MNIST are not run)."""
         self.sandbox = sandbox
         self.data = data or MnistProvider(None)
         self.plans = {plan.exercise.check_dir.resolve(): plan for plan in plans}
+        self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
+        self._started = 0
 
     # -- collection ---------------------------------------------------------------
     def _plan_for_path(self, path: Path) -> ExercisePlan | None:
@@ -78,9 +96,11 @@ class GradingPlugin:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            plan = self._plan_for_path(Path(str(report.fspath)))
-            if plan is not None:
-                plan.collection_error = str(report.longrepr)[-1500:]
+            # Node ids are relative to the checks folder: "<exercise>/checks.py".
+            folder = report.nodeid.split("/", 1)[0]
+            for plan in self.plans.values():
+                if plan.exercise.check_dir.name == folder:
+                    plan.collection_error = str(report.longrepr)[-1500:]
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -100,6 +120,12 @@ class GradingPlugin:
             )
             self._items[item.nodeid] = info
             plan.order.append(item.nodeid)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        info = self._items.get(nodeid)
+        if info is not None and self.progress is not None:
+            self.progress(f"{info.plan.exercise.id}: {info.title}", self._started, len(self._items))
+        self._started += 1
 
     # -- fixtures -----------------------------------------------------------------
     def _info(self, request: pytest.FixtureRequest) -> _CheckInfo:
@@ -144,9 +170,27 @@ class GradingPlugin:
             raise MissingStudentFile(plan.student_file.note)
         if plan.import_failure is not None:
             raise plan.import_failure
-        # The run's --timeout beats the check's own limit, which beats the manifest's.
+        # The run's --timeout beats the check's own limit, which beats the manifest's;
+        # none may outlast what is left of the exercise's whole time budget.
+        if plan.started_at is None:
+            plan.started_at = time.monotonic()
+        left = plan.budget_s - (time.monotonic() - plan.started_at)
+        if left <= 0:
+            raise StudentTimeout(
+                f"not run: the time budget for all checks of {plan.exercise.id} "
+                f"(submission_timeout_s={plan.budget_s:g}) is used up"
+            )
         limits = plan.limits.merged(timeout_s=plan.timeout_override_s or info.timeout_s)
-        code = StudentCode(self.sandbox, plan.student_file.path, plan.exercise.id, limits)
+        if left < limits.timeout_s:
+            limits = limits.merged(timeout_s=round(left, 3))
+        code = StudentCode(
+            self.sandbox,
+            plan.student_file.path,
+            plan.exercise.id,
+            limits,
+            hidden_paths=plan.hidden_paths,
+            read_only_paths=plan.read_only_paths,
+        )
         try:
             if not plan.loaded:
                 try:
@@ -198,7 +242,7 @@ class GradingPlugin:
         if isinstance(error, CheckFailed):
             return CheckStatus.FAILED, error.message
         if isinstance(error, AssertionError):
-            return CheckStatus.FAILED, str(error) or "the answer is not what the check expects"
+            return CheckStatus.FAILED, _assertion_message(str(error))
         if isinstance(error, SandboxUnavailable):
             return CheckStatus.GRADER_ERROR, f"the sandbox failed: {error}"
         last = traceback.extract_tb(excinfo.tb)[-1:]
@@ -209,3 +253,14 @@ class GradingPlugin:
             "This is not your fault; tell the course staff.",
         )
 
+
+
+def _assertion_message(text: str) -> str:
+    """The check author's message of a plain `assert`, without pytest's introspection
+    (which names grader internals); the bare comparison when there is no message."""
+    message, separator, _ = text.partition("\nassert ")
+    if separator and message:
+        return message
+    if text.startswith("assert "):
+        return text.splitlines()[0]
+    return text or "the answer is not what the check expects"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
-from grader.engine.plugin import ExercisePlan, GradingPlugin
+from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
 from grader.sandbox.client import Sandbox
 
@@ -29,10 +30,15 @@ class LimitOverrides:
     """Limits given on the command line; None keeps each exercise's own."""
 
     timeout_s: float | None = None
+    cpu_s: float | None = None
     memory_mb: int | None = None
+    file_mb: int | None = None
+    processes: int | None = None
+    submission_timeout_s: float | None = None
 
     def as_dict(self) -> dict[str, float | int | None]:
-        return {"memory_mb": self.memory_mb}
+        """The per-check limits other than the timeout (which beats a check's own)."""
+        return {"cpu_s": self.cpu_s, "memory_mb": self.memory_mb, "file_mb": self.file_mb, "processes": self.processes}
 
 
 @contextlib.contextmanager
@@ -61,7 +67,7 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "--confcutdir", str(checks_root),
         "--import-mode=importlib",
         "-p", "no:cacheprovider",
-        "-p", "no:terminal",
+        "-qq",
         "-p", "no:stepwise",
         "-p", "no:warnings",
         # These two end with gc.collect() x5 over torch's heap: ~0.7 s for nothing we use.
@@ -70,16 +76,52 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "-p", "no:faulthandler",
         "-p", "no:doctest",
         "--capture=sys",
+        # A broken check file is a grader error for its exercise, not the end of the run.
+        "--continue-on-collection-errors",
     ]
 
 
-def _plan(exercise: Exercise, submission_dir: Path, overrides: LimitOverrides) -> ExercisePlan:
+def _protected_paths(course: Course) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """What student code must not see (references, checks) and must not change."""
+    hidden = (course.root / "solutions", course.root / "checks")
+    read_only = tuple(
+        dict.fromkeys(
+            [course.root, Path(grader.__file__).resolve().parent, Path(sys.prefix), Path(sys.base_prefix)]
+        )
+    )
+    return hidden, read_only
+
+
+def _plan(course: Course, exercise: Exercise, submission_dir: Path, overrides: LimitOverrides) -> ExercisePlan:
+    hidden, read_only = _protected_paths(course)
     return ExercisePlan(
         exercise=exercise,
         student_file=find_student_file(submission_dir, exercise.manifest.student_file),
         limits=exercise.manifest.limits.merged(**overrides.as_dict()),
         timeout_override_s=overrides.timeout_s,
+        budget_s=overrides.submission_timeout_s or exercise.manifest.submission_timeout_s,
+        hidden_paths=hidden,
+        read_only_paths=read_only,
     )
+
+
+_PROTECTION_WORDS = {
+    "network": "network isolation (student code could open connections)",
+    "filesystem": "filesystem isolation (student code could read the reference solutions and write outside its folder)",
+    "processes": "process isolation (student code could see and signal other processes)",
+    "process-count": "a cap on the number of processes (a fork bomb is stopped only by the timeout)",
+}
+
+
+def protection_notes(sandbox: Sandbox) -> list[str]:
+    """One note per protection this machine could not give (said once per report)."""
+    if sandbox.protections is None:
+        return []
+    return [
+        f"not available on this machine: {words}"
+        for name, words in _PROTECTION_WORDS.items()
+        if name not in sandbox.protections
+    ]
 
 
 def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
@@ -113,6 +155,7 @@ def grade_submission(
     sandbox: Sandbox,
     overrides: LimitOverrides = LimitOverrides(),
     student_id: str | None = None,
+    progress: ProgressCallback | None = None,
     data: MnistProvider | None = None,
 ) -> SubmissionReport:
     """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults.
@@ -121,10 +164,14 @@ def grade_submission(
     batch run loads the data once); without it those checks are reported as not run.
     """
     started = time.perf_counter()
-    plans = [_plan(e, submission_dir, overrides) for e in exercises]
-    plugin = GradingPlugin(sandbox, plans, data)
+    # Absolute: workers run in their own folder, not in ours.
+    submission_dir = submission_dir.absolute()
+    plans = [_plan(course, e, submission_dir, overrides) for e in exercises]
+    plugin = GradingPlugin(sandbox, plans, progress, data)
     check_files = [f for e in exercises for f in e.check_files]
-    with _isolated_pytest_environment():
+    # pytest's terminal reporter stays loaded (assertion messages are built through it)
+    # but writes nowhere: the report is ours to render.
+    with _isolated_pytest_environment(), open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
     if exit_code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
@@ -136,6 +183,7 @@ def grade_submission(
         student_id=student_id,
         exercises=[_exercise_result(plan) for plan in plans],
     )
+    report.notes.extend(protection_notes(sandbox))
     if sandbox.restarts:
         report.notes.append(
             f"the sandbox was restarted {sandbox.restarts} time(s) after student code killed it"
