@@ -89,6 +89,15 @@ class MnistProvider:
         self._data = CheckData(child_file, data.test_labels.to(torch.int64), int(data.train_labels.shape[0]))
         return ""
 
+    def exposed_paths(self) -> list[str]:
+        """What a sandboxed worker must be able to read: the folder of the child's file
+        (its private /tmp hides everything else)."""
+        return [str(self._workdir)] if self._data is not None and self._workdir is not None else []
+
+    def hidden_paths(self) -> tuple[Path, ...]:
+        """What a sandboxed worker must not see: the original files, test labels included."""
+        return (self.folder,) if self.folder is not None else ()
+
     def close(self) -> None:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)

@@ -188,8 +188,9 @@ class GradingPlugin:
             plan.student_file.path,
             plan.exercise.id,
             limits,
-            hidden_paths=plan.hidden_paths,
+            hidden_paths=(*plan.hidden_paths, *self.data.hidden_paths()),
             read_only_paths=plan.read_only_paths,
+            exposed_paths=self.data.exposed_paths,
         )
         try:
             if not plan.loaded:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from grader.models.manifest import CheckLimits
 from grader.sandbox import codec
@@ -70,7 +70,11 @@ class StudentCode:
         limits: CheckLimits,
         hidden_paths: tuple[Path, ...] = (),
         read_only_paths: tuple[Path, ...] = (),
+        exposed_paths: Callable[[], list[str]] = list,
     ) -> None:
+        # Asked when the worker starts (not now): data such as MNIST is prepared by a
+        # fixture that may run after this object is made.
+        self.exposed_paths = exposed_paths
         self.hidden_paths = hidden_paths
         self.read_only_paths = read_only_paths
         self.sandbox = sandbox
@@ -92,6 +96,7 @@ class StudentCode:
                 "limits": self.limits.model_dump(),
                 "hide": [str(p) for p in self.hidden_paths],
                 "read_only": [str(p) for p in self.read_only_paths],
+                "expose": self.exposed_paths(),
             }
             self._worker = self.sandbox.spawn(spec, self.limits.timeout_s)
         return self._worker

@@ -117,3 +117,20 @@ def test_mistake_is_diagnosed(grade, variant, source, check_id, phrase):
     check = by_id(result)[check_id]
     assert check.status is CheckStatus.FAILED, check.message
     assert phrase in check.message
+
+
+def test_student_code_cannot_read_the_test_labels(grade_with_data, variant, tmp_path):
+    """The sandbox gets test images only; the original files (labels included) are hidden."""
+    data = tmp_path / "mnist"
+    write_tiny_mnist(data, train=64, test=16)
+    cheat = f'''
+_Ref = DeepNet
+class DeepNet(_Ref):
+    def __init__(self):
+        super().__init__()
+        open({str(data / "t10k-labels-idx1-ubyte.gz")!r}, "rb").read()
+'''
+    result = grade_with_data("exercise_06", variant("exercise_06", cheat), data, full=False)
+    check = by_id(result)["mnist_accuracy"]
+    assert check.status is CheckStatus.ERROR, check.message
+    assert "FileNotFoundError" in check.message or "PermissionError" in check.message
