@@ -188,11 +188,17 @@ def accuracy_of(figures: dict, test_labels: torch.Tensor, what: str) -> float:
 
 @check(points=5, title="Net trained with your train_epoch reaches >= 98% test accuracy on MNIST",
        timeout_s=MNIST_TIMEOUT_S)
-def check_mnist_accuracy(mnist, student):
+def check_mnist_accuracy(mnist, student, comparison):
     plan = budget()
     what = "training your Net with your train_epoch on MNIST"
     figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), plan.as_dict(), what=what)
     accuracy = accuracy_of(figures, mnist.test_labels, what)
+    comparison["Net (yours)"] = {
+        "parameters": int(figures["params"]),
+        "MACs per image": int(figures["macs"]),
+        "training time (s)": round(float(figures["train_seconds"]), 1),
+        "test accuracy (%)": round(100 * accuracy, 2),
+    }
     losses = ", ".join(f"{v:.3f}" if isinstance(v, float) else repr(v) for v in figures.get("losses", []))
     if accuracy < THRESHOLD:
         raise CheckFailed(
