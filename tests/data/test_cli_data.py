@@ -53,3 +53,13 @@ def test_import_real_data_into_the_cache(home, capsys, shared_mnist):
     assert main(["--no-color", "data", "--import", str(shared_mnist)]) == 0
     out = _out(capsys)
     assert f"MNIST found in {home / 'cache' / 'grader' / 'mnist'} (the user cache)" in out
+
+
+def test_check_without_data_reports_not_run(home, capsys):
+    """`grader check` of an MNIST exercise with no data and downloads off: NOT RUN, exit 0."""
+    from tests.conftest import REPO_ROOT
+
+    code = main(["--no-color", "check", "exercise_06", "--submission", str(REPO_ROOT / "solutions"), "--no-download"])
+    out = _out(capsys)
+    assert code == 0
+    assert "NOT RUN" in out and "MNIST data not found" in out
