@@ -104,11 +104,11 @@ def shuffled_loader(x: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int
     return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True, generator=generator)
 
 
-def predict(model: nn.Module, images: torch.Tensor, device: torch.device, batch_size: int = 1000) -> torch.Tensor:
+def predict(model: nn.Module, images: torch.Tensor, device: torch.device, batch_size: int = 2500) -> torch.Tensor:
     """Predicted digits as uint8 (what crosses back to the grading process: 10 kB)."""
     model.eval()
     out = []
-    with torch.no_grad():
+    with torch.inference_mode():
         for batch in images.split(batch_size):
             out.append(model(batch.to(device)).argmax(dim=1).to("cpu", torch.uint8))
     return torch.cat(out)
@@ -123,12 +123,14 @@ def train_on_mnist(model: nn.Module, train_epoch: EpochFn, train_x: torch.Tensor
     the test predictions and the figures the report shows."""
     import time
 
+    # Timed from the optimizer's construction: building the first optimizer in a process
+    # imports torch._dynamo (about a second), which any training script pays too.
+    started = time.perf_counter()
     model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=budget.lrs[0])
     criterion = nn.CrossEntropyLoss()
     loader = shuffled_loader(train_x, train_y, budget.batch_size, budget.seed)
     losses = []
-    started = time.perf_counter()
     for lr in budget.lrs:
         for group in optimizer.param_groups:
             group["lr"] = lr
