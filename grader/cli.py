@@ -17,7 +17,9 @@ from rich.console import Console
 from grader import __version__
 from grader.errors import GraderError, ReportWriteError, ScoreBelowThreshold
 
-FORMATS = ("terminal", "json")
+# The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
+# building the parser imports no model code (a test keeps the two in step).
+FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown")
 
 
 def _add_course_option(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder with the exercise_NN.py files (default: ./exercises if present, else .)",
     )
-    check.add_argument("--format", choices=FORMATS, default="terminal", help="report format")
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="terminal",
+        help="report format: terminal table, json (the result model), junit (XML), gradescope "
+        "(results.json), classroom (GitHub Classroom's base64 result), markdown. When "
+        "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file",
+    )
     check.add_argument("--output", type=Path, default=None, help="write the report to this file")
     check.add_argument(
         "--fail-under",
@@ -114,7 +123,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         raise GraderError("--fail-under takes a percentage between 0 and 100")
     course = Course.at(args.course)
     exercises = course.exercises() if args.all else course.select(args.exercises)
-    submission = resolve_submission_dir(args.submission, Path.cwd())
+    # Absolute: student code runs with its own working folder, so a relative path would miss.
+    submission = resolve_submission_dir(args.submission, Path.cwd()).resolve()
     status = _console(args, stderr=True)
     with Sandbox() as sandbox:  # started first: it imports torch while we do
         from grader.engine.run import LimitOverrides, grade_submission
@@ -140,6 +150,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
             render_terminal(report, _console(args))
         else:
             sys.stdout.write(text)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        _append(Path(step_summary), RENDERERS["markdown"](report))
     if args.fail_under is not None and report.percent < args.fail_under:
         raise ScoreBelowThreshold(f"score {report.percent:g}% is below --fail-under {args.fail_under:g}%")
     return 0
@@ -153,6 +166,15 @@ def _write(path: Path, text: str) -> None:
         tmp.replace(path)
     except OSError as exc:
         raise ReportWriteError(f"cannot write the report to {path}: {exc.strerror}") from exc
+
+
+def _append(path: Path, text: str) -> None:
+    """Append to a file others also write (GitHub's step summary), never replacing it."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise ReportWriteError(f"cannot append the summary to {path}: {exc.strerror}") from exc
 
 
 COMMANDS = {"list": _cmd_list, "check": _cmd_check}
