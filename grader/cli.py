@@ -77,6 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
     check.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
     _add_course_option(check)
+
+    init_ci = sub.add_parser(
+        "init-ci",
+        help="write a GitHub Actions workflow that grades a student repository on every push",
+        description="Write .github/workflows/grader.yml: install the grader with a pinned CPU "
+        "torch, cache MNIST, run `grader check --all`, publish the score (run summary and "
+        "GitHub Classroom).",
+    )
+    init_ci.add_argument("--path", type=Path, default=None, help="where to write it "
+                         "(default: .github/workflows/grader.yml)")
+    init_ci.add_argument("--force", action="store_true", help="replace an existing file")
+    init_ci.add_argument("--python", default="3.11", help="Python version on the runner")
+    init_ci.add_argument("--torch", default=None, metavar="VERSION",
+                         help="torch version to pin (default: the one installed here)")
+    init_ci.add_argument("--grader-source", default=None, metavar="SPEC",
+                         help="pip requirement for the grader, e.g. "
+                         "'grader @ git+https://github.com/ORG/grader@v0.1.0' "
+                         "(default: grader==<this version>)")
+    init_ci.add_argument("--fail-under", type=float, default=None, metavar="PCT",
+                         help="fail the run when the score is below PCT percent")
     return parser
 
 
@@ -168,6 +188,23 @@ def _write(path: Path, text: str) -> None:
         raise ReportWriteError(f"cannot write the report to {path}: {exc.strerror}") from exc
 
 
+def _cmd_init_ci(args: argparse.Namespace) -> int:
+    from grader.ci.workflow import DEFAULT_PATH, WorkflowOptions, installed_torch_version, write_workflow
+
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise GraderError("--fail-under takes a percentage between 0 and 100")
+    defaults = WorkflowOptions()
+    options = WorkflowOptions(
+        python=args.python,
+        torch=args.torch or installed_torch_version(defaults.torch),
+        grader_source=args.grader_source or defaults.grader_source,
+        fail_under=args.fail_under,
+    )
+    path = write_workflow(args.path or Path.cwd() / DEFAULT_PATH, options, force=args.force)
+    _console(args).print(f"wrote {path}: commit and push it to grade every push", markup=False)
+    return 0
+
+
 def _append(path: Path, text: str) -> None:
     """Append to a file others also write (GitHub's step summary), never replacing it."""
     try:
@@ -177,7 +214,7 @@ def _append(path: Path, text: str) -> None:
         raise ReportWriteError(f"cannot append the summary to {path}: {exc.strerror}") from exc
 
 
-COMMANDS = {"list": _cmd_list, "check": _cmd_check}
+COMMANDS = {"list": _cmd_list, "check": _cmd_check, "init-ci": _cmd_init_ci}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

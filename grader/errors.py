@@ -5,6 +5,7 @@
     ├── ManifestError           an exercise.toml is invalid (names the file and field)
     ├── ExerciseNotFound        an unknown exercise id (suggests the known ones)
     ├── SubmissionNotFound      the submission folder does not exist
+    ├── WorkflowExists          `init-ci` would overwrite a workflow (without --force)
     ├── ReportWriteError        the report could not be written           (exit 3)
     ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
     └── GraderBug               the grader itself broke, not the student  (exit 4)
@@ -35,6 +36,10 @@ class ExerciseNotFound(GraderError):
 
 
 class SubmissionNotFound(GraderError):
+    pass
+
+
+class WorkflowExists(GraderError):
     pass
 
 
