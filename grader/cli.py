@@ -10,12 +10,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from rich.console import Console
 
 from grader import __version__
 from grader.errors import GraderError, ReportWriteError, ScoreBelowThreshold
+
+if TYPE_CHECKING:  # imported lazily at run time: `grader --help` stays instant
+    from grader.batch.runner import BatchOutcome
+    from grader.batch.summary import ClassSummary
 
 # The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
 # building the parser imports no model code (a test keeps the two in step).
@@ -77,6 +81,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
     check.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
     _add_course_option(check)
+
+    grade = sub.add_parser(
+        "grade",
+        help="grade a whole class: one folder or .zip per student, into a gradebook",
+        description="Grade every submission in SUBMISSIONS (one folder or .zip per student, named "
+        "by the student's id) in parallel. Results are stored as they finish in DIR/gradebook.sqlite; "
+        "re-running skips unchanged submissions. Writes grades.csv, reports/, feedback/ and a class "
+        "summary (summary.json, summary.svg) to DIR.",
+    )
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    grade.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    grade.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="submissions graded at once (default: the cores)")
+    grade.add_argument("--exercises", nargs="+", default=None, metavar="EXERCISE",
+                       help="grade only these exercises (default: all)")
+    grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                       help="roster with columns id,name,email; absent students get status 'missing'")
+    grade.add_argument("--regrade", action="store_true", help="grade everything again, changed or not")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on Dask: tcp://host:8786, or 'local' for a local cluster")
+    grade.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
+    grade.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
+    _add_course_option(grade)
 
     init_ci = sub.add_parser(
         "init-ci",
@@ -188,6 +215,114 @@ def _write(path: Path, text: str) -> None:
         raise ReportWriteError(f"cannot write the report to {path}: {exc.strerror}") from exc
 
 
+def _grading_engine(args: argparse.Namespace, jobs: int) -> object:
+    if args.scheduler is None:
+        from grader.batch.local import LocalEngine
+
+        return LocalEngine(jobs)
+    try:
+        from grader.batch.dask_engine import DaskEngine
+    except ImportError as exc:
+        raise GraderError(
+            f"--scheduler needs Dask distributed ({exc})", hint="pip install 'grader[batch]'"
+        ) from exc
+    return DaskEngine(args.scheduler, jobs)
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from grader.batch.outputs import write_outputs, write_summary
+    from grader.batch.roster import load_roster
+    from grader.batch.runner import BatchPlan, BatchProgress, run_batch
+    from grader.batch.summary import summarize
+    from grader.catalog.course import Course
+    from grader.engine.run import LimitOverrides
+
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise GraderError("--jobs takes a number of at least 1")
+    course = Course.at(args.course)
+    exercises = course.select(args.exercises) if args.exercises else course.exercises()
+    plan = BatchPlan(
+        submissions=args.submissions,
+        out=args.out,
+        course=course,
+        exercises=exercises,
+        overrides=LimitOverrides(timeout_s=args.timeout, memory_mb=args.memory_mb),
+        roster=load_roster(args.roster) if args.roster else {},
+        regrade=args.regrade,
+    )
+    engine = _grading_engine(args, jobs)
+    console = _console(args, stderr=True)
+    started = time.monotonic()
+    bar = Progress(
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[failures]}"),
+        console=console,
+    )
+    task_id = bar.add_task("grading", total=None, rate="", failures="")
+
+    def on_progress(progress: BatchProgress, record: object) -> None:
+        minutes = (time.monotonic() - started) / 60
+        rate = f"{progress.graded_now / minutes:.1f}/min" if progress.graded_now and minutes else "-/min"
+        failures = f"{progress.failures} failed" if progress.failures else "no failures"
+        bar.update(task_id, total=progress.total, completed=progress.done, rate=rate, failures=failures)
+
+    with bar:
+        outcome = run_batch(plan, engine, on_progress)  # type: ignore[arg-type]
+    exercise_ids = [e.id for e in exercises]
+    paths = write_outputs(args.out, outcome.records, plan.roster, exercise_ids)
+    summary = summarize(outcome.records)
+    paths.update(write_summary(args.out, summary))
+    _print_class_summary(_console(args), summary, outcome, paths)
+    return 0
+
+
+def _print_class_summary(
+    console: Console, summary: "ClassSummary", outcome: "BatchOutcome", paths: dict[str, Path]
+) -> None:
+    from rich.table import Table
+
+    progress = outcome.progress
+    console.print(
+        f"{progress.total} submissions: {progress.graded_now} graded now, {progress.skipped} unchanged "
+        f"(skipped), {progress.failures} could not be graded", markup=False,
+    )
+    counts = ", ".join(f"{n} {status}" for status, n in summary.status_counts.items() if n)
+    console.print(f"students: {summary.students} ({counts or 'none'}); mean {summary.mean_percent:g}%, "
+                  f"median {summary.median_percent:g}%", markup=False)
+    table = Table(title="Score distribution (graded)", title_justify="left")
+    table.add_column("Score")
+    table.add_column("Students", justify="right")
+    table.add_column("")
+    peak = max(summary.histogram) or 1
+    for index, count in enumerate(summary.histogram):
+        table.add_row(summary.bin_label(index), str(count), "#" * round(30 * count / peak))
+    console.print(table)
+    checks = Table(title="Pass rate per check (hardest first)", title_justify="left")
+    checks.add_column("Check")
+    checks.add_column("Passed", justify="right")
+    checks.add_column("Rate", justify="right")
+    for check in summary.checks:
+        checks.add_row(f"{check.exercise_id}: {check.title}", f"{check.passed}/{check.graded}",
+                       f"{100 * check.rate:.0f}%")
+    console.print(checks)
+    for name in outcome.ignored:
+        console.print(f"note: ignored {name}: not a folder or .zip", markup=False)
+    if outcome.not_on_roster:
+        console.print(f"note: not on the roster: {', '.join(outcome.not_on_roster)}", markup=False)
+    for kind, path in paths.items():
+        console.print(f"{kind}: {path}", markup=False)
+
+
 def _cmd_init_ci(args: argparse.Namespace) -> int:
     from grader.ci.workflow import DEFAULT_PATH, WorkflowOptions, installed_torch_version, write_workflow
 
@@ -214,7 +349,7 @@ def _append(path: Path, text: str) -> None:
         raise ReportWriteError(f"cannot append the summary to {path}: {exc.strerror}") from exc
 
 
-COMMANDS = {"list": _cmd_list, "check": _cmd_check, "init-ci": _cmd_init_ci}
+COMMANDS = {"list": _cmd_list, "check": _cmd_check, "grade": _cmd_grade, "init-ci": _cmd_init_ci}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

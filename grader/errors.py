@@ -6,6 +6,8 @@
     ├── ExerciseNotFound        an unknown exercise id (suggests the known ones)
     ├── SubmissionNotFound      the submission folder does not exist
     ├── WorkflowExists          `init-ci` would overwrite a workflow (without --force)
+    ├── RosterError             the roster CSV is unreadable or malformed (names the line)
+    ├── SchedulerError          the Dask scheduler cannot be reached or Dask is missing
     ├── ReportWriteError        the report could not be written           (exit 3)
     ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
     └── GraderBug               the grader itself broke, not the student  (exit 4)
@@ -40,6 +42,14 @@ class SubmissionNotFound(GraderError):
 
 
 class WorkflowExists(GraderError):
+    pass
+
+
+class RosterError(GraderError):
+    pass
+
+
+class SchedulerError(GraderError):
     pass
 
 
