@@ -239,7 +239,6 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from grader.batch.runner import BatchPlan, BatchProgress, run_batch
     from grader.batch.summary import summarize
     from grader.catalog.course import Course
-    from grader.engine.run import LimitOverrides
 
     jobs = args.jobs or os.cpu_count() or 1
     if jobs < 1:
@@ -251,7 +250,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         out=args.out,
         course=course,
         exercises=exercises,
-        overrides=LimitOverrides(timeout_s=args.timeout, memory_mb=args.memory_mb),
+        timeout_s=args.timeout,
+        memory_mb=args.memory_mb,
         roster=load_roster(args.roster) if args.roster else {},
         regrade=args.regrade,
     )

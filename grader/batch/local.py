@@ -22,13 +22,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator
 
+from typing import TYPE_CHECKING
+
 from grader.batch.records import StudentStatus
 from grader.batch.task import GradeTask, run_task
-from grader.sandbox.client import Sandbox
+
+if TYPE_CHECKING:
+    from grader.sandbox.client import Sandbox
 
 # The one Sandbox of this worker process. ProcessPoolExecutor offers no other home for
 # per-process state than its initializer; only worker processes ever set it.
-_WORKER_SANDBOX: Sandbox | None = None
+_WORKER_SANDBOX: "Sandbox | None" = None
 
 
 def threads_per_job(jobs: int, cores: int | None = None) -> int:
@@ -45,6 +49,8 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 def _start_worker(threads: int, parent_pid: int) -> None:
     global _WORKER_SANDBOX
+    from grader.sandbox.client import Sandbox
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_SANDBOX = Sandbox(threads=threads)  # first: its torch import overlaps ours
     atexit.register(_WORKER_SANDBOX.close)

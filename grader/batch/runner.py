@@ -19,7 +19,6 @@ from grader.batch.roster import RosterEntry
 from grader.batch.task import GradeTask
 from grader.catalog.course import Course, Exercise
 from grader.catalog.points import checks_of
-from grader.engine.run import LimitOverrides
 
 WORK_FOLDER = ".work"  # inside --out: where .zip submissions are unpacked while graded
 
@@ -34,7 +33,8 @@ class BatchPlan:
     out: Path
     course: Course
     exercises: list[Exercise]
-    overrides: LimitOverrides = LimitOverrides()
+    timeout_s: float | None = None  # per check, overriding each exercise's own
+    memory_mb: int | None = None
     roster: dict[str, RosterEntry] = field(default_factory=dict)
     regrade: bool = False
 
@@ -72,8 +72,8 @@ def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
         exercise_ids=tuple(e.id for e in plan.exercises),
         content_hash=digest,
         config_hash=config,
-        timeout_s=plan.overrides.timeout_s,
-        memory_mb=plan.overrides.memory_mb,
+        timeout_s=plan.timeout_s,
+        memory_mb=plan.memory_mb,
     )
 
 
@@ -83,7 +83,7 @@ def run_batch(
     on_progress: ProgressCallback = lambda progress, record: None,
 ) -> BatchOutcome:
     discovery = discover(plan.submissions)
-    config = config_hash(plan.exercises, {"timeout_s": plan.overrides.timeout_s, "memory_mb": plan.overrides.memory_mb})
+    config = config_hash(plan.exercises, {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb})
     progress = BatchProgress(total=len(discovery.entries))
     possible = sum(c.points for e in plan.exercises for c in checks_of(e))
     with Gradebook.in_folder(plan.out) as gradebook:

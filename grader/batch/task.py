@@ -13,13 +13,16 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from grader.batch.archive import UnsafeArchive, extract_zip
 from grader.batch.entries import locate_exercise_folder
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.catalog.course import Course
-from grader.engine.run import LimitOverrides, grade_submission
 from grader.errors import GraderError
-from grader.sandbox.client import Sandbox
+
+if TYPE_CHECKING:
+    from grader.sandbox.client import Sandbox
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,11 @@ class GradeTask:
         )
 
 
-def _grade(task: GradeTask, sandbox: Sandbox) -> StudentRecord:
+def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
+    # Imported here, in the worker: the engine pulls in pytest and torch, which the
+    # process that only plans and stores the batch never needs.
+    from grader.engine.run import LimitOverrides, grade_submission
+
     source = Path(task.source)
     work = Path(task.work_dir)
     try:
@@ -69,7 +76,7 @@ def _grade(task: GradeTask, sandbox: Sandbox) -> StudentRecord:
     )
 
 
-def run_task(task: GradeTask, sandbox: Sandbox) -> str:
+def run_task(task: GradeTask, sandbox: "Sandbox") -> str:
     """Grade one submission; the StudentRecord as JSON. Never raises but for Ctrl-C."""
     started = time.perf_counter()
     try:

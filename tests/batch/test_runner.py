@@ -10,7 +10,6 @@ from grader.batch.records import StudentStatus
 from grader.batch.roster import RosterEntry
 from grader.batch.runner import BatchPlan, run_batch
 from grader.catalog.course import Course
-from grader.engine.run import LimitOverrides
 from tests.batch.classroom import folder, zipped
 from tests.batch.fakes import FakeEngine
 from tests.conftest import REPO_ROOT
@@ -64,5 +63,5 @@ def test_regrade_and_changed_limits_grade_everything_again(plan: BatchPlan) -> N
     run_batch(BatchPlan(**{**plan.__dict__, "regrade": True}), engine)
     assert sorted(engine.graded) == ["alice", "bob", "carol"]
     engine = FakeEngine()
-    run_batch(BatchPlan(**{**plan.__dict__, "overrides": LimitOverrides(timeout_s=3)}), engine)
+    run_batch(BatchPlan(**{**plan.__dict__, "timeout_s": 3.0}), engine)
     assert sorted(engine.graded) == ["alice", "bob", "carol"]
