@@ -10,14 +10,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from grader import __version__
 from grader.errors import GraderError, ReportWriteError, ScoreBelowThreshold
 
 if TYPE_CHECKING:  # imported lazily at run time: `grader --help` stays instant
+    from rich.console import Console
+
     from grader.batch.runner import BatchOutcome
     from grader.batch.summary import ClassSummary
 
@@ -127,7 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _console(args: argparse.Namespace, stderr: bool = False) -> Console:
+def _console(args: argparse.Namespace, stderr: bool = False) -> "Console":
+    from rich.console import Console  # imported late: `grader check` starts its sandbox first
+
     no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
     return Console(stderr=stderr, no_color=no_color, highlight=False)
 
@@ -157,8 +161,6 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from grader.catalog.course import Course
-    from grader.catalog.submission import resolve_submission_dir
     from grader.sandbox.client import Sandbox
 
     if args.all == bool(args.exercises):
@@ -168,17 +170,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
         )
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise GraderError("--fail-under takes a percentage between 0 and 100")
-    course = Course.at(args.course)
-    exercises = course.exercises() if args.all else course.select(args.exercises)
-    # Absolute: student code runs with its own working folder, so a relative path would miss.
-    submission = resolve_submission_dir(args.submission, Path.cwd()).resolve()
-    status = _console(args, stderr=True)
-    with Sandbox() as sandbox:  # started first: it imports torch while we do
-        from grader.engine.run import LimitOverrides, grade_submission
-        from grader.report import RENDERERS
-        from grader.report.terminal import render_terminal
+    # Started before anything heavy is imported: the zygote's torch import overlaps ours.
+    with Sandbox() as sandbox:
+        from grader.catalog.course import Course
+        from grader.catalog.submission import resolve_submission_dir
 
-        with status.status(f"grading {', '.join(e.id for e in exercises)} in {submission} ..."):
+        course = Course.at(args.course)
+        exercises = course.exercises() if args.all else course.select(args.exercises)
+        submission = resolve_submission_dir(args.submission, Path.cwd())
+
+        from grader.engine.run import LimitOverrides, grade_submission
+
+        with _console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ..."):
             report = grade_submission(
                 course,
                 exercises,
@@ -186,6 +189,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 sandbox,
                 LimitOverrides(timeout_s=args.timeout, memory_mb=args.memory_mb),
             )
+    from grader.report import RENDERERS
+    from grader.report.terminal import render_terminal
+
     if args.format == "terminal":
         render_terminal(report, _console(args))
         if args.output:
@@ -362,9 +368,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except GraderError as error:
         console = _console(args, stderr=True)
-        console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+        console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False, soft_wrap=True)
         if error.hint:
-            console.print(f"hint: {error.hint}", markup=False)
+            console.print(f"hint: {error.hint}", markup=False, soft_wrap=True)
         return error.exit_code
     except KeyboardInterrupt:
         _console(args, stderr=True).print("interrupted")

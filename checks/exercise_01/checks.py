@@ -12,18 +12,15 @@ import torch.nn.functional as F
 
 from grader.checks import CheckFailed, StudentRaised, check, expect_tensor
 
-# ATen operators the student may not execute (however they reach them).
+# torch functions the student may not call (names as the sandbox's tracer records
+# them; tensor methods such as the allowed `x.unfold` are recorded as `Tensor.unfold`).
 FORBIDDEN = (
-    "aten.convolution",
-    "aten._convolution",
-    "aten.conv2d",
-    "aten.max_pool2d_with_indices",
-    "aten.max_pool2d",
-    "aten.avg_pool2d",
-    "aten.adaptive_max_pool2d",
-    "aten._adaptive_avg_pool2d",
-    "aten.adaptive_avg_pool2d",
-    "aten.im2col",
+    "conv1d", "conv2d", "conv3d", "convolution", "_convolution", "conv_transpose2d",
+    "aten.convolution", "aten._convolution", "aten.conv2d",
+    "max_pool1d", "max_pool2d", "max_pool2d_with_indices", "_max_pool2d", "aten.max_pool2d_with_indices",
+    "avg_pool1d", "avg_pool2d", "aten.avg_pool2d",
+    "adaptive_max_pool2d", "adaptive_avg_pool2d", "_adaptive_avg_pool2d",
+    "unfold", "im2col", "aten.im2col",
 )
 
 # The course's worked examples.

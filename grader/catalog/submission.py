@@ -19,6 +19,8 @@ def resolve_submission_dir(path: Path | None, cwd: Path) -> Path:
     if path is None:
         candidate = cwd / "exercises"
         return candidate if candidate.is_dir() else cwd
+    # Absolute: the worker that imports the student's file runs in another folder.
+    path = (cwd / path).absolute()
     if not path.exists():
         raise SubmissionNotFound(f"submission folder {path} does not exist")
     if not path.is_dir():
@@ -35,6 +37,11 @@ def find_student_file(submission_dir: Path, student_file: str) -> StudentFile:
     """The .py file, or the notebook of the same name; .py wins when both exist."""
     py = submission_dir / student_file
     notebook = py.with_suffix(".ipynb")
+    for candidate in (py, notebook):
+        if candidate.is_symlink() and not candidate.resolve().is_relative_to(submission_dir.resolve()):
+            return StudentFile(
+                None, f"{candidate.name} is a link to a file outside the submission folder; it was not graded"
+            )
     if py.is_file() and notebook.is_file():
         return StudentFile(py, f"both {py.name} and {notebook.name} exist; graded {py.name}")
     if py.is_file():

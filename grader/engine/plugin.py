@@ -40,6 +40,8 @@ class ExercisePlan:
     student_file: StudentFile
     limits: CheckLimits
     timeout_override_s: float | None = None
+    hidden_paths: tuple[Path, ...] = ()
+    read_only_paths: tuple[Path, ...] = ()
     import_failure: StudentCodeError | None = None
     loaded: bool = False
     reference_module: types.ModuleType | None = None
@@ -129,7 +131,14 @@ class GradingPlugin:
             raise plan.import_failure
         # The run's --timeout beats the check's own limit, which beats the manifest's.
         limits = plan.limits.merged(timeout_s=plan.timeout_override_s or info.timeout_s)
-        code = StudentCode(self.sandbox, plan.student_file.path, plan.exercise.id, limits)
+        code = StudentCode(
+            self.sandbox,
+            plan.student_file.path,
+            plan.exercise.id,
+            limits,
+            hidden_paths=plan.hidden_paths,
+            read_only_paths=plan.read_only_paths,
+        )
         try:
             if not plan.loaded:
                 try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,20 +64,55 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "-p", "no:terminal",
         "-p", "no:stepwise",
         "-p", "no:warnings",
-        # Its clean-up runs gc.collect() five times per session: ~0.6 s per submission in a
-        # process holding torch, and student code never runs in this process anyway.
+        # These two end with gc.collect() x5 over torch's heap: ~0.7 s for nothing we use.
         "-p", "no:unraisableexception",
+        "-p", "no:threadexception",
+        "-p", "no:faulthandler",
+        "-p", "no:doctest",
         "--capture=sys",
     ]
 
 
-def _plan(exercise: Exercise, submission_dir: Path, overrides: LimitOverrides) -> ExercisePlan:
+def _protected_paths(course: Course) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """What student code must not see (references, checks) and must not change."""
+    hidden = (course.root / "solutions", course.root / "checks")
+    read_only = tuple(
+        dict.fromkeys(
+            [course.root, Path(grader.__file__).resolve().parent, Path(sys.prefix), Path(sys.base_prefix)]
+        )
+    )
+    return hidden, read_only
+
+
+def _plan(course: Course, exercise: Exercise, submission_dir: Path, overrides: LimitOverrides) -> ExercisePlan:
+    hidden, read_only = _protected_paths(course)
     return ExercisePlan(
         exercise=exercise,
         student_file=find_student_file(submission_dir, exercise.manifest.student_file),
         limits=exercise.manifest.limits.merged(**overrides.as_dict()),
         timeout_override_s=overrides.timeout_s,
+        hidden_paths=hidden,
+        read_only_paths=read_only,
     )
+
+
+_PROTECTION_WORDS = {
+    "network": "network isolation (student code could open connections)",
+    "filesystem": "filesystem isolation (student code could read the reference solutions and write outside its folder)",
+    "processes": "process isolation (student code could see and signal other processes)",
+    "process-count": "a cap on the number of processes (a fork bomb is stopped only by the timeout)",
+}
+
+
+def protection_notes(sandbox: Sandbox) -> list[str]:
+    """One note per protection this machine could not give (said once per report)."""
+    if sandbox.protections is None:
+        return []
+    return [
+        f"not available on this machine: {words}"
+        for name, words in _PROTECTION_WORDS.items()
+        if name not in sandbox.protections
+    ]
 
 
 def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
@@ -112,7 +148,7 @@ def grade_submission(
 ) -> SubmissionReport:
     """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults."""
     started = time.perf_counter()
-    plans = [_plan(e, submission_dir, overrides) for e in exercises]
+    plans = [_plan(course, e, submission_dir, overrides) for e in exercises]
     plugin = GradingPlugin(sandbox, plans)
     check_files = [f for e in exercises for f in e.check_files]
     with _isolated_pytest_environment():
@@ -127,6 +163,7 @@ def grade_submission(
         student_id=student_id,
         exercises=[_exercise_result(plan) for plan in plans],
     )
+    report.notes.extend(protection_notes(sandbox))
     if sandbox.restarts:
         report.notes.append(
             f"the sandbox was restarted {sandbox.restarts} time(s) after student code killed it"

@@ -56,7 +56,11 @@ class StudentCode:
         module_path: Path,
         module_name: str,
         limits: CheckLimits,
+        hidden_paths: tuple[Path, ...] = (),
+        read_only_paths: tuple[Path, ...] = (),
     ) -> None:
+        self.hidden_paths = hidden_paths
+        self.read_only_paths = read_only_paths
         self.sandbox = sandbox
         self.module_path = module_path
         self.module_name = module_name
@@ -74,12 +78,16 @@ class StudentCode:
                 "module_name": self.module_name,
                 "submission_dir": str(self.module_path.parent),
                 "limits": self.limits.model_dump(),
+                "hide": [str(p) for p in self.hidden_paths],
+                "read_only": [str(p) for p in self.read_only_paths],
             }
             self._worker = self.sandbox.spawn(spec, self.limits.timeout_s)
         return self._worker
 
     def _request(self, payload: dict[str, Any], what: str) -> Any:
         reply = self._handle().request(payload, what, self._limit_note())
+        if isinstance(reply.get("facts"), dict):
+            self.sandbox.record_facts(reply["facts"])
         forbidden = reply.get("forbidden") or []
         if forbidden:
             raise ForbiddenCall(
@@ -111,6 +119,7 @@ class StudentCode:
             "op": "probe",
             "probe_file": str(probe_file),
             "probe_name": probe_name,
+            "probe_source": probe_file.read_text(encoding="utf-8"),
             "args": codec.encode(list(args)),
             "kwargs": codec.encode(kwargs),
         }

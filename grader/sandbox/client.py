@@ -45,8 +45,20 @@ class SandboxUnavailable(RuntimeError):
 class Sandbox:
     """Owns one zygote process. Start it early: it imports torch in parallel with us."""
 
-    def __init__(self, threads: int | None = None, start_timeout_s: float = 120.0) -> None:
+    def __init__(
+        self,
+        threads: int | None = None,
+        start_timeout_s: float = 120.0,
+        hidden_paths: tuple[str, ...] = (),
+        isolate: bool = True,
+    ) -> None:
+        """`hidden_paths`: folders or files student code must never see (report outputs,
+        other students' submissions); each check adds its own (solutions, checks)."""
         self.threads = threads
+        self.hidden_paths = tuple(str(p) for p in hidden_paths)
+        self.isolate = isolate
+        self.protections: set[str] | None = None  # as reported by the first worker
+        self.isolation_notes: list[str] = []
         self.start_timeout_s = start_timeout_s
         self.tmp_root = tempfile.mkdtemp(prefix="grader-")
         os.chmod(self.tmp_root, 0o711)
@@ -146,7 +158,14 @@ class Sandbox:
         self._next_request += 1
         request = self._next_request
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        full_spec = dict(spec, tmp_root=self.tmp_root, threads=self.threads)
+        full_spec = dict(
+            spec,
+            tmp_root=self.tmp_root,
+            threads=self.threads,
+            isolate=self.isolate,
+            hide=[*spec.get("hide", []), *self.hidden_paths],
+            expose=[*spec.get("expose", [])],
+        )
         message = json.dumps({"op": "spawn", "request": request, "spec": full_spec}).encode()
         try:
             socket.send_fds(self._control, [message], [theirs.fileno()])
@@ -161,6 +180,11 @@ class Sandbox:
         # The check's clock starts once its worker exists, not while the zygote boots.
         deadline = time.monotonic() + budget_s
         return WorkerHandle(self, self._spawned.pop(request), ours, deadline)
+
+    def record_facts(self, facts: dict[str, Any]) -> None:
+        """Remember which protections workers actually got (the same for every worker)."""
+        if self.protections is None and isinstance(facts.get("protections"), list):
+            self.protections = {str(p) for p in facts["protections"]}
 
     def exit_status(self, pid: int, wait_s: float = 2.0) -> tuple[int | None, int | None]:
         """How a worker ended, as reported by the zygote; (None, None) if unknown."""
@@ -203,9 +227,10 @@ class WorkerHandle:
             self.dead = f"{what} did not finish within the time limit ({limit_note})"
             raise StudentTimeout(self.dead) from None
         except (ChannelClosed, BrokenPipeError, ConnectionResetError):
-            self.kill()
+            # Ask how it ended before killing it, or every death would read "SIGKILL".
             code, signum = self.sandbox.exit_status(self.pid)
-            self.dead = f"the process running {what} {describe_exit(code, signum)}"
+            self.kill()
+            self.dead = f"{what}: the process {describe_exit(code, signum)}"
             raise StudentCrashed(self.dead) from None
         except MessageTooLarge as exc:
             self.kill()
@@ -229,3 +254,5 @@ class WorkerHandle:
             self.channel.close()
         except OSError:
             pass
+        # The worker's private folder (empty from here when it had its own tmpfs).
+        shutil.rmtree(os.path.join(self.sandbox.tmp_root, f"w{self.pid}"), ignore_errors=True)

@@ -46,12 +46,16 @@ def load_student_module(path: Path, module_name: str) -> types.ModuleType:
     return module
 
 
-def load_trusted_module(path: Path, module_name: str) -> types.ModuleType:
-    """Import one of the course's own helper files (probes) by path."""
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
+def load_trusted_module(path: Path, module_name: str, source: str | None = None) -> types.ModuleType:
+    """Import one of the course's own helper files (probes).
+
+    The grading process sends the source along, because the child cannot read the
+    course's checks folder (it is hidden from student code).
+    """
+    if source is None:
+        source = path.read_text(encoding="utf-8")
+    module = types.ModuleType(module_name)
+    module.__file__ = str(path)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    exec(compile(source, str(path), "exec"), module.__dict__)
     return module

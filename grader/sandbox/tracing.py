@@ -1,46 +1,70 @@
-"""Record which torch operators student code actually executes. Child side only.
+"""Record which torch functions student code actually calls. Child side only.
 
-Works at the ATen level (below every Python alias), so `F.conv2d`, `nn.Conv2d`,
-`torch.conv2d` and `torch._C._nn...` are all seen as `aten.convolution`, however the
-student reached them. A determined student can pop the mode inside their function;
-the README's security model says so.
+A TorchFunctionMode sees every call into torch's Python API while it is active,
+however it was reached: `F.conv2d`, `nn.Conv2d` (whose forward calls F.conv2d),
+`getattr(F, "unf" + "old")`, `torch._C._nn.im2col`, `torch.ops.aten.convolution`.
+(We use a function mode rather than a dispatch mode: entering a dispatch mode
+imports torch._dynamo, ~1 s per process.) A determined student can leave the mode
+inside their function; the README's security model says so.
+
+Names are recorded as the function's name; tensor methods get a `Tensor.` prefix
+(so the allowed `x.unfold` never matches the forbidden `F.unfold`), and operator
+overloads their packet name (`aten.convolution`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from torch.utils._python_dispatch import TorchDispatchMode
+import torch
+from torch.overrides import TorchFunctionMode
 
-# What each forbidden ATen op means to a student, for the message.
-FRIENDLY_NAMES: dict[str, str] = {
-    "aten.convolution": "a torch convolution (F.conv2d / nn.Conv2d / torch.conv2d)",
-    "aten._convolution": "a torch convolution (F.conv2d / nn.Conv2d / torch.conv2d)",
-    "aten.conv2d": "a torch convolution (F.conv2d / nn.Conv2d / torch.conv2d)",
-    "aten.max_pool2d_with_indices": "torch's max pooling (F.max_pool2d / nn.MaxPool2d)",
-    "aten.max_pool2d": "torch's max pooling (F.max_pool2d / nn.MaxPool2d)",
-    "aten.avg_pool2d": "torch's average pooling (F.avg_pool2d / nn.AvgPool2d)",
-    "aten.adaptive_max_pool2d": "torch's adaptive max pooling (F.adaptive_max_pool2d)",
-    "aten._adaptive_avg_pool2d": "torch's adaptive average pooling (F.adaptive_avg_pool2d)",
-    "aten.adaptive_avg_pool2d": "torch's adaptive average pooling (F.adaptive_avg_pool2d)",
-    "aten.im2col": "torch's im2col (F.unfold / nn.Unfold)",
+_FRIENDLY = {
+    "conv": "a torch convolution (F.conv2d / nn.Conv2d / torch.conv2d)",
+    "max_pool": "torch's max pooling (F.max_pool2d / nn.MaxPool2d)",
+    "avg_pool": "torch's average pooling (F.avg_pool2d / nn.AvgPool2d)",
+    "adaptive": "torch's adaptive pooling (F.adaptive_*_pool2d)",
+    "unfold": "torch's im2col (F.unfold / nn.Unfold)",
+    "im2col": "torch's im2col (F.unfold / nn.Unfold)",
 }
 
 
-class OperatorSpy(TorchDispatchMode):
-    """Passes every op through and remembers those named in `watch`."""
+def function_name(func: Any) -> str:
+    """The name a forbid-list uses for `func`."""
+    if isinstance(func, (torch._ops.OpOverload, torch._ops.OpOverloadPacket)):
+        text = str(func)
+        return text.rsplit(".", 1)[0] if isinstance(func, torch._ops.OpOverload) else text
+    name = getattr(func, "__name__", None) or type(func).__name__
+    owner = getattr(func, "__objclass__", None)
+    qualname = getattr(func, "__qualname__", "") or ""
+    is_method = owner is not None and isinstance(owner, type) and issubclass(owner, torch._C.TensorBase)
+    if is_method or qualname.startswith(("Tensor.", "TensorBase.")):
+        return f"Tensor.{name}"
+    return name
+
+
+def friendly(name: str) -> str:
+    bare = name.split(".")[-1].lstrip("_")
+    for prefix, text in _FRIENDLY.items():
+        if bare.startswith(prefix):
+            return f"{text} [{name}]"
+    return name
+
+
+class OperatorSpy(TorchFunctionMode):
+    """Passes every call through and remembers those named in `watch`."""
 
     def __init__(self, watch: frozenset[str]) -> None:
         super().__init__()
         self.watch = watch
         self.seen: list[str] = []
 
-    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
-        name = str(getattr(func, "overloadpacket", func))
+    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        name = function_name(func)
         if name in self.watch and name not in self.seen:
             self.seen.append(name)
         return func(*args, **(kwargs or {}))
 
 
-def describe(op_names: list[str]) -> list[str]:
-    return [FRIENDLY_NAMES.get(name, name) for name in op_names]
+def describe(names: list[str]) -> list[str]:
+    return [friendly(name) for name in names]

@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import codec
+from grader.sandbox import codec, isolation
 from grader.sandbox.framing import ChannelClosed, recv_message, send_message
 from grader.sandbox.loader import load_student_module, load_trusted_module
 from grader.sandbox.tracing import OperatorSpy, describe
@@ -56,7 +56,8 @@ def _apply_limits(limits: dict[str, Any]) -> None:
     mib = 1024 * 1024
     set_limit(resource.RLIMIT_AS, int(limits["memory_mb"]) * mib)
     set_limit(resource.RLIMIT_FSIZE, int(limits["file_mb"]) * mib)
-    set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
+    if int(limits["processes"]) > 0:
+        set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
     set_limit(resource.RLIMIT_CORE, 0)
     if limits.get("cpu_s"):
         set_limit(resource.RLIMIT_CPU, int(limits["cpu_s"]))
@@ -65,10 +66,10 @@ def _apply_limits(limits: dict[str, Any]) -> None:
 def _student_frames(exc: BaseException, student_path: str) -> str:
     """The traceback lines inside the student's own file: what they can act on."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == student_path]
-    if not frames:
-        return ""
-    lines = traceback.format_list(frames[-3:])
-    return "".join(lines).rstrip()
+    name = os.path.basename(student_path)
+    return "\n".join(
+        f"  {name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames[-3:]
+    )
 
 
 def _describe_error(exc: BaseException, student_path: str, during: str) -> dict[str, Any]:
@@ -97,10 +98,11 @@ def _describe_error(exc: BaseException, student_path: str, during: str) -> dict[
 
 
 class Worker:
-    def __init__(self, channel: socket.socket, spec: dict[str, Any]) -> None:
+    def __init__(self, channel: socket.socket, spec: dict[str, Any], student_path: str, facts: dict[str, Any]) -> None:
         self.channel = channel
         self.spec = spec
-        self.student_path = spec["module_path"]
+        self.student_path = student_path
+        self.facts = facts
         self.module: Any = None
         self.import_error: dict[str, Any] | None = None
         self.probes: dict[str, Any] = {}
@@ -117,10 +119,10 @@ class Worker:
             raise _StudentImportFailed(self.import_error)
         return self.module
 
-    def probe(self, file: str, name: str) -> Any:
+    def probe(self, file: str, name: str, source: str | None) -> Any:
         key = f"{file}:{name}"
         if key not in self.probes:
-            module = load_trusted_module(Path(file), f"_grader_probe_{len(self.probes)}")
+            module = load_trusted_module(Path(file), f"_grader_probe_{len(self.probes)}", source)
             self.probes[key] = getattr(module, name)
         return self.probes[key]
 
@@ -140,7 +142,7 @@ class Worker:
             if target is None or not callable(target):
                 return {"ok": False, "error": {"kind": "missing_function", "type": "", "message": name, "where": "", "during": "call"}}
         elif op == "probe":
-            probe = self.probe(request["probe_file"], request["probe_name"])
+            probe = self.probe(request["probe_file"], request["probe_name"], request.get("probe_source"))
             target = lambda *a, **k: probe(module, *a, **k)  # noqa: E731
         else:
             return {"ok": False, "error": {"kind": "protocol", "message": f"unknown op {op}"}}
@@ -168,11 +170,70 @@ class Worker:
             except BaseException as exc:  # noqa: BLE001 - the child's outermost boundary
                 reply = {"ok": False, "error": _describe_error(exc, self.student_path, "call")}
             reply["id"] = request.get("id")
+            reply["facts"] = self.facts
             try:
                 payload = json.dumps(reply, separators=(",", ":")).encode("utf-8")
             except (TypeError, ValueError) as exc:
                 payload = json.dumps({"id": request.get("id"), "ok": False, "error": {"kind": "exception", "type": "EncodingError", "message": str(exc)}}).encode()
             send_message(self.channel, payload)
+
+
+def _count_user_processes(uid: int) -> int:
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    count += 1
+            except OSError:
+                pass
+    return count
+
+
+def _mirror_child(pid: int) -> None:
+    """Wait for the PID-namespace init and end the same way it did. Never returns."""
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    if os.WIFSIGNALED(status):
+        signum = os.WTERMSIG(status)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+
+
+def _isolate(spec: dict[str, Any], facts: dict[str, Any]) -> tuple[str, str, set[str]]:
+    """Namespaces, a private /tmp as working folder, the staged submission, hidden and
+    read-only paths. Returns (working folder, the student's staged file, protections)."""
+    limits = spec["limits"]
+    protections: set[str] = set()
+    notes: list[str] = facts["notes"]
+    if isolation.join_pids_cgroup(spec["tmp_root"], int(limits["processes"])):
+        protections.add("process-count")
+    source = Path(spec["submission_dir"])
+    files = isolation.read_submission(source, notes.append)
+    namespaces = isolation.enter_namespaces() if spec.get("isolate", True) else set()
+    if "network" in namespaces:
+        protections.add("network")
+    workdir = os.path.join(spec["tmp_root"], f"w{os.getpid()}")
+    if "mount" in namespaces and isolation.make_mounts_private():
+        hidden = all(isolation.hide(p) for p in spec.get("hide", []))
+        read_only = isolation.make_everything_read_only() or all(
+            isolation.make_read_only(p) for p in spec.get("read_only", [])
+        )
+        size_mb = int(limits["file_mb"]) * 2
+        if isolation.private_tmp(size_mb, [p for p in spec.get("expose", []) if p.startswith("/tmp/")]):
+            workdir = "/tmp/work"
+        if hidden and read_only and workdir == "/tmp/work":
+            protections.add("filesystem")
+    os.makedirs(workdir, mode=0o700, exist_ok=True)
+    staged = Path(workdir) / "submission"
+    isolation.write_submission(files, staged)
+    student_path = str(staged / Path(spec["module_path"]).relative_to(source))
+    return workdir, student_path, protections | ({"pid"} & namespaces)
 
 
 def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
@@ -181,7 +242,8 @@ def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
     try:
         os.setsid()
         _die_with_parent()
-        workdir = tempfile.mkdtemp(prefix="grader-work-", dir=spec.get("tmp_root"))
+        facts: dict[str, Any] = {"notes": [], "protections": []}
+        workdir, student_path, protections = _isolate(spec, facts)
         os.chdir(workdir)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -191,15 +253,31 @@ def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
         os.environ["HOME"] = workdir
         os.environ["TMPDIR"] = workdir
         tempfile.tempdir = workdir
-        _apply_limits(spec["limits"])
+        limits = dict(spec["limits"])
+        if os.getuid() != 0 and "process-count" not in protections:
+            # RLIMIT_NPROC counts every process of the user: allow that many more.
+            limits["processes"] = _count_user_processes(os.getuid()) + int(limits["processes"])
+        elif os.getuid() == 0 and "process-count" not in protections:
+            limits["processes"] = 0  # root ignores RLIMIT_NPROC; do not pretend
+        _apply_limits(limits)
         threads = spec.get("threads")
         if threads:
             import torch
 
             torch.set_num_threads(int(threads))
-        sys.path.insert(0, spec["submission_dir"])
+        if "pid" in protections:
+            pid = os.fork()
+            if pid:
+                os.close(channel_fd)
+                _mirror_child(pid)
+            _die_with_parent()
+            if isolation.mount_proc():
+                protections.add("processes")
+        protections.discard("pid")
+        facts["protections"] = sorted(protections)
+        sys.path.insert(0, os.path.dirname(student_path))
         channel = socket.socket(fileno=channel_fd)
-        Worker(channel, spec).serve()
+        Worker(channel, spec, student_path, facts).serve()
     except BaseException:  # noqa: BLE001 - the child's outermost boundary
         status = 70
     finally:

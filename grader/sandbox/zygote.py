@@ -31,7 +31,9 @@ def _send(control: socket.socket, message: dict[str, Any]) -> None:
     control.send(json.dumps(message).encode("utf-8"))
 
 
-def _reap(control: socket.socket, workers: set[int]) -> None:
+def _reap(control: socket.socket, workers: dict[int, str]) -> None:
+    from grader.sandbox.isolation import remove_pids_cgroup
+
     while workers:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -39,7 +41,7 @@ def _reap(control: socket.socket, workers: set[int]) -> None:
             return
         if pid == 0:
             return
-        workers.discard(pid)
+        remove_pids_cgroup(workers.pop(pid), pid)
         message: dict[str, Any] = {"exited": pid, "code": None, "signal": None}
         if os.WIFSIGNALED(status):
             message["signal"] = os.WTERMSIG(status)
@@ -48,39 +50,17 @@ def _reap(control: socket.socket, workers: set[int]) -> None:
         _send(control, message)
 
 
-def _warm_up() -> None:
-    """Pay torch's lazy first-use costs once here rather than in every worker.
-
-    The first dispatch-mode pass costs ~1 s. Run on one thread, so that no OpenMP
-    pool exists yet when we fork (a pool does not survive fork).
-    """
-    import torch
-    import torch.nn.functional as F
-
-    from grader.sandbox.tracing import OperatorSpy
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        x = torch.ones(1, 1, 4, 4)
-        with OperatorSpy(frozenset({"aten.convolution"})):
-            F.max_pool2d(F.conv2d(x, torch.ones(1, 1, 2, 2)), 1)
-        torch.nn.Linear(2, 2)(torch.ones(1, 2)).sum().backward()
-    finally:
-        torch.set_num_threads(threads)
-
-
 def serve(control: socket.socket) -> None:
     # Importing torch here, before any fork, is the point of the zygote.
     from grader.sandbox.worker import run_worker
 
-    _warm_up()
+    import torch  # noqa: F401
 
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    workers: set[int] = set()
+    workers: dict[int, str] = {}  # pid -> the sandbox folder it works in
     _send(control, {"ready": True, "pid": os.getpid()})
     try:
         while True:
@@ -107,14 +87,15 @@ def serve(control: socket.socket) -> None:
                 control.close()
                 run_worker(fds[0], request["spec"])  # never returns
             os.close(fds[0])
-            workers.add(pid)
+            workers[pid] = request["spec"]["tmp_root"]
             _send(control, {"spawned": pid, "request": request.get("request")})
     finally:
         for pid in workers:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder(subs, "frank", SYNTAX_ERROR)
     (root / "roster.csv").write_text("id,name,email\nalice,Alice,a@x.org\ngina,Gina,g@x.org\n")
     code = main(["--no-color", "grade", str(subs), "--jobs", "2", "--out", str(root / "out"),
-                 "--roster", str(root / "roster.csv"), "--timeout", "5"])
+                 "--roster", str(root / "roster.csv"), "--timeout", "5", "--exercises", "exercise_01"])
     assert code == 0
     return root / "out"
 

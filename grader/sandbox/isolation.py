@@ -1,0 +1,275 @@
+"""Linux isolation for a worker, applied in the child before student code is loaded.
+
+What we can get without asking the user for anything, in order:
+  * namespaces (unshare): a new network namespace (no network), a mount namespace
+    (the course's solutions and checks hidden behind empty read-only mounts, the
+    course and the grader read-only, a size-limited tmpfs as the working folder) and
+    a PID namespace (the child cannot see or signal the grader; every process it
+    starts dies with it). As root directly; otherwise inside a user namespace.
+  * a pids cgroup (v1 or v2, where writable) capping the processes a check may own.
+Whatever is not available is reported back as missing, once, by the grading process;
+the rlimits in worker.py apply everywhere.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from pathlib import Path
+from typing import Callable
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+
+PROTECTIONS = ("network", "filesystem", "processes", "process-count")
+
+_libc: ctypes.CDLL | None = None
+
+
+def _lib() -> ctypes.CDLL:
+    global _libc  # a handle to libc, loaded once per process: not mutable state
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def _unshare(flags: int) -> bool:
+    return _lib().unshare(flags) == 0
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> bool:
+    enc = lambda s: s.encode() if s is not None else None  # noqa: E731
+    return _lib().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) == 0
+
+
+def _write(path: str, text: str) -> bool:
+    try:
+        with open(path, "w") as handle:
+            handle.write(text)
+        return True
+    except OSError:
+        return False
+
+
+def enter_namespaces() -> set[str]:
+    """Unshare what we can; returns {'network', 'mount', 'pid'} for what succeeded."""
+    uid, gid = os.getuid(), os.getgid()
+    user = 0 if uid == 0 else CLONE_NEWUSER
+    attempts = [
+        (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS, {"mount", "network", "pid"}),
+        (CLONE_NEWNS | CLONE_NEWNET, {"mount", "network"}),
+        (CLONE_NEWNET, {"network"}),
+    ]
+    for flags, gained in attempts:
+        if _unshare(flags | user):
+            if user:
+                # Map ourselves to ourselves, so files keep their owners inside.
+                _write("/proc/self/setgroups", "deny")
+                _write("/proc/self/uid_map", f"{uid} {uid} 1")
+                _write("/proc/self/gid_map", f"{gid} {gid} 1")
+            return gained
+    return set()
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    ]
+
+
+_SYS_MOUNT_SETATTR = 442  # the same number on x86-64 and arm64
+_AT_FDCWD = -100
+_AT_RECURSIVE = 0x8000
+_MOUNT_ATTR_RDONLY = 0x1
+
+
+def make_everything_read_only() -> bool:
+    """Every mount read-only, recursively (Linux 5.12+); /tmp and /dev/shm come back as tmpfs."""
+    attr = _MountAttr(_MOUNT_ATTR_RDONLY, 0, 0, 0)
+    result = _lib().syscall(
+        ctypes.c_long(_SYS_MOUNT_SETATTR), ctypes.c_int(_AT_FDCWD), b"/",
+        ctypes.c_uint(_AT_RECURSIVE), ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
+    )
+    return result == 0
+
+
+def private_tmp(size_mb: int, keep: list[str]) -> bool:
+    """A fresh, size-limited /tmp (and /dev/shm): nothing of the host's /tmp is visible.
+
+    `keep` lists paths under /tmp that must stay readable (data files prepared for
+    the checks); each is bound back read-only at the same place.
+    """
+    handles = []
+    for path in keep:
+        try:
+            handles.append((path, os.open(path, os.O_PATH)))
+        except OSError:
+            pass
+    if not _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={size_mb}m,mode=1777"):
+        return False
+    if os.path.isdir("/dev/shm"):
+        _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
+    for path, fd in handles:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(path, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            open(path, "a").close()
+        make_read_only_from(f"/proc/self/fd/{fd}", path)
+        os.close(fd)
+    return True
+
+
+def make_read_only_from(source: str, target: str) -> bool:
+    return _mount(source, target, None, MS_BIND | MS_REC) and _mount(
+        None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID
+    )
+
+
+def make_mounts_private() -> bool:
+    return _mount(None, "/", None, MS_REC | MS_PRIVATE)
+
+
+def mount_workdir(path: str, size_mb: int) -> bool:
+    """A tmpfs of bounded size as the working folder: a full disk there stops at size_mb."""
+    return _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size_mb}m,mode=0700")
+
+
+def hide(path: str) -> bool:
+    """Cover a folder with an empty read-only tmpfs, or a file with /dev/null."""
+    if os.path.isdir(path):
+        return _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
+    if os.path.exists(path):
+        return _mount("/dev/null", path, None, MS_BIND)
+    return True
+
+
+def make_read_only(path: str) -> bool:
+    if not os.path.exists(path):
+        return True
+    return _mount(path, path, None, MS_BIND | MS_REC) and _mount(
+        None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID
+    )
+
+
+def mount_proc() -> bool:
+    """In a new PID namespace: a /proc that shows only our own processes."""
+    return _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+# -- the pids cgroup -------------------------------------------------------------------
+
+_CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup")
+
+
+def _cgroup_base() -> str:
+    for root in _CGROUP_ROOTS:
+        if os.path.exists(os.path.join(root, "cgroup.procs")) and os.access(root, os.W_OK):
+            if root == "/sys/fs/cgroup" and not os.path.exists(os.path.join(root, "pids.max")) and not os.path.exists(os.path.join(root, "cgroup.subtree_control")):
+                continue
+            return root
+    return ""
+
+
+def join_pids_cgroup(tmp_root: str, max_pids: int) -> bool:
+    """Put this process in a fresh cgroup with pids.max; False where cgroups are not writable."""
+    base = _cgroup_base()
+    if not base:
+        return False
+    group = Path(base) / f"{Path(tmp_root).name}-w{os.getpid()}"
+    try:
+        group.mkdir(exist_ok=True)
+        (group / "pids.max").write_text(str(max_pids))
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+        return True
+    except OSError:
+        return False
+
+
+def remove_pids_cgroup(tmp_root: str, pid: int) -> None:
+    """Kill whatever is left in a worker's cgroup and remove it. Called by the zygote."""
+    base = _cgroup_base()
+    if not base:
+        return
+    group = Path(base) / f"{Path(tmp_root).name}-w{pid}"
+    if not group.exists():
+        return
+    for _ in range(50):
+        try:
+            pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        except OSError:
+            return
+        if not pids:
+            break
+        for leftover in pids:
+            try:
+                os.kill(leftover, 9)
+            except OSError:
+                pass
+    try:
+        group.rmdir()
+    except OSError:
+        pass
+
+
+# -- staging the submission ------------------------------------------------------------
+
+MAX_STAGED_BYTES = 64 * 1024 * 1024
+MAX_STAGED_FILES = 2000
+_SKIPPED_DIRS = {".git", "__pycache__", ".ipynb_checkpoints", ".venv", "node_modules"}
+
+
+def read_submission(source: Path, note: Callable[[str], None]) -> list[tuple[Path, bytes]]:
+    """Read the submission's regular files (relative path, content) into memory.
+
+    Read before the mounts change, because the submission may live where the child
+    will see nothing (under /tmp, or in the hidden solutions folder). Links that lead
+    outside the submission are not followed (a link to the reference solution must
+    not be graded as the student's work); size and count are capped.
+    """
+    root = source.resolve()
+    found: list[tuple[Path, bytes]] = []
+    total = files = 0
+    for folder, dirs, names in os.walk(source, followlinks=False):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS and not os.path.islink(os.path.join(folder, d))]
+        for name in names:
+            path = Path(folder) / name
+            try:
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                note(f"{path.relative_to(source)}: a broken link, skipped")
+                continue
+            if not real.is_relative_to(root) or not real.is_file():
+                note(f"{path.relative_to(source)}: links outside the submission folder, not used")
+                continue
+            size = real.stat().st_size
+            if total + size > MAX_STAGED_BYTES or files >= MAX_STAGED_FILES:
+                note("the submission folder is too large; some files were left out")
+                return found
+            found.append((path.relative_to(source), real.read_bytes()))
+            total += size
+            files += 1
+    return found
+
+
+def write_submission(files: list[tuple[Path, bytes]], dest: Path) -> None:
+    for relative, content in files:
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
