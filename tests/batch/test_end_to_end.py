@@ -56,7 +56,9 @@ def test_every_student_gets_a_row_with_a_status(graded_class: Path) -> None:
 def test_hostile_code_costs_only_its_author(graded_class: Path) -> None:
     carol = json.loads((graded_class / "reports" / "carol.json").read_text())
     statuses = {c["status"] for e in carol["report"]["exercises"] for c in e["checks"]}
-    assert statuses == {"error"}
+    # How the kill plays out depends on the sandbox (in a PID namespace the worker may be
+    # its init and survive); either way carol earns nothing and the batch goes on.
+    assert statuses <= {"error", "failed"} and carol["points_earned"] == 0
     alice = json.loads((graded_class / "reports" / "alice.json").read_text())
     assert {c["status"] for e in alice["report"]["exercises"] for c in e["checks"]} == {"passed"}
 
