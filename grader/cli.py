@@ -15,7 +15,7 @@ from typing import Sequence
 from typing import TYPE_CHECKING
 
 from grader import __version__
-from grader.errors import GraderError, ReportWriteError, ScoreBelowThreshold
+from grader.errors import GraderError, ReportWriteError, ScoreBelowThreshold, SubmissionNotFound
 
 if TYPE_CHECKING:  # imported lazily at run time: `grader --help` stays instant
     from rich.console import Console
@@ -246,9 +246,14 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from grader.batch.summary import summarize
     from grader.catalog.course import Course
 
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise GraderError("--jobs takes a number of at least 1")
+    if not args.submissions.is_dir():
+        raise SubmissionNotFound(
+            f"{args.submissions} is not a folder",
+            hint="pass the folder that holds one folder or .zip per student",
+        )
     course = Course.at(args.course)
     exercises = course.select(args.exercises) if args.exercises else course.exercises()
     plan = BatchPlan(
@@ -292,6 +297,9 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+HARDEST_SHOWN = 12  # checks listed in the terminal; the chart and summary.json have them all
+
+
 def _print_class_summary(
     console: Console, summary: "ClassSummary", outcome: "BatchOutcome", paths: dict[str, Path]
 ) -> None:
@@ -313,11 +321,13 @@ def _print_class_summary(
     for index, count in enumerate(summary.histogram):
         table.add_row(summary.bin_label(index), str(count), "#" * round(30 * count / peak))
     console.print(table)
-    checks = Table(title="Pass rate per check (hardest first)", title_justify="left")
+    shown = summary.checks[:HARDEST_SHOWN]
+    more = f"; all {len(summary.checks)} in summary.svg" if len(summary.checks) > len(shown) else ""
+    checks = Table(title=f"Pass rate per check (hardest first{more})", title_justify="left")
     checks.add_column("Check")
     checks.add_column("Passed", justify="right")
     checks.add_column("Rate", justify="right")
-    for check in summary.checks:
+    for check in shown:
         checks.add_row(f"{check.exercise_id}: {check.title}", f"{check.passed}/{check.graded}",
                        f"{100 * check.rate:.0f}%")
     console.print(checks)

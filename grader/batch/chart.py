@@ -11,10 +11,11 @@ from xml.sax.saxutils import escape
 
 from grader.batch.summary import ClassSummary
 
-WIDTH, HEIGHT = 960, 420
+WIDTH, HEIGHT = 960, 420  # taller when there are many checks: one 18 px row each
 _PLOT_TOP, _PLOT_BOTTOM = 60, 360
-_HIST_LEFT, _HIST_RIGHT = 50, 430
-_RATES_LEFT, _RATES_RIGHT = 700, 930
+_ROW = 18.0
+_HIST_LEFT, _HIST_RIGHT = 40, 380
+_RATES_LEFT, _RATES_RIGHT = 680, 900  # labels to the left; room for "100%" to the right
 _FONT = 'font-family="sans-serif" font-size="12"'
 
 
@@ -34,7 +35,8 @@ def _histogram(summary: ClassSummary) -> list[str]:
         parts.append(f'<rect class="bin" x="{x + 2:.1f}" y="{_PLOT_BOTTOM - bar:.1f}" width="{slot - 4:.1f}" '
                      f'height="{bar:.1f}" fill="#4c78a8"><title>{escape(summary.bin_label(index))}: {count}</title></rect>')
         parts.append(_text(x + slot / 2, _PLOT_BOTTOM - bar - 4, str(count), "middle"))
-        parts.append(_text(x + slot / 2, _PLOT_BOTTOM + 16, f"{index * 10}", "middle"))
+        parts.append(_text(x, _PLOT_BOTTOM + 16, f"{index * 10}", "middle"))
+    parts.append(_text(_HIST_RIGHT, _PLOT_BOTTOM + 16, "100", "middle"))
     parts.append(f'<line x1="{_HIST_LEFT}" y1="{_PLOT_BOTTOM}" x2="{_HIST_RIGHT}" y2="{_PLOT_BOTTOM}" stroke="#333"/>')
     parts.append(_text((_HIST_LEFT + _HIST_RIGHT) / 2, _PLOT_BOTTOM + 34,
                        f"percent (mean {summary.mean_percent:g}%, median {summary.median_percent:g}%)", "middle"))
@@ -42,11 +44,11 @@ def _histogram(summary: ClassSummary) -> list[str]:
 
 
 def _pass_rates(summary: ClassSummary) -> list[str]:
-    parts = [_text((_RATES_LEFT + _RATES_RIGHT) / 2 - 120, 40, "Pass rate per check (hardest first)", "middle",
+    parts = [_text((_RATES_LEFT + _RATES_RIGHT) / 2 - 100, 40, "Pass rate per check (hardest first)", "middle",
                    ' font-weight="bold"')]
     if not summary.checks:
         return parts + [_text(_RATES_LEFT, _PLOT_TOP + 20, "no graded submissions")]
-    row = min(24.0, (_PLOT_BOTTOM - _PLOT_TOP) / len(summary.checks))
+    row = _ROW
     span = _RATES_RIGHT - _RATES_LEFT
     for index, check in enumerate(summary.checks):
         y = _PLOT_TOP + index * row
@@ -62,7 +64,8 @@ def _pass_rates(summary: ClassSummary) -> list[str]:
 
 def render_svg(summary: ClassSummary) -> str:
     body = "\n  ".join(_histogram(summary) + _pass_rates(summary))
+    height = max(HEIGHT, int(_PLOT_TOP + _ROW * len(summary.checks) + 20))
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}">\n  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}">\n  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'
     )
