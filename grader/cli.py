@@ -80,8 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PCT",
         help="exit with status 1 when the score is below PCT percent",
     )
-    check.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
-    check.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
+    limits = check.add_argument_group("limits for student code (default: each exercise's own)")
+    limits.add_argument("--timeout", type=float, default=None, metavar="S", help="wall time per check, seconds")
+    limits.add_argument("--cpu-s", type=float, default=None, metavar="S", help="CPU time per check, seconds")
+    limits.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory per check, MiB")
+    limits.add_argument("--file-mb", type=int, default=None, metavar="MB", help="largest file and printed output, MiB")
+    limits.add_argument("--processes", type=int, default=None, metavar="N", help="processes and threads per check")
+    limits.add_argument(
+        "--submission-timeout", type=float, default=None, metavar="S",
+        help="wall time for all checks of one exercise together, seconds",
+    )
     _add_course_option(check)
 
     grade = sub.add_parser(
@@ -179,15 +187,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
         exercises = course.exercises() if args.all else course.select(args.exercises)
         submission = resolve_submission_dir(args.submission, Path.cwd())
 
+        from rich.markup import escape
+
         from grader.engine.run import LimitOverrides, grade_submission
 
-        with _console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ..."):
+        with _console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
+
+            def progress(text: str, done: int, total: int) -> None:
+                status.update(escape(f"[{done + 1}/{total}] {text}"))
+
             report = grade_submission(
                 course,
                 exercises,
                 submission,
                 sandbox,
-                LimitOverrides(timeout_s=args.timeout, memory_mb=args.memory_mb),
+                LimitOverrides(
+                    timeout_s=args.timeout,
+                    cpu_s=args.cpu_s,
+                    memory_mb=args.memory_mb,
+                    file_mb=args.file_mb,
+                    processes=args.processes,
+                    submission_timeout_s=args.submission_timeout,
+                ),
+                progress=progress,
             )
     from grader.report import RENDERERS
     from grader.report.terminal import render_terminal
@@ -377,10 +399,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except GraderError as error:
+        from rich.text import Text
+
         console = _console(args, stderr=True)
-        console.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False, soft_wrap=True)
+        # Text, not markup: a message may quote a student's "[...]".
+        console.print(Text.assemble(("error: ", "bold red"), error.message), soft_wrap=True)
         if error.hint:
-            console.print(f"hint: {error.hint}", markup=False, soft_wrap=True)
+            console.print(Text(f"hint: {error.hint}"), soft_wrap=True)
         return error.exit_code
     except KeyboardInterrupt:
         _console(args, stderr=True).print("interrupted")

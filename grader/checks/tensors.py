@@ -29,6 +29,11 @@ def describe_non_tensor(got: Any, what: str) -> str | None:
             f"{what} returned a numpy.ndarray; return a torch.Tensor "
             "(build it with torch operations, or wrap it with torch.from_numpy)"
         )
+    if isinstance(got, OpaqueValue) and got.tensor_subclass:
+        return (
+            f"{what} returned an instance of {got.type_name}, a subclass of torch.Tensor; "
+            "return a plain torch.Tensor"
+        )
     if isinstance(got, list):
         return f"{what} returned a list; return a torch.Tensor (torch.stack or torch.tensor can build one)"
     name = got.type_name if isinstance(got, OpaqueValue) else type(got).__name__

@@ -8,11 +8,12 @@ CheckResult per check from pytest's reports.
 from __future__ import annotations
 
 import importlib.util
+import time
 import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -40,6 +41,8 @@ class ExercisePlan:
     student_file: StudentFile
     limits: CheckLimits
     timeout_override_s: float | None = None
+    budget_s: float = 600.0
+    started_at: float | None = None
     hidden_paths: tuple[Path, ...] = ()
     read_only_paths: tuple[Path, ...] = ()
     import_failure: StudentCodeError | None = None
@@ -60,11 +63,19 @@ class _CheckInfo:
     hidden: bool
 
 
+ProgressCallback = Callable[[str, int, int], None]
+
+
 class GradingPlugin:
-    def __init__(self, sandbox: Sandbox, plans: list[ExercisePlan]) -> None:
+    def __init__(
+        self, sandbox: Sandbox, plans: list[ExercisePlan], progress: ProgressCallback | None = None
+    ) -> None:
+        """`progress(text, done, total)` is told before each check starts."""
         self.sandbox = sandbox
         self.plans = {plan.exercise.check_dir.resolve(): plan for plan in plans}
+        self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
+        self._started = 0
 
     # -- collection ---------------------------------------------------------------
     def _plan_for_path(self, path: Path) -> ExercisePlan | None:
@@ -77,9 +88,11 @@ class GradingPlugin:
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            plan = self._plan_for_path(Path(str(report.fspath)))
-            if plan is not None:
-                plan.collection_error = str(report.longrepr)[-1500:]
+            # Node ids are relative to the checks folder: "<exercise>/checks.py".
+            folder = report.nodeid.split("/", 1)[0]
+            for plan in self.plans.values():
+                if plan.exercise.check_dir.name == folder:
+                    plan.collection_error = str(report.longrepr)[-1500:]
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -99,6 +112,12 @@ class GradingPlugin:
             )
             self._items[item.nodeid] = info
             plan.order.append(item.nodeid)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        info = self._items.get(nodeid)
+        if info is not None and self.progress is not None:
+            self.progress(f"{info.plan.exercise.id}: {info.title}", self._started, len(self._items))
+        self._started += 1
 
     # -- fixtures -----------------------------------------------------------------
     def _info(self, request: pytest.FixtureRequest) -> _CheckInfo:
@@ -129,8 +148,19 @@ class GradingPlugin:
             raise MissingStudentFile(plan.student_file.note)
         if plan.import_failure is not None:
             raise plan.import_failure
-        # The run's --timeout beats the check's own limit, which beats the manifest's.
+        # The run's --timeout beats the check's own limit, which beats the manifest's;
+        # none may outlast what is left of the exercise's whole time budget.
+        if plan.started_at is None:
+            plan.started_at = time.monotonic()
+        left = plan.budget_s - (time.monotonic() - plan.started_at)
+        if left <= 0:
+            raise StudentTimeout(
+                f"not run: the time budget for all checks of {plan.exercise.id} "
+                f"(submission_timeout_s={plan.budget_s:g}) is used up"
+            )
         limits = plan.limits.merged(timeout_s=plan.timeout_override_s or info.timeout_s)
+        if left < limits.timeout_s:
+            limits = limits.merged(timeout_s=round(left, 3))
         code = StudentCode(
             self.sandbox,
             plan.student_file.path,
@@ -190,7 +220,7 @@ class GradingPlugin:
         if isinstance(error, CheckFailed):
             return CheckStatus.FAILED, error.message
         if isinstance(error, AssertionError):
-            return CheckStatus.FAILED, str(error) or "the answer is not what the check expects"
+            return CheckStatus.FAILED, _assertion_message(str(error))
         if isinstance(error, SandboxUnavailable):
             return CheckStatus.GRADER_ERROR, f"the sandbox failed: {error}"
         last = traceback.extract_tb(excinfo.tb)[-1:]
@@ -201,3 +231,14 @@ class GradingPlugin:
             "This is not your fault; tell the course staff.",
         )
 
+
+
+def _assertion_message(text: str) -> str:
+    """The check author's message of a plain `assert`, without pytest's introspection
+    (which names grader internals); the bare comparison when there is no message."""
+    message, separator, _ = text.partition("\nassert ")
+    if separator and message:
+        return message
+    if text.startswith("assert "):
+        return text.splitlines()[0]
+    return text or "the answer is not what the check expects"

@@ -16,7 +16,7 @@ import grader
 from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file
 from grader.errors import GraderBug
-from grader.engine.plugin import ExercisePlan, GradingPlugin
+from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
 from grader.sandbox.client import Sandbox
 
@@ -29,10 +29,15 @@ class LimitOverrides:
     """Limits given on the command line; None keeps each exercise's own."""
 
     timeout_s: float | None = None
+    cpu_s: float | None = None
     memory_mb: int | None = None
+    file_mb: int | None = None
+    processes: int | None = None
+    submission_timeout_s: float | None = None
 
     def as_dict(self) -> dict[str, float | int | None]:
-        return {"memory_mb": self.memory_mb}
+        """The per-check limits other than the timeout (which beats a check's own)."""
+        return {"cpu_s": self.cpu_s, "memory_mb": self.memory_mb, "file_mb": self.file_mb, "processes": self.processes}
 
 
 @contextlib.contextmanager
@@ -61,7 +66,7 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "--confcutdir", str(checks_root),
         "--import-mode=importlib",
         "-p", "no:cacheprovider",
-        "-p", "no:terminal",
+        "-qq",
         "-p", "no:stepwise",
         "-p", "no:warnings",
         # These two end with gc.collect() x5 over torch's heap: ~0.7 s for nothing we use.
@@ -70,6 +75,8 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "-p", "no:faulthandler",
         "-p", "no:doctest",
         "--capture=sys",
+        # A broken check file is a grader error for its exercise, not the end of the run.
+        "--continue-on-collection-errors",
     ]
 
 
@@ -91,6 +98,7 @@ def _plan(course: Course, exercise: Exercise, submission_dir: Path, overrides: L
         student_file=find_student_file(submission_dir, exercise.manifest.student_file),
         limits=exercise.manifest.limits.merged(**overrides.as_dict()),
         timeout_override_s=overrides.timeout_s,
+        budget_s=overrides.submission_timeout_s or exercise.manifest.submission_timeout_s,
         hidden_paths=hidden,
         read_only_paths=read_only,
     )
@@ -145,13 +153,18 @@ def grade_submission(
     sandbox: Sandbox,
     overrides: LimitOverrides = LimitOverrides(),
     student_id: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> SubmissionReport:
     """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults."""
     started = time.perf_counter()
+    # Absolute: workers run in their own folder, not in ours.
+    submission_dir = submission_dir.absolute()
     plans = [_plan(course, e, submission_dir, overrides) for e in exercises]
-    plugin = GradingPlugin(sandbox, plans)
+    plugin = GradingPlugin(sandbox, plans, progress)
     check_files = [f for e in exercises for f in e.check_files]
-    with _isolated_pytest_environment():
+    # pytest's terminal reporter stays loaded (assertion messages are built through it)
+    # but writes nowhere: the report is ours to render.
+    with _isolated_pytest_environment(), open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
     if exit_code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt

@@ -23,18 +23,30 @@ def _where(error: dict[str, Any]) -> str:
     return f"\n{where}" if where else ""
 
 
-def error_from_reply(error: dict[str, Any], what: str, file_name: str) -> StudentCodeError:
+def _limit_hint(exc_type: str, exc_message: str, limits: CheckLimits) -> str:
+    """Name the limit a failure ran into, with its value, when we can tell."""
+    if exc_type == "MemoryError" or "can't allocate memory" in exc_message or "Cannot allocate memory" in exc_message:
+        return f" (the memory limit is memory_mb={limits.memory_mb})"
+    if "File too large" in exc_message or "No space left on device" in exc_message:
+        return f" (files and printed output are limited to file_mb={limits.file_mb} MiB)"
+    if exc_type == "BlockingIOError" or "Resource temporarily unavailable" in exc_message:
+        return f" (the process limit is processes={limits.processes})"
+    return ""
+
+
+def error_from_reply(error: dict[str, Any], what: str, file_name: str, limits: CheckLimits) -> StudentCodeError:
     """Turn the child's description of a failure into the exception a check sees."""
     kind = error.get("kind")
     exc_type = str(error.get("type", ""))
     exc_message = str(error.get("message", ""))
+    hint = _limit_hint(exc_type, exc_message, limits)
     if error.get("during") == "import":
         if kind == "syntax_error":
             return StudentImportError(f"{file_name} has a syntax error ({exc_message}), {error.get('where', '')}")
-        if kind == "exit":
+        if kind == "exit" and exc_type == "SystemExit":
             return StudentImportError(f"{file_name} called {exc_message} while being imported; remove top-level exits")
         return StudentImportError(
-            f"importing {file_name} raised {exc_type}: {exc_message}{_where(error)}"
+            f"importing {file_name} raised {exc_type}: {exc_message}{hint}{_where(error)}"
         )
     if kind == "not_implemented":
         return NotImplementedYet(f"not implemented yet: {what} raises NotImplementedError")
@@ -42,9 +54,9 @@ def error_from_reply(error: dict[str, Any], what: str, file_name: str) -> Studen
         return MissingFunction(
             f"{file_name} has no function `{exc_message}`; keep the names from the exercise stub"
         )
-    if kind == "exit":
+    if kind == "exit" and exc_type == "SystemExit":
         return StudentRaised(f"{what} called {exc_message}", exc_type, exc_message)
-    return StudentRaised(f"{what} raised {exc_type}: {exc_message}{_where(error)}", exc_type, exc_message)
+    return StudentRaised(f"{what} raised {exc_type}: {exc_message}{hint}{_where(error)}", exc_type, exc_message)
 
 
 class StudentCode:
@@ -95,7 +107,7 @@ class StudentCode:
                 "with plain tensor operations"
             )
         if not reply.get("ok"):
-            raise error_from_reply(reply.get("error") or {}, what, self.file_name)
+            raise error_from_reply(reply.get("error") or {}, what, self.file_name, self.limits)
         return codec.decode(reply.get("value"))
 
     def load(self) -> list[str]:

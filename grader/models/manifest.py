@@ -15,10 +15,14 @@ class CheckLimits(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timeout_s: float = Field(10.0, gt=0, description="wall time for one check")
+    cpu_s: float | None = Field(
+        None, gt=0, description="CPU time for one check; default: timeout_s x the number of cores"
+    )
     memory_mb: int = Field(4096, gt=0, description="address space of the child, MiB")
-    output_kb: int = Field(256, gt=0, description="stdout+stderr kept from the child, KiB")
-    file_mb: int = Field(64, gt=0, description="largest file the child may write, MiB")
-    processes: int = Field(64, gt=0, description="processes/threads the child may own")
+    file_mb: int = Field(
+        64, gt=0, description="largest file, and the printed output, the child may write, MiB"
+    )
+    processes: int = Field(128, gt=0, description="processes and threads the child may own")
 
     def merged(self, **overrides: float | int | None) -> "CheckLimits":
         """A copy with the given non-None fields replaced."""
@@ -38,3 +42,6 @@ class ExerciseManifest(BaseModel):
     description: str = ""
     needs_data: list[str] = Field(default_factory=list, description="datasets, e.g. ['mnist']")
     limits: CheckLimits = Field(default_factory=CheckLimits)
+    submission_timeout_s: float = Field(
+        600.0, gt=0, description="wall time for all checks of this exercise together"
+    )

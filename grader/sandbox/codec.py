@@ -15,7 +15,8 @@ Tags (a dict with a single key starting with ``$``):
   $dtype   "float32"
   $device  "cuda:0"
   $size    [ints]                          torch.Size
-  $object  {type, repr}                    anything else, described only
+  $object  {type, repr}                    anything else, described only (tensor
+                                           subclasses too: they may lie in comparisons)
   $dict    [[key, value], ...]             dicts with non-string keys
 """
 
@@ -58,6 +59,7 @@ class OpaqueValue:
     text: str
     shape: tuple[int, ...] | None = None
     dtype: str | None = None
+    tensor_subclass: bool = False
 
     def __repr__(self) -> str:
         return f"<{self.type_name}: {self.text}>"
@@ -80,7 +82,14 @@ def _qualified_type_name(value: Any) -> str:
     return name if module in ("builtins", "") else f"{module}.{name}"
 
 
+# Tensor types that carry no behaviour of their own: sent as plain tensors.
+_PLAIN_TENSOR_TYPES = (torch.Tensor, torch.nn.Parameter, getattr(torch.nn.parameter, "Buffer", torch.Tensor))
+
+
 def _encode_tensor(t: torch.Tensor) -> dict[str, Any]:
+    if type(t) not in _PLAIN_TENSOR_TYPES:
+        # A subclass may override comparisons or __torch_function__: describe it only.
+        return {"$object": {"type": _qualified_type_name(t), "repr": "", "tensor_subclass": True}}
     dtype = _DTYPE_NAMES.get(t.dtype)
     if dtype is None:
         return {"$object": {"type": f"torch.Tensor[{t.dtype}]", "repr": _safe_repr(t)}}
@@ -96,7 +105,6 @@ def _encode_tensor(t: torch.Tensor) -> dict[str, Any]:
             "data": base64.b64encode(raw).decode("ascii"),
             "requires_grad": bool(t.requires_grad),
             "device": str(t.device),
-            "subclass": None if type(t) is torch.Tensor else _qualified_type_name(t),
         }
     }
 
@@ -204,6 +212,7 @@ def decode(data: Any, _depth: int = 0) -> Any:
                 text=str(body.get("repr", ""))[:300],
                 shape=tuple(int(v) for v in shape) if isinstance(shape, list) else None,
                 dtype=str(body["dtype"]) if "dtype" in body else None,
+                tensor_subclass=body.get("tensor_subclass") is True,
             )
     return {str(k): decode(v, _depth + 1) for k, v in data.items()}
 

@@ -54,13 +54,15 @@ def _apply_limits(limits: dict[str, Any]) -> None:
             pass
 
     mib = 1024 * 1024
-    set_limit(resource.RLIMIT_AS, int(limits["memory_mb"]) * mib)
+    # CUDA reserves far more address space than it uses: RLIMIT_AS would break it.
+    if not os.path.exists("/dev/nvidiactl"):
+        set_limit(resource.RLIMIT_AS, int(limits["memory_mb"]) * mib)
     set_limit(resource.RLIMIT_FSIZE, int(limits["file_mb"]) * mib)
     if int(limits["processes"]) > 0:
         set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
     set_limit(resource.RLIMIT_CORE, 0)
-    if limits.get("cpu_s"):
-        set_limit(resource.RLIMIT_CPU, int(limits["cpu_s"]))
+    cpu_s = limits.get("cpu_s") or float(limits["timeout_s"]) * (os.cpu_count() or 1)
+    set_limit(resource.RLIMIT_CPU, max(1, int(cpu_s + 0.999)))
 
 
 def _student_frames(exc: BaseException, student_path: str) -> str:
@@ -190,19 +192,48 @@ def _count_user_processes(uid: int) -> int:
     return count
 
 
-def _mirror_child(pid: int) -> None:
-    """Wait for the PID-namespace init and end the same way it did. Never returns."""
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
+def _end_like(status: int) -> None:
+    """Exit the way a waited-for process ended (its code, or its signal). Never returns."""
     if os.WIFSIGNALED(status):
         signum = os.WTERMSIG(status)
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+
+
+def _outside_namespace(init_pid: int, status_pipe: int) -> None:
+    """The process that made the PID namespace: end as the worker inside ended."""
+    _, init_status = os.waitpid(init_pid, 0)
+    report = os.read(status_pipe, 64).decode(errors="replace").split()
+    if len(report) == 2 and report[1].lstrip("-").isdigit():
+        kind, number = report[0], int(report[1])
+        if kind == "signal":
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+        os._exit(number)
+    _end_like(init_status)
+
+
+def _namespace_init(worker_pid: int, status_pipe: int) -> None:
+    """PID 1 of the namespace: reap everything, report how the worker ended, then exit.
+
+    The worker must not be PID 1 itself: the kernel shields PID 1 from signals it
+    has no handler for, so os.abort() or a SIGKILL from inside would misbehave.
+    When this process exits, the kernel kills everything left in the namespace.
+    """
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            os._exit(70)
+        except InterruptedError:
+            continue
+        if pid == worker_pid:
+            if os.WIFSIGNALED(status):
+                os.write(status_pipe, f"signal {os.WTERMSIG(status)}".encode())
+            else:
+                os.write(status_pipe, f"exit {os.WEXITSTATUS(status)}".encode())
+            os._exit(0)
 
 
 def _isolate(spec: dict[str, Any], facts: dict[str, Any]) -> tuple[str, str, set[str]]:
@@ -266,13 +297,22 @@ def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
 
             torch.set_num_threads(int(threads))
         if "pid" in protections:
-            pid = os.fork()
-            if pid:
+            status_read, status_write = os.pipe()
+            init_pid = os.fork()
+            if init_pid:
                 os.close(channel_fd)
-                _mirror_child(pid)
+                os.close(status_write)
+                _outside_namespace(init_pid, status_read)
+            os.close(status_read)
             _die_with_parent()
             if isolation.mount_proc():
                 protections.add("processes")
+            worker_pid = os.fork()
+            if worker_pid:
+                os.close(channel_fd)
+                _namespace_init(worker_pid, status_write)
+            os.close(status_write)
+            _die_with_parent()
         protections.discard("pid")
         facts["protections"] = sorted(protections)
         sys.path.insert(0, os.path.dirname(student_path))

@@ -1,0 +1,28 @@
+"""The engine tells the student's faults from the grader's own."""
+
+from __future__ import annotations
+
+from grader.catalog.course import Course
+from grader.engine.run import grade_submission
+from grader.models.results import CheckStatus
+from tests.conftest import FIXTURES, by_id
+
+BROKEN = FIXTURES / "courses" / "broken"
+
+
+def test_statuses_points_and_grader_errors(sandbox):
+    course = Course.at(BROKEN)
+    report = grade_submission(course, course.select(["buggy", "unloadable"]), BROKEN / "exercises", sandbox)
+    buggy, unloadable = report.exercises
+    checks = by_id(buggy)
+    assert checks["works"].status is CheckStatus.PASSED and checks["works"].points_earned == 1
+    broken = checks["broken"]
+    assert broken.status is CheckStatus.GRADER_ERROR and broken.points_earned == 0
+    assert "KeyError" in broken.message and "not your fault" in broken.message and "checks.py, line" in broken.message
+    assert checks["skipped"].status is CheckStatus.SKIPPED and checks["skipped"].message == "not run: the data is missing"
+    hidden = checks["hidden"]
+    assert hidden.hidden and hidden.status is CheckStatus.FAILED and hidden.message == "answer() should return 41 here"
+    assert buggy.points_earned == 1 and buggy.points_possible == 7
+    (collection,) = unloadable.checks
+    assert collection.status is CheckStatus.GRADER_ERROR
+    assert "a_module_that_does_not_exist" in collection.message
