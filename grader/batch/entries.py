@@ -45,8 +45,9 @@ class Discovery:
     ignored: list[str]  # names in the folder that are neither folders nor .zip files
 
 
-def discover(submissions: Path) -> Discovery:
-    """Entries sorted by student id. Hidden names are skipped; other files are listed as ignored."""
+def discover(submissions: Path, exclude: Path | None = None) -> Discovery:
+    """Entries sorted by student id. Hidden names and `exclude` (the output folder, when it
+    lies inside) are skipped; other files are listed as ignored."""
     if not submissions.is_dir():
         raise SubmissionNotFound(
             f"{submissions} is not a folder",
@@ -56,6 +57,8 @@ def discover(submissions: Path) -> Discovery:
     ignored: list[str] = []
     for path in sorted(submissions.iterdir()):
         if path.name.startswith(".") or path.name in _IGNORED_NAMES:
+            continue
+        if exclude is not None and path.resolve() == exclude.resolve():
             continue
         if path.is_dir():
             by_id.setdefault(path.name, []).append(path)

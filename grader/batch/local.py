@@ -6,7 +6,8 @@ sandbox's children) gets cores // N torch threads, so N jobs never oversubscribe
 the cores. Workers ignore Ctrl-C (the parent decides) and exit when the parent
 dies, taking their sandbox with them. A worker process that dies (not student
 code: that runs in the sandbox's children) breaks the pool; the submissions in
-flight are retried once in a fresh pool, then recorded as grader errors.
+flight are run again one at a time in a fresh pool; a submission that breaks it
+twice on its own is recorded as a grader error, and no other is blamed.
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from grader.batch.records import StudentStatus
 from grader.batch.task import GradeTask, run_task
@@ -69,32 +68,46 @@ def _grade_in_worker(task: GradeTask) -> str:
 class LocalEngine:
     """Runs GradeTasks on `jobs` worker processes; yields each record (JSON) as it finishes."""
 
-    def __init__(self, jobs: int, cores: int | None = None) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        cores: int | None = None,
+        grade: Callable[[GradeTask], str] = _grade_in_worker,
+        start: Callable[[int, int], None] = _start_worker,
+    ) -> None:
         self.jobs = max(1, jobs)
         self.threads = threads_per_job(self.jobs, cores)
+        # Seams for tests (module-level functions: they travel to the workers by name).
+        self.grade = grade
+        self.start = start
 
     def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self.jobs,
             # spawn, not fork: the parent runs threads (the progress bar) and holds sqlite.
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
+            initializer=self.start,
             initargs=(self.threads, os.getpid()),
         )
 
     def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
         pending = deque(tasks)
-        crashes: dict[str, int] = {}
-        while pending:
+        # Tasks in flight when a worker died. Which one killed it is unknown, so each is
+        # run again alone: one that breaks a pool on its own twice is the culprit.
+        suspects: deque[GradeTask] = deque()
+        alone: set[str] = set()
+        solo_deaths: dict[str, int] = {}
+        while pending or suspects:
             pool = self._pool()
             in_flight: dict[Future[str], GradeTask] = {}
             try:
                 broken = False
-                while (pending or in_flight) and not broken:
+                while (pending or suspects or in_flight) and not broken:
                     # A small window: a kill loses only what is in flight.
-                    while pending and len(in_flight) < self.jobs + 1:
-                        task = pending.popleft()
-                        in_flight[pool.submit(_grade_in_worker, task)] = task
+                    limit = 1 if suspects or alone else self.jobs + 1
+                    while (pending or suspects) and len(in_flight) < limit:
+                        task = suspects.popleft() if suspects else pending.popleft()
+                        in_flight[pool.submit(self.grade, task)] = task
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in done:
                         task = in_flight.pop(future)
@@ -102,20 +115,25 @@ class LocalEngine:
                             yield future.result()
                         except BrokenProcessPool:
                             broken = True
-                            crashes[task.student_id] = crashes.get(task.student_id, 0) + 1
-                            if crashes[task.student_id] >= 2:
+                            if task.student_id in alone:
+                                solo_deaths[task.student_id] = solo_deaths.get(task.student_id, 0) + 1
+                            if solo_deaths.get(task.student_id, 0) >= 2:
                                 yield task.record(
                                     StudentStatus.GRADER_ERROR,
-                                    "the grading process died twice while grading this submission",
+                                    "the grading process died each time it graded this submission, "
+                                    "twice on its own; tell the course staff",
                                 ).to_json()
                             else:
-                                pending.appendleft(task)
+                                suspects.append(task)
+                                continue
                         except Exception as exc:  # e.g. a task that could not be sent
                             yield task.record(
                                 StudentStatus.GRADER_ERROR, f"the grader failed: {type(exc).__name__}: {exc}"
                             ).to_json()
+                        alone.discard(task.student_id)
                 if broken:
-                    pending.extendleft(reversed(list(in_flight.values())))
+                    suspects.extend(in_flight.values())
                     in_flight.clear()
+                    alone.update(t.student_id for t in suspects)
             finally:
                 pool.shutdown(wait=not in_flight, cancel_futures=True)

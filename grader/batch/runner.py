@@ -82,7 +82,7 @@ def run_batch(
     engine: Engine,
     on_progress: ProgressCallback = lambda progress, record: None,
 ) -> BatchOutcome:
-    discovery = discover(plan.submissions)
+    discovery = discover(plan.submissions, exclude=plan.out)
     config = config_hash(plan.exercises, {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb})
     progress = BatchProgress(total=len(discovery.entries))
     possible = sum(c.points for e in plan.exercises for c in checks_of(e))

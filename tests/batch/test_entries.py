@@ -71,3 +71,10 @@ def test_locate_exercise_folder_descends_into_wrappers(tmp_path: Path) -> None:
     (tmp_path / "__MACOSX").mkdir()
     assert locate_exercise_folder(tmp_path) == inner
     assert locate_exercise_folder(tmp_path / "__MACOSX") == tmp_path / "__MACOSX"
+
+
+def test_the_output_folder_inside_the_submissions_is_not_a_student(tmp_path: Path) -> None:
+    folder(tmp_path, "alice", "x = 1")
+    (tmp_path / "results").mkdir()
+    assert [e.student_id for e in discover(tmp_path, exclude=tmp_path / "results").entries] == ["alice"]
+    assert [e.student_id for e in discover(tmp_path).entries] == ["alice", "results"]
