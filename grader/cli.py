@@ -129,9 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     init_ci.add_argument("--torch", default=None, metavar="VERSION",
                          help="torch version to pin (default: the one installed here)")
     init_ci.add_argument("--grader-source", default=None, metavar="SPEC",
-                         help="pip requirement for the grader, e.g. "
-                         "'grader @ git+https://github.com/ORG/grader@v0.1.0' "
-                         "(default: grader==<this version>)")
+                         help="pip requirement for the course's grader (required), e.g. "
+                         "'grader @ git+https://github.com/ORG/grader@v0.1.0'")
     init_ci.add_argument("--fail-under", type=float, default=None, metavar="PCT",
                          help="fail the run when the score is below PCT percent")
     return parser
@@ -366,11 +365,17 @@ def _cmd_init_ci(args: argparse.Namespace) -> int:
 
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise GraderError("--fail-under takes a percentage between 0 and 100")
-    defaults = WorkflowOptions()
+    if not args.grader_source:
+        # "grader" on PyPI is another project: the workflow must name where ours comes from.
+        raise GraderError(
+            "init-ci needs --grader-source: where the workflow installs the course's grader from",
+            hint="e.g. --grader-source 'grader @ git+https://github.com/ORG/grader@v0.1.0' "
+            "(a plain `grader` from PyPI is a different project)",
+        )
     options = WorkflowOptions(
         python=args.python,
-        torch=args.torch or installed_torch_version(defaults.torch),
-        grader_source=args.grader_source or defaults.grader_source,
+        torch=args.torch or installed_torch_version(),
+        grader_source=args.grader_source,
         fail_under=args.fail_under,
     )
     path = write_workflow(args.path or Path.cwd() / DEFAULT_PATH, options, force=args.force)

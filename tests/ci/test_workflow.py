@@ -25,14 +25,15 @@ def _steps(text: str) -> list[dict[str, Any]]:
 
 
 def test_workflow_pins_cpu_torch_caches_mnist_runs_checks_and_publishes() -> None:
-    text = render_workflow(WorkflowOptions(torch="2.13.0", grader_source="grader==0.1.0", fail_under=60))
+    text = render_workflow(WorkflowOptions(torch="2.13.0", grader_source="grader @ git+https://example.org/g@v1",
+                                           fail_under=60))
     assert "@@" not in text
     steps = _steps(text)
     uses = [s.get("uses", "") for s in steps]
     assert any(u.startswith("actions/checkout@") for u in uses)
     caches = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
     assert "~/.cache/grader" in caches
-    install = next(s["run"] for s in steps if "pip install" in s.get("run", "") and "grader==" in s["run"])
+    install = next(s["run"] for s in steps if "pip install" in s.get("run", "") and "example.org/g@v1" in s["run"])
     assert 'echo "torch==2.13.0"' in install and "download.pytorch.org/whl/cpu" in install
     assert install.count("-c ") == 2  # torch and the grader both under the pin
     grade = next(s for s in steps if s.get("id") == "grader")
@@ -46,7 +47,7 @@ def test_workflow_pins_cpu_torch_caches_mnist_runs_checks_and_publishes() -> Non
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_every_run_script_is_valid_bash() -> None:
-    for step in _steps(render_workflow(WorkflowOptions())):
+    for step in _steps(render_workflow(WorkflowOptions("grader @ git+https://example.org/g@v1"))):
         if "run" in step:
             checked = subprocess.run(["bash", "-n"], input=step["run"], text=True, capture_output=True)
             assert checked.returncode == 0, (step["run"], checked.stderr)
@@ -56,10 +57,13 @@ def test_init_ci_writes_once_and_refuses_to_overwrite(tmp_path: Path, monkeypatc
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
     target = tmp_path / ".github" / "workflows" / "grader.yml"
-    assert main(["--no-color", "init-ci", "--torch", "2.5.1"]) == 0
+    source = ["--grader-source", "grader @ git+https://example.org/g@v1"]
+    assert main(["--no-color", "init-ci"]) == 2  # "grader" on PyPI is another project
+    assert "needs --grader-source" in capsys.readouterr().err and not target.exists()
+    assert main(["--no-color", "init-ci", "--torch", "2.5.1", *source]) == 0
     assert 'echo "torch==2.5.1"' in target.read_text()
     target.write_text("# the student's own edits\n")
-    assert main(["--no-color", "init-ci"]) == 2
+    assert main(["--no-color", "init-ci", *source]) == 2
     assert "already exists" in capsys.readouterr().err
     assert target.read_text() == "# the student's own edits\n"
     assert main(["--no-color", "init-ci", "--force", "--grader-source", "grader @ git+https://example.org/g"]) == 0
