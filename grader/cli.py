@@ -13,15 +13,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from grader import __version__
-from grader.errors import DataError, DataNotFound, GraderError, ReportWriteError, ScoreBelowThreshold
+from grader.errors import (
+    DataError,
+    DataNotFound,
+    GraderError,
+    ReportWriteError,
+    ScoreBelowThreshold,
+    SubmissionNotFound,
+)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported lazily at run time: `grader --help` stays instant
     from rich.console import Console
 
+    from grader.batch.runner import BatchOutcome
+    from grader.batch.summary import ClassSummary
     from grader.data.locate import Located
     from grader.data.prepared import MnistProvider
 
-FORMATS = ("terminal", "json")
+# The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
+# building the parser imports no model code (a test keeps the two in step).
+FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown")
 ENV_DATA_DIR = "GRADER_DATA_DIR"
 
 
@@ -61,7 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder with the exercise_NN.py files (default: ./exercises if present, else .)",
     )
-    check.add_argument("--format", choices=FORMATS, default="terminal", help="report format")
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="terminal",
+        help="report format: terminal table, json (the result model), junit (XML), gradescope "
+        "(results.json), classroom (GitHub Classroom's base64 result), markdown. When "
+        "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file",
+    )
     check.add_argument("--output", type=Path, default=None, help="write the report to this file")
     check.add_argument(
         "--fail-under",
@@ -98,6 +116,48 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--to", type=Path, default=None, metavar="FOLDER",
                       help="where --download/--import put the files (default: the user cache)")
     _add_data_options(data, downloads=False)
+
+    grade = sub.add_parser(
+        "grade",
+        help="grade a whole class: one folder or .zip per student, into a gradebook",
+        description="Grade every submission in SUBMISSIONS (one folder or .zip per student, named "
+        "by the student's id) in parallel. Results are stored as they finish in DIR/gradebook.sqlite; "
+        "re-running skips unchanged submissions. Writes grades.csv, reports/, feedback/ and a class "
+        "summary (summary.json, summary.svg) to DIR.",
+    )
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    grade.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    grade.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="submissions graded at once (default: the cores)")
+    grade.add_argument("--exercises", nargs="+", default=None, metavar="EXERCISE",
+                       help="grade only these exercises (default: all)")
+    grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                       help="roster with columns id,name,email; absent students get status 'missing'")
+    grade.add_argument("--regrade", action="store_true", help="grade everything again, changed or not")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on Dask: tcp://host:8786, or 'local' for a local cluster")
+    grade.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
+    grade.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
+    _add_course_option(grade)
+
+    init_ci = sub.add_parser(
+        "init-ci",
+        help="write a GitHub Actions workflow that grades a student repository on every push",
+        description="Write .github/workflows/grader.yml: install the grader with a pinned CPU "
+        "torch, cache MNIST, run `grader check --all`, publish the score (run summary and "
+        "GitHub Classroom).",
+    )
+    init_ci.add_argument("--path", type=Path, default=None, help="where to write it "
+                         "(default: .github/workflows/grader.yml)")
+    init_ci.add_argument("--force", action="store_true", help="replace an existing file")
+    init_ci.add_argument("--python", default="3.11", help="Python version on the runner")
+    init_ci.add_argument("--torch", default=None, metavar="VERSION",
+                         help="torch version to pin (default: the one installed here)")
+    init_ci.add_argument("--grader-source", default=None, metavar="SPEC",
+                         help="pip requirement for the course's grader (required), e.g. "
+                         "'grader @ git+https://github.com/ORG/grader@v0.1.0'")
+    init_ci.add_argument("--fail-under", type=float, default=None, metavar="PCT",
+                         help="fail the run when the score is below PCT percent")
     return parser
 
 
@@ -208,6 +268,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
             render_terminal(report, _console(args))
         else:
             sys.stdout.write(text)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        _append(Path(step_summary), RENDERERS["markdown"](report))
     if args.fail_under is not None and report.percent < args.fail_under:
         raise ScoreBelowThreshold(f"score {report.percent:g}% is below --fail-under {args.fail_under:g}%")
     return 0
@@ -323,7 +386,164 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"list": _cmd_list, "check": _cmd_check, "data": _cmd_data}
+
+def _grading_engine(args: argparse.Namespace, jobs: int) -> object:
+    if args.scheduler is None:
+        from grader.batch.local import LocalEngine
+
+        return LocalEngine(jobs)
+    try:
+        from grader.batch.dask_engine import DaskEngine
+    except ImportError as exc:
+        raise GraderError(
+            f"--scheduler needs Dask distributed ({exc})", hint="pip install 'grader[batch]'"
+        ) from exc
+    return DaskEngine(args.scheduler, jobs)
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from grader.batch.outputs import write_outputs, write_summary
+    from grader.batch.roster import load_roster
+    from grader.batch.runner import BatchPlan, BatchProgress, run_batch
+    from grader.batch.summary import summarize
+    from grader.catalog.course import Course
+
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise GraderError("--jobs takes a number of at least 1")
+    if not args.submissions.is_dir():
+        raise SubmissionNotFound(
+            f"{args.submissions} is not a folder",
+            hint="pass the folder that holds one folder or .zip per student",
+        )
+    course = Course.at(args.course)
+    exercises = course.select(args.exercises) if args.exercises else course.exercises()
+    plan = BatchPlan(
+        submissions=args.submissions,
+        out=args.out,
+        course=course,
+        exercises=exercises,
+        timeout_s=args.timeout,
+        memory_mb=args.memory_mb,
+        roster=load_roster(args.roster) if args.roster else {},
+        regrade=args.regrade,
+    )
+    engine = _grading_engine(args, jobs)
+    console = _console(args, stderr=True)
+    started = time.monotonic()
+    bar = Progress(
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[failures]}"),
+        console=console,
+    )
+    task_id = bar.add_task("grading", total=None, rate="", failures="")
+
+    def on_progress(progress: BatchProgress, record: object) -> None:
+        minutes = (time.monotonic() - started) / 60
+        rate = f"{progress.graded_now / minutes:.1f}/min" if progress.graded_now and minutes else "-/min"
+        failures = f"{progress.failures} failed" if progress.failures else "no failures"
+        bar.update(task_id, total=progress.total, completed=progress.done, rate=rate, failures=failures)
+
+    with bar:
+        outcome = run_batch(plan, engine, on_progress)  # type: ignore[arg-type]
+    exercise_ids = [e.id for e in exercises]
+    paths = write_outputs(args.out, outcome.records, plan.roster, exercise_ids)
+    summary = summarize(outcome.records)
+    paths.update(write_summary(args.out, summary))
+    _print_class_summary(_console(args), summary, outcome, paths)
+    return 0
+
+
+HARDEST_SHOWN = 12  # checks listed in the terminal; the chart and summary.json have them all
+
+
+def _print_class_summary(
+    console: Console, summary: "ClassSummary", outcome: "BatchOutcome", paths: dict[str, Path]
+) -> None:
+    from rich.table import Table
+
+    progress = outcome.progress
+    console.print(
+        f"{progress.total} submissions: {progress.graded_now} graded now, {progress.skipped} unchanged "
+        f"(skipped), {progress.failures} could not be graded", markup=False,
+    )
+    counts = ", ".join(f"{n} {status}" for status, n in summary.status_counts.items() if n)
+    console.print(f"students: {summary.students} ({counts or 'none'}); mean {summary.mean_percent:g}%, "
+                  f"median {summary.median_percent:g}%", markup=False)
+    table = Table(title="Score distribution (graded)", title_justify="left")
+    table.add_column("Score")
+    table.add_column("Students", justify="right")
+    table.add_column("")
+    peak = max(summary.histogram) or 1
+    for index, count in enumerate(summary.histogram):
+        table.add_row(summary.bin_label(index), str(count), "#" * round(30 * count / peak))
+    console.print(table)
+    shown = summary.checks[:HARDEST_SHOWN]
+    more = f"; all {len(summary.checks)} in summary.svg" if len(summary.checks) > len(shown) else ""
+    checks = Table(title=f"Pass rate per check (hardest first{more})", title_justify="left")
+    checks.add_column("Check")
+    checks.add_column("Passed", justify="right")
+    checks.add_column("Rate", justify="right")
+    for check in shown:
+        checks.add_row(f"{check.exercise_id}: {check.title}", f"{check.passed}/{check.graded}",
+                       f"{100 * check.rate:.0f}%")
+    console.print(checks)
+    for name in outcome.ignored:
+        console.print(f"note: ignored {name}: not a folder or .zip", markup=False)
+    if outcome.not_on_roster:
+        console.print(f"note: not on the roster: {', '.join(outcome.not_on_roster)}", markup=False)
+    for kind, path in paths.items():
+        console.print(f"{kind}: {path}", markup=False)
+
+
+def _cmd_init_ci(args: argparse.Namespace) -> int:
+    from grader.ci.workflow import DEFAULT_PATH, WorkflowOptions, installed_torch_version, write_workflow
+
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise GraderError("--fail-under takes a percentage between 0 and 100")
+    if not args.grader_source:
+        # "grader" on PyPI is another project: the workflow must name where ours comes from.
+        raise GraderError(
+            "init-ci needs --grader-source: where the workflow installs the course's grader from",
+            hint="e.g. --grader-source 'grader @ git+https://github.com/ORG/grader@v0.1.0' "
+            "(a plain `grader` from PyPI is a different project)",
+        )
+    options = WorkflowOptions(
+        python=args.python,
+        torch=args.torch or installed_torch_version(),
+        grader_source=args.grader_source,
+        fail_under=args.fail_under,
+    )
+    path = write_workflow(args.path or Path.cwd() / DEFAULT_PATH, options, force=args.force)
+    _console(args).print(f"wrote {path}: commit and push it to grade every push", markup=False)
+    return 0
+
+
+def _append(path: Path, text: str) -> None:
+    """Append to a file others also write (GitHub's step summary), never replacing it."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise ReportWriteError(f"cannot append the summary to {path}: {exc.strerror}") from exc
+
+
+COMMANDS = {
+    "list": _cmd_list,
+    "check": _cmd_check,
+    "data": _cmd_data,
+    "grade": _cmd_grade,
+    "init-ci": _cmd_init_ci,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,9 @@
     ├── ManifestError           an exercise.toml is invalid (names the file and field)
     ├── ExerciseNotFound        an unknown exercise id (suggests the known ones)
     ├── SubmissionNotFound      the submission folder does not exist
+    ├── WorkflowExists          `init-ci` would overwrite a workflow (without --force)
+    ├── RosterError             the roster CSV is unreadable or malformed (names the line)
+    ├── SchedulerError          the Dask scheduler cannot be reached or Dask is missing
     ├── ReportWriteError        the report could not be written           (exit 3)
     ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
     ├── DataError               MNIST data could not be used               (exit 2)
@@ -39,6 +42,18 @@ class ExerciseNotFound(GraderError):
 
 
 class SubmissionNotFound(GraderError):
+    pass
+
+
+class WorkflowExists(GraderError):
+    pass
+
+
+class RosterError(GraderError):
+    pass
+
+
+class SchedulerError(GraderError):
     pass
 
 

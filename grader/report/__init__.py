@@ -1,6 +1,7 @@
 """Report renderers: one module per format, each turning a SubmissionReport into text.
 
-Every renderer is a function `render(report) -> str`, registered here by format name;
+Every renderer is a function `render(report) -> str` in a module of its own (shared
+bits live in `common`), registered here by format name;
 the terminal renderer is separate because it draws on a rich Console instead.
 """
 
@@ -9,12 +10,16 @@ from __future__ import annotations
 from typing import Callable
 
 from grader.models.results import SubmissionReport
-from grader.report import json_report
+from grader.report import classroom, gradescope, json_report, junit, markdown
 
 Renderer = Callable[[SubmissionReport], str]
 
 RENDERERS: dict[str, Renderer] = {
     "json": json_report.render,
+    "junit": junit.render,
+    "gradescope": gradescope.render,
+    "classroom": classroom.render,
+    "markdown": markdown.render,
 }
 
 __all__ = ["RENDERERS", "Renderer"]

@@ -1,0 +1,148 @@
+"""Time `grader grade` on a generated class of 100, with --jobs 1 and --jobs 2.
+
+The class is built from the course itself, so new exercises join by themselves:
+for every exercise the reference solution is "correct", the reference with one of
+the stub's functions pasted over it is "partly wrong", a syntax error is "broken",
+and some students hand in only some files or nothing at all (roster only). Every
+fifth submission comes as a .zip.
+
+Printed for each --jobs: wall time, submissions per minute, and the overhead beyond
+the checks themselves, two ways:
+  in-worker  per submission: a worker's time on it minus its checks' own time
+             (pytest session, fixtures, forking check workers, unpacking, storing)
+  amortised  (wall x jobs - all checks' time) / submissions: also pays for starting
+             the workers, their sandboxes and torch, spread over the class
+and, of the in-worker overhead, what the batch layer itself adds around the engine's
+grade_submission (unpacking, loading the course, building the record).
+
+    python benchmarks/bench_batch.py [--students 100] [--jobs 1 2] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from grader.catalog.course import Course  # noqa: E402
+
+KINDS = (("correct", 35), ("partly_wrong", 30), ("broken", 15), ("some_files_missing", 10), ("absent", 10))
+
+
+def _functions(source: str) -> dict[str, str]:
+    tree = ast.parse(source)
+    return {node.name: ast.get_source_segment(source, node) or "" for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+
+
+def _partly_wrong(reference: str, stub: str, rng: random.Random) -> str:
+    stub_functions = _functions(stub)
+    name = rng.choice(sorted(stub_functions))
+    return reference + "\n\n# one function left as the stub has it\n" + stub_functions[name] + "\n"
+
+
+def build_class(root: Path, students: int, seed: int = 5) -> tuple[Path, Path, dict[str, int]]:
+    rng = random.Random(seed)
+    course = Course.at(REPO)
+    files = {e.manifest.student_file: (e.solution_path.read_text(), e.stub_path.read_text())
+             for e in course.exercises()}
+    kinds = [kind for kind, weight in KINDS for _ in range(round(weight * students / 100))][:students]
+    rng.shuffle(kinds)
+    subs = root / "submissions"
+    subs.mkdir(parents=True)
+    roster = ["id,name,email"]
+    counts: dict[str, int] = {}
+    for index, kind in enumerate(kinds):
+        student = f"student{index:03d}"
+        roster.append(f"{student},Student {index},{student}@example.org")
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind == "absent":
+            continue
+        contents: dict[str, str] = {}
+        for name, (reference, stub) in files.items():
+            if kind == "correct":
+                contents[name] = reference
+            elif kind == "partly_wrong":
+                contents[name] = _partly_wrong(reference, stub, rng)
+            elif kind == "broken":
+                contents[name] = reference.replace("def ", "def (", 1)
+            elif rng.random() < 0.5:  # some_files_missing: each file kept with probability 1/2
+                contents[name] = reference
+        if index % 5 == 0:
+            with zipfile.ZipFile(subs / f"{student}.zip", "w") as archive:
+                for name, text in contents.items():
+                    archive.writestr(f"{student}/{name}", text)
+        else:
+            (subs / student).mkdir()
+            for name, text in contents.items():
+                (subs / student / name).write_text(text)
+    (root / "roster.csv").write_text("\n".join(roster) + "\n")
+    return subs, root / "roster.csv", counts
+
+
+def measure(subs: Path, roster: Path, out: Path, jobs: int) -> dict[str, float]:
+    command = [sys.executable, "-m", "grader", "--no-color", "grade", str(subs), "--out", str(out),
+               "--jobs", str(jobs), "--roster", str(roster), "--regrade"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    in_worker, batch_layer, checks_total, graded = [], [], 0.0, 0
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        for (text,) in db.execute("SELECT record FROM records WHERE status != 'missing'"):
+            record = json.loads(text)
+            graded += 1
+            checks = sum(c["duration_s"] for e in (record["report"] or {}).get("exercises", []) for c in e["checks"])
+            checks_total += checks
+            in_worker.append(record["duration_s"] - checks)
+            if record["report"]:
+                batch_layer.append(record["duration_s"] - record["report"]["duration_s"])
+    return {
+        "jobs": jobs,
+        "submissions": graded,
+        "wall_s": wall,
+        "per_minute": 60 * graded / wall,
+        "checks_s": checks_total,
+        "in_worker_overhead_s": statistics.fmean(in_worker),
+        "amortised_overhead_s": (wall * jobs - checks_total) / graded,
+        "batch_layer_s": statistics.fmean(batch_layer) if batch_layer else 0.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=100)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--keep", type=Path, default=None, help="build the class here and keep it")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        subs, roster, counts = build_class(root, args.students)
+        exercises = [e.id for e in Course.at(REPO).exercises()]
+        print(f"class of {args.students}: {counts}; exercises: {', '.join(exercises)}")
+        for jobs in args.jobs:
+            r = measure(subs, roster, root / f"out-jobs{jobs}", jobs)
+            print(f"--jobs {jobs}: {r['submissions']} submissions in {r['wall_s']:.1f} s = "
+                  f"{r['per_minute']:.0f}/min; checks themselves {r['checks_s']:.1f} s; overhead per "
+                  f"submission: in-worker {r['in_worker_overhead_s']:.3f} s, amortised "
+                  f"{r['amortised_overhead_s']:.3f} s (target < 0.3 s at --jobs 2); of which the "
+                  f"batch layer {1000 * r['batch_layer_s']:.0f} ms")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

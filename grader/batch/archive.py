@@ -1,0 +1,91 @@
+"""Extract a student's .zip without trusting it.
+
+Refused: absolute names, `..` anywhere, links, more than MAX_MEMBERS members, and
+more bytes than the caps, counted while decompressing (a zip's declared sizes can
+lie, which is how zip bombs work). Archives made on macOS carry a `__MACOSX/`
+folder of resource forks: skipped.
+"""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+_CHUNK = 64 * 1024
+
+
+class UnsafeArchive(Exception):
+    """The archive is corrupt, or it tries something a submission has no business doing."""
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    max_members: int = 2000
+    max_file_bytes: int = 32 * 1024 * 1024
+    max_total_bytes: int = 128 * 1024 * 1024
+
+
+def _safe_relative(name: str) -> PurePosixPath | None:
+    """The member's path inside the destination, or None if it must be refused."""
+    normalized = name.replace("\\", "/")
+    path = PurePosixPath(normalized)
+    if normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):
+        return None
+    if any(part == ".." for part in path.parts):
+        return None
+    return path
+
+
+def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
+                    limits: ArchiveLimits, written_so_far: int) -> int:
+    written = 0
+    with archive.open(info) as source, target.open("wb") as sink:
+        while chunk := source.read(_CHUNK):
+            written += len(chunk)
+            if written > limits.max_file_bytes:
+                raise UnsafeArchive(f"{info.filename} is larger than {limits.max_file_bytes // 2**20} MiB")
+            if written_so_far + written > limits.max_total_bytes:
+                raise UnsafeArchive(f"the archive unpacks to more than {limits.max_total_bytes // 2**20} MiB")
+            sink.write(chunk)
+    return written
+
+
+def extract_zip(zip_path: Path, destination: Path, limits: ArchiveLimits = ArchiveLimits()) -> None:
+    """Extract into `destination` (emptied first). Raises UnsafeArchive, naming the problem."""
+    shutil.rmtree(destination, ignore_errors=True)
+    destination.mkdir(parents=True)
+    root = destination.resolve()
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            members = archive.infolist()
+            if len(members) > limits.max_members:
+                raise UnsafeArchive(f"the archive holds {len(members)} files (at most {limits.max_members})")
+            total = 0
+            for info in members:
+                relative = _safe_relative(info.filename)
+                if relative is None:
+                    raise UnsafeArchive(f"refused the member {info.filename!r}: it points outside the folder")
+                if not relative.parts or relative.parts[0] == "__MACOSX":
+                    continue
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    raise UnsafeArchive(f"refused the member {info.filename!r}: links are not allowed")
+                target = root.joinpath(*relative.parts)
+                if not target.resolve().is_relative_to(root):
+                    raise UnsafeArchive(f"refused the member {info.filename!r}: it points outside the folder")
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                total += _extract_member(archive, info, target, limits, total)
+    except UnsafeArchive:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
+        raise UnsafeArchive(f"{zip_path.name} is not a readable zip file ({exc})") from exc
+    except (NotImplementedError, RuntimeError) as exc:  # unsupported compression, encryption
+        raise UnsafeArchive(f"{zip_path.name} cannot be unpacked: {exc}") from exc
+    except OSError as exc:
+        raise UnsafeArchive(f"{zip_path.name} cannot be read: {exc.strerror or exc}") from exc

@@ -1,0 +1,71 @@
+"""The class summary as an SVG chart, written by hand (no plotting library needed).
+
+Left: the score distribution (graded submissions per 10-point bin). Right: each
+check's pass rate, hardest first. Every text is XML-escaped: check titles are ours,
+but nothing here should trust a string.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from grader.batch.summary import ClassSummary
+
+WIDTH, HEIGHT = 960, 420  # taller when there are many checks: one 18 px row each
+_PLOT_TOP, _PLOT_BOTTOM = 60, 360
+_ROW = 18.0
+_HIST_LEFT, _HIST_RIGHT = 40, 380
+_RATES_LEFT, _RATES_RIGHT = 680, 900  # labels to the left; room for "100%" to the right
+_FONT = 'font-family="sans-serif" font-size="12"'
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {_FONT}{extra}>{escape(text)}</text>'
+
+
+def _histogram(summary: ClassSummary) -> list[str]:
+    parts = [_text((_HIST_LEFT + _HIST_RIGHT) / 2, 40, "Score distribution (graded submissions)", "middle",
+                   ' font-weight="bold"')]
+    peak = max(summary.histogram) or 1
+    slot = (_HIST_RIGHT - _HIST_LEFT) / len(summary.histogram)
+    height = _PLOT_BOTTOM - _PLOT_TOP
+    for index, count in enumerate(summary.histogram):
+        bar = height * count / peak
+        x = _HIST_LEFT + index * slot
+        parts.append(f'<rect class="bin" x="{x + 2:.1f}" y="{_PLOT_BOTTOM - bar:.1f}" width="{slot - 4:.1f}" '
+                     f'height="{bar:.1f}" fill="#4c78a8"><title>{escape(summary.bin_label(index))}: {count}</title></rect>')
+        parts.append(_text(x + slot / 2, _PLOT_BOTTOM - bar - 4, str(count), "middle"))
+        parts.append(_text(x, _PLOT_BOTTOM + 16, f"{index * 10}", "middle"))
+    parts.append(_text(_HIST_RIGHT, _PLOT_BOTTOM + 16, "100", "middle"))
+    parts.append(f'<line x1="{_HIST_LEFT}" y1="{_PLOT_BOTTOM}" x2="{_HIST_RIGHT}" y2="{_PLOT_BOTTOM}" stroke="#333"/>')
+    parts.append(_text((_HIST_LEFT + _HIST_RIGHT) / 2, _PLOT_BOTTOM + 34,
+                       f"percent (mean {summary.mean_percent:g}%, median {summary.median_percent:g}%)", "middle"))
+    return parts
+
+
+def _pass_rates(summary: ClassSummary) -> list[str]:
+    parts = [_text((_RATES_LEFT + _RATES_RIGHT) / 2 - 100, 40, "Pass rate per check (hardest first)", "middle",
+                   ' font-weight="bold"')]
+    if not summary.checks:
+        return parts + [_text(_RATES_LEFT, _PLOT_TOP + 20, "no graded submissions")]
+    row = _ROW
+    span = _RATES_RIGHT - _RATES_LEFT
+    for index, check in enumerate(summary.checks):
+        y = _PLOT_TOP + index * row
+        label = f"{check.exercise_id}: {check.title}"
+        label = label if len(label) <= 40 else label[:39] + "…"
+        parts.append(_text(_RATES_LEFT - 6, y + row * 0.7, label, "end"))
+        parts.append(f'<rect class="rate" x="{_RATES_LEFT}" y="{y + 2:.1f}" width="{span * check.rate:.1f}" '
+                     f'height="{max(1.0, row - 4):.1f}" fill="#f58518"><title>{escape(label)}: '
+                     f'{check.passed}/{check.graded}</title></rect>')
+        parts.append(_text(_RATES_LEFT + span * check.rate + 4, y + row * 0.7, f"{100 * check.rate:.0f}%"))
+    return parts
+
+
+def render_svg(summary: ClassSummary) -> str:
+    body = "\n  ".join(_histogram(summary) + _pass_rates(summary))
+    height = max(HEIGHT, int(_PLOT_TOP + _ROW * len(summary.checks) + 20))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}">\n  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'
+    )

@@ -1,0 +1,139 @@
+"""Grade on this machine: a pool of worker processes, each owning one Sandbox.
+
+A Sandbox costs a torch import to start, so each worker process starts one and
+reuses it for every submission it grades. With N jobs each worker (and its
+sandbox's children) gets cores // N torch threads, so N jobs never oversubscribe
+the cores. Workers ignore Ctrl-C (the parent decides) and exit when the parent
+dies, taking their sandbox with them. A worker process that dies (not student
+code: that runs in the sandbox's children) breaks the pool; the submissions in
+flight are run again one at a time in a fresh pool; a submission that breaks it
+twice on its own is recorded as a grader error, and no other is blamed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from grader.batch.records import StudentStatus
+from grader.batch.task import GradeTask, run_task
+
+if TYPE_CHECKING:
+    from grader.sandbox.client import Sandbox
+
+# The one Sandbox of this worker process. ProcessPoolExecutor offers no other home for
+# per-process state than its initializer; only worker processes ever set it.
+_WORKER_SANDBOX: "Sandbox | None" = None
+
+
+def threads_per_job(jobs: int, cores: int | None = None) -> int:
+    return max(1, (cores or os.cpu_count() or 1) // max(1, jobs))
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    if _WORKER_SANDBOX is not None:
+        _WORKER_SANDBOX.close()
+    os._exit(1)
+
+
+def _start_worker(threads: int, parent_pid: int) -> None:
+    global _WORKER_SANDBOX
+    from grader.sandbox.client import Sandbox
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_SANDBOX = Sandbox(threads=threads)  # first: its torch import overlaps ours
+    atexit.register(_WORKER_SANDBOX.close)
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+    import torch  # the reference solutions compute in this process too
+
+    torch.set_num_threads(threads)
+
+
+def _grade_in_worker(task: GradeTask) -> str:
+    if _WORKER_SANDBOX is None:
+        raise RuntimeError("worker process started without its sandbox")
+    return run_task(task, _WORKER_SANDBOX)
+
+
+class LocalEngine:
+    """Runs GradeTasks on `jobs` worker processes; yields each record (JSON) as it finishes."""
+
+    def __init__(
+        self,
+        jobs: int,
+        cores: int | None = None,
+        grade: Callable[[GradeTask], str] = _grade_in_worker,
+        start: Callable[[int, int], None] = _start_worker,
+    ) -> None:
+        self.jobs = max(1, jobs)
+        self.threads = threads_per_job(self.jobs, cores)
+        # Seams for tests (module-level functions: they travel to the workers by name).
+        self.grade = grade
+        self.start = start
+
+    def _pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
+            # spawn, not fork: the parent runs threads (the progress bar) and holds sqlite.
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=self.start,
+            initargs=(self.threads, os.getpid()),
+        )
+
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
+        pending = deque(tasks)
+        # Tasks in flight when a worker died. Which one killed it is unknown, so each is
+        # run again alone: one that breaks a pool on its own twice is the culprit.
+        suspects: deque[GradeTask] = deque()
+        alone: set[str] = set()
+        solo_deaths: dict[str, int] = {}
+        while pending or suspects:
+            pool = self._pool()
+            in_flight: dict[Future[str], GradeTask] = {}
+            try:
+                broken = False
+                while (pending or suspects or in_flight) and not broken:
+                    # A small window: a kill loses only what is in flight.
+                    limit = 1 if suspects or alone else self.jobs + 1
+                    while (pending or suspects) and len(in_flight) < limit:
+                        task = suspects.popleft() if suspects else pending.popleft()
+                        in_flight[pool.submit(self.grade, task)] = task
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        task = in_flight.pop(future)
+                        try:
+                            yield future.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            if task.student_id in alone:
+                                solo_deaths[task.student_id] = solo_deaths.get(task.student_id, 0) + 1
+                            if solo_deaths.get(task.student_id, 0) >= 2:
+                                yield task.record(
+                                    StudentStatus.GRADER_ERROR,
+                                    "the grading process died each time it graded this submission, "
+                                    "twice on its own; tell the course staff",
+                                ).to_json()
+                            else:
+                                suspects.append(task)
+                                continue
+                        except Exception as exc:  # e.g. a task that could not be sent
+                            yield task.record(
+                                StudentStatus.GRADER_ERROR, f"the grader failed: {type(exc).__name__}: {exc}"
+                            ).to_json()
+                        alone.discard(task.student_id)
+                if broken:
+                    suspects.extend(in_flight.values())
+                    in_flight.clear()
+                    alone.update(t.student_id for t in suspects)
+            finally:
+                pool.shutdown(wait=not in_flight, cancel_futures=True)

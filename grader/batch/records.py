@@ -1,0 +1,70 @@
+"""One student's row in the gradebook: what happened to their submission, and the report."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from grader.models.results import SubmissionReport
+
+
+# The result model writes its computed totals into JSON but, forbidding extra fields,
+# refuses them on reading; what is stored or sent leaves them out (they are recomputed).
+_REPORT_COMPUTED: dict[str, object] = {
+    "points_earned": True,
+    "points_possible": True,
+    "percent": True,
+    "exercises": {"__all__": {"points_earned", "points_possible"}},
+}
+
+
+class StudentStatus(str, Enum):
+    GRADED = "graded"  # the checks ran; the score may be anything
+    MISSING = "missing"  # on the roster, nothing submitted
+    INVALID = "invalid"  # could not be read: corrupt or unsafe zip, unreadable file, duplicate
+    GRADER_ERROR = "grader_error"  # the grader failed on it; retried on the next run
+
+
+class StudentRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    student_id: str
+    status: StudentStatus
+    message: str = Field("", description="why it is not graded, and what to do")
+    source: str = Field("", description="the folder or .zip that was graded")
+    content_hash: str = ""
+    config_hash: str = Field("", description="grader version, checks, solutions and limits")
+    points_earned: float = 0.0
+    points_possible: float = 0.0
+    exercise_points: dict[str, float] = Field(default_factory=dict)
+    report: SubmissionReport | None = None
+    graded_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    duration_s: float = 0.0
+
+    @property
+    def percent(self) -> float:
+        if not self.points_possible:
+            return 0.0
+        return round(100.0 * self.points_earned / self.points_possible, 2)
+
+    def to_json(self) -> str:
+        """JSON that `from_json` reads back: for the gradebook and the trip from a worker."""
+        return self.model_dump_json(exclude={"report": _REPORT_COMPUTED})
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "StudentRecord":
+        return cls.model_validate_json(text)
+
+    @classmethod
+    def from_report(cls, report: SubmissionReport, **fields: object) -> "StudentRecord":
+        return cls(
+            status=StudentStatus.GRADED,
+            points_earned=report.points_earned,
+            points_possible=report.points_possible,
+            exercise_points={e.id: e.points_earned for e in report.exercises},
+            report=report,
+            duration_s=report.duration_s,
+            **fields,  # type: ignore[arg-type]
+        )

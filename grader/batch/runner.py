@@ -1,0 +1,141 @@
+"""Run a batch: plan what to grade (skipping what is unchanged), run it, store it as it arrives.
+
+The engine is a one-method seam (`run(tasks)` yields each record as JSON when it
+finishes): a local process pool, a Dask cluster, or an in-process fake in tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Protocol
+
+from grader.batch.entries import Entry, UnreadableSubmission, config_hash, content_hash, discover
+from grader.batch.gradebook import Gradebook
+from grader.batch.outputs import safe_file_name
+from grader.batch.records import StudentRecord, StudentStatus
+from grader.batch.roster import RosterEntry
+from grader.batch.task import GradeTask
+from grader.catalog.course import Course, Exercise
+from grader.catalog.points import checks_of
+
+WORK_FOLDER = ".work"  # inside --out: where .zip submissions are unpacked while graded
+
+
+class Engine(Protocol):
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]: ...
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    submissions: Path
+    out: Path
+    course: Course
+    exercises: list[Exercise]
+    timeout_s: float | None = None  # per check, overriding each exercise's own
+    memory_mb: int | None = None
+    roster: dict[str, RosterEntry] = field(default_factory=dict)
+    regrade: bool = False
+
+
+@dataclass
+class BatchProgress:
+    total: int  # submissions found
+    done: int = 0  # stored, or skipped as unchanged
+    skipped: int = 0
+    graded_now: int = 0
+    failures: int = 0  # invalid submissions and grader errors so far
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    records: list[StudentRecord]  # one per student (submitted or on the roster), by id
+    ignored: list[str]  # files in the submissions folder that are not submissions
+    not_on_roster: list[str]
+    progress: BatchProgress
+
+
+ProgressCallback = Callable[[BatchProgress, "StudentRecord | None"], None]
+
+
+def _is_failure(record: StudentRecord) -> bool:
+    return record.status in (StudentStatus.INVALID, StudentStatus.GRADER_ERROR)
+
+
+def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
+    return GradeTask(
+        student_id=entry.student_id,
+        source=str(entry.path.resolve()),
+        work_dir=str((plan.out / WORK_FOLDER / safe_file_name(entry.student_id)).resolve()),
+        course_root=str(plan.course.root),
+        exercise_ids=tuple(e.id for e in plan.exercises),
+        content_hash=digest,
+        config_hash=config,
+        timeout_s=plan.timeout_s,
+        memory_mb=plan.memory_mb,
+    )
+
+
+def run_batch(
+    plan: BatchPlan,
+    engine: Engine,
+    on_progress: ProgressCallback = lambda progress, record: None,
+) -> BatchOutcome:
+    discovery = discover(plan.submissions, exclude=plan.out)
+    config = config_hash(plan.exercises, {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb})
+    progress = BatchProgress(total=len(discovery.entries))
+    possible = sum(c.points for e in plan.exercises for c in checks_of(e))
+    with Gradebook.in_folder(plan.out) as gradebook:
+
+        def store(record: StudentRecord) -> None:
+            if record.report is None:  # a zero out of what could have been earned
+                record.points_possible = possible
+            gradebook.put(record)
+            progress.done += 1
+            progress.failures += _is_failure(record)
+            on_progress(progress, record)
+
+        tasks: list[GradeTask] = []
+        for entry in discovery.entries:
+            if entry.problem:
+                store(StudentRecord(student_id=entry.student_id, status=StudentStatus.INVALID,
+                                    message=entry.problem, source=str(entry.path), config_hash=config))
+                continue
+            try:
+                digest = content_hash(entry)
+            except UnreadableSubmission as exc:
+                store(StudentRecord(student_id=entry.student_id, status=StudentStatus.INVALID,
+                                    message=str(exc), source=str(entry.path), config_hash=config))
+                continue
+            if not plan.regrade and gradebook.is_current(entry.student_id, digest, config):
+                progress.done += 1
+                progress.skipped += 1
+                on_progress(progress, None)
+                continue
+            tasks.append(_task(plan, entry, digest, config))
+
+        on_progress(progress, None)
+        for raw in engine.run(tasks):
+            record = StudentRecord.from_json(raw)
+            progress.graded_now += 1
+            store(record)
+
+        submitted = {e.student_id for e in discovery.entries}
+        for student_id in sorted(set(plan.roster) - submitted):
+            gradebook.put(StudentRecord(
+                student_id=student_id, status=StudentStatus.MISSING, message="nothing was submitted",
+                config_hash=config,
+                points_possible=possible,
+            ))
+        wanted = submitted | set(plan.roster)
+        records = [r for r in gradebook.all() if r.student_id in wanted]
+    with contextlib.suppress(OSError):  # the unpacking folder, once empty
+        (plan.out / WORK_FOLDER).rmdir()
+    return BatchOutcome(
+        records=records,
+        ignored=discovery.ignored,
+        not_on_roster=sorted(submitted - set(plan.roster)) if plan.roster else [],
+        progress=progress,
+    )
+

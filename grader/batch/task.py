@@ -1,0 +1,93 @@
+"""One submission, graded inside a worker process that owns a Sandbox.
+
+A task is plain data; its result is a StudentRecord serialised as JSON, so what
+crosses back to the process that keeps the gradebook is validated data, never a
+pickled object. Every failure becomes a record with a status: only Ctrl-C escapes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from grader.batch.archive import UnsafeArchive, extract_zip
+from grader.batch.entries import locate_exercise_folder
+from grader.batch.records import StudentRecord, StudentStatus
+from grader.catalog.course import Course
+from grader.errors import GraderError
+
+if TYPE_CHECKING:
+    from grader.sandbox.client import Sandbox
+
+
+@dataclass(frozen=True)
+class GradeTask:
+    student_id: str
+    source: str  # the student's folder or .zip
+    work_dir: str  # where a .zip is unpacked (emptied before and removed after)
+    course_root: str
+    exercise_ids: tuple[str, ...]
+    content_hash: str
+    config_hash: str
+    timeout_s: float | None = None
+    memory_mb: int | None = None
+
+    def record(self, status: StudentStatus, message: str) -> StudentRecord:
+        return StudentRecord(
+            student_id=self.student_id, status=status, message=message, source=self.source,
+            content_hash=self.content_hash, config_hash=self.config_hash,
+        )
+
+
+def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
+    # Imported here, in the worker: the engine pulls in pytest and torch, which the
+    # process that only plans and stores the batch never needs.
+    from grader.engine.run import LimitOverrides, grade_submission
+
+    source = Path(task.source)
+    work = Path(task.work_dir)
+    try:
+        if source.suffix.lower() == ".zip":
+            extract_zip(source, work)
+            folder = locate_exercise_folder(work)
+        else:
+            folder = locate_exercise_folder(source)
+    except UnsafeArchive as exc:
+        return task.record(StudentStatus.INVALID, f"{exc}; hand in a .zip of your exercise files")
+    except OSError as exc:
+        return task.record(StudentStatus.INVALID, f"cannot read {exc.filename or source}: {exc.strerror or exc}")
+    course = Course.at(Path(task.course_root))
+    report = grade_submission(
+        course,
+        course.select(list(task.exercise_ids)),
+        folder,
+        sandbox,
+        LimitOverrides(timeout_s=task.timeout_s, memory_mb=task.memory_mb),
+        student_id=task.student_id,
+    )
+    return StudentRecord.from_report(
+        report, student_id=task.student_id, source=task.source,
+        content_hash=task.content_hash, config_hash=task.config_hash,
+    )
+
+
+def run_task(task: GradeTask, sandbox: "Sandbox") -> str:
+    """Grade one submission; the StudentRecord as JSON. Never raises but for Ctrl-C."""
+    started = time.perf_counter()
+    try:
+        record = _grade(task, sandbox)
+    except GraderError as exc:
+        record = task.record(StudentStatus.GRADER_ERROR, exc.message)
+    except Exception as exc:  # the batch must go on; the record says what broke, for the staff
+        where = traceback.extract_tb(exc.__traceback__)[-1:]
+        at = f" ({Path(where[0].filename).name}, line {where[0].lineno})" if where else ""
+        record = task.record(StudentStatus.GRADER_ERROR, f"the grader failed: {type(exc).__name__}: {exc}{at}")
+    finally:
+        shutil.rmtree(task.work_dir, ignore_errors=True)
+    record.duration_s = round(time.perf_counter() - started, 3)
+    return record.to_json()

@@ -1,0 +1,1 @@
+"""Continuous integration for student repositories: the workflow `grader init-ci` writes."""

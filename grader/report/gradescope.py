@@ -1,0 +1,48 @@
+"""Gradescope's results.json: the autograder output format Gradescope documents.
+
+Top level: `score` (what the submission earned), `output` (notes about the whole
+submission) and `tests`, one per check, each with `score`, `max_score`, `name`,
+`number`, `output`, `status` ("passed" or "failed") and `visibility`. A hidden
+check is `after_published`: Gradescope shows it to students only once the
+instructor publishes the grades, and always to the instructor, so its message is
+kept here rather than withheld.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from grader.models.results import CheckResult, CheckStatus, SubmissionReport
+from grader.report.common import STATUS_WORD, report_notes
+
+
+def _test(exercise_number: int, check_number: int, exercise_id: str, check: CheckResult) -> dict[str, Any]:
+    verdict = STATUS_WORD[check.status]
+    output = f"{verdict}: {check.message}" if check.message else verdict
+    return {
+        "name": f"{exercise_id}: {check.title}",
+        "number": f"{exercise_number}.{check_number}",
+        "score": check.points_earned,
+        "max_score": check.points_possible,
+        "status": "passed" if check.status is CheckStatus.PASSED else "failed",
+        "output": output,
+        "visibility": "after_published" if check.hidden else "visible",
+    }
+
+
+def render(report: SubmissionReport) -> str:
+    tests = [
+        _test(e_index, c_index, exercise.id, check)
+        for e_index, exercise in enumerate(report.exercises, start=1)
+        for c_index, check in enumerate(exercise.checks, start=1)
+    ]
+    output = "\n".join(report_notes(report))
+    summary = f"{report.points_earned:g}/{report.points_possible:g} points ({report.percent:g}%)"
+    results: dict[str, Any] = {
+        "score": report.points_earned,
+        "execution_time": round(report.duration_s),
+        "output": f"{summary}\n{output}" if output else summary,
+        "tests": tests,
+    }
+    return json.dumps(results, indent=2, ensure_ascii=False) + "\n"

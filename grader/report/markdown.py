@@ -1,0 +1,59 @@
+"""A Markdown summary: for `$GITHUB_STEP_SUMMARY`, pull requests and feedback files.
+
+Student code can put any text in a message (an exception's text, a printed value),
+so every cell is escaped: HTML is neutralised and table syntax cannot be broken.
+Hidden checks show their verdict and points, with the feedback "hidden".
+"""
+
+from __future__ import annotations
+
+import html
+
+from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
+from grader.report.common import STATUS_WORD, points, student_message
+
+
+def escape_cell(text: str) -> str:
+    """Text safe inside one Markdown table cell, line breaks kept as <br>."""
+    escaped = html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
+    return "<br>".join(line.rstrip() for line in escaped.splitlines())
+
+
+def _check_row(check: CheckResult) -> str:
+    cells = (
+        escape_cell(check.title),
+        STATUS_WORD[check.status],
+        points(check.points_earned, check.points_possible),
+        escape_cell(student_message(check)),
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
+def _exercise_section(exercise: ExerciseResult) -> list[str]:
+    lines = [
+        f"### {escape_cell(exercise.id)}: {escape_cell(exercise.title)} "
+        f"({points(exercise.points_earned, exercise.points_possible)} points)",
+        "",
+    ]
+    if exercise.checks:
+        lines += ["| Check | Status | Points | Feedback |", "|---|---|---:|---|"]
+        lines += [_check_row(c) for c in exercise.checks]
+        lines.append("")
+    if exercise.message:
+        lines += [f"> note: {escape_cell(exercise.message)}", ""]
+    return lines
+
+
+def render(report: SubmissionReport) -> str:
+    who = f" for {escape_cell(report.student_id)}" if report.student_id else ""
+    lines = [
+        f"## Grader report{who}: {points(report.points_earned, report.points_possible)} points "
+        f"({report.percent:g}%)",
+        "",
+    ]
+    for exercise in report.exercises:
+        lines += _exercise_section(exercise)
+    run_notes = list(report.notes)
+    if run_notes:
+        lines += [f"> note: {escape_cell(n)}" for n in run_notes] + [""]
+    return "\n".join(lines)
