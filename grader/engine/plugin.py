@@ -191,6 +191,7 @@ class GradingPlugin:
             hidden_paths=(*plan.hidden_paths, *self.data.hidden_paths()),
             read_only_paths=plan.read_only_paths,
             exposed_paths=self.data.exposed_paths,
+            preload=tuple(plan.exercise.manifest.sandbox_preload),
         )
         try:
             if not plan.loaded:

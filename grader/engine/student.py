@@ -69,6 +69,7 @@ class StudentCode:
         module_name: str,
         limits: CheckLimits,
         hidden_paths: tuple[Path, ...] = (),
+        preload: tuple[str, ...] = (),
         read_only_paths: tuple[Path, ...] = (),
         exposed_paths: Callable[[], list[str]] = list,
     ) -> None:
@@ -76,6 +77,7 @@ class StudentCode:
         # fixture that may run after this object is made.
         self.exposed_paths = exposed_paths
         self.hidden_paths = hidden_paths
+        self.preload = preload
         self.read_only_paths = read_only_paths
         self.sandbox = sandbox
         self.module_path = module_path
@@ -95,6 +97,7 @@ class StudentCode:
                 "submission_dir": str(self.module_path.parent),
                 "limits": self.limits.model_dump(),
                 "hide": [str(p) for p in self.hidden_paths],
+                "preload": list(self.preload),
                 "read_only": [str(p) for p in self.read_only_paths],
                 "expose": self.exposed_paths(),
             }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class CheckLimits(BaseModel):
@@ -42,6 +42,19 @@ class ExerciseManifest(BaseModel):
     description: str = ""
     needs_data: list[str] = Field(default_factory=list, description="datasets, e.g. ['mnist']")
     limits: CheckLimits = Field(default_factory=CheckLimits)
+    sandbox_preload: list[str] = Field(
+        default_factory=list,
+        description="modules the sandbox imports once before forking this exercise's workers "
+        "(e.g. torch._dynamo, which building a first optimizer imports: ~1 s in every worker)",
+    )
     submission_timeout_s: float = Field(
         600.0, gt=0, description="wall time for all checks of this exercise together"
     )
+
+    @field_validator("sandbox_preload")
+    @classmethod
+    def _module_names(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if not name.replace("_", "a").replace(".", "a").isalnum() or name.startswith("."):
+                raise ValueError(f"{name!r} is not a module name")
+        return names

@@ -16,6 +16,7 @@ Control messages (one JSON object per SOCK_SEQPACKET datagram):
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import select
@@ -78,6 +79,12 @@ def serve(control: socket.socket) -> None:
                 for fd in fds:
                     os.close(fd)
                 continue
+            # Trusted names from the exercise's manifest: imported here once, not per worker.
+            for name in request["spec"].get("preload", []):
+                try:
+                    importlib.import_module(name)
+                except ImportError:
+                    pass
             pid = os.fork()
             if pid == 0:
                 signal.set_wakeup_fd(-1)
