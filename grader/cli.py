@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run on Dask: tcp://host:8786, or 'local' for a local cluster")
     grade.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
     grade.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
+    _add_data_options(grade, downloads=False)
     _add_course_option(grade)
 
     init_ci = sub.add_parser(
@@ -431,6 +432,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         memory_mb=args.memory_mb,
         roster=load_roster(args.roster) if args.roster else {},
         regrade=args.regrade,
+        data_dir=_locate_mnist(args).folder if any("mnist" in e.manifest.needs_data for e in exercises) else None,
     )
     engine = _grading_engine(args, jobs)
     console = _console(args, stderr=True)

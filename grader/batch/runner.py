@@ -37,6 +37,7 @@ class BatchPlan:
     memory_mb: int | None = None
     roster: dict[str, RosterEntry] = field(default_factory=dict)
     regrade: bool = False
+    data_dir: Path | None = None  # MNIST for the training checks; None: they are not run
 
 
 @dataclass
@@ -74,6 +75,9 @@ def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
         config_hash=config,
         timeout_s=plan.timeout_s,
         memory_mb=plan.memory_mb,
+        data_dir=str(plan.data_dir) if plan.data_dir else None,
+        # Student code must see neither the rest of the class nor the gradebook.
+        hidden_paths=(str(plan.submissions.resolve()), str(plan.out.resolve())),
     )
 
 
@@ -83,7 +87,11 @@ def run_batch(
     on_progress: ProgressCallback = lambda progress, record: None,
 ) -> BatchOutcome:
     discovery = discover(plan.submissions, exclude=plan.out)
-    config = config_hash(plan.exercises, {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb})
+    config = config_hash(
+        plan.exercises,
+        # With data found, the training checks run: results without it are out of date.
+        {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb, "mnist": plan.data_dir is not None},
+    )
     progress = BatchProgress(total=len(discovery.entries))
     possible = sum(c.points for e in plan.exercises for c in checks_of(e))
     with Gradebook.in_folder(plan.out) as gradebook:

@@ -7,6 +7,7 @@ pickled object. Every failure becomes a record with a status: only Ctrl-C escape
 
 from __future__ import annotations
 
+import functools
 import shutil
 import time
 import traceback
@@ -22,6 +23,7 @@ from grader.catalog.course import Course
 from grader.errors import GraderError
 
 if TYPE_CHECKING:
+    from grader.data.prepared import MnistProvider
     from grader.sandbox.client import Sandbox
 
 
@@ -36,12 +38,25 @@ class GradeTask:
     config_hash: str
     timeout_s: float | None = None
     memory_mb: int | None = None
+    data_dir: str | None = None  # MNIST, for the training checks; None: they are not run
+    hidden_paths: tuple[str, ...] = ()  # the class's submissions and the output folder
 
     def record(self, status: StudentStatus, message: str) -> StudentRecord:
         return StudentRecord(
             student_id=self.student_id, status=status, message=message, source=self.source,
             content_hash=self.content_hash, config_hash=self.config_hash,
         )
+
+
+@functools.lru_cache(maxsize=2)
+def _mnist(data_dir: str | None) -> "MnistProvider":
+    """One provider per worker process and folder: MNIST is loaded once, not per student."""
+    from grader.data.locate import Located, how_to_provide
+    from grader.data.prepared import MnistProvider
+
+    if data_dir is None:
+        return MnistProvider(None, how_to_provide(Located(None)))
+    return MnistProvider(Path(data_dir))
 
 
 def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
@@ -62,13 +77,17 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
     except OSError as exc:
         return task.record(StudentStatus.INVALID, f"cannot read {exc.filename or source}: {exc.strerror or exc}")
     course = Course.at(Path(task.course_root))
+    exercises = course.select(list(task.exercise_ids))
+    needs_mnist = any("mnist" in e.manifest.needs_data for e in exercises)
     report = grade_submission(
         course,
-        course.select(list(task.exercise_ids)),
+        exercises,
         folder,
         sandbox,
         LimitOverrides(timeout_s=task.timeout_s, memory_mb=task.memory_mb),
         student_id=task.student_id,
+        data=_mnist(task.data_dir) if needs_mnist else None,
+        hidden_paths=tuple(Path(p) for p in task.hidden_paths),
     )
     return StudentRecord.from_report(
         report, student_id=task.student_id, source=task.source,

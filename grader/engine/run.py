@@ -92,8 +92,15 @@ def _protected_paths(course: Course) -> tuple[tuple[Path, ...], tuple[Path, ...]
     return hidden, read_only
 
 
-def _plan(course: Course, exercise: Exercise, submission_dir: Path, overrides: LimitOverrides) -> ExercisePlan:
+def _plan(
+    course: Course,
+    exercise: Exercise,
+    submission_dir: Path,
+    overrides: LimitOverrides,
+    extra_hidden: tuple[Path, ...] = (),
+) -> ExercisePlan:
     hidden, read_only = _protected_paths(course)
+    hidden = (*hidden, *extra_hidden)
     return ExercisePlan(
         exercise=exercise,
         student_file=find_student_file(submission_dir, exercise.manifest.student_file),
@@ -157,16 +164,19 @@ def grade_submission(
     student_id: str | None = None,
     progress: ProgressCallback | None = None,
     data: MnistProvider | None = None,
+    hidden_paths: tuple[Path, ...] = (),
 ) -> SubmissionReport:
     """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults.
 
     `data` provides MNIST to the training checks (the caller owns and closes it, so a
     batch run loads the data once); without it those checks are reported as not run.
+    `hidden_paths` are folders student code must not see beyond the course's own
+    (a batch hides the class's submissions and the gradebook).
     """
     started = time.perf_counter()
     # Absolute: workers run in their own folder, not in ours.
     submission_dir = submission_dir.absolute()
-    plans = [_plan(course, e, submission_dir, overrides) for e in exercises]
+    plans = [_plan(course, e, submission_dir, overrides, hidden_paths) for e in exercises]
     plugin = GradingPlugin(sandbox, plans, progress, data)
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)
