@@ -118,21 +118,21 @@ def check_conv2d_lecture_padding(student):
     x, k = _nchw(LECTURE_X), _nchw(LECTURE_K)
     got = student.call("conv2d", x, k, padding=1, forbid=FORBIDDEN)
     expected = F.conv2d(x, k, padding=1)
-    expect_tensor(got, expected, "conv2d(x, k, padding=1)", rtol=RTOL, atol=ATOL, mistakes=conv_mistakes(x, k, None, 1, 1))
+    expect_tensor(got, expected, "conv2d(x, k, padding=1)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, None, 1, 1))
 
 
 @check(points=1, title="conv2d: the lecture's example with stride=2")
 def check_conv2d_lecture_stride(student):
     x, k = _nchw(LECTURE_X), _nchw(LECTURE_K)
     got = student.call("conv2d", x, k, stride=2, forbid=FORBIDDEN)
-    expect_tensor(got, _nchw(LECTURE_STRIDE2), "conv2d(x, k, stride=2)", rtol=RTOL, atol=ATOL, mistakes=conv_mistakes(x, k, None, 2, 0))
+    expect_tensor(got, _nchw(LECTURE_STRIDE2), "conv2d(x, k, stride=2)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, None, 2, 0))
 
 
 @check(points=2, title="conv2d: the lecture's 4x4 example with bias 1 and padding 1")
 def check_conv2d_lecture_bias(student):
     x, k, b = _nchw(BIAS_X), _nchw(BIAS_K), torch.tensor([1.0])
     got = student.call("conv2d", x, k, b, stride=1, padding=1, forbid=FORBIDDEN)
-    expect_tensor(got, _nchw(BIAS_EXPECTED), "conv2d(x, k, bias=1, padding=1)", rtol=RTOL, atol=ATOL, mistakes=conv_mistakes(x, k, b, 1, 1))
+    expect_tensor(got, _nchw(BIAS_EXPECTED), "conv2d(x, k, bias=1, padding=1)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, b, 1, 1))
 
 
 CONV_CASES = [
@@ -160,7 +160,7 @@ def check_conv2d_random(student):
         )
         expect_tensor(
             got, F.conv2d(x, weight, bias, stride, padding), what, rtol=RTOL, atol=ATOL,
-            mistakes=conv_mistakes(x, weight, bias, stride, padding),
+            mistakes=lambda: conv_mistakes(x, weight, bias, stride, padding),
         )
 
 
@@ -194,7 +194,7 @@ def check_conv2d_channel_mismatch(student):
 def check_max_pool_lecture_example(student):
     x = _nchw(POOL_X)
     got = student.call("max_pool2d", x, 2, forbid=FORBIDDEN)
-    expect_tensor(got, _nchw(POOL_EXPECTED), "max_pool2d(x, 2)", mistakes=pool_mistakes("max", x, 2, None))
+    expect_tensor(got, _nchw(POOL_EXPECTED), "max_pool2d(x, 2)", mistakes=lambda: pool_mistakes("max", x, 2, None))
 
 
 POOL_CASES = [
@@ -218,7 +218,7 @@ def _check_pool(student, kind: str, seed: int) -> None:
         what = f"{kind}_pool2d(x{tuple(x.shape)}, kernel_size={k}" + ("" if stride is None else f", stride={stride}") + ")"
         expect_tensor(
             got, reference(x, k, stride if stride is not None else k), what, rtol=RTOL, atol=ATOL,
-            mistakes=pool_mistakes(kind, x, k, stride),
+            mistakes=lambda: pool_mistakes(kind, x, k, stride),
         )
 
 

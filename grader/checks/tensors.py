@@ -6,7 +6,7 @@ NaN/inf? values? Each rung fails with a message that names the student's express
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import torch
 
@@ -89,10 +89,14 @@ def expect_tensor(
     *,
     rtol: float = 1e-4,
     atol: float = 1e-5,
-    mistakes: Mapping[str, torch.Tensor] | None = None,
+    mistakes: Mapping[str, torch.Tensor] | Callable[[], Mapping[str, torch.Tensor]] | None = None,
     check_dtype: bool = True,
 ) -> None:
-    """Raise CheckFailed, with a student-facing message, unless `got` matches `expected`."""
+    """Raise CheckFailed, with a student-facing message, unless `got` matches `expected`.
+
+    `mistakes` maps a description to what that mistake would return; pass a function
+    building it, and it is only computed when the answer is wrong.
+    """
     problem = describe_non_tensor(got, what)
     if problem:
         raise CheckFailed(problem)
@@ -101,6 +105,8 @@ def expect_tensor(
         if check_dtype and got.dtype != expected.dtype:
             raise CheckFailed(_dtype_message(got, expected, what))
         return
+    if callable(mistakes):
+        mistakes = mistakes()
     if mistakes:
         mistake = match_mistake(got, mistakes, rtol, atol)
         if mistake:

@@ -51,12 +51,15 @@ class Sandbox:
         start_timeout_s: float = 120.0,
         hidden_paths: tuple[str, ...] = (),
         isolate: bool = True,
+        prefetch: bool = True,
     ) -> None:
         """`hidden_paths`: folders or files student code must never see (report outputs,
         other students' submissions); each check adds its own (solutions, checks)."""
         self.threads = threads
         self.hidden_paths = tuple(str(p) for p in hidden_paths)
         self.isolate = isolate
+        self.prefetch = prefetch
+        self._prefetched: dict[str, tuple[int, socket.socket]] = {}  # spec -> a worker in waiting
         self.protections: set[str] | None = None  # as reported by the first worker
         self.isolation_notes: list[str] = []
         self.start_timeout_s = start_timeout_s
@@ -115,6 +118,7 @@ class Sandbox:
         return self._process is not None and self._process.poll() is None
 
     def close(self) -> None:
+        self._drop_prefetched()
         if self._control is not None:
             self._control.close()
             self._control = None
@@ -144,6 +148,7 @@ class Sandbox:
                 if attempt:
                     raise SandboxUnavailable("the sandbox process could not be restarted")
                 self.restarts += 1
+                self._prefetched.clear()
                 if self._control is not None:
                     self._control.close()
                 if self._process is not None and self._process.poll() is None:
@@ -152,13 +157,8 @@ class Sandbox:
                 self._start()
         raise AssertionError("unreachable")
 
-    def _spawn_once(self, spec: dict[str, Any], budget_s: float) -> "WorkerHandle":
-        self._wait_ready()
-        assert self._control is not None
-        self._next_request += 1
-        request = self._next_request
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        full_spec = dict(
+    def _full_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return dict(
             spec,
             tmp_root=self.tmp_root,
             threads=self.threads,
@@ -166,20 +166,53 @@ class Sandbox:
             hide=[*spec.get("hide", []), *self.hidden_paths],
             expose=[*spec.get("expose", [])],
         )
+
+    def _request_fork(self, full_spec: dict[str, Any]) -> tuple[int, socket.socket]:
+        """Ask the zygote for a worker; returns (request id, our end of its socket)."""
+        assert self._control is not None
+        self._next_request += 1
+        request = self._next_request
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         message = json.dumps({"op": "spawn", "request": request, "spec": full_spec}).encode()
         try:
             socket.send_fds(self._control, [message], [theirs.fileno()])
+        except OSError:
+            ours.close()
+            raise
         finally:
             theirs.close()
+        return request, ours
+
+    def _await_fork(self, request: int, ours: socket.socket) -> int:
         spawn_deadline = time.monotonic() + 30
         while request not in self._spawned:
             if time.monotonic() > spawn_deadline:
                 ours.close()
                 raise SandboxUnavailable("the sandbox did not fork a worker in time")
             self._read_control(spawn_deadline)
-        # The check's clock starts once its worker exists, not while the zygote boots.
+        return self._spawned.pop(request)
+
+    def _drop_prefetched(self) -> None:
+        # Closing our end is enough: an idle worker exits when its channel closes.
+        for _request, ours in self._prefetched.values():
+            ours.close()
+        self._prefetched.clear()
+
+    def _spawn_once(self, spec: dict[str, Any], budget_s: float) -> "WorkerHandle":
+        self._wait_ready()
+        full_spec = self._full_spec(spec)
+        key = json.dumps(full_spec, sort_keys=True)
+        pending = self._prefetched.pop(key, None)
+        self._drop_prefetched()  # a worker made for another spec will not be used
+        request, ours = pending if pending is not None else self._request_fork(full_spec)
+        pid = self._await_fork(request, ours)
+        if self.prefetch:
+            # The next check most likely wants the same spec: let a worker set up its
+            # namespaces and mounts (~35 ms) while this check runs.
+            self._prefetched[key] = self._request_fork(full_spec)
+        # The check's clock starts once its worker is handed over, not while it was made.
         deadline = time.monotonic() + budget_s
-        return WorkerHandle(self, self._spawned.pop(request), ours, deadline)
+        return WorkerHandle(self, pid, ours, deadline)
 
     def record_facts(self, facts: dict[str, Any]) -> None:
         """Remember which protections workers actually got (the same for every worker)."""
