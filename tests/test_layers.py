@@ -73,3 +73,23 @@ def test_public_api_of_check_helpers():
         "CheckFailed", "OpaqueValue", "StudentRaised", "check", "describe_non_tensor",
         "expect_int", "expect_shape_tuple", "expect_tensor",
     ]
+
+
+def test_a_json_report_reads_back_into_the_model():
+    from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
+
+    report = SubmissionReport(
+        grader_version="x",
+        submission="s",
+        exercises=[ExerciseResult(id="e", title="t", checks=[
+            CheckResult(id="c", title="c", status=CheckStatus.PASSED, points_earned=2, points_possible=2)
+        ])],
+    )
+    back = SubmissionReport.model_validate_json(report.model_dump_json())
+    assert back == report and back.percent == 100.0
+    import json
+
+    forged = json.loads(report.model_dump_json())
+    forged["exercises"][0]["checks"][0]["points_earned"] = 0
+    forged["points_earned"] = 99  # a stored total is never trusted: it is recomputed
+    assert SubmissionReport.model_validate(forged).points_earned == 0

@@ -10,16 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from grader.models.results import SubmissionReport
 
 
-# The result model writes its computed totals into JSON but, forbidding extra fields,
-# refuses them on reading; what is stored or sent leaves them out (they are recomputed).
-_REPORT_COMPUTED: dict[str, object] = {
-    "points_earned": True,
-    "points_possible": True,
-    "percent": True,
-    "exercises": {"__all__": {"points_earned", "points_possible"}},
-}
-
-
 class StudentStatus(str, Enum):
     GRADED = "graded"  # the checks ran; the score may be anything
     MISSING = "missing"  # on the roster, nothing submitted
@@ -51,7 +41,7 @@ class StudentRecord(BaseModel):
 
     def to_json(self) -> str:
         """JSON that `from_json` reads back: for the gradebook and the trip from a worker."""
-        return self.model_dump_json(exclude={"report": _REPORT_COMPUTED})
+        return self.model_dump_json()
 
     @classmethod
     def from_json(cls, text: str | bytes) -> "StudentRecord":

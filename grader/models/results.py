@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 
 class CheckStatus(str, Enum):
@@ -32,8 +34,22 @@ class CheckResult(BaseModel):
     hidden: bool = Field(False, description="details withheld from the student until release")
 
 
-class ExerciseResult(BaseModel):
+class _Totalled(BaseModel):
+    """A model with computed totals: they are written to JSON and, on reading a report
+    back, recomputed rather than trusted (any other unknown field is still refused)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            computed = set(cls.model_computed_fields)
+            return {k: v for k, v in data.items() if k not in computed}
+        return data
+
+
+class ExerciseResult(_Totalled):
 
     id: str
     title: str
@@ -55,10 +71,8 @@ class ExerciseResult(BaseModel):
         return round(sum(c.points_possible for c in self.checks), 6)
 
 
-class SubmissionReport(BaseModel):
+class SubmissionReport(_Totalled):
     """Everything the grader decided about one submission folder."""
-
-    model_config = ConfigDict(extra="forbid")
 
     grader_version: str
     submission: str = Field(description="the submission folder as given")
