@@ -68,6 +68,9 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "--import-mode=importlib",
         "-p", "no:cacheprovider",
         "-qq",
+        # No traceback formatting: our results never show pytest's (a third of a broken
+        # submission's grading time went into formatting tracebacks nobody reads).
+        "--tb=no",
         "-p", "no:stepwise",
         "-p", "no:warnings",
         # These two end with gc.collect() x5 over torch's heap: ~0.7 s for nothing we use.

@@ -256,7 +256,10 @@ def _isolate(spec: dict[str, Any], facts: dict[str, Any]) -> tuple[str, str, set
             isolation.make_read_only(p) for p in spec.get("read_only", [])
         )
         size_mb = int(limits["file_mb"]) * 2
-        if isolation.private_tmp(size_mb, [p for p in spec.get("expose", []) if p.startswith("/tmp/")]):
+        # What lives under /tmp and must stay readable: data prepared for the checks, and
+        # the grader, the course and Python themselves when installed there (a CI clone).
+        keep = [p for p in (*spec.get("expose", []), *spec.get("read_only", [])) if p.startswith("/tmp/")]
+        if isolation.private_tmp(size_mb, keep):
             workdir = "/tmp/work"
         if hidden and read_only and workdir == "/tmp/work":
             protections.add("filesystem")
