@@ -278,13 +278,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise ReportWriteError(f"cannot write the report to {path}: {exc.strerror}") from exc
+    from grader.report.files import write_atomically
+
+    write_atomically(path, text)
 
 
 # -- MNIST ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from grader.batch.chart import render_svg
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
 from grader.batch.summary import ClassSummary
-from grader.errors import ReportWriteError
+from grader.report.files import write_atomically as _write
 from grader.report import RENDERERS
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
@@ -33,14 +33,6 @@ def safe_file_name(student_id: str) -> str:
     return f"{cleaned[:80]}-{hashlib.sha256(student_id.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
 
 
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise ReportWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def grades_csv(records: list[StudentRecord], roster: dict[str, RosterEntry], exercise_ids: list[str]) -> str:
