@@ -183,6 +183,13 @@ class GradingPlugin:
         limits = plan.limits.merged(timeout_s=plan.timeout_override_s or info.timeout_s)
         if left < limits.timeout_s:
             limits = limits.merged(timeout_s=round(left, 3))
+        if "mnist" in plan.exercise.manifest.needs_data:
+            # Prepare the data before the first worker exists, so every worker of this
+            # exercise (the prefetched one too) is made able to read it.
+            try:
+                self.data.get()
+            except DataUnavailable:
+                pass  # the `mnist` fixture reports it on the checks that need it
         code = StudentCode(
             self.sandbox,
             plan.student_file.path,
