@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from grader import __version__
 from grader.errors import (
@@ -34,6 +34,21 @@ if TYPE_CHECKING:  # imported lazily at run time: `grader --help` stays instant
 # building the parser imports no model code (a test keeps the two in step).
 FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown")
 ENV_DATA_DIR = "GRADER_DATA_DIR"
+
+
+def _positive(kind: type) -> "Callable[[str], float | int]":
+    """An argparse type for limits: a number above zero, or a usage error."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} must be above zero")
+        return value
+
+    return parse
 
 
 def _add_course_option(parser: argparse.ArgumentParser) -> None:
@@ -89,13 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit with status 1 when the score is below PCT percent",
     )
     limits = check.add_argument_group("limits for student code (default: each exercise's own)")
-    limits.add_argument("--timeout", type=float, default=None, metavar="S", help="wall time per check, seconds")
-    limits.add_argument("--cpu-s", type=float, default=None, metavar="S", help="CPU time per check, seconds")
-    limits.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory per check, MiB")
-    limits.add_argument("--file-mb", type=int, default=None, metavar="MB", help="largest file and printed output, MiB")
-    limits.add_argument("--processes", type=int, default=None, metavar="N", help="processes and threads per check")
+    limits.add_argument("--timeout", type=_positive(float), default=None, metavar="S", help="wall time per check, seconds")
+    limits.add_argument("--cpu-s", type=_positive(float), default=None, metavar="S", help="CPU time per check, seconds")
+    limits.add_argument("--memory-mb", type=_positive(int), default=None, metavar="MB", help="memory per check, MiB")
+    limits.add_argument("--file-mb", type=_positive(int), default=None, metavar="MB", help="largest file and printed output, MiB")
+    limits.add_argument("--processes", type=_positive(int), default=None, metavar="N", help="processes and threads per check")
     limits.add_argument(
-        "--submission-timeout", type=float, default=None, metavar="S",
+        "--submission-timeout", type=_positive(float), default=None, metavar="S",
         help="wall time for all checks of one exercise together, seconds",
     )
     _add_data_options(check)
@@ -136,8 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--regrade", action="store_true", help="grade everything again, changed or not")
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="run on Dask: tcp://host:8786, or 'local' for a local cluster")
-    grade.add_argument("--timeout", type=float, default=None, metavar="S", help="time limit per check, seconds")
-    grade.add_argument("--memory-mb", type=int, default=None, metavar="MB", help="memory limit of student code")
+    grade.add_argument("--timeout", type=_positive(float), default=None, metavar="S", help="time limit per check, seconds")
+    grade.add_argument("--memory-mb", type=_positive(int), default=None, metavar="MB", help="memory limit of student code")
     _add_data_options(grade, downloads=False)
     _add_course_option(grade)
 
@@ -225,36 +240,38 @@ def _cmd_check(args: argparse.Namespace) -> int:
         course = Course.at(args.course)
         exercises = course.exercises() if args.all else course.select(args.exercises)
         submission = resolve_submission_dir(args.submission, Path.cwd())
-        needs_mnist = any("mnist" in e.manifest.needs_data for e in exercises)
+        needs_mnist = any(e.needs_mnist for e in exercises)
         data = _mnist_provider(args, _console(args, stderr=True)) if needs_mnist else None
 
         from rich.markup import escape
 
         from grader.engine.run import LimitOverrides, grade_submission
 
-        with _console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
+        try:
+            with _console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
 
-            def progress(text: str, done: int, total: int) -> None:
-                status.update(escape(f"[{done + 1}/{total}] {text}"))
+                def progress(text: str, done: int, total: int) -> None:
+                    status.update(escape(f"[{done + 1}/{total}] {text}"))
 
-            report = grade_submission(
-                course,
-                exercises,
-                submission,
-                sandbox,
-                LimitOverrides(
-                    timeout_s=args.timeout,
-                    cpu_s=args.cpu_s,
-                    memory_mb=args.memory_mb,
-                    file_mb=args.file_mb,
-                    processes=args.processes,
-                    submission_timeout_s=args.submission_timeout,
-                ),
-                progress=progress,
-                data=data,
-            )
-        if data is not None:
-            data.close()
+                report = grade_submission(
+                    course,
+                    exercises,
+                    submission,
+                    sandbox,
+                    LimitOverrides(
+                        timeout_s=args.timeout,
+                        cpu_s=args.cpu_s,
+                        memory_mb=args.memory_mb,
+                        file_mb=args.file_mb,
+                        processes=args.processes,
+                        submission_timeout_s=args.submission_timeout,
+                    ),
+                    progress=progress,
+                    data=data,
+                )
+        finally:
+            if data is not None:
+                data.close()  # its temporary copy of MNIST goes, whatever happened
     from grader.report import RENDERERS
     from grader.report.terminal import render_terminal
 
@@ -428,7 +445,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         memory_mb=args.memory_mb,
         roster=load_roster(args.roster) if args.roster else {},
         regrade=args.regrade,
-        data_dir=_locate_mnist(args).folder if any("mnist" in e.manifest.needs_data for e in exercises) else None,
+        data_dir=_locate_mnist(args).folder if any(e.needs_mnist for e in exercises) else None,
     )
     engine = _grading_engine(args, jobs)
     console = _console(args, stderr=True)

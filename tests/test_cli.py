@@ -97,3 +97,21 @@ def test_end_to_end_all_exercises(submission, total):
         assert "NOT RUN" in done.stdout and "FAIL" not in done.stdout
         return
     assert "Total:" in done.stdout and total in done.stdout
+
+
+@pytest.mark.parametrize("option, value", [("--timeout", "0"), ("--timeout", "-1"), ("--memory-mb", "0"), ("--processes", "x")])
+def test_limits_must_be_positive_numbers(capsys, option, value):
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "01", option, value])
+    assert exit_.value.code == 2
+    assert option in capsys.readouterr().err
+
+
+def test_merged_limits_are_validated():
+    import pydantic
+
+    from grader.models.manifest import CheckLimits
+
+    with pytest.raises(pydantic.ValidationError):
+        CheckLimits().merged(timeout_s=-1)
+    assert CheckLimits().merged(timeout_s=3, memory_mb=None).timeout_s == 3

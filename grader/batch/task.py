@@ -7,6 +7,7 @@ pickled object. Every failure becomes a record with a status: only Ctrl-C escape
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import time
@@ -51,12 +52,11 @@ class GradeTask:
 @functools.lru_cache(maxsize=2)
 def _mnist(data_dir: str | None) -> "MnistProvider":
     """One provider per worker process and folder: MNIST is loaded once, not per student."""
-    from grader.data.locate import Located, how_to_provide
     from grader.data.prepared import MnistProvider
 
-    if data_dir is None:
-        return MnistProvider(None, how_to_provide(Located(None)))
-    return MnistProvider(Path(data_dir))
+    provider = MnistProvider(Path(data_dir) if data_dir is not None else None)
+    atexit.register(provider.close)  # its temporary copy of MNIST goes with the worker
+    return provider
 
 
 def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
@@ -78,7 +78,6 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
         return task.record(StudentStatus.INVALID, f"cannot read {exc.filename or source}: {exc.strerror or exc}")
     course = Course.at(Path(task.course_root))
     exercises = course.select(list(task.exercise_ids))
-    needs_mnist = any("mnist" in e.manifest.needs_data for e in exercises)
     report = grade_submission(
         course,
         exercises,
@@ -86,7 +85,7 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
         sandbox,
         LimitOverrides(timeout_s=task.timeout_s, memory_mb=task.memory_mb),
         student_id=task.student_id,
-        data=_mnist(task.data_dir) if needs_mnist else None,
+        data=_mnist(task.data_dir) if any(e.needs_mnist for e in exercises) else None,
         hidden_paths=tuple(Path(p) for p in task.hidden_paths),
     )
     return StudentRecord.from_report(

@@ -30,6 +30,10 @@ class Exercise:
         return self.manifest.id
 
     @property
+    def needs_mnist(self) -> bool:
+        return "mnist" in self.manifest.needs_data
+
+    @property
     def check_files(self) -> list[Path]:
         return sorted(self.check_dir.glob("checks*.py"))
 

@@ -180,10 +180,11 @@ class GradingPlugin:
                 f"not run: the time budget for all checks of {plan.exercise.id} "
                 f"(submission_timeout_s={plan.budget_s:g}) is used up"
             )
-        limits = plan.limits.merged(timeout_s=plan.timeout_override_s or info.timeout_s)
+        timeout_s = plan.timeout_override_s if plan.timeout_override_s is not None else info.timeout_s
+        limits = plan.limits.merged(timeout_s=timeout_s)
         if left < limits.timeout_s:
             limits = limits.merged(timeout_s=round(left, 3))
-        if "mnist" in plan.exercise.manifest.needs_data:
+        if plan.exercise.needs_mnist:
             # Prepare the data before the first worker exists, so every worker of this
             # exercise (the prefetched one too) is made able to read it.
             try:

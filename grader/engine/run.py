@@ -14,6 +14,7 @@ import pytest
 
 import grader
 from grader.catalog.course import Course, Exercise
+from grader.catalog.points import checks_of
 from grader.catalog.submission import find_student_file
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
@@ -138,12 +139,19 @@ def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
     checks = [plan.results[node] for node in plan.order if node in plan.results]
     message = plan.student_file.note
     if plan.collection_error:
+        # The points at stake still count as possible: a broken check file must not
+        # shrink the denominator and inflate the percentage.
+        try:
+            declared = sum(c.points for c in checks_of(plan.exercise))
+        except SyntaxError:
+            declared = 0.0
+        at_stake = declared - sum(c.points_possible for c in checks)
         checks.append(
             CheckResult(
                 id="collection",
                 title="checks could not be loaded",
                 status=CheckStatus.GRADER_ERROR,
-                points_possible=0.0,
+                points_possible=max(0.0, at_stake),
                 message="the grader's checks for this exercise failed to load; tell the course "
                 "staff.\n" + plan.collection_error,
             )

@@ -27,7 +27,8 @@ class CheckLimits(BaseModel):
     def merged(self, **overrides: float | int | None) -> "CheckLimits":
         """A copy with the given non-None fields replaced."""
         changes = {k: v for k, v in overrides.items() if v is not None}
-        return self.model_copy(update=changes)
+        # Validated, not model_copy(update=...): an override breaks the same rules a manifest must keep.
+        return CheckLimits.model_validate({**self.model_dump(), **changes})
 
 
 class ExerciseManifest(BaseModel):

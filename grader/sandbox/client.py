@@ -148,7 +148,9 @@ class Sandbox:
                 if attempt:
                     raise SandboxUnavailable("the sandbox process could not be restarted")
                 self.restarts += 1
-                self._prefetched.clear()
+                self._drop_prefetched()
+                self._spawned.clear()
+                self._exits.clear()
                 if self._control is not None:
                     self._control.close()
                 if self._process is not None and self._process.poll() is None:

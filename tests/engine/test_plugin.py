@@ -25,4 +25,5 @@ def test_statuses_points_and_grader_errors(sandbox):
     assert buggy.points_earned == 1 and buggy.points_possible == 7
     (collection,) = unloadable.checks
     assert collection.status is CheckStatus.GRADER_ERROR
+    assert collection.points_possible == 5 and unloadable.points_possible == 5  # no inflated percentage
     assert "a_module_that_does_not_exist" in collection.message
