@@ -78,6 +78,7 @@ class StudentCode:
         self.exposed_paths = exposed_paths
         self.hidden_paths = hidden_paths
         self.preload = preload
+        self._probe_files_sent: set[str] = set()
         self.read_only_paths = read_only_paths
         self.sandbox = sandbox
         self.module_path = module_path
@@ -139,10 +140,12 @@ class StudentCode:
             "op": "probe",
             "probe_file": str(probe_file),
             "probe_name": probe_name,
-            "probe_source": probe_file.read_text(encoding="utf-8"),
+            # The worker keeps what it loaded: send each file's source once per worker.
+            "probe_source": None if str(probe_file) in self._probe_files_sent else probe_file.read_text(encoding="utf-8"),
             "args": codec.encode(list(args)),
             "kwargs": codec.encode(kwargs),
         }
+        self._probe_files_sent.add(str(probe_file))
         return self._request(payload, what or probe_name)
 
     def close(self) -> None:
