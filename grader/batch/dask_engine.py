@@ -12,7 +12,6 @@ This module imports Dask: import it only when a scheduler is asked for (the extr
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from typing import Any, Iterable, Iterator

@@ -161,11 +161,8 @@ def hide(path: str) -> bool:
 
 
 def make_read_only(path: str) -> bool:
-    if not os.path.exists(path):
-        return True
-    return _mount(path, path, None, MS_BIND | MS_REC) and _mount(
-        None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID
-    )
+    """The fallback where mount_setattr is missing: one path read-only, in place."""
+    return not os.path.exists(path) or make_read_only_from(path, path)
 
 
 def mount_proc() -> bool:
