@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from grader.checks import CheckFailed, StudentRaised, check, expect_tensor
+from grader.authoring import CheckFailed, StudentRaised, check, expect_tensor
 
 # torch functions the student may not call (names as the sandbox's tracer records
 # them; tensor methods such as the allowed `x.unfold` are recorded as `Tensor.unfold`).

@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from grader.checks import check, expect_int, expect_shape_tuple
+from grader.authoring import check, expect_int, expect_shape_tuple
 
 GEN_SEED = 2024
 

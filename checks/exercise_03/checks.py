@@ -13,8 +13,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from grader.checks import CheckFailed, check, expect_tensor
-from grader.checks.modules import (
+from grader.authoring import CheckFailed, check, expect_tensor
+from grader.authoring.modules import (
     expect_layer_sizes,
     expect_loadable,
     expect_logits,

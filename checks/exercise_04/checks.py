@@ -14,8 +14,8 @@ from typing import Callable
 import torch
 from torch import nn, optim
 
-from grader.checks import CheckFailed, check
-from grader.checks.training import (
+from grader.authoring import CheckFailed, check
+from grader.authoring.training import (
     close,
     expect_float_list,
     expect_python_float,

@@ -18,8 +18,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from grader.checks import CheckFailed, check, expect_tensor
-from grader.checks.modules import (
+from grader.authoring import CheckFailed, check, expect_tensor
+from grader.authoring.modules import (
     expect_layer_sizes,
     expect_loadable,
     expect_logits,
@@ -27,7 +27,7 @@ from grader.checks.modules import (
     expect_relu_between,
     weights_of,
 )
-from grader.checks.training import close, expect_python_float
+from grader.authoring.training import close, expect_python_float
 from grader.probes.training import Budget, loader, parameters_of
 
 PROBES = Path(__file__).with_name("probes.py")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import torch
 
-from grader.checks import CheckFailed, check
-from grader.checks.modules import expect_module
+from grader.authoring import CheckFailed, check
+from grader.authoring.modules import expect_module
 from grader.data.prepared import CheckData, load_child_file
 from grader.probes.modules import count_macs
 from grader.probes.networks import CourseNet

@@ -19,7 +19,7 @@ import pytest
 
 from grader.catalog.course import Exercise
 from grader.catalog.submission import StudentFile
-from grader.checks.marker import MARKER_NAME, CheckFailed
+from grader.authoring.marker import MARKER_NAME, CheckFailed
 from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
 from grader.engine.student import StudentCode
 from grader.models.manifest import CheckLimits

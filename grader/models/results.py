@@ -21,6 +21,16 @@ class CheckStatus(str, Enum):
     GRADER_ERROR = "grader_error"  # a bug in the grader or the checks, not the student's fault
 
 
+class NamedMistake(BaseModel):
+    """A mistake a check recognised, as data: counted across a class, shown by id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$", description="stable id, e.g. conv2d.kernel_flipped")
+    title: str = Field(description="a short title, e.g. 'conv2d flips the kernel (a true convolution)'")
+    message: str = Field("", description="what the student was told")
+
+
 class CheckResult(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -32,6 +42,9 @@ class CheckResult(BaseModel):
     message: str = ""
     duration_s: float = 0.0
     hidden: bool = Field(False, description="details withheld from the student until release")
+    mistakes: list[NamedMistake] = Field(
+        default_factory=list, description="the named mistakes this check recognised (usually one or none)"
+    )
 
 
 class _Totalled(BaseModel):

@@ -8,9 +8,9 @@ with `@check(points=..., title=...)`. It receives fixtures:
 and fails by raising CheckFailed (the expect_* helpers do that with good messages).
 """
 
-from grader.checks.marker import CheckFailed, check
-from grader.checks.tensors import describe_non_tensor, expect_tensor
-from grader.checks.values import expect_int, expect_shape_tuple
+from grader.authoring.marker import CheckFailed, check
+from grader.authoring.tensors import describe_non_tensor, expect_tensor
+from grader.authoring.values import expect_int, expect_shape_tuple
 from grader.sandbox.codec import OpaqueValue
 from grader.sandbox.outcomes import StudentRaised
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping
 
 import torch
 
-from grader.checks.marker import CheckFailed
+from grader.authoring.marker import CheckFailed
 from grader.sandbox.codec import OpaqueValue
 
 

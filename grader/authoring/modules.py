@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import torch
 from torch import nn
 
-from grader.checks.marker import CheckFailed
+from grader.authoring.marker import CheckFailed
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 OUTPUT_SQUASHERS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid"}

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 import torch
 
-from grader.checks.marker import CheckFailed
+from grader.authoring.marker import CheckFailed
 from grader.sandbox.codec import OpaqueValue
 
 RTOL, ATOL = 1e-5, 1e-6

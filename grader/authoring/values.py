@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from grader.checks.marker import CheckFailed
+from grader.authoring.marker import CheckFailed
 from grader.sandbox.codec import OpaqueValue
 
 

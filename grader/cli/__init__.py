@@ -1,0 +1,61 @@
+"""The `grader` command: one module per subcommand, each declaring its own options.
+
+`main` is the one boundary that turns errors into messages and exit codes. Torch is
+imported only after the sandbox's zygote has been started, so the two imports of torch
+(ours and the zygote's) overlap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from grader import __version__
+from grader.cli import check, data, grade, init_ci, listing
+from grader.cli.check import FORMATS
+from grader.cli.common import console
+from grader.errors import GraderError
+
+__all__ = ["FORMATS", "build_parser", "main"]
+
+SUBCOMMANDS = (listing, check, data, grade, init_ci)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader",
+        description="Check PyTorch exercises against the course's reference solutions.",
+    )
+    parser.add_argument("--version", action="version", version=f"grader {__version__}")
+    parser.add_argument("--no-color", action="store_true", help="plain text output (also: NO_COLOR=1)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in SUBCOMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except GraderError as error:
+        from rich.text import Text
+
+        err = console(args, stderr=True)
+        # Text, not markup: a message may quote a student's "[...]".
+        err.print(Text.assemble(("error: ", "bold red"), error.message), soft_wrap=True)
+        if error.hint:
+            err.print(Text(f"hint: {error.hint}"), soft_wrap=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        console(args, stderr=True).print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""`grader check`: grade exercises of one submission folder and print the report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from grader.cli.common import add_course_option, append, console, percentage, positive, write
+from grader.cli.mnist import add_data_options, mnist_provider
+from grader.errors import GraderError, ScoreBelowThreshold
+
+# The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
+# building the parser imports no model code (a test keeps the two in step).
+FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown")
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    check = sub.add_parser(
+        "check",
+        help="check exercises and print a scored report",
+        description="Run the checks of one or more exercises against a submission folder. "
+        "Exit status 0 whenever grading completed, whatever the score.",
+    )
+    check.add_argument("exercises", nargs="*", metavar="EXERCISE", help="e.g. exercise_01 (or 01)")
+    check.add_argument("--all", action="store_true", help="check every exercise")
+    check.add_argument(
+        "--submission",
+        type=Path,
+        default=None,
+        help="folder with the exercise_NN.py files (default: ./exercises if present, else .)",
+    )
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="terminal",
+        help="report format: terminal table, json (the result model), junit (XML), gradescope "
+        "(results.json), classroom (GitHub Classroom's base64 result), markdown. When "
+        "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file",
+    )
+    check.add_argument("--output", type=Path, default=None, help="write the report to this file")
+    check.add_argument(
+        "--fail-under",
+        type=percentage,
+        default=None,
+        metavar="PCT",
+        help="exit with status 1 when the score is below PCT percent",
+    )
+    limits = check.add_argument_group("limits for student code (default: each exercise's own)")
+    limits.add_argument("--timeout", type=positive(float), default=None, metavar="S", help="wall time per check, seconds")
+    limits.add_argument("--cpu-s", type=positive(float), default=None, metavar="S", help="CPU time per check, seconds")
+    limits.add_argument("--memory-mb", type=positive(int), default=None, metavar="MB", help="memory per check, MiB")
+    limits.add_argument("--file-mb", type=positive(int), default=None, metavar="MB", help="largest file and printed output, MiB")
+    limits.add_argument("--processes", type=positive(int), default=None, metavar="N", help="processes and threads per check")
+    limits.add_argument(
+        "--submission-timeout", type=positive(float), default=None, metavar="S",
+        help="wall time for all checks of one exercise together, seconds",
+    )
+    add_data_options(check)
+    add_course_option(check)
+    check.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from grader.sandbox.client import Sandbox
+
+    if args.all == bool(args.exercises):
+        raise GraderError(
+            "name the exercises to check, or pass --all (not both)",
+            hint="e.g. `grader check exercise_01` or `grader check --all`",
+        )
+    # Started before anything heavy is imported: the zygote's torch import overlaps ours.
+    with Sandbox() as sandbox:
+        from grader.catalog.course import Course
+        from grader.catalog.submission import resolve_submission_dir
+
+        course = Course.at(args.course)
+        exercises = course.exercises() if args.all else course.select(args.exercises)
+        submission = resolve_submission_dir(args.submission, Path.cwd())
+        needs_mnist = any(e.needs_mnist for e in exercises)
+        data = mnist_provider(args, console(args, stderr=True)) if needs_mnist else None
+
+        from rich.markup import escape
+
+        from grader.engine.run import LimitOverrides, grade_submission
+
+        try:
+            with console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
+
+                def progress(text: str, done: int, total: int) -> None:
+                    status.update(escape(f"[{done + 1}/{total}] {text}"))
+
+                report = grade_submission(
+                    course,
+                    exercises,
+                    submission,
+                    sandbox,
+                    LimitOverrides(
+                        timeout_s=args.timeout,
+                        cpu_s=args.cpu_s,
+                        memory_mb=args.memory_mb,
+                        file_mb=args.file_mb,
+                        processes=args.processes,
+                        submission_timeout_s=args.submission_timeout,
+                    ),
+                    progress=progress,
+                    data=data,
+                )
+        finally:
+            if data is not None:
+                data.close()  # its temporary copy of MNIST goes, whatever happened
+    from grader.report import RENDERERS
+    from grader.report.terminal import render_terminal
+
+    if args.format == "terminal":
+        render_terminal(report, console(args))
+        if args.output:
+            write(args.output, RENDERERS["json"](report))
+    else:
+        text = RENDERERS[args.format](report)
+        if args.output:
+            write(args.output, text)
+            render_terminal(report, console(args))
+        else:
+            sys.stdout.write(text)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        append(Path(step_summary), RENDERERS["markdown"](report))
+    if args.fail_under is not None and report.percent < args.fail_under:
+        raise ScoreBelowThreshold(f"score {report.percent:g}% is below --fail-under {args.fail_under:g}%")
+    return 0

@@ -1,0 +1,75 @@
+"""What every command shares: the console, option types and the course option.
+
+Only the CLI imports rich; it is imported late, so that `grader --help` stays instant
+and `grader check` starts its sandbox before anything heavy is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from grader.errors import ReportWriteError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def positive(kind: type) -> "Callable[[str], float | int]":
+    """An argparse type for limits: a number above zero, or a usage error."""
+
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} must be above zero")
+        return value
+
+    return parse
+
+
+def percentage(text: str) -> float:
+    """An argparse type for --fail-under: a percentage between 0 and 100."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
+    return value
+
+
+def add_course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=None,
+        help="the course folder (holds course.toml and checks/); default: $GRADER_COURSE, "
+        "else the nearest folder with a course.toml at or above the current one",
+    )
+
+
+def console(args: argparse.Namespace, stderr: bool = False) -> "Console":
+    from rich.console import Console
+
+    no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, no_color=no_color, highlight=False)
+
+
+def write(path: Path, text: str) -> None:
+    from grader.report.files import write_atomically
+
+    write_atomically(path, text)
+
+
+def append(path: Path, text: str) -> None:
+    """Append to a file others also write (GitHub's step summary), never replacing it."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise ReportWriteError(f"cannot append the summary to {path}: {exc.strerror}") from exc

@@ -1,0 +1,65 @@
+"""`grader data`: where MNIST was looked for and found; download, import or verify it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from grader.cli.common import console as make_console
+from grader.cli.mnist import ENV_DATA_DIR, add_data_options, download, locate_mnist
+from grader.errors import DataNotFound
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    data = sub.add_parser(
+        "data",
+        help="show where the MNIST data was found; download or import it",
+        description="Without options: show where MNIST was looked for and found. "
+        f"Search order: --data-dir, ${ENV_DATA_DIR}, the user cache, torchvision's layout "
+        "(./data/MNIST/raw, ./dataset/mnist/MNIST/raw).",
+    )
+    action = data.add_mutually_exclusive_group()
+    action.add_argument("--download", action="store_true", help="download from the standard mirrors (sha256-checked)")
+    action.add_argument("--import", dest="import_from", type=Path, default=None, metavar="FOLDER",
+                        help="copy the four files from FOLDER after checking their sha256")
+    action.add_argument("--verify", action="store_true", help="check the found files' sha256 and contents")
+    data.add_argument("--to", type=Path, default=None, metavar="FOLDER",
+                      help="where --download/--import put the files (default: the user cache)")
+    add_data_options(data, downloads=False)
+    data.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from grader.data.download import import_mnist, is_verified
+    from grader.data.files import ATTRIBUTION, MNIST_FILES
+    from grader.data.locate import default_cache_dir, how_to_provide
+    from grader.data.mnist import file_path, load_mnist
+
+    console = make_console(args)
+    target = args.to or default_cache_dir(os.environ, Path.home())
+    if args.download:
+        download(target, console)
+        console.print(f"MNIST downloaded and verified in {target}", markup=False)
+    elif args.import_from is not None:
+        copied = import_mnist(args.import_from, target)
+        console.print(f"imported {len(copied)} verified files into {target}", markup=False)
+    located = locate_mnist(args)
+    for candidate, why in located.passed_over:
+        console.print(f"  {candidate.folder}  ({candidate.source}): {why}", markup=False, highlight=False)
+    if located.folder is None:
+        raise DataNotFound(how_to_provide(located))
+    console.print(f"MNIST found in {located.folder} ({located.source})", markup=False, highlight=False)
+    if args.verify:
+        for spec in MNIST_FILES:
+            path = file_path(located.folder, spec)
+            assert path is not None
+            state = "sha256 ok" if is_verified(path, spec) else "sha256 differs from the original file"
+            console.print(f"  {path.name}: {state}", markup=False)
+        data = load_mnist(located.folder)
+        console.print(
+            f"  {data.train_images.shape[0]} training and {data.test_images.shape[0]} test images read",
+            markup=False,
+        )
+    console.print(ATTRIBUTION, markup=False, style="dim")
+    return 0

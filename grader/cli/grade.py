@@ -1,0 +1,165 @@
+"""`grader grade`: grade a whole class into a gradebook, outputs and a class summary."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grader.cli.common import add_course_option, positive
+from grader.cli.common import console as make_console
+from grader.cli.mnist import add_data_options, locate_mnist
+from grader.errors import GraderError, SubmissionNotFound
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from grader.batch.runner import BatchOutcome
+    from grader.batch.summary import ClassSummary
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    grade = sub.add_parser(
+        "grade",
+        help="grade a whole class: one folder or .zip per student, into a gradebook",
+        description="Grade every submission in SUBMISSIONS (one folder or .zip per student, named "
+        "by the student's id) in parallel. Results are stored as they finish in DIR/gradebook.sqlite; "
+        "re-running skips unchanged submissions. Writes grades.csv, reports/, feedback/ and a class "
+        "summary (summary.json, summary.svg) to DIR.",
+    )
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    grade.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    grade.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="submissions graded at once (default: the cores)")
+    grade.add_argument("--exercises", nargs="+", default=None, metavar="EXERCISE",
+                       help="grade only these exercises (default: all)")
+    grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                       help="roster with columns id,name,email; absent students get status 'missing'")
+    grade.add_argument("--regrade", action="store_true", help="grade everything again, changed or not")
+    grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on Dask: tcp://host:8786, or 'local' for a local cluster")
+    grade.add_argument("--timeout", type=positive(float), default=None, metavar="S", help="time limit per check, seconds")
+    grade.add_argument("--memory-mb", type=positive(int), default=None, metavar="MB", help="memory limit of student code")
+    add_data_options(grade, downloads=False)
+    add_course_option(grade)
+    grade.set_defaults(run=run)
+
+
+def grading_engine(args: argparse.Namespace, jobs: int) -> object:
+    if args.scheduler is None:
+        from grader.batch.local import LocalEngine
+
+        return LocalEngine(jobs)
+    try:
+        from grader.batch.dask_engine import DaskEngine
+    except ImportError as exc:
+        raise GraderError(
+            f"--scheduler needs Dask distributed ({exc})", hint="pip install 'grader[batch]'"
+        ) from exc
+    return DaskEngine(args.scheduler, jobs)
+
+
+def run(args: argparse.Namespace) -> int:
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from grader.batch.outputs import write_outputs, write_summary
+    from grader.batch.roster import load_roster
+    from grader.batch.runner import BatchPlan, BatchProgress, run_batch
+    from grader.batch.summary import summarize
+    from grader.catalog.course import Course
+
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise GraderError("--jobs takes a number of at least 1")
+    if not args.submissions.is_dir():
+        raise SubmissionNotFound(
+            f"{args.submissions} is not a folder",
+            hint="pass the folder that holds one folder or .zip per student",
+        )
+    course = Course.at(args.course)
+    exercises = course.select(args.exercises) if args.exercises else course.exercises()
+    plan = BatchPlan(
+        submissions=args.submissions,
+        out=args.out,
+        course=course,
+        exercises=exercises,
+        timeout_s=args.timeout,
+        memory_mb=args.memory_mb,
+        roster=load_roster(args.roster) if args.roster else {},
+        regrade=args.regrade,
+        data_dir=locate_mnist(args).folder if any(e.needs_mnist for e in exercises) else None,
+    )
+    engine = grading_engine(args, jobs)
+    console = make_console(args, stderr=True)
+    started = time.monotonic()
+    bar = Progress(
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[failures]}"),
+        console=console,
+    )
+    task_id = bar.add_task("grading", total=None, rate="", failures="")
+
+    def on_progress(progress: BatchProgress, record: object) -> None:
+        minutes = (time.monotonic() - started) / 60
+        rate = f"{progress.graded_now / minutes:.1f}/min" if progress.graded_now and minutes else "-/min"
+        failures = f"{progress.failures} failed" if progress.failures else "no failures"
+        bar.update(task_id, total=progress.total, completed=progress.done, rate=rate, failures=failures)
+
+    with bar:
+        outcome = run_batch(plan, engine, on_progress)  # type: ignore[arg-type]
+    exercise_ids = [e.id for e in exercises]
+    paths = write_outputs(args.out, outcome.records, plan.roster, exercise_ids)
+    summary = summarize(outcome.records)
+    paths.update(write_summary(args.out, summary))
+    print_class_summary(make_console(args), summary, outcome, paths)
+    return 0
+
+
+HARDEST_SHOWN = 12  # checks listed in the terminal; the chart and summary.json have them all
+
+
+def print_class_summary(
+    console: Console, summary: "ClassSummary", outcome: "BatchOutcome", paths: dict[str, Path]
+) -> None:
+    from rich.table import Table
+
+    progress = outcome.progress
+    console.print(
+        f"{progress.total} submissions: {progress.graded_now} graded now, {progress.skipped} unchanged "
+        f"(skipped), {progress.failures} could not be graded", markup=False,
+    )
+    counts = ", ".join(f"{n} {status}" for status, n in summary.status_counts.items() if n)
+    console.print(f"students: {summary.students} ({counts or 'none'}); mean {summary.mean_percent:g}%, "
+                  f"median {summary.median_percent:g}%", markup=False)
+    table = Table(title="Score distribution (graded)", title_justify="left")
+    table.add_column("Score")
+    table.add_column("Students", justify="right")
+    table.add_column("")
+    peak = max(summary.histogram) or 1
+    for index, count in enumerate(summary.histogram):
+        table.add_row(summary.bin_label(index), str(count), "#" * round(30 * count / peak))
+    console.print(table)
+    shown = summary.checks[:HARDEST_SHOWN]
+    more = f"; all {len(summary.checks)} in summary.svg" if len(summary.checks) > len(shown) else ""
+    checks = Table(title=f"Pass rate per check (hardest first{more})", title_justify="left")
+    checks.add_column("Check")
+    checks.add_column("Passed", justify="right")
+    checks.add_column("Rate", justify="right")
+    for check in shown:
+        checks.add_row(f"{check.exercise_id}: {check.title}", f"{check.passed}/{check.graded}",
+                       f"{100 * check.rate:.0f}%")
+    console.print(checks)
+    for name in outcome.ignored:
+        console.print(f"note: ignored {name}: not a folder or .zip", markup=False)
+    if outcome.not_on_roster:
+        console.print(f"note: not on the roster: {', '.join(outcome.not_on_roster)}", markup=False)
+    for kind, path in paths.items():
+        console.print(f"{kind}: {path}", markup=False)

@@ -1,0 +1,52 @@
+"""`grader init-ci`: write the GitHub Actions workflow that grades a student repository."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from grader.cli.common import console, percentage
+from grader.errors import GraderError
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    init_ci = sub.add_parser(
+        "init-ci",
+        help="write a GitHub Actions workflow that grades a student repository on every push",
+        description="Write .github/workflows/grader.yml: install the grader with a pinned CPU "
+        "torch, cache MNIST, run `grader check --all`, publish the score (run summary and "
+        "GitHub Classroom).",
+    )
+    init_ci.add_argument("--path", type=Path, default=None, help="where to write it "
+                         "(default: .github/workflows/grader.yml)")
+    init_ci.add_argument("--force", action="store_true", help="replace an existing file")
+    init_ci.add_argument("--python", default="3.11", help="Python version on the runner")
+    init_ci.add_argument("--torch", default=None, metavar="VERSION",
+                         help="torch version to pin (default: the one installed here)")
+    init_ci.add_argument("--grader-source", default=None, metavar="SPEC",
+                         help="pip requirement for the grading engine (required), e.g. "
+                         "'grader @ git+https://github.com/ORG/grader@v0.1.0'")
+    init_ci.add_argument("--fail-under", type=percentage, default=None, metavar="PCT",
+                         help="fail the run when the score is below PCT percent")
+    init_ci.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from grader.ci.workflow import DEFAULT_PATH, WorkflowOptions, installed_torch_version, write_workflow
+
+    if not args.grader_source:
+        # "grader" on PyPI is another project: the workflow must name where ours comes from.
+        raise GraderError(
+            "init-ci needs --grader-source: where the workflow installs the course's grader from",
+            hint="e.g. --grader-source 'grader @ git+https://github.com/ORG/grader@v0.1.0' "
+            "(a plain `grader` from PyPI is a different project)",
+        )
+    options = WorkflowOptions(
+        python=args.python,
+        torch=args.torch or installed_torch_version(),
+        grader_source=args.grader_source,
+        fail_under=args.fail_under,
+    )
+    path = write_workflow(args.path or Path.cwd() / DEFAULT_PATH, options, force=args.force)
+    console(args).print(f"wrote {path}: commit and push it to grade every push", markup=False)
+    return 0

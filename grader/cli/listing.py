@@ -1,0 +1,37 @@
+"""`grader list`: the course's exercises with their checks and points."""
+
+from __future__ import annotations
+
+import argparse
+
+from grader.cli.common import add_course_option, console
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = sub.add_parser("list", help="list the exercises, their titles and points")
+    add_course_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from grader.catalog.course import Course
+    from grader.catalog.points import checks_of
+
+    course = Course.at(args.course)
+    table = Table(title="Exercises", title_justify="left")
+    table.add_column("Exercise")
+    table.add_column("Title")
+    table.add_column("Checks", justify="right")
+    table.add_column("Points", justify="right")
+    for exercise in course.exercises():
+        checks = checks_of(exercise)
+        table.add_row(
+            exercise.id,
+            exercise.manifest.title,
+            str(len(checks)),
+            f"{sum(c.points for c in checks):g}",
+        )
+    console(args).print(table)
+    return 0
