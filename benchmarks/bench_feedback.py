@@ -21,7 +21,7 @@ from grader.catalog.course import Course  # noqa: E402
 from grader.engine.run import grade_submission  # noqa: E402
 from grader.models.results import CheckStatus  # noqa: E402
 from grader.sandbox.client import Sandbox  # noqa: E402
-from tests.catalogue.cases import judge, load_cases  # noqa: E402
+from tests.feedback.cases import judge, load_cases  # noqa: E402
 
 
 def main() -> None:
@@ -38,7 +38,7 @@ def main() -> None:
                 print(f"\n{case.name} ({case.kind}): {result.points_earned:g}/{result.points_possible:g}")
                 for check in result.checks:
                     if check.status is not CheckStatus.PASSED:
-                        ids = [m.id for m in getattr(check, "mistakes", [])]
+                        ids = [m.id for m in check.mistakes]
                         print(f"  {check.id}: {check.message.splitlines()[0]} {ids or ''}")
                 for problem in verdict.problems:
                     print(f"  !! {problem.split(':')[0]}")

@@ -70,8 +70,8 @@ def test_public_api_of_check_helpers():
     import grader.authoring
 
     assert sorted(grader.authoring.__all__) == [
-        "CheckFailed", "OpaqueValue", "StudentRaised", "check", "describe_non_tensor",
-        "expect_int", "expect_shape_tuple", "expect_tensor",
+        "CheckFailed", "Mistake", "OpaqueValue", "StudentRaised", "check", "describe_non_tensor",
+        "differs_by", "expect_int", "expect_shape_tuple", "expect_tensor", "factor", "mistakes_in",
     ]
 
 

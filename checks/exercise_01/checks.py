@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from grader.authoring import CheckFailed, StudentRaised, check, expect_tensor
+from grader.authoring import CheckFailed, Mistake, StudentRaised, check, expect_tensor
 
 # torch functions the student may not call (names as the sandbox's tracer records
 # them; tensor methods such as the allowed `x.unfold` are recorded as `Tensor.unfold`).
@@ -46,43 +46,91 @@ def _nchw(t: torch.Tensor) -> torch.Tensor:
     return t[None, None]
 
 
+# The mistakes these checks name. Each is named only when what it computes (below, with
+# torch's own operators) reproduces the student's answer.
+CORR2D_FLIPPED = Mistake("corr2d.kernel_flipped", "corr2d flips the kernel (a true convolution)",
+                         "a true convolution: the kernel is flipped")
+CONV2D_FLIPPED = Mistake(
+    "conv2d.kernel_flipped", "conv2d flips the kernel (a true convolution)",
+    "a true convolution: the kernel is flipped (PyTorch's conv2d is a cross-correlation, no flip)")
+CONV2D_PADDING_IGNORED = Mistake("conv2d.padding_ignored", "conv2d ignores the padding", "the padding was ignored")
+CONV2D_PADDING_ONE_SIDE = Mistake(
+    "conv2d.padding_one_side", "conv2d pads one side only",
+    "the padding was added on one side only (F.pad(x, (left, right, top, bottom)) needs both sides)")
+CONV2D_PADDING_SWAPPED = Mistake(
+    "conv2d.padding_swapped", "conv2d swaps the height and width padding",
+    "the height and width padding were swapped (F.pad's tuple starts with the last dimension: "
+    "(left, right, top, bottom))")
+CONV2D_STRIDE_IGNORED = Mistake("conv2d.stride_ignored", "conv2d ignores the stride", "the stride was ignored (always 1)")
+CONV2D_BIAS_IGNORED = Mistake("conv2d.bias_ignored", "conv2d ignores the bias", "the bias was ignored")
+CONV2D_WINDOW_MEAN = Mistake(
+    "conv2d.window_mean", "conv2d averages each window instead of summing",
+    "each window's products were averaged (divided by C_in*kh*kw) instead of summed")
+CONV2D_CHANNELS_KEPT = Mistake(
+    "conv2d.channels_not_summed", "conv2d keeps one output per input channel",
+    "the input channels were not summed (one output per input channel)")
+CONV2D_FIRST_CHANNEL = Mistake(
+    "conv2d.first_channel_only", "conv2d uses only the first input channel",
+    "the input channels were not summed (only the first channel was used)")
+POOL_STRIDE_1 = {
+    kind: Mistake(f"{kind}_pool2d.stride_default_1", f"{kind}_pool2d's stride defaults to 1",
+                  "the stride defaulting to 1 (it should default to kernel_size)")
+    for kind in ("max", "avg")
+}
+POOL_OTHER_KIND = {
+    "max": Mistake("max_pool2d.averages", "max_pool2d averages", "average pooling instead of max pooling"),
+    "avg": Mistake("avg_pool2d.takes_max", "avg_pool2d takes the maximum", "max pooling instead of avg pooling"),
+}
+AVG_POOL_SUMS = Mistake("avg_pool2d.sums", "avg_pool2d sums each window",
+                        "each window was summed, not averaged (divide by the window's size)")
+CONV1X1_BIAS_IGNORED = Mistake("conv1x1.bias_ignored", "conv1x1 ignores the bias", "the bias was ignored")
+
+
+def _pad_conv(x, w, b, stride, pad: tuple[int, int, int, int]) -> torch.Tensor:
+    return F.conv2d(F.pad(x, pad), w, b, stride)
+
+
 def conv_mistakes(
     x: torch.Tensor,
     w: torch.Tensor,
     b: torch.Tensor | None,
     stride: int | tuple[int, int],
     padding: int | tuple[int, int],
-) -> dict[str, torch.Tensor]:
+) -> dict[Mistake, torch.Tensor]:
     """What a conv2d with each classic mistake returns, so the message can name it."""
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
     mistakes = {
-        "a true convolution: the kernel is flipped (PyTorch's conv2d is a cross-correlation, no flip)":
-            F.conv2d(x, w.flip(-2, -1), b, stride, padding),
-        "the padding was ignored": F.conv2d(x, w, b, stride, 0),
-        "the stride was ignored (always 1)": F.conv2d(x, w, b, 1, padding),
+        CONV2D_FLIPPED: F.conv2d(x, w.flip(-2, -1), b, stride, padding),
+        CONV2D_PADDING_IGNORED: F.conv2d(x, w, b, stride, 0),
+        CONV2D_PADDING_ONE_SIDE: _pad_conv(x, w, b, stride, (pw, 0, ph, 0)),
+        CONV2D_STRIDE_IGNORED: F.conv2d(x, w, b, 1, padding),
+        CONV2D_WINDOW_MEAN: F.conv2d(x, w / w[0].numel(), b, stride, padding),
     }
+    if ph != pw:
+        mistakes[CONV2D_PADDING_SWAPPED] = _pad_conv(x, w, b, stride, (ph, ph, pw, pw))
     if b is not None:
-        mistakes["the bias was ignored"] = F.conv2d(x, w, None, stride, padding)
+        mistakes[CONV2D_BIAS_IGNORED] = F.conv2d(x, w, None, stride, padding)
     if x.shape[1] > 1:
         per_channel = torch.stack(
             [F.conv2d(x[:, c : c + 1], w[:, c : c + 1], None, stride, padding) for c in range(x.shape[1])],
             dim=2,
         )
-        mistakes["the input channels were not summed (one output per input channel)"] = per_channel
-        mistakes["the input channels were not summed (only the first channel was used)"] = F.conv2d(
-            x[:, :1], w[:, :1], b, stride, padding
-        )
+        mistakes[CONV2D_CHANNELS_KEPT] = per_channel
+        mistakes[CONV2D_FIRST_CHANNEL] = F.conv2d(x[:, :1], w[:, :1], b, stride, padding)
     return mistakes
 
 
-def pool_mistakes(kind: str, x: torch.Tensor, k: int | tuple[int, int], stride: object) -> dict[str, torch.Tensor]:
+def pool_mistakes(kind: str, x: torch.Tensor, k: int | tuple[int, int], stride: object) -> dict[Mistake, torch.Tensor]:
     pool = F.max_pool2d if kind == "max" else F.avg_pool2d
     other = F.avg_pool2d if kind == "max" else F.max_pool2d
-    mistakes: dict[str, torch.Tensor] = {}
+    effective = stride if stride is not None else k
+    mistakes: dict[Mistake, torch.Tensor] = {}
     if stride is None:
-        mistakes["the stride defaulting to 1 (it should default to kernel_size)"] = pool(x, k, 1)
-    mistakes[f"{'average' if kind == 'max' else 'max'} pooling instead of {kind} pooling"] = other(
-        x, k, stride if stride is not None else k
-    )
+        mistakes[POOL_STRIDE_1[kind]] = pool(x, k, 1)
+    mistakes[POOL_OTHER_KIND[kind]] = other(x, k, effective)
+    if kind == "avg":
+        kh, kw = (k, k) if isinstance(k, int) else k
+        mistakes[AVG_POOL_SUMS] = F.avg_pool2d(x, k, effective) * (kh * kw)
     return mistakes
 
 
@@ -93,7 +141,7 @@ def check_corr2d_lecture_example(student):
     got = student.call("corr2d", LECTURE_X, LECTURE_K, forbid=FORBIDDEN)
     expect_tensor(
         got, LECTURE_CENTRE, "corr2d(x, k)", rtol=RTOL, atol=ATOL,
-        mistakes={"a true convolution: the kernel is flipped": F.conv2d(_nchw(LECTURE_X), _nchw(LECTURE_K.flip(0, 1)))[0, 0]},
+        mistakes={CORR2D_FLIPPED: F.conv2d(_nchw(LECTURE_X), _nchw(LECTURE_K.flip(0, 1)))[0, 0]},
     )
 
 
@@ -107,7 +155,7 @@ def check_corr2d_random(student):
         got = student.call("corr2d", x, k, forbid=FORBIDDEN)
         expect_tensor(
             got, expected, f"corr2d(x of {h}x{w}, k of {kh}x{kw})", rtol=RTOL, atol=ATOL,
-            mistakes={"a true convolution: the kernel is flipped": F.conv2d(_nchw(x), _nchw(k.flip(0, 1)))[0, 0]},
+            mistakes={CORR2D_FLIPPED: F.conv2d(_nchw(x), _nchw(k.flip(0, 1)))[0, 0]},
         )
 
 
@@ -244,7 +292,7 @@ def check_conv1x1(student):
         got = student.call("conv1x1", x, weight, bias, forbid=FORBIDDEN)
         mistakes = {}
         if bias is not None:
-            mistakes["the bias was ignored"] = F.conv2d(x, weight)
+            mistakes[CONV1X1_BIAS_IGNORED] = F.conv2d(x, weight)
         expect_tensor(
             got, F.conv2d(x, weight, bias), f"conv1x1(x{tuple(x.shape)}, weight{tuple(weight.shape)})",
             rtol=RTOL, atol=ATOL, mistakes=mistakes,

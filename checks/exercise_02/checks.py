@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from grader.authoring import check, expect_int, expect_shape_tuple
+from grader.authoring import Mistake, check, differs_by, expect_int, expect_shape_tuple, factor
 
 GEN_SEED = 2024
 
@@ -20,20 +20,66 @@ def torch_conv_size(size: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> in
     return int(out.shape[-1])
 
 
-def conv_size_mistakes(size: int, k: int, s: int, p: int, d: int) -> dict[str, int]:
+SIZE_PADDING_IGNORED = Mistake("conv_output_size.padding_ignored", "conv_output_size ignores the padding",
+                               "the padding was ignored")
+SIZE_PADDING_ONCE = Mistake("conv_output_size.padding_once", "conv_output_size counts the padding once",
+                            "the padding was counted once instead of on both sides")
+SIZE_STRIDE_IGNORED = Mistake("conv_output_size.stride_ignored", "conv_output_size ignores the stride",
+                              "the stride was ignored")
+SIZE_DILATION_IGNORED = Mistake("conv_output_size.dilation_ignored", "conv_output_size ignores the dilation",
+                                "the dilation was ignored")
+SIZE_DILATED_SPAN = Mistake(
+    "conv_output_size.dilated_span", "conv_output_size takes dilation*kernel_size as the dilated kernel's span",
+    "the dilated kernel was taken to span dilation*kernel_size (it spans dilation*(kernel_size-1)+1)")
+SIZE_CEIL = Mistake("conv_output_size.rounded_up", "conv_output_size rounds the division up",
+                    "true division rounded up instead of floor")
+POOL_STRIDE_1 = Mistake("pool_output_size.stride_default_1", "pool_output_size's stride defaults to 1",
+                        "the stride defaulting to 1 (it should default to kernel_size)")
+POOL_PADDING_IGNORED = Mistake("pool_output_size.padding_ignored", "pool_output_size ignores the padding",
+                               "the padding was ignored")
+SHAPE_IN_CHANNELS = Mistake(
+    "conv2d_output_shape.in_channels_kept", "conv2d_output_shape keeps the input's channels",
+    "the input's channel count was kept; a convolution's output has out_channels channels")
+PARAMS_BIAS_LEFT_OUT = Mistake("conv2d_param_count.bias_left_out", "conv2d_param_count leaves out the bias",
+                               "the bias was left out")
+PARAMS_BIAS_UNASKED = Mistake("conv2d_param_count.bias_counted", "conv2d_param_count counts a bias when bias=False",
+                              "the bias was counted although bias=False")
+PARAMS_NO_IN_CHANNELS = Mistake("conv2d_param_count.in_channels_left_out",
+                                "conv2d_param_count leaves out the input channels",
+                                "the input channels were left out")
+PARAMS_BIAS_PER_INPUT = Mistake("conv2d_param_count.bias_per_input_channel",
+                                "conv2d_param_count counts one bias per input channel",
+                                "one bias per input channel instead of per output channel")
+PARAMS_SQUARE_KERNEL = Mistake("conv2d_param_count.kernel_square", "conv2d_param_count takes the kernel as square",
+                               "the kernel was taken as square (kh*kh) although it is (kh, kw)")
+MACS_NO_IN_CHANNELS = Mistake("conv2d_macs.in_channels_left_out", "conv2d_macs leaves out the input channels",
+                              "the input channels were left out")
+MACS_OUTPUT_ONE_DIM = Mistake("conv2d_macs.output_one_dimension", "conv2d_macs uses one output dimension",
+                              "the output size was used along one dimension only")
+MACS_KERNEL_ONE_DIM = Mistake("conv2d_macs.kernel_one_dimension", "conv2d_macs uses one kernel dimension",
+                              "the kernel was used along one dimension only")
+MACS_AS_FLOPS = Mistake("conv2d_macs.flops", "conv2d_macs counts FLOPs (2 per MAC)",
+                        "a multiply and an add were counted separately (FLOPs, 2 per multiply-accumulate)")
+LENET_NO_POOLING = Mistake("lenet_flatten_features.pooling_left_out", "lenet_flatten_features leaves out pooling",
+                           "the pooling layers were left out")
+LENET_NO_CHANNELS = Mistake("lenet_flatten_features.channels_left_out",
+                            "lenet_flatten_features leaves out the 20 channels", "the 20 channels were left out")
+
+
+def conv_size_mistakes(size: int, k: int, s: int, p: int, d: int) -> dict[Mistake, int]:
     def formula(size: int, k: int, s: int, p: int, d: int) -> int:
         return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
     mistakes = {
-        "the padding was ignored": formula(size, k, s, 0, d),
-        "the padding was counted once instead of on both sides": formula(size - p, k, s, p, d),
-        "the stride was ignored": formula(size, k, 1, p, d),
-        "the dilation was ignored": formula(size, k, s, p, 1),
+        SIZE_PADDING_IGNORED: formula(size, k, s, 0, d),
+        SIZE_PADDING_ONCE: formula(size - p, k, s, p, d),
+        SIZE_STRIDE_IGNORED: formula(size, k, 1, p, d),
+        SIZE_DILATION_IGNORED: formula(size, k, s, p, 1),
+        SIZE_DILATED_SPAN: (size + 2 * p - d * k) // s + 1,
     }
     if s > 1:
-        mistakes["true division rounded up instead of floor"] = -(-(size + 2 * p - d * (k - 1) - 1) // s) + 1
-    expected = formula(size, k, s, p, d)
-    return {what: v for what, v in mistakes.items() if v != expected}
+        mistakes[SIZE_CEIL] = -(-(size + 2 * p - d * (k - 1) - 1) // s) + 1
+    return mistakes
 
 
 # -- conv_output_size --------------------------------------------------------------
@@ -93,7 +139,8 @@ def check_conv2d_output_shape_lecture(student):
     ]
     for shape, cout, k, s, p, expected in cases:
         got = student.call("conv2d_output_shape", shape, cout, k, stride=s, padding=p)
-        expect_shape_tuple(got, expected, f"conv2d_output_shape({shape}, {cout}, {k}, stride={s}, padding={p})")
+        expect_shape_tuple(got, expected, f"conv2d_output_shape({shape}, {cout}, {k}, stride={s}, padding={p})",
+                           mistakes={SHAPE_IN_CHANNELS: (expected[0], shape[1], *expected[2:])})
 
 
 @check(points=2, title="conv2d_output_shape: (h, w) pairs and dilation, against nn.Conv2d")
@@ -112,9 +159,11 @@ def check_conv2d_output_shape_random(student):
         shape = (draw(1, 5), draw(1, 8), draw(dil[0] * (kernel[0] - 1) + 1, 40), draw(dil[1] * (kernel[1] - 1) + 1, 40))
         cout = draw(1, 17)
         got = student.call("conv2d_output_shape", shape, cout, kernel, stride=stride, padding=padding, dilation=dilation)
+        expected = torch_conv2d_shape(shape, cout, kernel, stride, padding, dilation)
         expect_shape_tuple(
-            got, torch_conv2d_shape(shape, cout, kernel, stride, padding, dilation),
+            got, expected,
             f"conv2d_output_shape({shape}, {cout}, {kernel}, stride={stride}, padding={padding}, dilation={dilation})",
+            mistakes={SHAPE_IN_CHANNELS: (expected[0], shape[1], *expected[2:])},
         )
 
 
@@ -125,9 +174,9 @@ def check_pool_output_size(student):
     cases = [(28, 2, None, 0), (24, 2, None, 0), (8, 2, None, 0), (9, 3, None, 0), (10, 3, 1, 0), (11, 3, 2, 1), (7, 2, None, 1)]
     for size, k, s, p in cases:
         expected = int(F.max_pool1d(torch.zeros(1, 1, size), k, s, p).shape[-1])
-        mistakes = {}
+        mistakes = {POOL_PADDING_IGNORED: (size - k) // (s or k) + 1}
         if s is None:
-            mistakes["the stride defaulting to 1 (it should default to kernel_size)"] = (size + 2 * p - k) + 1
+            mistakes[POOL_STRIDE_1] = (size + 2 * p - k) + 1
         args = (size, k) if s is None else (size, k, s)
         got = student.call("pool_output_size", *args, padding=p)
         expect_int(got, expected, f"pool_output_size({size}, {k}" + ("" if s is None else f", stride={s}") + f", padding={p})", mistakes=mistakes)
@@ -143,14 +192,16 @@ def check_conv2d_param_count(student):
         expected = sum(p.numel() for p in layer.parameters())
         kh, kw = (k, k) if isinstance(k, int) else k
         mistakes = {
-            "the bias was left out": cout * cin * kh * kw,
-            "the bias was counted although bias=False": cout * cin * kh * kw + cout,
-            "the input channels were left out": cout * kh * kw + (cout if bias else 0),
-            "one bias per input channel instead of per output channel": cout * cin * kh * kw + (cin if bias else 0),
+            PARAMS_BIAS_LEFT_OUT: cout * cin * kh * kw,
+            PARAMS_BIAS_UNASKED: cout * cin * kh * kw + cout,
+            PARAMS_NO_IN_CHANNELS: cout * kh * kw + (cout if bias else 0),
+            PARAMS_BIAS_PER_INPUT: cout * cin * kh * kw + (cin if bias else 0),
+            PARAMS_SQUARE_KERNEL: cout * cin * kh * kh + (cout if bias else 0),
         }
-        mistakes = {what: v for what, v in mistakes.items() if v != expected}
         got = student.call("conv2d_param_count", cin, cout, k, bias=bias)
-        expect_int(got, expected, f"conv2d_param_count({cin}, {cout}, {k}, bias={bias})", mistakes=mistakes)
+        expect_int(got, expected, f"conv2d_param_count({cin}, {cout}, {k}, bias={bias})", mistakes=mistakes,
+                   evidence=[differs_by(cout, f"the number of bias terms (out_channels = {cout})"),
+                             factor(cin, f"a factor of in_channels = {cin}")])
 
 
 @check(points=2, title="conv2d_macs: multiply-accumulates of the lecture's layers")
@@ -160,11 +211,11 @@ def check_conv2d_macs(student):
         kh, kw = (k, k) if isinstance(k, int) else k
         oh, ow = (out, out) if isinstance(out, int) else out
         mistakes = {
-            "the input channels were left out": cout * kh * kw * oh * ow,
-            "the output size was used along one dimension only": cin * cout * kh * kw * oh,
-            "the kernel was used along one dimension only": cin * cout * kh * oh * ow,
+            MACS_NO_IN_CHANNELS: cout * kh * kw * oh * ow,
+            MACS_OUTPUT_ONE_DIM: cin * cout * kh * kw * oh,
+            MACS_KERNEL_ONE_DIM: cin * cout * kh * oh * ow,
+            MACS_AS_FLOPS: 2 * expected,
         }
-        mistakes = {what: v for what, v in mistakes.items() if v != expected}
         got = student.call("conv2d_macs", cin, cout, k, out)
         expect_int(got, expected, f"conv2d_macs({cin}, {cout}, {k}, {out})", mistakes=mistakes)
 
@@ -178,5 +229,5 @@ def check_lenet_flatten_features(student):
         got = student.call("lenet_flatten_features", h, w)
         expect_int(
             got, expected, f"lenet_flatten_features({h}, {w})",
-            mistakes={"the pooling layers were left out": no_pool, "the 20 channels were left out": expected // 20},
+            mistakes={LENET_NO_POOLING: no_pool, LENET_NO_CHANNELS: expected // 20},
         )

@@ -13,20 +13,40 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from grader.authoring import CheckFailed, check, expect_tensor
+from grader.authoring import CheckFailed, Mistake, check, expect_tensor
 from grader.authoring.modules import (
+    LOG_SOFTMAX_OUTPUT,
+    RELU_ON_INPUT,
+    SOFTMAX_OUTPUT,
     expect_layer_sizes,
     expect_loadable,
     expect_logits,
     expect_module,
     expect_param_count,
     expect_relu_between,
+    RELU_MISSING,
+    WRONG_ACTIVATION,
+    expect_structure,
     weights_of,
 )
 
 PROBES = Path(__file__).with_name("probes.py")
 MLP_SIZES = [(10, 128), (128, 5)]
 FCNET_SIZES = [(784, 512), (512, 256), (256, 128), (128, 64), (64, 10)]
+
+NOT_SEQUENTIAL = Mistake("make_mlp.not_sequential", "make_mlp returns something other than an nn.Sequential")
+RELU_LEFT_OUT = Mistake("network.relu_left_out", "the network has no ReLU at all", "the ReLU is missing")
+RELU_ON_OUTPUT = Mistake("network.relu_on_output", "ReLU applied to the output as well",
+                         "ReLU applied to the output as well")
+# Same ids as the structural helpers' (one misconception, one id), told as the outputs show it.
+SIGMOID_FOR_RELU = Mistake(WRONG_ACTIVATION.id, WRONG_ACTIVATION.title, "sigmoid used between the layers instead of ReLU")
+MISSING_ATTRIBUTE = Mistake("mlp.attribute_missing", "MLP lacks the attribute hidden or out")
+NOT_LINEAR = Mistake("mlp.attribute_not_linear", "MLP.hidden or MLP.out is not an nn.Linear")
+ONE_RELU_MISSING = [
+    Mistake(RELU_MISSING.id, RELU_MISSING.title, f"the ReLU after the {n} layer is missing")
+    for n in ("first", "second", "third", "fourth")
+]
+BIAS_TERMS = {"make_mlp": [128, 5], "MLP": [128, 5], "FCNet": [512, 256, 128, 64, 10]}
 
 
 def _describe(student, factory: str, input_shape: list[int]) -> dict:
@@ -36,14 +56,43 @@ def _describe(student, factory: str, input_shape: list[int]) -> dict:
     return description
 
 
-def _mlp_mistakes(weights: list[torch.Tensor], x: torch.Tensor, expected: torch.Tensor) -> dict[str, torch.Tensor]:
-    w1, b1, w2, b2 = weights
+def _stack(weights: list[torch.Tensor], x: torch.Tensor, activations: list) -> torch.Tensor:
+    """The reference's linear layers (its weights, in order) with the given activation
+    after each layer but the last (None: no activation there)."""
+    for index in range(len(weights) // 2):
+        x = F.linear(x, weights[2 * index], weights[2 * index + 1])
+        if index < len(activations) and activations[index] is not None:
+            x = activations[index](x)
+    return x
+
+
+def _output_mistakes(expected: torch.Tensor) -> dict[Mistake, torch.Tensor]:
     return {
-        "softmax applied to the output (return logits)": expected.softmax(dim=1),
-        "log_softmax applied to the output (return logits)": expected.log_softmax(dim=1),
-        "the ReLU is missing": F.linear(F.linear(x, w1, b1), w2, b2),
-        "ReLU applied to the output as well": expected.relu(),
+        SOFTMAX_OUTPUT: expected.softmax(dim=1),
+        LOG_SOFTMAX_OUTPUT: expected.log_softmax(dim=1),
+        RELU_ON_OUTPUT: expected.relu(),
     }
+
+
+def _mlp_mistakes(weights: list[torch.Tensor], x: torch.Tensor, expected: torch.Tensor) -> dict[Mistake, torch.Tensor]:
+    return {
+        **_output_mistakes(expected),
+        RELU_LEFT_OUT: _stack(weights, x, []),
+        RELU_ON_INPUT: _stack(weights, x.relu(), []),
+        SIGMOID_FOR_RELU: _stack(weights, x, [torch.sigmoid]),
+    }
+
+
+def _fcnet_mistakes(weights: list[torch.Tensor], x: torch.Tensor, expected: torch.Tensor) -> dict[Mistake, torch.Tensor]:
+    layers = len(weights) // 2
+    mistakes = {
+        **_output_mistakes(expected),
+        SIGMOID_FOR_RELU: _stack(weights, x, [torch.sigmoid] * (layers - 1)),
+        RELU_LEFT_OUT: _stack(weights, x, []),
+    }
+    for missing, mistake in enumerate(ONE_RELU_MISSING):
+        mistakes[mistake] = _stack(weights, x, [None if i == missing else torch.relu for i in range(layers - 1)])
+    return mistakes
 
 
 def _expect_equivalent(student, factory: str, reference_model: torch.nn.Module, inputs: list[torch.Tensor], mistakes) -> None:
@@ -57,24 +106,41 @@ def _expect_equivalent(student, factory: str, reference_model: torch.nn.Module, 
             expected = reference_model(x)
         shape = "x".join(str(s) for s in x.shape)
         expect_tensor(got, expected, f"{what}(x) for x of shape {shape} with the reference's weights",
-                      mistakes=mistakes(weights, x.reshape(x.shape[0], -1), expected))
+                      mistakes=lambda: mistakes(weights, x.reshape(x.shape[0], -1), expected))
+
+
+def _same_function(student, factory: str, reference_model: torch.nn.Module, inputs: list[torch.Tensor]):
+    """For expect_structure: does the student's network compute the reference's function?"""
+    def same() -> bool:
+        try:
+            _expect_equivalent(student, factory, reference_model, inputs, lambda *_: {})
+        except CheckFailed:
+            return False
+        return True
+    return same
 
 
 @check(points=2, title="make_mlp: Linear(10, 128), ReLU, Linear(128, 5) in an nn.Sequential")
-def check_make_mlp_structure(student):
+def check_make_mlp_structure(student, reference):
     description = _describe(student, "make_mlp", [2, 10])
-    if description["type"] != "Sequential":
-        raise CheckFailed(f"make_mlp() returned a {description['type']}, expected an nn.Sequential")
-    expect_layer_sizes(description, "Linear", MLP_SIZES, "make_mlp()")
-    expect_relu_between(description, "make_mlp()")
-    expect_logits(description, "make_mlp()")
+
+    def sequential() -> None:
+        if description["type"] != "Sequential":
+            raise CheckFailed(f"make_mlp() returned a {description['type']}, expected an nn.Sequential", (NOT_SEQUENTIAL,))
+
+    torch.manual_seed(3)
+    expect_structure(
+        "make_mlp()",
+        asked=[sequential, lambda: expect_layer_sizes(description, "Linear", MLP_SIZES, "make_mlp()")],
+        computed=[lambda: expect_relu_between(description, "make_mlp()"), lambda: expect_logits(description, "make_mlp()")],
+        same_function=_same_function(student, "make_mlp", reference.make_mlp(), [torch.randn(4, 10)]),
+    )
 
 
 @check(points=1, title="make_mlp: 2053 parameters")
 def check_make_mlp_parameter_count(student):
     description = _describe(student, "make_mlp", [2, 10])
-    expect_param_count(description["params"], 2053, "make_mlp()",
-                       {"Linear layers without bias (bias=False)": 10 * 128 + 128 * 5})
+    expect_param_count(description["params"], 2053, "make_mlp()", bias_terms=BIAS_TERMS["make_mlp"])
 
 
 @check(points=2, title="make_mlp: same outputs as the reference with the same weights")
@@ -84,23 +150,33 @@ def check_make_mlp_forward(student, reference):
 
 
 @check(points=2, title="MLP: attributes hidden (10 -> 128) and out (128 -> 5)")
-def check_mlp_class_structure(student):
+def check_mlp_class_structure(student, reference):
     description = _describe(student, "MLP", [2, 10])
     registered = {layer["name"]: layer for layer in description["registered"]}
-    for name, (size_in, size_out) in (("hidden", (10, 128)), ("out", (128, 5))):
-        layer = registered.get(name)
-        if layer is None:
-            names = ", ".join(registered) or "none"
-            raise CheckFailed(f"MLP has no layer attribute `{name}` (its layers: {names}); "
-                              f"assign self.{name} = nn.Linear(...) in __init__")
-        if layer["type"] != "Linear":
-            raise CheckFailed(f"MLP.{name} is a {layer['type']}, expected nn.Linear")
-        if (layer["in"], layer["out"]) != (size_in, size_out):
-            raise CheckFailed(f"MLP.{name} is Linear({layer['in']}, {layer['out']}), expected Linear({size_in}, {size_out})")
-    expect_layer_sizes(description, "Linear", MLP_SIZES, "MLP")
-    expect_relu_between(description, "MLP.forward")
-    expect_logits(description, "MLP.forward")
-    expect_param_count(description["params"], 2053, "MLP")
+
+    def attributes() -> None:  # the exercise asks for these two nn.Linear attributes by name
+        for name, (size_in, size_out) in (("hidden", (10, 128)), ("out", (128, 5))):
+            layer = registered.get(name)
+            if layer is None:
+                names = ", ".join(registered) or "none"
+                raise CheckFailed(f"MLP has no layer attribute `{name}` (its layers: {names}); "
+                                  f"assign self.{name} = nn.Linear(...) in __init__", (MISSING_ATTRIBUTE,))
+            if layer["type"] != "Linear":
+                raise CheckFailed(f"MLP.{name} is a {layer['type']}, expected nn.Linear", (NOT_LINEAR,))
+            if (layer["in"], layer["out"]) != (size_in, size_out):
+                raise CheckFailed(f"MLP.{name} is Linear({layer['in']}, {layer['out']}), expected Linear({size_in}, {size_out})")
+
+    torch.manual_seed(4)
+    expect_structure(
+        "MLP",
+        asked=[attributes, lambda: expect_layer_sizes(description, "Linear", MLP_SIZES, "MLP")],
+        computed=[
+            lambda: expect_relu_between(description, "MLP.forward"),
+            lambda: expect_logits(description, "MLP.forward"),
+            lambda: expect_param_count(description["params"], 2053, "MLP", bias_terms=BIAS_TERMS["MLP"]),
+        ],
+        same_function=_same_function(student, "MLP", reference.MLP(), [torch.randn(5, 10)]),
+    )
 
 
 @check(points=2, title="MLP: same outputs as the reference with the same weights")
@@ -110,26 +186,26 @@ def check_mlp_class_forward(student, reference):
 
 
 @check(points=2, title="FCNet: 784 -> 512 -> 256 -> 128 -> 64 -> 10 with ReLU between")
-def check_fcnet_structure(student):
+def check_fcnet_structure(student, reference):
     description = _describe(student, "FCNet", [2, 1, 28, 28])
-    expect_layer_sizes(description, "Linear", FCNET_SIZES, "FCNet")
-    expect_relu_between(description, "FCNet.forward")
-    expect_logits(description, "FCNet.forward")
+    torch.manual_seed(5)
+    # The exercise names sizes and ReLUs, not layer classes: all of it is judged by what
+    # forward computes, and waived when the network computes the reference's function.
+    expect_structure(
+        "FCNet",
+        computed=[
+            lambda: expect_layer_sizes(description, "Linear", FCNET_SIZES, "FCNet"),
+            lambda: expect_relu_between(description, "FCNet.forward"),
+            lambda: expect_logits(description, "FCNet.forward"),
+        ],
+        same_function=_same_function(student, "FCNet", reference.FCNet(), [torch.randn(3, 1, 28, 28)]),
+    )
 
 
 @check(points=1, title="FCNet: 575050 parameters")
 def check_fcnet_parameter_count(student):
     description = _describe(student, "FCNet", [2, 1, 28, 28])
-    expect_param_count(description["params"], 575050, "FCNet",
-                       {"Linear layers without bias (bias=False)": 575050 - (512 + 256 + 128 + 64 + 10)})
-
-
-def _fcnet_mistakes(weights: list[torch.Tensor], x: torch.Tensor, expected: torch.Tensor) -> dict[str, torch.Tensor]:
-    return {
-        "softmax applied to the output (return logits)": expected.softmax(dim=1),
-        "log_softmax applied to the output (return logits)": expected.log_softmax(dim=1),
-        "ReLU applied to the output as well": expected.relu(),
-    }
+    expect_param_count(description["params"], 575050, "FCNet", bias_terms=BIAS_TERMS["FCNet"])
 
 
 @check(points=2, title="FCNet: same outputs as the reference, for (N, 1, 28, 28) and (N, 784) inputs")

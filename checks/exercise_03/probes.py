@@ -6,11 +6,11 @@ from typing import Any
 
 import torch
 
-from grader.probes.modules import build, describe, outputs_with_weights
+from grader.probes.modules import build, describe, example_input, outputs_with_weights
 
 
 def describe_model(student: Any, factory: str, input_shape: list[int]) -> dict[str, Any]:
-    return describe(build(student, factory), torch.zeros(input_shape))
+    return describe(build(student, factory), example_input(input_shape))
 
 
 def run_with_weights(student: Any, factory: str, weights: list[torch.Tensor], inputs: list[torch.Tensor]) -> dict[str, Any]:

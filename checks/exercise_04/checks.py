@@ -14,19 +14,65 @@ from typing import Callable
 import torch
 from torch import nn, optim
 
-from grader.authoring import CheckFailed, check
+from grader.authoring import CheckFailed, Mistake, check
 from grader.authoring.training import (
     close,
+    expect_close_float,
     expect_float_list,
     expect_python_float,
     expect_same_parameters,
-    name_mistake,
+    explain,
 )
 from grader.probes.training import loader, mlp, parameters_of, with_weights
 
 PROBES = Path(__file__).with_name("probes.py")
 SIZES = [4, 16, 3]
 EPOCH_BATCH, EPOCH_LR, EPOCH_MOMENTUM = 4, 0.1, 0.9
+
+# The mistakes these checks name; "says" completes "... what they would be if ...".
+ZERO_GRAD_MISSING = Mistake("train.zero_grad_missing", "optimizer.zero_grad() missing",
+                            "optimizer.zero_grad() were missing (gradients accumulate from epoch to epoch)")
+STEP_BEFORE_BACKWARD = Mistake("train.step_before_backward", "optimizer.step() before loss.backward()",
+                               "optimizer.step() ran before loss.backward() (each step uses no or stale gradients)")
+SOFTMAX_BEFORE_LOSS = Mistake(
+    "train.softmax_before_loss", "softmax before nn.CrossEntropyLoss",
+    "softmax were applied before nn.CrossEntropyLoss (it applies log-softmax itself; pass it the logits)")
+SUM_REDUCTION = Mistake(
+    "train.sum_reduction", "the loss summed over samples (reduction='sum')",
+    "the loss were summed over the samples (reduction='sum') instead of averaged: every gradient, and so "
+    "every step, is N times too large")
+WRONG_LR = Mistake("train.wrong_lr", "a learning rate other than the lr argument")
+LR_IGNORED = Mistake("train.lr_ignored", "the lr argument ignored")
+EPOCHS_IGNORED = Mistake("train.epochs_ignored", "the epochs argument ignored",
+                         "the epochs argument were ignored (20 epochs instead of 7)")
+LOSS_AFTER_STEP = Mistake("train.loss_after_step", "each epoch's loss measured after the step")
+EPOCH_ZERO_GRAD_MISSING = Mistake(
+    "train_epoch.zero_grad_missing", "optimizer.zero_grad() missing in train_epoch",
+    "optimizer.zero_grad() were missing (gradients accumulate from batch to batch)")
+EPOCH_STEP_BEFORE_BACKWARD = Mistake("train_epoch.step_before_backward",
+                                     "optimizer.step() before loss.backward() in train_epoch",
+                                     "optimizer.step() ran before loss.backward()")
+OWN_OPTIMIZER = Mistake(
+    "train_epoch.own_optimizer", "train_epoch makes its own optimizer",
+    "the optimizer it was given were not used (a new SGD with the same lr but without its momentum)")
+LAST_BATCH_LOSS = Mistake("train_epoch.last_batch_loss", "train_epoch returns the last batch's loss",
+                          "the last batch's loss, not the mean over the epoch's batches")
+SUM_OF_LOSSES = Mistake("train_epoch.sum_of_losses", "train_epoch returns the sum of the batch losses",
+                        "the sum of the batch losses, not their mean")
+MEAN_OVER_SAMPLES = Mistake(
+    "train_epoch.mean_over_samples", "train_epoch weights batch losses by batch size",
+    "the mean over samples (batch losses weighted by batch size); return the mean of the batch losses")
+SUM_OVER_SAMPLES = Mistake("train_epoch.sum_over_samples", "train_epoch divides the summed losses by the samples",
+                           "the sum of the batch losses divided by the number of samples")
+ACCURACY_PERCENT = Mistake("accuracy.percentage", "accuracy returns a percentage",
+                           "a percentage; return a fraction in [0, 1]")
+ACCURACY_BATCH_MEAN = Mistake(
+    "accuracy.mean_of_batches", "accuracy averages the per-batch accuracies",
+    "the mean of the per-batch accuracies; the last batch is smaller, so count correct predictions and "
+    "divide by the number of samples")
+ACCURACY_TRAIN_MODE = Mistake("accuracy.train_mode", "accuracy evaluates in training mode (no model.eval())")
+ACCURACY_GRADIENTS = Mistake("accuracy.gradients_left", "accuracy calls backward or leaves gradients")
+ACCURACY_NO_GRAD = Mistake("accuracy.autograd_recording", "accuracy evaluates without torch.no_grad()")
 
 
 def _problem(seed: int, n: int) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
@@ -38,10 +84,11 @@ def _problem(seed: int, n: int) -> tuple[list[torch.Tensor], torch.Tensor, torch
 
 
 def _simulate_train(weights, x, y, epochs: int, lr: float, *, zero_grad: bool = True, step_first: bool = False,
-                    squash: Callable[[torch.Tensor], torch.Tensor] | None = None) -> tuple[list[float], list[torch.Tensor]]:
+                    squash: Callable[[torch.Tensor], torch.Tensor] | None = None,
+                    reduction: str = "mean") -> tuple[list[float], list[torch.Tensor]]:
     net = with_weights(mlp(SIZES), weights)
     optimizer = optim.SGD(net.parameters(), lr=lr)
-    criterion = nn.CrossEntropyLoss()
+    criterion = nn.CrossEntropyLoss(reduction=reduction)
     losses = []
     for _ in range(epochs):
         out = net(x)
@@ -58,18 +105,21 @@ def _simulate_train(weights, x, y, epochs: int, lr: float, *, zero_grad: bool = 
     return losses, parameters_of(net)
 
 
-def _train_mistakes(weights, x, y, epochs: int, lr: float, wrong_lrs: dict[str, float]) -> dict[str, tuple]:
+def _train_mistakes(weights, x, y, epochs: int, lr: float, wrong_lrs: dict[Mistake, float]) -> dict[Mistake, tuple]:
     runs = {
-        "optimizer.zero_grad() were missing (gradients accumulate from epoch to epoch)":
-            _simulate_train(weights, x, y, epochs, lr, zero_grad=False),
-        "optimizer.step() ran before loss.backward() (each step uses no or stale gradients)":
-            _simulate_train(weights, x, y, epochs, lr, step_first=True),
-        "softmax were applied before nn.CrossEntropyLoss (it applies log-softmax itself; pass it the logits)":
-            _simulate_train(weights, x, y, epochs, lr, squash=lambda t: t.softmax(dim=1)),
+        ZERO_GRAD_MISSING: _simulate_train(weights, x, y, epochs, lr, zero_grad=False),
+        STEP_BEFORE_BACKWARD: _simulate_train(weights, x, y, epochs, lr, step_first=True),
+        SOFTMAX_BEFORE_LOSS: _simulate_train(weights, x, y, epochs, lr, squash=lambda t: t.softmax(dim=1)),
+        SUM_REDUCTION: _simulate_train(weights, x, y, epochs, lr, reduction="sum"),
     }
-    for description, wrong in wrong_lrs.items():
-        runs[description] = _simulate_train(weights, x, y, epochs, wrong)
+    for mistake, wrong in wrong_lrs.items():
+        runs[mistake] = _simulate_train(weights, x, y, epochs, wrong)
     return runs
+
+
+def _lr(mistake: Mistake, says: str) -> Mistake:
+    """One id for every wrong learning rate, told with the rate that reproduces the answer."""
+    return Mistake(mistake.id, mistake.title, says)
 
 
 def _run_student_train(student, weights, x, y, kwargs) -> dict:
@@ -78,16 +128,19 @@ def _run_student_train(student, weights, x, y, kwargs) -> dict:
 
 def _expect_train_matches(result: dict, expected_losses, expected_params, epochs: int, mistakes: dict) -> None:
     # Wrong weights first: a wrong loop explains wrong losses too.
-    expect_same_parameters(result["params"], expected_params, "train()", {d: p for d, (_, p) in mistakes.items()})
+    expect_same_parameters(result["params"], expected_params, "train()", {d: p for d, (_, p) in mistakes.items()},
+                           losses=(result["returned"], expected_losses))
     losses = expect_float_list(result["returned"], epochs, "train()")
     if not close(losses, expected_losses):
-        mistake = name_mistake(losses, {d: l for d, (l, _) in mistakes.items()})
-        if mistake:
-            raise CheckFailed(f"train() returned the losses you would get if {mistake}")
+        explained = explain(losses, {d: l for d, (l, _) in mistakes.items()})
+        if explained and len(explained[1]) == 1:
+            raise CheckFailed(f"train() returned the losses you would get if {explained[1][0].text}", explained[1])
+        if explained:
+            raise CheckFailed(f"train() returned losses that {explained[0]}")
         shifted = expected_losses[1:]
         if close(losses[:-1], shifted):
             raise CheckFailed("train() returned each epoch's loss measured after the step; record loss.item() of "
-                              "the forward pass that the step used")
+                              "the forward pass that the step used", (LOSS_AFTER_STEP,))
         raise CheckFailed(f"train() returned losses {[round(v, 4) for v in losses[:3]]}..., "
                           f"expected {[round(v, 4) for v in expected_losses[:3]]}...")
 
@@ -98,9 +151,7 @@ def check_train_matches_reference(student, reference):
     net = with_weights(mlp(SIZES), weights)
     expected_losses = reference.train(net, x.clone(), y.clone())
     mistakes = _train_mistakes(weights, x, y, 20, 5e-3, {
-        "the learning rate were 0.01 instead of lr=0.005": 1e-2,
-        "the learning rate were 0.001 instead of lr=0.005": 1e-3,
-        "the learning rate were 0.1 instead of lr=0.005": 1e-1,
+        _lr(WRONG_LR, f"the learning rate were {wrong} instead of lr=0.005"): wrong for wrong in (1e-2, 1e-3, 1e-1)
     })
     result = _run_student_train(student, weights, x, y, {})
     _expect_train_matches(result, expected_losses, parameters_of(net), 20, mistakes)
@@ -112,10 +163,10 @@ def check_train_uses_arguments(student, reference):
     net = with_weights(mlp(SIZES), weights)
     expected_losses = reference.train(net, x.clone(), y.clone(), epochs=7, lr=0.05)
     mistakes = _train_mistakes(weights, x, y, 7, 0.05, {
-        "the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)": 5e-3,
-        "the learning rate were 0.01 instead of lr=0.05": 1e-2,
+        _lr(LR_IGNORED, "the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)"): 5e-3,
+        _lr(WRONG_LR, "the learning rate were 0.01 instead of lr=0.05"): 1e-2,
     })
-    mistakes["the epochs argument were ignored (20 epochs instead of 7)"] = _simulate_train(weights, x, y, 20, 0.05)
+    mistakes[EPOCHS_IGNORED] = _simulate_train(weights, x, y, 20, 0.05)
     result = _run_student_train(student, weights, x, y, {"epochs": 7, "lr": 0.05})
     _expect_train_matches(result, expected_losses, parameters_of(net), 7, mistakes)
 
@@ -128,13 +179,14 @@ def check_train_passes_logits(student):
         if name.removeprefix("Tensor.") in ("softmax", "log_softmax"):
             raise CheckFailed(
                 f"train() applies {name.removeprefix('Tensor.')} to the outputs before nn.CrossEntropyLoss; "
-                "CrossEntropyLoss applies log-softmax itself: pass it the raw logits"
+                "CrossEntropyLoss applies log-softmax itself: pass it the raw logits", (SOFTMAX_BEFORE_LOSS,)
             )
 
 
-def _simulate_epoch(weights, x, y, *, zero_grad=True, step_first=False) -> tuple[list[float], list[torch.Tensor]]:
+def _simulate_epoch(weights, x, y, *, zero_grad=True, step_first=False,
+                    momentum: float = EPOCH_MOMENTUM) -> tuple[list[float], list[torch.Tensor]]:
     model = with_weights(mlp(SIZES), weights)
-    optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=EPOCH_MOMENTUM)
+    optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=momentum)
     criterion = nn.CrossEntropyLoss()
     batch_losses = []
     for inputs, targets in loader(x, y, EPOCH_BATCH):
@@ -164,9 +216,9 @@ def check_train_epoch_parameters(student, reference):
     reference.train_epoch(model, loader(x, y, EPOCH_BATCH), optimizer, nn.CrossEntropyLoss())
     result = _run_student_epoch(student, weights, x, y)
     expect_same_parameters(result["params"], parameters_of(model), "train_epoch()", {
-        "optimizer.zero_grad() were missing (gradients accumulate from batch to batch)":
-            _simulate_epoch(weights, x, y, zero_grad=False)[1],
-        "optimizer.step() ran before loss.backward()": _simulate_epoch(weights, x, y, step_first=True)[1],
+        EPOCH_ZERO_GRAD_MISSING: _simulate_epoch(weights, x, y, zero_grad=False)[1],
+        EPOCH_STEP_BEFORE_BACKWARD: _simulate_epoch(weights, x, y, step_first=True)[1],
+        OWN_OPTIMIZER: _simulate_epoch(weights, x, y, momentum=0.0)[1],
     })
 
 
@@ -182,16 +234,14 @@ def check_train_epoch_mean_loss(student, reference):
         return
     batch_losses, _ = _simulate_epoch(weights, x, y)
     sizes = [len(t) for t in torch.arange(len(y)).split(EPOCH_BATCH)]
-    mistake = name_mistake(got, {
-        "the last batch's loss, not the mean over the epoch's batches": batch_losses[-1],
-        "the sum of the batch losses, not their mean": sum(batch_losses),
-        "the mean over samples (batch losses weighted by batch size); return the mean of the batch losses":
-            sum(l * s for l, s in zip(batch_losses, sizes)) / len(y),
-        "the sum of the batch losses divided by the number of samples": sum(batch_losses) / len(y),
-    })
-    if mistake:
-        raise CheckFailed(f"train_epoch() returned {got:.5g}, expected {expected:.5g}: looks like {mistake}")
-    raise CheckFailed(f"train_epoch() returned {got:.5g}, expected the mean batch loss {expected:.5g}")
+    own_optimizer_losses, _ = _simulate_epoch(weights, x, y, momentum=0.0)
+    expect_close_float(got, expected, "train_epoch()", {
+        LAST_BATCH_LOSS: batch_losses[-1],
+        SUM_OF_LOSSES: sum(batch_losses),
+        MEAN_OVER_SAMPLES: sum(l * s for l, s in zip(batch_losses, sizes)) / len(y),
+        SUM_OVER_SAMPLES: sum(batch_losses) / len(y),
+        OWN_OPTIMIZER: sum(own_optimizer_losses) / len(own_optimizer_losses),
+    }, expected_is="the mean batch loss ")
 
 
 def _accuracy_problem(dropout: float) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
@@ -216,9 +266,13 @@ def check_accuracy_value(student, reference):
     got = expect_python_float(result["returned"], "accuracy()")
     if close(got, expected):
         return
-    if close(got, 100 * expected):
-        raise CheckFailed(f"accuracy() returned {got:g}, a percentage; return a fraction in [0, 1] ({expected:g})")
-    raise CheckFailed(f"accuracy() returned {got:g}, expected {expected:g}")
+    model = with_weights(mlp([4, 32, 3]), weights).eval()
+    with torch.no_grad():
+        per_batch = [float((model(xb).argmax(dim=1) == yb).double().mean()) for xb, yb in loader(x, y, 16)]
+    expect_close_float(got, expected, "accuracy()", {
+        ACCURACY_PERCENT: 100 * expected,
+        ACCURACY_BATCH_MEAN: sum(per_batch) / len(per_batch),
+    })
 
 
 @check(points=1, title="accuracy: evaluates in eval mode (the model has Dropout)")
@@ -230,7 +284,7 @@ def check_accuracy_eval_mode(student):
     if any(result["training"]):
         raise CheckFailed(
             "accuracy() ran the model in training mode, where Dropout drops activations at random; "
-            "call model.eval() before evaluating"
+            "call model.eval() before evaluating", (ACCURACY_TRAIN_MODE,)
         )
 
 
@@ -240,9 +294,9 @@ def check_accuracy_no_grad(student):
     result = _run_student_accuracy(student, weights, 0.0, x, y)
     if result["gradients_left"]:
         raise CheckFailed("accuracy() left gradients in the model's parameters; evaluation must not call "
-                          "backward(): wrap it in torch.no_grad()")
+                          "backward(): wrap it in torch.no_grad()", (ACCURACY_GRADIENTS,))
     if any(result["grad_enabled"]):
         raise CheckFailed(
             "accuracy() ran the model with autograd recording, building a graph nobody uses (memory and "
-            "time); wrap the evaluation loop in torch.no_grad()"
+            "time); wrap the evaluation loop in torch.no_grad()", (ACCURACY_NO_GRAD,)
         )

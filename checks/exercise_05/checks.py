@@ -18,13 +18,16 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from grader.authoring import CheckFailed, check, expect_tensor
+from grader.authoring import CheckFailed, Mistake, check, expect_tensor
 from grader.authoring.modules import (
+    LOG_SOFTMAX_OUTPUT,
+    SOFTMAX_OUTPUT,
     expect_layer_sizes,
     expect_loadable,
     expect_logits,
     expect_module,
     expect_relu_between,
+    expect_structure,
     weights_of,
 )
 from grader.authoring.training import close, expect_python_float
@@ -33,6 +36,14 @@ from grader.probes.training import Budget, loader, parameters_of
 PROBES = Path(__file__).with_name("probes.py")
 THRESHOLD = 0.98
 MNIST_TIMEOUT_S = 900
+
+DEVICE_AS_STRING = Mistake("get_device.string", "get_device returns a string instead of a torch.device")
+CUDA_CALL = Mistake("device.cuda_call", "moves tensors with .cuda() instead of .to(device)")
+NOT_MOVED = {
+    role: Mistake(f"device.{role}_not_moved", f"the {role} not moved to the device")
+    for role in ("model", "inputs", "targets")
+}
+EVALUATE_PERCENT = Mistake("evaluate.percentage", "evaluate returns a percentage")
 
 
 def budget() -> Budget:
@@ -47,9 +58,8 @@ def _describe(student) -> dict:
     return description
 
 
-@check(points=2, title="Net: conv1 (1->10, 5x5), conv2 (10->20, 5x5), pooling (2), fc (320->10)")
-def check_net_structure(student):
-    description = _describe(student)
+def _expect_attributes(description: dict) -> None:
+    """The attributes the exercise names: conv1, conv2, fc and pooling, of these classes and sizes."""
     registered = {layer["name"]: layer for layer in description["registered"]}
     expected = {
         "conv1": ("Conv2d", (1, 10), [5, 5]),
@@ -69,6 +79,10 @@ def check_net_structure(student):
     pooling = registered.get("pooling")
     if pooling is None or pooling["type"] != "MaxPool2d" or pooling["kernel"] not in (2, [2, 2]):
         raise CheckFailed("Net.pooling should be nn.MaxPool2d(2)")
+
+
+def _expect_forward_layers(description: dict) -> None:
+    """What forward computes: two convolutions, each pooled then rectified, logits out."""
     expect_layer_sizes(description, "Conv2d", [(1, 10), (10, 20)], "Net")
     ops = description["ops"]
     if ops.count("maxpool") != 2:
@@ -79,6 +93,34 @@ def check_net_structure(student):
     expect_logits(description, "Net.forward")
     if description["output_shape"] != [2, 10]:
         raise CheckFailed(f"Net()(x) for x of shape (2, 1, 28, 28) has shape {description['output_shape']}, expected [2, 10]")
+
+
+def _same_function(student, reference):
+    """For expect_structure: does the student's Net compute the reference's, given its weights?"""
+    def same() -> bool:
+        torch.manual_seed(7)
+        model = reference.Net().eval()
+        x = torch.randn(3, 1, 28, 28)
+        result = student.probe(PROBES, "run_with_weights", "Net", weights_of(model), [x], what="Net()")
+        try:
+            (got,) = expect_loadable(result, weights_of(model), "Net()")
+            with torch.no_grad():
+                expect_tensor(got, model(x), "Net()(x)")
+        except CheckFailed:
+            return False
+        return True
+    return same
+
+
+@check(points=2, title="Net: conv1 (1->10, 5x5), conv2 (10->20, 5x5), pooling (2), fc (320->10)")
+def check_net_structure(student, reference):
+    description = _describe(student)
+    expect_structure(
+        "Net",
+        asked=[lambda: _expect_attributes(description)],
+        computed=[lambda: _expect_forward_layers(description)],
+        same_function=_same_function(student, reference),
+    )
 
 
 @check(points=2, title="Net: same outputs as the reference with the same weights")
@@ -93,14 +135,15 @@ def check_net_forward(student, reference):
     with torch.no_grad():
         expected = model(x)
     expect_tensor(got, expected, "Net()(x) with the reference's weights", mistakes={
-        "softmax applied to the output (return logits)": expected.softmax(dim=1),
-        "log_softmax applied to the output (return logits)": expected.log_softmax(dim=1),
+        SOFTMAX_OUTPUT: expected.softmax(dim=1),
+        LOG_SOFTMAX_OUTPUT: expected.log_softmax(dim=1),
     })
 
 
 def _expect_device(got, expected: torch.device, world: str) -> None:
     if isinstance(got, str):
-        raise CheckFailed(f"get_device() returned the string {got!r} {world}; return torch.device({got!r})")
+        raise CheckFailed(f"get_device() returned the string {got!r} {world}; return torch.device({got!r})",
+                          (DEVICE_AS_STRING,))
     if not isinstance(got, torch.device):
         raise CheckFailed(f"get_device() returned {type(got).__name__} {world}, expected a torch.device")
     if got.type != expected.type or (got.index not in (None, 0)):
@@ -139,19 +182,21 @@ def _expect_moves(student, function: str) -> None:
     if "not_moved" in result and "cuda()" in result["not_moved"]:
         raise CheckFailed(
             f"{what} moves tensors or the model with .cuda() instead of .to(device): that fails on machines "
-            "without a GPU and ignores the device it is given; use .to(device)"
+            "without a GPU and ignores the device it is given; use .to(device)", (CUDA_CALL,)
         )
     if "not_moved" in result:
         missing = [_HOW_TO_MOVE.get(role, role) for role in result["not_moved"]]
         raise CheckFailed(
             f"{what} did not move {' and '.join(missing)} to the device; on a GPU this fails with "
-            "'Expected all tensors to be on the same device'"
+            "'Expected all tensors to be on the same device'",
+            [NOT_MOVED[role] for role in result["not_moved"] if role in NOT_MOVED],
         )
     real = student.probe(PROBES, "real_cuda_loop", function, weights, x, y, what=what)
     if "error" in real:
         raise CheckFailed(f"{what} failed on the GPU: {real['error']}")
     if real.get("model_on_device") is False:
-        raise CheckFailed(f"after {what} on the GPU the model's parameters are not on the GPU: call model.to(device)")
+        raise CheckFailed(f"after {what} on the GPU the model's parameters are not on the GPU: call model.to(device)",
+                          (NOT_MOVED["model"],))
 
 
 @check(points=2, title="train_epoch: moves the model, inputs and targets to the device")
@@ -174,7 +219,8 @@ def check_evaluate_value(student, reference):
     expected = reference.evaluate(model, loader(x, y, 4), torch.device("cpu"))
     got = expect_python_float(student.probe(PROBES, "evaluate_value", weights, x, y, what="evaluate()"), "evaluate()")
     if close(got, 100 * expected) and expected:
-        raise CheckFailed(f"evaluate() returned {got:g}, a percentage; return a fraction in [0, 1] ({expected:g})")
+        raise CheckFailed(f"evaluate() returned {got:g}, a percentage; return a fraction in [0, 1] ({expected:g})",
+                          (EVALUATE_PERCENT,))
     if not close(got, expected):
         raise CheckFailed(f"evaluate() returned {got:g}, expected {expected:g}")
 

@@ -10,12 +10,12 @@ from torch import nn, optim
 
 from grader.data.prepared import load_child_file
 from grader.probes.devices import GuardedLoader, guard_model, run_guarded
-from grader.probes.modules import build, count_macs, describe, outputs_with_weights
+from grader.probes.modules import build, count_macs, describe, example_input, outputs_with_weights
 from grader.probes.training import Budget, train_on_mnist, with_weights
 
 
 def describe_model(student: Any, factory: str, input_shape: list[int]) -> dict[str, Any]:
-    return describe(build(student, factory), torch.zeros(input_shape))
+    return describe(build(student, factory), example_input(input_shape))
 
 
 def run_with_weights(student: Any, factory: str, weights: list[torch.Tensor], inputs: list[torch.Tensor]) -> dict[str, Any]:

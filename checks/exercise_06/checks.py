@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from grader.authoring import CheckFailed, check
-from grader.authoring.modules import expect_module
+from grader.authoring.modules import SQUASHED_OUTPUT, expect_module
 from grader.data.prepared import CheckData, load_child_file
 from grader.probes.modules import count_macs
 from grader.probes.networks import CourseNet
@@ -61,7 +61,7 @@ def check_layer_counts(student):
             raise CheckFailed(f"DeepNet: no {missing} after the {('first', 'second', 'third')[index]} convolution")
     squash = [op for op in ops[max(i for i, op in enumerate(ops) if op == "linear"):] if op in ("softmax", "log_softmax")]
     if squash:
-        raise CheckFailed(f"DeepNet applies {squash[0]} to its output; return the logits")
+        raise CheckFailed(f"DeepNet applies {squash[0]} to its output; return the logits", (SQUASHED_OUTPUT[squash[0]],))
 
 
 @check(points=1, title="DeepNet: (N, 1, 28, 28) -> (N, 10)")

@@ -7,12 +7,12 @@ from typing import Any
 import torch
 
 from grader.data.prepared import load_child_file
-from grader.probes.modules import build, count_macs, describe
+from grader.probes.modules import build, count_macs, describe, example_input
 from grader.probes.training import Budget, reference_train_epoch, train_on_mnist, training_device
 
 
 def describe_model(student: Any, input_shape: list[int]) -> dict[str, Any]:
-    return describe(build(student, "DeepNet"), torch.zeros(input_shape))
+    return describe(build(student, "DeepNet"), example_input(input_shape))
 
 
 def train_deepnet_on_mnist(student: Any, child_file: str, budget: dict[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,13 @@ with `@check(points=..., title=...)`. It receives fixtures:
   reference  the reference solution module, imported in the grading process
   exercise   the exercise's manifest
 and fails by raising CheckFailed (the expect_* helpers do that with good messages).
+A mistake a check recognises is a `Mistake` constant (id, title) in a list of
+candidates; the helpers name it only when its value reproduces the student's answer.
 """
 
+from grader.authoring.evidence import differs_by, factor
 from grader.authoring.marker import CheckFailed, check
+from grader.authoring.mistakes import Mistake, mistakes_in
 from grader.authoring.tensors import describe_non_tensor, expect_tensor
 from grader.authoring.values import expect_int, expect_shape_tuple
 from grader.sandbox.codec import OpaqueValue
@@ -16,11 +20,15 @@ from grader.sandbox.outcomes import StudentRaised
 
 __all__ = [
     "CheckFailed",
+    "Mistake",
     "OpaqueValue",
     "StudentRaised",
     "check",
     "describe_non_tensor",
+    "differs_by",
     "expect_int",
     "expect_shape_tuple",
     "expect_tensor",
+    "factor",
+    "mistakes_in",
 ]

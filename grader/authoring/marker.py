@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 import pytest
+
+if TYPE_CHECKING:
+    from grader.authoring.mistakes import Mistake
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -12,11 +15,16 @@ MARKER_NAME = "check"
 
 
 class CheckFailed(AssertionError):
-    """Raised by check helpers: the student's answer is wrong; the message says how."""
+    """Raised by check helpers: the student's answer is wrong; the message says how.
 
-    def __init__(self, message: str) -> None:
+    `mistakes` are the named mistakes the check recognised (the engine records them in
+    the result, next to the message); a check names one only when it reproduces the
+    answer (see grader.authoring.mistakes)."""
+
+    def __init__(self, message: str, mistakes: Iterable[Mistake] = ()) -> None:
         super().__init__(message)
         self.message = message
+        self.mistakes: tuple[Mistake, ...] = tuple(mistakes)
 
 
 def check(

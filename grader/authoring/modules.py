@@ -7,12 +7,26 @@ messages that name the layer: "second Linear has 64 outputs, expected 5".
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from itertools import combinations
+from typing import Any, Callable, Mapping, Sequence
 
 import torch
 from torch import nn
 
+from grader.authoring.answers import NO_RETURN
 from grader.authoring.marker import CheckFailed
+from grader.authoring.mistakes import Mistake, looks_like
+
+SOFTMAX_OUTPUT = Mistake("network.softmax_output", "softmax applied to the output (return logits)")
+LOG_SOFTMAX_OUTPUT = Mistake("network.log_softmax_output", "log_softmax applied to the output (return logits)")
+SIGMOID_OUTPUT = Mistake("network.sigmoid_output", "sigmoid applied to the output (return logits)")
+SQUASHED_OUTPUT = {"softmax": SOFTMAX_OUTPUT, "log_softmax": LOG_SOFTMAX_OUTPUT, "sigmoid": SIGMOID_OUTPUT}
+RELU_MISSING = Mistake("network.relu_missing", "no ReLU between two layers")
+RELU_ON_INPUT = Mistake("network.relu_on_input", "ReLU applied to the input instead of between the layers")
+WRONG_ACTIVATION = Mistake("network.wrong_activation", "another activation where the exercise asks for ReLU")
+BIAS_MISSING = Mistake("network.bias_missing", "a layer built without bias (bias=False)")
+FORM_DIFFERS = Mistake("network.form_differs", "the right function in another form than the exercise asks for")
+ACTIVATIONS = ("sigmoid", "tanh")
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 OUTPUT_SQUASHERS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid"}
@@ -26,7 +40,7 @@ def expect_module(description: dict[str, Any], what: str, expected: str = "an nn
     if not description.get("is_module"):
         kind = description.get("type", "?")
         hint = "; did you forget `return`?" if kind == "NoneType" else ""
-        raise CheckFailed(f"{what} returned {kind}, expected {expected}{hint}")
+        raise CheckFailed(f"{what} returned {kind}, expected {expected}{hint}", (NO_RETURN,) if hint else ())
 
 
 def layers_of(description: dict[str, Any], layer_type: str) -> list[dict[str, Any]]:
@@ -38,9 +52,14 @@ def layers_of(description: dict[str, Any], layer_type: str) -> list[dict[str, An
 def expect_layer_sizes(
     description: dict[str, Any], layer_type: str, sizes: Sequence[tuple[int, int]], what: str
 ) -> None:
-    """The layers of `layer_type` (Linear, Conv2d) have these (in, out) sizes, in order."""
+    """The layers of `layer_type` (Linear, Conv2d) have these (in, out) sizes, in order.
+
+    Linear layers are recognised by what forward computes when there are no nn.Linear
+    modules (F.linear or x @ W.T with the module's own parameters is a linear layer too)."""
     unit = ("inputs", "outputs") if layer_type == "Linear" else ("input channels", "output channels")
     layers = layers_of(description, layer_type)
+    if not layers and layer_type == "Linear" and description.get("linear_sizes"):
+        layers = [{"name": "a linear operation", "in": i, "out": o} for i, o in description["linear_sizes"]]
     if len(layers) != len(sizes):
         raise CheckFailed(f"{what} has {len(layers)} {layer_type} layers, expected {len(sizes)}")
     for index, (layer, (size_in, size_out)) in enumerate(zip(layers, sizes)):
@@ -52,15 +71,26 @@ def expect_layer_sizes(
 
 
 def expect_relu_between(description: dict[str, Any], what: str, layer_kind: str = "linear") -> None:
-    """A ReLU (module or function) after every `layer_kind` layer but the last."""
+    """A ReLU after every `layer_kind` layer but the last (recognised by what it computes,
+    however it is written); another activation there, or a ReLU on the input, is named."""
     ops = description["ops"]
     positions = [i for i, op in enumerate(ops) if op == layer_kind]
     for index, (start, stop) in enumerate(zip(positions, positions[1:])):
-        if "relu" not in ops[start:stop]:
+        between = ops[start:stop]
+        if "relu" in between:
+            continue
+        other = next((op for op in between if op in ACTIVATIONS), None)
+        if other:
             raise CheckFailed(
-                f"{what}: no ReLU after the {ordinal(index)} {layer_kind} layer; without a "
-                "non-linearity between them, stacked layers collapse into one linear map"
-            )
+                f"{what} applies {other} after the {ordinal(index)} {layer_kind} layer where the exercise asks "
+                "for ReLU", (WRONG_ACTIVATION,))
+        if positions and "relu" in ops[: positions[0]]:
+            raise CheckFailed(
+                f"{what} applies ReLU to its input, before the first {layer_kind} layer, and none after the "
+                f"{ordinal(index)} one: the ReLU belongs between the layers", (RELU_ON_INPUT,))
+        raise CheckFailed(
+            f"{what}: no ReLU after the {ordinal(index)} {layer_kind} layer; without a "
+            "non-linearity between them, stacked layers collapse into one linear map", (RELU_MISSING,))
 
 
 def expect_logits(description: dict[str, Any], what: str) -> None:
@@ -71,17 +101,65 @@ def expect_logits(description: dict[str, Any], what: str) -> None:
         if op in OUTPUT_SQUASHERS:
             raise CheckFailed(
                 f"{what} applies {op} to its output; return the logits (raw scores): "
-                "nn.CrossEntropyLoss applies log-softmax itself"
+                "nn.CrossEntropyLoss applies log-softmax itself", (SQUASHED_OUTPUT[op],)
             )
 
 
-def expect_param_count(got: Any, expected: int, what: str, mistakes: dict[str, int] | None = None) -> None:
+def expect_param_count(
+    got: Any, expected: int, what: str, mistakes: Mapping[Mistake, int] | None = None,
+    bias_terms: Sequence[int] = (),
+) -> None:
+    """The parameter count; a wrong one is explained by a named mistake that reproduces
+    it, or when it differs by exactly the bias terms of some layers (`bias_terms`, one
+    entry per layer, in order)."""
     if got == expected:
         return
-    for description, value in (mistakes or {}).items():
-        if got == value:
-            raise CheckFailed(f"{what} has {got} parameters, expected {expected}: looks like {description}")
+    matches = [m for m, value in (mistakes or {}).items() if got == value]
+    if matches:
+        phrase, named = looks_like(matches)
+        raise CheckFailed(f"{what} has {got} parameters, expected {expected}: {phrase}", named)
+    for count in range(1, len(bias_terms) + 1):
+        for layers in combinations(range(len(bias_terms)), count):
+            if expected - got == sum(bias_terms[i] for i in layers):
+                which = "every layer" if count == len(bias_terms) > 1 else " and ".join(
+                    f"the {ordinal(i)} layer" for i in layers)
+                raise CheckFailed(
+                    f"{what} has {got} parameters, expected {expected}: {expected - got} fewer, exactly the bias "
+                    f"terms of {which}; was it built with bias=False?", (BIAS_MISSING,))
     raise CheckFailed(f"{what} has {got} parameters, expected {expected}")
+
+
+def expect_structure(
+    what: str,
+    *,
+    asked: Sequence[Callable[[], None]] = (),
+    computed: Sequence[Callable[[], None]] = (),
+    same_function: Callable[[], bool],
+) -> None:
+    """Behaviour over spelling. `computed` expectations exist only to catch a network
+    that computes something else: when the student's network computes the reference's
+    function anyway (`same_function`: same weights, same outputs), their complaint is
+    dropped. `asked` ones are forms the exercise explicitly asks for: they still cost
+    the points, and the message says the function is right and the form is what differs."""
+    verdict: list[bool] = []
+
+    def same() -> bool:  # the probe runs at most once, and only when something is amiss
+        if not verdict:
+            verdict.append(bool(same_function()))
+        return verdict[0]
+
+    for expectation in (*asked, *computed):
+        try:
+            expectation()
+        except CheckFailed as complaint:
+            if not same():
+                raise
+            if expectation in computed:
+                continue
+            raise CheckFailed(
+                f"{what} computes the same function as the reference (same weights, same outputs); "
+                f"only its form differs from what the exercise asks for: {complaint.message}", (FORM_DIFFERS,)
+            ) from None
 
 
 def weights_of(model: nn.Module) -> list[torch.Tensor]:

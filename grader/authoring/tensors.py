@@ -6,11 +6,14 @@ NaN/inf? values? Each rung fails with a message that names the student's express
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import torch
 
+from grader.authoring.answers import INTEGER_RESULT, non_tensor_mistake
+from grader.authoring.evidence import OFF_BY_ONE, TensorEvidence, Tolerance, permuted, tensor_evidence, transposed
 from grader.authoring.marker import CheckFailed
+from grader.authoring.mistakes import Mistake, looks_like, match
 from grader.sandbox.codec import OpaqueValue
 
 
@@ -73,13 +76,12 @@ def _round(values: Any) -> Any:
     return values
 
 
-def match_mistake(
-    got: torch.Tensor, mistakes: Mapping[str, torch.Tensor], rtol: float, atol: float
-) -> str | None:
-    for description, candidate in mistakes.items():
-        if _close(got, candidate, rtol, atol):
-            return description
-    return None
+Candidates = Mapping[Mistake, torch.Tensor]
+
+
+def match_mistake(got: torch.Tensor, mistakes: Candidates, rtol: float, atol: float) -> list[Mistake]:
+    """Every named mistake whose value, computed here, reproduces the student's tensor."""
+    return match(got, mistakes, lambda g, value: _close(g, value, rtol, atol))
 
 
 def expect_tensor(
@@ -89,39 +91,47 @@ def expect_tensor(
     *,
     rtol: float = 1e-4,
     atol: float = 1e-5,
-    mistakes: Mapping[str, torch.Tensor] | Callable[[], Mapping[str, torch.Tensor]] | None = None,
+    mistakes: Candidates | Callable[[], Candidates] | None = None,
+    evidence: Sequence[TensorEvidence] = (),
     check_dtype: bool = True,
 ) -> None:
     """Raise CheckFailed, with a student-facing message, unless `got` matches `expected`.
 
-    `mistakes` maps a description to what that mistake would return; pass a function
-    building it, and it is only computed when the answer is wrong.
+    `mistakes` maps a Mistake to what that mistake would return (pass a function building
+    it, and it is only computed when the answer is wrong): one is named only when its value
+    reproduces the student's. Otherwise generic evidence (grader.authoring.evidence, plus
+    the check's own `evidence`) describes what the numbers show, naming no cause.
     """
     problem = describe_non_tensor(got, what)
     if problem:
-        raise CheckFailed(problem)
+        raise CheckFailed(problem, _non_tensor_mistakes(got))
     assert isinstance(got, torch.Tensor)
+    tol = Tolerance(rtol, atol)
     if got.shape == expected.shape and _close(got, expected, rtol, atol):
         if check_dtype and got.dtype != expected.dtype:
-            raise CheckFailed(_dtype_message(got, expected, what))
+            raise CheckFailed(_dtype_message(got, expected, what), _dtype_mistakes(got, expected))
         return
     if callable(mistakes):
         mistakes = mistakes()
-    if mistakes:
-        mistake = match_mistake(got, mistakes, rtol, atol)
-        if mistake:
-            raise CheckFailed(f"{what} looks like {mistake}")
+    matches = match_mistake(got, mistakes or {}, rtol, atol)
+    if matches:
+        phrase, named = looks_like(matches)
+        raise CheckFailed(f"{what} {phrase}", named)
     if got.shape != expected.shape:
         message = f"{what} has shape {_fmt_shape(got.shape)}, expected {_fmt_shape(expected.shape)}"
+        found = next((f for f in (transposed(got, expected, tol), permuted(got, expected, tol)) if f), None)
+        if found is not None:
+            raise CheckFailed(f"{message}: {found.sentence}", (found.mistake,))
         if got.dim() == expected.dim() and got.dim() >= 2:
             diffs = [g - e for g, e in zip(got.shape[-2:], expected.shape[-2:])]
             if got.shape[:-2] == expected.shape[:-2] and all(abs(d) == 1 for d in diffs if d) and any(diffs):
                 message += (
                     "; the output size is off by one: out = floor((in + 2*padding - kernel) / stride) + 1"
                 )
+                raise CheckFailed(message, (OFF_BY_ONE,))
         raise CheckFailed(message)
     if check_dtype and got.dtype != expected.dtype and not (got.is_floating_point() and expected.is_floating_point()):
-        raise CheckFailed(_dtype_message(got, expected, what))
+        raise CheckFailed(_dtype_message(got, expected, what), _dtype_mistakes(got, expected))
     if got.is_floating_point():
         bad = ~torch.isfinite(got)
         if bool(bad.any()) and not bool((~torch.isfinite(expected))[bad].all()):
@@ -132,11 +142,14 @@ def expect_tensor(
     flat = int(diff.reshape(-1).argmax())
     index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape)) if diff.dim() else ()
     wrong = int((diff > atol + rtol * expected.double().abs()).sum())
+    found = tensor_evidence(got, expected, tol, evidence)
+    shows = f"; {found.sentence}" if found else ""
     raise CheckFailed(
         f"{what} has the right shape {_fmt_shape(expected.shape)} but wrong values: "
-        f"{wrong} of {expected.numel()} elements differ; the largest error is "
+        f"{wrong} of {expected.numel()} elements differ{shows}; the largest error is "
         f"{float(diff.reshape(-1)[flat]):.4g} at index {index}\n"
-        + _excerpt(got.double(), expected.double(), index)
+        + _excerpt(got.double(), expected.double(), index),
+        (found.mistake,) if found else (),
     )
 
 
@@ -147,3 +160,12 @@ def _dtype_message(got: torch.Tensor, expected: torch.Tensor, what: str) -> str:
     elif got.is_floating_point() and not expected.is_floating_point():
         message += "; the result should be integers here"
     return message
+
+
+def _dtype_mistakes(got: torch.Tensor, expected: torch.Tensor) -> tuple[Mistake, ...]:
+    return (INTEGER_RESULT,) if expected.is_floating_point() and not got.is_floating_point() else ()
+
+
+def _non_tensor_mistakes(got: Any) -> tuple[Mistake, ...]:
+    found = non_tensor_mistake(got)
+    return (found,) if found else ()

@@ -13,7 +13,10 @@ from typing import Any, Mapping, Sequence
 
 import torch
 
+from grader.authoring.answers import LOSS_TENSOR_KEPT, NO_RETURN, TENSOR_FOR_NUMBER
+from grader.authoring.evidence import number_evidence
 from grader.authoring.marker import CheckFailed
+from grader.authoring.mistakes import Mistake, looks_like, match
 from grader.sandbox.codec import OpaqueValue
 
 RTOL, ATOL = 1e-5, 1e-6
@@ -30,11 +33,11 @@ def expect_python_float(got: Any, what: str) -> float:
             raise CheckFailed(
                 f"{what} returned a tensor that is still part of the autograd graph; summing `loss` "
                 "tensors keeps every batch's graph alive (memory grows with each batch): accumulate "
-                "loss.item(), a Python float, instead"
+                "loss.item(), a Python float, instead", (LOSS_TENSOR_KEPT,)
             )
-        raise CheckFailed(f"{what} returned a tensor; return a Python float (use .item())")
+        raise CheckFailed(f"{what} returned a tensor; return a Python float (use .item())", (TENSOR_FOR_NUMBER,))
     if got is None:
-        raise CheckFailed(f"{what} returned None; did you forget `return`?")
+        raise CheckFailed(f"{what} returned None; did you forget `return`?", (NO_RETURN,))
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         raise CheckFailed(f"{what} returned {_type_name(got)}, expected a float")
     if not math.isfinite(got):
@@ -49,9 +52,11 @@ def expect_float_list(got: Any, length: int, what: str) -> list[float]:
         raise CheckFailed(f"{what} returned {len(got)} losses, expected {length} (one per epoch)")
     tensors = [v for v in got if isinstance(v, torch.Tensor)]
     if tensors:
-        keeps = " and keeps each epoch's autograd graph alive" if any(t.requires_grad for t in tensors) else ""
+        kept = any(t.requires_grad for t in tensors)
+        keeps = " and keeps each epoch's autograd graph alive" if kept else ""
         raise CheckFailed(
-            f"{what} returned the losses as tensors{keeps}; append loss.item(), a Python float"
+            f"{what} returned the losses as tensors{keeps}; append loss.item(), a Python float",
+            (LOSS_TENSOR_KEPT if kept else TENSOR_FOR_NUMBER,),
         )
     return [expect_python_float(v, f"{what}[{i}]") for i, v in enumerate(got)]
 
@@ -69,23 +74,71 @@ def close(a: float | Sequence[float] | Sequence[torch.Tensor], b: Any) -> bool:
     )
 
 
-def name_mistake(got: Any, candidates: Mapping[str, Any]) -> str | None:
-    for description, value in candidates.items():
-        if close(value, got) if isinstance(value, (int, float)) else close(got, value):
-            return description
-    return None
+def name_mistakes(got: Any, candidates: Mapping[Mistake, Any]) -> list[Mistake]:
+    """Every candidate whose simulated value (a float, a list of losses, parameters)
+    reproduces the student's, within the training checks' tolerance."""
+    return match(got, candidates, lambda g, value: close(value, g) if isinstance(value, (int, float)) else close(g, value))
+
+
+def explain(got: Any, candidates: Mapping[Mistake, Any]) -> tuple[str, tuple[Mistake, ...]] | None:
+    """("looks like ...", the mistakes to record) when some candidate reproduces `got`."""
+    matches = name_mistakes(got, candidates)
+    return looks_like(matches) if matches else None
+
+
+def expect_close_float(got: float, expected: float, what: str, candidates: Mapping[Mistake, float],
+                       expected_is: str = "") -> None:
+    """A float within the training tolerance; else the reproducing mistake, else what the numbers show."""
+    if close(got, expected):
+        return
+    told = f"{what} returned {got:.5g}, expected {expected_is}{expected:.5g}"
+    explained = explain(got, candidates)
+    if explained:
+        raise CheckFailed(f"{told}: {explained[0]}", explained[1])
+    found = number_evidence(got, expected)
+    if found is not None:
+        raise CheckFailed(f"{told}: {found.sentence}", (found.mistake,))
+    raise CheckFailed(told)
+
+
+FIRST_LOSS_RIGHT = Mistake("evidence.updates_differ", "the first loss is right but the updates differ")
+FIRST_LOSS_WRONG = Mistake("evidence.loss_differs", "the loss differs before any update")
+
+
+def loss_evidence(losses: Any, expected: Sequence[float]) -> tuple[str, Mistake] | None:
+    """What returned losses show when no named mistake explains a run: the first loss is
+    computed before any update, so it separates the forward pass and loss from the updates."""
+    if not isinstance(losses, list) or not losses or not all(isinstance(v, (int, float)) for v in losses):
+        return None
+    first, want = float(losses[0]), float(expected[0])
+    if close(first, want):
+        return ("the first loss, computed before any update, is right (so are the forward pass and the loss); "
+                "the updates differ", FIRST_LOSS_RIGHT)
+    found = number_evidence(first, want)
+    shows = f", {found.sentence}" if found else ""
+    return (f"already the first loss, computed before any update, differs ({first:.5g}, expected {want:.5g}{shows}): "
+            "the forward pass or the loss is computed differently", FIRST_LOSS_WRONG)
 
 
 def expect_same_parameters(
-    got: list[torch.Tensor], expected: list[torch.Tensor], what: str, mistakes: Mapping[str, list[torch.Tensor]]
+    got: list[torch.Tensor], expected: list[torch.Tensor], what: str, mistakes: Mapping[Mistake, list[torch.Tensor]],
+    losses: tuple[Any, Sequence[float]] | None = None,
 ) -> None:
+    """`losses` (returned, expected), when the run returns them, lets an unexplained
+    difference say whether the loss or the updates differ."""
     if close(got, expected):
         return
-    mistake = name_mistake(got, mistakes)
-    if mistake:
-        raise CheckFailed(f"after {what} the parameters are what they would be if {mistake}")
+    matches = name_mistakes(got, mistakes)
+    if len(matches) == 1:
+        raise CheckFailed(f"after {what} the parameters are what they would be if {matches[0].text}", matches)
+    if matches:
+        listed = "; or ".join(m.text for m in matches)
+        raise CheckFailed(f"after {what} the parameters are what they would be if any of these were so "
+                          f"(these inputs cannot tell them apart): {listed}")
     worst = max(float((g.double() - e.double()).abs().max()) for g, e in zip(got, expected))
+    evidence = loss_evidence(*losses) if losses else None
     raise CheckFailed(
         f"after {what} the parameters differ from the reference's (largest difference {worst:.3g}), "
-        "although both started from the same weights and data"
+        "although both started from the same weights and data" + (f"; {evidence[0]}" if evidence else ""),
+        (evidence[1],) if evidence else (),
     )

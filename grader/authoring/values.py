@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+from grader.authoring.answers import FLOAT_FOR_INT, LIST_FOR_TUPLE, NO_RETURN, TENSOR_FOR_NUMBER
+from grader.authoring.evidence import OFF_BY_ONE, NumberEvidence, number_evidence
 from grader.authoring.marker import CheckFailed
+from grader.authoring.mistakes import Mistake, looks_like, match
 from grader.sandbox.codec import OpaqueValue
 
 
@@ -12,32 +15,50 @@ def _type_name(value: Any) -> str:
     return value.type_name if isinstance(value, OpaqueValue) else type(value).__name__
 
 
-def expect_int(got: Any, expected: int, what: str, *, mistakes: Mapping[str, int] | None = None) -> None:
-    """An exact integer: floats like 26.0 are called out, as are off-by-one answers."""
+def expect_int(
+    got: Any,
+    expected: int,
+    what: str,
+    *,
+    mistakes: Mapping[Mistake, int] | None = None,
+    evidence: Sequence[NumberEvidence] = (),
+) -> None:
+    """An exact integer: floats like 26.0 are called out. A wrong answer is explained by the
+    named mistakes whose value equals it (only those), else by what the numbers show
+    (off by one, a factor, the check's own `evidence`), else by got and expected alone."""
     if got is None:
-        raise CheckFailed(f"{what} returned None; did you forget `return`?")
+        raise CheckFailed(f"{what} returned None; did you forget `return`?", (NO_RETURN,))
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         if hasattr(got, "shape") or (isinstance(got, OpaqueValue) and "Tensor" in got.type_name):
-            raise CheckFailed(f"{what} returned a tensor; return a Python int (use int(...) or .item())")
+            raise CheckFailed(f"{what} returned a tensor; return a Python int (use int(...) or .item())",
+                              (TENSOR_FOR_NUMBER,))
         raise CheckFailed(f"{what} returned {_type_name(got)}, expected an int")
     if isinstance(got, float):
         if got == expected:
-            raise CheckFailed(f"{what} returned the float {got!r}; return an int (use // or int(...))")
+            raise CheckFailed(f"{what} returned the float {got!r}; return an int (use // or int(...))", (FLOAT_FOR_INT,))
         raise CheckFailed(f"{what} returned the float {got!r}, expected the int {expected}")
     if got == expected:
         return
-    for description, value in (mistakes or {}).items():
-        if got == value:
-            raise CheckFailed(f"{what} returned {got}, expected {expected}: looks like {description}")
-    if abs(got - expected) == 1:
-        raise CheckFailed(f"{what} returned {got}, expected {expected}: off by one")
+    # A candidate equal to the right answer can never explain a wrong one: drop it.
+    candidates = {m: v for m, v in (mistakes or {}).items() if v != expected}
+    matches = match(got, candidates, lambda g, v: g == v)
+    if matches:
+        phrase, named = looks_like(matches)
+        raise CheckFailed(f"{what} returned {got}, expected {expected}: {phrase}", named)
+    found = number_evidence(got, expected, evidence)
+    if found is not None:
+        raise CheckFailed(f"{what} returned {got}, expected {expected}: {found.sentence}", (found.mistake,))
     raise CheckFailed(f"{what} returned {got}, expected {expected}")
 
 
-def expect_shape_tuple(got: Any, expected: tuple[int, ...], what: str) -> None:
-    """A tuple of ints such as (N, C, H, W)."""
+def expect_shape_tuple(
+    got: Any, expected: tuple[int, ...], what: str, *, mistakes: Mapping[Mistake, tuple[int, ...]] | None = None
+) -> None:
+    """A tuple of ints such as (N, C, H, W); `mistakes` as for expect_int."""
     if isinstance(got, list) and len(got) == len(expected):
-        raise CheckFailed(f"{what} returned a list; return a tuple")
+        raise CheckFailed(f"{what} returned a list; return a tuple", (LIST_FOR_TUPLE,))
+    if got is None:
+        raise CheckFailed(f"{what} returned None; did you forget `return`?", (NO_RETURN,))
     if not isinstance(got, tuple):
         raise CheckFailed(f"{what} returned {_type_name(got)}, expected a tuple of {len(expected)} ints")
     if len(got) != len(expected):
@@ -45,10 +66,16 @@ def expect_shape_tuple(got: Any, expected: tuple[int, ...], what: str) -> None:
     for position, (g, e) in enumerate(zip(got, expected)):
         if isinstance(g, bool) or not isinstance(g, int):
             raise CheckFailed(f"{what}[{position}] is {_type_name(g)} {g!r}; every entry should be an int")
-    if got != expected:
-        names = ("N", "C_out", "H_out", "W_out") if len(expected) == 4 else tuple(str(i) for i in range(len(expected)))
-        wrong = [f"{n}: got {g}, expected {e}" for n, g, e in zip(names, got, expected) if g != e]
-        message = f"{what} returned {got}, expected {expected} ({'; '.join(wrong)})"
-        if all(abs(g - e) <= 1 for g, e in zip(got, expected)):
-            message += "; off by one"
-        raise CheckFailed(message)
+    if got == expected:
+        return
+    names = ("N", "C_out", "H_out", "W_out") if len(expected) == 4 else tuple(str(i) for i in range(len(expected)))
+    wrong = [f"{n}: got {g}, expected {e}" for n, g, e in zip(names, got, expected) if g != e]
+    message = f"{what} returned {got}, expected {expected} ({'; '.join(wrong)})"
+    candidates = {m: v for m, v in (mistakes or {}).items() if v != expected}
+    matches = match(got, candidates, lambda g, v: g == v)
+    if matches:
+        phrase, named = looks_like(matches)
+        raise CheckFailed(f"{message}: {phrase}", named)
+    if all(abs(g - e) <= 1 for g, e in zip(got, expected)):
+        raise CheckFailed(message + "; off by one", (OFF_BY_ONE,))
+    raise CheckFailed(message)

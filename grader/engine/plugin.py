@@ -23,9 +23,11 @@ from grader.authoring.marker import MARKER_NAME, CheckFailed
 from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
 from grader.engine.student import StudentCode
 from grader.models.manifest import CheckLimits
-from grader.models.results import CheckResult, CheckStatus
+from grader.models.results import CheckResult, CheckStatus, NamedMistake
 from grader.sandbox.client import Sandbox, SandboxUnavailable
+from grader.authoring.answers import FORBIDDEN_OPERATION
 from grader.sandbox.outcomes import (
+    ForbiddenCall,
     MissingStudentFile,
     StudentCodeError,
     StudentCrashed,
@@ -233,6 +235,7 @@ class GradingPlugin:
                 message=message,
                 duration_s=round(call.duration, 4),
                 hidden=info.hidden,
+                mistakes=_named_mistakes(call, message),
             )
         return report
 
@@ -263,6 +266,17 @@ class GradingPlugin:
             "This is not your fault; tell the course staff.",
         )
 
+
+def _named_mistakes(call: pytest.CallInfo[None], message: str) -> list[NamedMistake]:
+    """The mistakes a failing check recognised, as data (CheckFailed carries them)."""
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, ForbiddenCall):  # found by the sandbox, not by a check's helper
+        mistakes: tuple = (FORBIDDEN_OPERATION,)
+    elif isinstance(error, CheckFailed):
+        mistakes = error.mistakes
+    else:
+        return []
+    return [NamedMistake(id=m.id, title=m.title, message=message) for m in mistakes]
 
 
 def _assertion_message(text: str) -> str:

@@ -22,31 +22,79 @@ _KINDS: dict[str, str] = {
     "conv2d": "conv",
     "convolution": "conv",
     "relu": "relu",
-    "relu_": "relu",
     "max_pool2d": "maxpool",
     "max_pool2d_with_indices": "maxpool",
     "softmax": "softmax",
     "log_softmax": "log_softmax",
     "sigmoid": "sigmoid",
+    "tanh": "tanh",
 }
+_RECENT = 32  # how many earlier results an operation's output is compared with
+_POOL_SIZES = (2, 3, 4)
 
 
 def layer_kind(func: Any) -> str | None:
-    return _KINDS.get(function_name(func).removeprefix("Tensor.").lstrip("_"))
+    return _KINDS.get(function_name(func).removeprefix("Tensor.").strip("_"))
+
+
+def _floats(values: Any) -> list[torch.Tensor]:
+    return [v for v in values if isinstance(v, torch.Tensor) and v.is_floating_point()]
+
+
+def computed_kind(out: torch.Tensor, earlier: list[torch.Tensor]) -> str | None:
+    """The layer an operation's result *is*, judged by value against earlier results:
+    relu(t) (whatever the spelling: clamp(min=0), torch.maximum(x, 0), x * (x > 0),
+    torch.where) or a max pooling of t. A result equal to an earlier one (a view, a
+    copy) is no new layer."""
+    if not isinstance(out, torch.Tensor) or not out.is_floating_point():
+        return None
+    same_shape = [t for t in earlier if t.shape == out.shape]
+    if any(torch.equal(t, out) for t in same_shape):
+        return None
+    if any(bool((t < 0).any()) and torch.equal(t.clamp_min(0), out) for t in same_shape):
+        return "relu"
+    if out.dim() == 4:
+        for t in earlier:
+            if t.dim() == 4 and t.shape[:2] == out.shape[:2]:
+                for k in _POOL_SIZES:
+                    if (t.shape[2] // k, t.shape[3] // k) == tuple(out.shape[2:]) and torch.equal(
+                        torch.nn.functional.max_pool2d(t, k), out
+                    ):
+                        return "maxpool"
+    return None
 
 
 class LayerTrace(TorchFunctionMode):
-    """Records the kinds of layer functions executed, in order."""
+    """Records the kinds of layer functions executed, in order: by name where torch's
+    own function says what it is, else by what the operation computed (computed_kind).
+    Linear operations also record their (inputs, outputs) sizes."""
 
     def __init__(self) -> None:
         super().__init__()
         self.kinds: list[str] = []
+        self.linear_sizes: list[list[int]] = []
+        self._earlier: list[torch.Tensor] = []
 
     def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kind = layer_kind(func)
+        # In-place operations change their input: remember it as it was.
+        inputs = [t.detach().clone() for t in _floats(args)] if kind is None else []
+        out = func(*args, **(kwargs or {}))
+        if kind is None:
+            kind = computed_kind(out, [*self._earlier, *inputs])
         if kind is not None:
             self.kinds.append(kind)
-        return func(*args, **(kwargs or {}))
+            if kind == "linear" and isinstance(out, torch.Tensor) and args and isinstance(args[0], torch.Tensor):
+                self.linear_sizes.append([int(args[0].shape[-1]), int(out.shape[-1]) if out.dim() else 1])
+        if isinstance(out, torch.Tensor) and out.is_floating_point():
+            self._earlier = [*self._earlier, *inputs, out.detach().clone()][-_RECENT:]
+        return out
+
+
+def example_input(shape: list[int], seed: int = 0) -> torch.Tensor:
+    """A seeded input with both signs, so what an operation computes tells what it is
+    (on zeros, many operations agree with a ReLU)."""
+    return torch.randn(shape, generator=torch.Generator().manual_seed(seed))
 
 
 def describe_layer(name: str, module: nn.Module) -> dict[str, Any]:
@@ -101,6 +149,7 @@ def describe(model: Any, example: torch.Tensor) -> dict[str, Any]:
         "registered": [describe_layer(n, m) for n, m in model.named_modules() if n and not list(m.children())],
         "called": called,
         "ops": trace.kinds,
+        "linear_sizes": trace.linear_sizes,
         "params": sum(p.numel() for p in model.parameters()),
         "param_shapes": [list(p.shape) for p in model.parameters()],
         "output_shape": list(out.shape) if isinstance(out, torch.Tensor) else None,

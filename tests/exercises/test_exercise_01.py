@@ -217,3 +217,17 @@ def test_mistake_is_diagnosed(grade, variant, source, check_id, status, phrase):
     assert check.points_earned == 0
     # The mistake costs only the checks it touches.
     assert result.points_earned > 0
+
+
+@pytest.mark.parametrize("source, check_id, mistake_id", [
+    pytest.param(MISTAKES[0].values[0], "corr2d_lecture_example", "corr2d.kernel_flipped", id="flipped"),
+    pytest.param(MISTAKES[1].values[0], "conv2d_lecture_padding", "conv2d.padding_ignored", id="padding"),
+    pytest.param("""
+        import torch.nn.functional as F
+        def conv2d(x, weight, bias=None, stride=1, padding=0):
+            return F.conv2d(x, weight, bias, stride, padding)
+        """, "conv2d_random", "answer.forbidden_operation", id="forbidden"),
+])
+def test_named_mistakes_are_recorded_as_data(grade, variant, source, check_id, mistake_id):
+    check = by_id(grade("exercise_01", variant("exercise_01", textwrap.dedent(source))))[check_id]
+    assert [(m.id, m.message) for m in check.mistakes] == [(mistake_id, check.message)]

@@ -134,3 +134,17 @@ def test_markdown_statuses_cover_every_check_status() -> None:
     for word in ("PASS", "FAIL", "ERROR", "TIMEOUT", "NOT RUN", "GRADER ERROR"):
         assert f"| {word} |" in text
     assert {c.status for e in sample_report().exercises for c in e.checks} == set(CheckStatus)
+
+
+def test_json_carries_named_mistakes_as_data() -> None:
+    from grader.models.results import NamedMistake, SubmissionReport
+    from grader.report import json_report
+
+    report = sample_report()
+    check = report.exercises[0].checks[1]
+    check.mistakes = [NamedMistake(id="conv2d.padding_ignored", title="conv2d ignores the padding",
+                                   message=check.message)]
+    data = json.loads(json_report.render(report))
+    (mistake,) = data["exercises"][0]["checks"][1]["mistakes"]
+    assert mistake == {"id": "conv2d.padding_ignored", "title": "conv2d ignores the padding", "message": check.message}
+    assert SubmissionReport.model_validate(data).exercises[0].checks[1].mistakes == check.mistakes

@@ -58,7 +58,7 @@ def load_cases() -> list[Case]:
 def judge(case: Case, result: ExerciseResult) -> Verdict:
     failed = {c.id for c in result.checks if c.status is not CheckStatus.PASSED}
     messages = [c.message for c in result.checks if c.id in failed]
-    named = [m.id for c in result.checks for m in getattr(c, "mistakes", [])]
+    named = [m.id for c in result.checks for m in c.mistakes]
     full = result.points_earned == result.points_possible
     verdict = Verdict(
         full_marks=full,
@@ -67,7 +67,8 @@ def judge(case: Case, result: ExerciseResult) -> Verdict:
         named_right_cause=bool(case.causes) and (
             any(m in case.causes for m in named) or any(case.phrase in text for text in messages)
         ),
-        wrong_causes=[m for m in named if m not in case.causes],
+        # evidence.* ids state what the numbers show (true by construction), not a cause.
+        wrong_causes=[m for m in named if m not in case.causes and not m.startswith("evidence.")],
     )
     if case.kind == "correct" and not full:
         verdict.problems.append(f"a correct solution lost points: {_describe(result)}")

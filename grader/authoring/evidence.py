@@ -1,0 +1,194 @@
+"""Generic diagnoses: what the numbers themselves show when no named mistake reproduces them.
+
+Each diagnosis is a function (got, expected, tol) -> Found | None and states only what
+the evidence shows ("every value is 2 times the expected one"), never a guess at why.
+Adding one is a line in TENSOR_EVIDENCE or NUMBER_EVIDENCE; `differs_by` and `factor`
+build check-specific ones ("differs by exactly the number of bias terms").
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Sequence
+
+import torch
+
+from grader.authoring.mistakes import Found, Mistake
+
+SCALED = Mistake("evidence.scaled", "every value off by the same factor")
+OFFSET = Mistake("evidence.offset", "every value off by the same amount")
+TRANSPOSED = Mistake("evidence.transposed", "the result is transposed")
+PERMUTED = Mistake("evidence.permuted", "the dimensions are in another order")
+SHIFTED = Mistake("evidence.shifted", "the result is shifted by one row or column")
+EDGE_WRONG = Mistake("evidence.edge_wrong", "only the last row or column is wrong")
+ALL_ZERO = Mistake("evidence.all_zero", "every value is zero")
+OFF_BY_ONE = Mistake("evidence.off_by_one", "off by one")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float = 1e-4
+    atol: float = 1e-5
+
+    def close(self, got: torch.Tensor, expected: torch.Tensor) -> bool:
+        return got.shape == expected.shape and bool(
+            torch.allclose(got.double(), expected.double(), rtol=self.rtol, atol=self.atol)
+        )
+
+
+TensorEvidence = Callable[[torch.Tensor, torch.Tensor, Tolerance], "Found | None"]
+NumberEvidence = Callable[[float, float], "Found | None"]
+
+
+def describe_factor(c: float) -> str:
+    """2 -> "2", 0.1111 -> "1/9", 0.37 -> "0.37"."""
+    fraction = Fraction(c).limit_denominator(64)
+    if abs(float(fraction) - c) <= 1e-6 * max(1.0, abs(c)):
+        return str(fraction)
+    return f"{c:.4g}"
+
+
+# -- tensors ----------------------------------------------------------------------
+
+def all_zero(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    if got.shape == expected.shape and got.numel() and not bool(got.any()) and bool(expected.any()):
+        return Found(ALL_ZERO, "every value is 0: was the result computed but never written into the output?")
+    return None
+
+
+def scaled(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    if got.shape != expected.shape or not got.numel():
+        return None
+    g, e = got.double().reshape(-1), expected.double().reshape(-1)
+    norm = float(e @ e)
+    if norm <= tol.atol:
+        return None
+    c = float(g @ e) / norm
+    if abs(c - 1) < 1e-3 or abs(c) < 1e-6 or not tol.close(got.double(), c * expected.double()):
+        return None
+    if abs(c + 1) < 1e-6:
+        return Found(SCALED, "every value has the wrong sign (-1 times the expected one)")
+    return Found(SCALED, f"every value is {describe_factor(c)} times the expected one")
+
+
+def offset(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    if got.shape != expected.shape or not got.numel():
+        return None
+    d = float((got.double() - expected.double()).mean())
+    if abs(d) <= tol.atol or not tol.close(got.double(), expected.double() + d):
+        return None
+    return Found(OFFSET, f"every value is off by the same amount, {d:+.4g}")
+
+
+def transposed(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    if expected.dim() < 2 or expected.shape[-1] == expected.shape[-2] == 1:
+        return None
+    if tol.close(got, expected.transpose(-2, -1)):
+        return Found(TRANSPOSED, "the result is transposed: its last two dimensions (rows and columns) are swapped")
+    return None
+
+
+def permuted(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    if expected.dim() < 3 or expected.dim() > 5 or sorted(got.shape) != sorted(expected.shape):
+        return None
+    identity = tuple(range(expected.dim()))
+    for order in itertools.permutations(identity):
+        if order == identity or order == (*identity[:-2], identity[-1], identity[-2]):
+            continue
+        if tol.close(got, expected.permute(order)):
+            return Found(PERMUTED, f"the right values with the dimensions in another order: it is the expected "
+                                   f"result permuted by {order} (a permute or transpose too many or too few?)")
+    return None
+
+
+def shifted(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    if got.shape != expected.shape or expected.dim() < 2:
+        return None
+    for dim, name in ((-1, "column"), (-2, "row")):
+        if expected.shape[dim] < 3:
+            continue
+        n = expected.shape[dim]
+        if tol.close(got.narrow(dim, 0, n - 1), expected.narrow(dim, 1, n - 1)):
+            return Found(SHIFTED, f"the result is shifted by one {name}: each {name} holds what the next one should")
+        if tol.close(got.narrow(dim, 1, n - 1), expected.narrow(dim, 0, n - 1)):
+            return Found(SHIFTED, f"the result is shifted by one {name}: each {name} holds what the previous one should")
+    return None
+
+
+def edge_wrong(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    if got.shape != expected.shape or expected.dim() < 2 or min(expected.shape[-2:]) < 2:
+        return None
+    wrong = ~torch.isclose(got.double(), expected.double(), rtol=tol.rtol, atol=tol.atol)
+    if not bool(wrong.any()):
+        return None
+    inner = wrong[..., :-1, :-1]
+    if bool(inner.any()):
+        return None
+    zeros = " (left at 0)" if bool((got[wrong] == 0).all()) else ""
+    return Found(EDGE_WRONG, f"every wrong value is in the last row or the last column{zeros}, and the rest is "
+                             "right: check the upper bounds of your loops or slices")
+
+
+TENSOR_EVIDENCE: list[TensorEvidence] = [all_zero, scaled, offset, transposed, permuted, shifted, edge_wrong]
+
+
+def tensor_evidence(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance,
+                    extra: Sequence[TensorEvidence] = ()) -> Found | None:
+    for diagnose in (*extra, *TENSOR_EVIDENCE):
+        found = diagnose(got, expected, tol)
+        if found is not None:
+            return found
+    return None
+
+
+# -- numbers ----------------------------------------------------------------------
+
+def scaled_number(got: float, expected: float) -> Found | None:
+    if not expected or not got or got == expected:
+        return None
+    ratio = got / expected
+    for c, text in ((ratio, f"{describe_factor(ratio)} times"), (1 / ratio, f"1/{describe_factor(1 / ratio)} of")):
+        if abs(c) >= 2 and math.isclose(c, round(c), rel_tol=1e-9):
+            return Found(SCALED, f"exactly {text} the expected value")
+    return None
+
+
+def off_by_one(got: float, expected: float) -> Found | None:
+    if isinstance(got, int) and isinstance(expected, int) and abs(got - expected) == 1:
+        return Found(OFF_BY_ONE, "off by one")
+    return None
+
+
+NUMBER_EVIDENCE: list[NumberEvidence] = [off_by_one, scaled_number]
+
+
+def differs_by(amount: int, meaning: str, mistake: Mistake = Mistake("evidence.differs_by", "off by a known amount")) -> NumberEvidence:
+    """Evidence that got - expected is exactly +-amount, which means something here
+    (e.g. the number of bias terms)."""
+    def diagnose(got: float, expected: float) -> Found | None:
+        if amount and got - expected in (amount, -amount):
+            more = "more" if got > expected else "fewer"
+            return Found(mistake, f"exactly {amount} {more} than expected: {meaning}")
+        return None
+    return diagnose
+
+
+def factor(amount: int, meaning: str, mistake: Mistake = SCALED) -> NumberEvidence:
+    """Evidence that got is exactly `amount` times (or 1/amount of) the expected value."""
+    def diagnose(got: float, expected: float) -> Found | None:
+        if amount > 1 and expected and got in (expected * amount, expected / amount):
+            how = f"{amount} times" if got == expected * amount else f"1/{amount} of"
+            return Found(mistake, f"exactly {how} the expected value: {meaning}")
+        return None
+    return diagnose
+
+
+def number_evidence(got: float, expected: float, extra: Sequence[NumberEvidence] = ()) -> Found | None:
+    for diagnose in (*extra, *NUMBER_EVIDENCE):
+        found = diagnose(got, expected)
+        if found is not None:
+            return found
+    return None

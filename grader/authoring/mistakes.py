@@ -1,0 +1,76 @@
+"""Named mistakes: a stable id, a short title, and the words a message uses for it.
+
+A check that recognises a mistake raises CheckFailed carrying it, and the engine
+records it in the CheckResult (`mistakes`), so a class's mistakes can be counted.
+Declare them as module-level constants of a checks file (or here, for the helpers'
+own), so `mistakes_in(module)` lists every mistake a course can name.
+
+The rule the helpers enforce: a mistake is named only when what it would have
+produced, computed in the grading process, reproduces the student's answer
+(`match`); when several reproduce it, the message says so and none is recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
+
+_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """id: stable, e.g. "conv2d.kernel_flipped"; title: short, for a class summary;
+    says: how a message puts it after "looks like" (defaults to the title)."""
+
+    id: str
+    title: str
+    says: str = ""
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise ValueError(f"mistake id {self.id!r} must look like 'function.what_went_wrong'")
+
+    @property
+    def text(self) -> str:
+        return self.says or self.title
+
+
+@dataclass(frozen=True)
+class Found:
+    """A mistake recognised in an answer, with the sentence that tells the student."""
+
+    mistake: Mistake
+    sentence: str
+
+
+def match(
+    got: Any, candidates: Mapping[Mistake, V] | Iterable[tuple[Mistake, V]], same: Callable[[Any, V], bool]
+) -> list[Mistake]:
+    """Every candidate mistake whose value reproduces `got`."""
+    items = candidates.items() if isinstance(candidates, Mapping) else candidates
+    return [mistake for mistake, value in items if same(got, value)]
+
+
+def looks_like(matches: Sequence[Mistake]) -> tuple[str, tuple[Mistake, ...]]:
+    """The phrase for the matching mistakes and those to record: one match is named;
+    several are all listed (the evidence cannot tell them apart) and none is recorded."""
+    if len(matches) == 1:
+        return f"looks like {matches[0].text}", (matches[0],)
+    listed = "; or ".join(m.text for m in matches)
+    return f"matches several known mistakes, which these inputs cannot tell apart: {listed}", ()
+
+
+def mistakes_in(module: types.ModuleType) -> list[Mistake]:
+    """The Mistake constants a module declares (a checks file, or a helper module)."""
+    found = [value for value in vars(module).values() if isinstance(value, Mistake)]
+    for value in vars(module).values():
+        values = value.values() if isinstance(value, dict) else value
+        if isinstance(value, (list, tuple, dict)):
+            found.extend(v for v in values if isinstance(v, Mistake))
+    unique = {m.id: m for m in found}
+    return sorted(unique.values(), key=lambda m: m.id)

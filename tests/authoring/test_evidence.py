@@ -1,0 +1,106 @@
+"""The helpers' two rules, in process: a mistake is named only when it reproduces the
+answer (several: listed, none recorded), and otherwise the evidence is described."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from grader.authoring import CheckFailed, Mistake, differs_by, expect_int, expect_tensor, factor
+from grader.authoring.modules import expect_param_count
+
+EXPECTED = torch.arange(1.0, 13.0).reshape(3, 4) - 5.5
+A = Mistake("demo.a", "mistake a", "mistake a")
+B = Mistake("demo.b", "mistake b", "mistake b")
+
+
+def _fail(call) -> CheckFailed:
+    with pytest.raises(CheckFailed) as raised:
+        call()
+    return raised.value
+
+
+def test_a_reproducing_mistake_is_named_and_recorded():
+    failure = _fail(lambda: expect_tensor(EXPECTED * 3, EXPECTED, "f(x)", mistakes={A: EXPECTED * 3, B: EXPECTED + 1}))
+    assert failure.message == "f(x) looks like mistake a"
+    assert failure.mistakes == (A,)
+
+
+def test_several_reproducing_mistakes_are_listed_and_none_is_recorded():
+    failure = _fail(lambda: expect_tensor(EXPECTED * 3, EXPECTED, "f(x)", mistakes={A: EXPECTED * 3, B: EXPECTED * 3}))
+    assert "cannot tell apart: mistake a; or mistake b" in failure.message
+    assert failure.mistakes == ()
+
+
+def test_a_mistake_that_does_not_reproduce_is_never_named():
+    failure = _fail(lambda: expect_tensor(EXPECTED * 3, EXPECTED, "f(x)", mistakes={A: EXPECTED * 3.01}))
+    assert "mistake a" not in failure.message
+    assert "every value is 3 times the expected one" in failure.message
+    assert [m.id for m in failure.mistakes] == ["evidence.scaled"]
+
+
+@pytest.mark.parametrize("got, phrase, evidence_id", [
+    (EXPECTED / 9, "every value is 1/9 times the expected one", "evidence.scaled"),
+    (-EXPECTED, "wrong sign", "evidence.scaled"),
+    (EXPECTED + 0.5, "off by the same amount, +0.5", "evidence.offset"),
+    (EXPECTED.T.contiguous(), "transposed", "evidence.transposed"),
+    (torch.zeros(3, 4), "every value is 0", "evidence.all_zero"),
+    (torch.cat([EXPECTED[:, 1:], EXPECTED[:, :1]], dim=1), "shifted by one column", "evidence.shifted"),
+    (torch.cat([EXPECTED[:, :3], torch.zeros(3, 1)], dim=1), "last row or the last column (left at 0)",
+     "evidence.edge_wrong"),
+])
+def test_generic_evidence_describes_what_the_numbers_show(got, phrase, evidence_id):
+    failure = _fail(lambda: expect_tensor(got, EXPECTED, "f(x)"))
+    assert phrase in failure.message
+    assert [m.id for m in failure.mistakes] == [evidence_id]
+
+
+def test_a_permuted_result_is_recognised_from_its_shape():
+    expected = torch.randn(2, 3, 4, 5, generator=torch.Generator().manual_seed(0))
+    failure = _fail(lambda: expect_tensor(expected.permute(0, 2, 3, 1).contiguous(), expected, "f(x)"))
+    assert "permuted by (0, 2, 3, 1)" in failure.message
+
+
+def test_unexplained_values_name_no_cause():
+    got = EXPECTED.clone()
+    got[1, 1] += 7.0
+    failure = _fail(lambda: expect_tensor(got, EXPECTED, "f(x)"))
+    assert "1 of 12 elements differ; the largest error is 7" in failure.message
+    assert failure.mistakes == () and "looks like" not in failure.message
+
+
+def test_int_candidates_equal_to_the_right_answer_never_explain_a_wrong_one():
+    failure = _fail(lambda: expect_int(30, 26, "size()", mistakes={A: 26, B: 31}))
+    assert failure.message == "size() returned 30, expected 26"
+
+
+def test_int_evidence_from_the_check_and_generic():
+    failure = _fail(lambda: expect_int(46, 30, "count()", evidence=[differs_by(16, "the number of bias terms")]))
+    assert failure.message == "count() returned 46, expected 30: exactly 16 more than expected: the number of bias terms"
+    failure = _fail(lambda: expect_int(90, 30, "count()", evidence=[factor(3, "a factor of in_channels = 3")]))
+    assert "exactly 3 times the expected value: a factor of in_channels = 3" in failure.message
+    failure = _fail(lambda: expect_int(4608, 2304, "macs()"))
+    assert "exactly 2 times the expected value" in failure.message
+    assert _fail(lambda: expect_int(27, 26, "size()")).mistakes[0].id == "evidence.off_by_one"
+
+
+def test_param_count_differing_by_some_layers_bias_terms():
+    failure = _fail(lambda: expect_param_count(2048, 2053, "make_mlp()", bias_terms=[128, 5]))
+    assert "5 fewer, exactly the bias terms of the second layer" in failure.message
+    assert [m.id for m in failure.mistakes] == ["network.bias_missing"]
+
+
+def test_mistake_ids_are_checked():
+    with pytest.raises(ValueError):
+        Mistake("Not An Id", "title")
+
+
+def test_training_evidence_separates_the_loss_from_the_updates():
+    from grader.authoring.training import expect_same_parameters
+
+    expected, got = [torch.ones(2)], [torch.zeros(2)]
+    right_first = _fail(lambda: expect_same_parameters(got, expected, "train()", {}, losses=([1.5, 1.2], [1.5, 1.1])))
+    assert "the first loss, computed before any update, is right" in right_first.message
+    assert [m.id for m in right_first.mistakes] == ["evidence.updates_differ"]
+    wrong_first = _fail(lambda: expect_same_parameters(got, expected, "train()", {}, losses=([36.0, 30.0], [1.5, 1.1])))
+    assert "already the first loss, computed before any update, differs (36, expected 1.5, exactly 24 times" in wrong_first.message
