@@ -71,7 +71,7 @@ def test_public_api_of_check_helpers():
 
     assert sorted(grader.authoring.__all__) == [
         "CheckFailed", "Mistake", "OpaqueValue", "StudentRaised", "check", "describe_non_tensor",
-        "differs_by", "expect_int", "expect_shape_tuple", "expect_tensor", "factor", "mistakes_in",
+        "differs_by", "expect_each", "expect_int", "expect_shape_tuple", "expect_tensor", "factor", "mistakes_in",
     ]
 
 

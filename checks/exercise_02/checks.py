@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from grader.authoring import Mistake, check, differs_by, expect_int, expect_shape_tuple, factor
+from grader.authoring import Mistake, check, differs_by, expect_each, expect_int, expect_shape_tuple, factor
 
 GEN_SEED = 2024
 
@@ -97,17 +97,20 @@ LECTURE_SIZES = [
 
 @check(points=2, title="conv_output_size: the lecture's figures")
 def check_conv_output_size_lecture(student):
-    for size, k, s, p, expected, source in LECTURE_SIZES:
+    def case(size, k, s, p, expected, source):
         got = student.call("conv_output_size", size, k, stride=s, padding=p)
-        expect_int(
+        return lambda: expect_int(
             got, expected, f"conv_output_size({size}, {k}, stride={s}, padding={p}) ({source})",
             mistakes=conv_size_mistakes(size, k, s, p, 1),
         )
+
+    expect_each([case(*row) for row in LECTURE_SIZES])
 
 
 @check(points=2, title="conv_output_size: random cases, dilation included, against torch")
 def check_conv_output_size_random(student):
     gen = torch.Generator().manual_seed(GEN_SEED)
+    cases = []
     for _ in range(12):
         k = int(torch.randint(1, 6, (1,), generator=gen))
         d = int(torch.randint(1, 3, (1,), generator=gen))
@@ -115,11 +118,13 @@ def check_conv_output_size_random(student):
         p = int(torch.randint(0, 3, (1,), generator=gen))
         size = int(torch.randint(d * (k - 1) + 1, 40, (1,), generator=gen))
         got = student.call("conv_output_size", size, k, stride=s, padding=p, dilation=d)
-        expect_int(
+        cases.append(lambda got=got, size=size, k=k, s=s, p=p, d=d: expect_int(
             got, torch_conv_size(size, k, s, p, d),
             f"conv_output_size({size}, {k}, stride={s}, padding={p}, dilation={d})",
             mistakes=conv_size_mistakes(size, k, s, p, d),
-        )
+        ))
+    # Every case runs: where one answer fits several known mistakes, the others tell them apart.
+    expect_each(cases)
 
 
 # -- conv2d_output_shape -----------------------------------------------------------

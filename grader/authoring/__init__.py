@@ -12,7 +12,7 @@ candidates; the helpers name it only when its value reproduces the student's ans
 
 from grader.authoring.evidence import differs_by, factor
 from grader.authoring.marker import CheckFailed, check
-from grader.authoring.mistakes import Mistake, mistakes_in
+from grader.authoring.mistakes import Mistake, expect_each, mistakes_in
 from grader.authoring.tensors import describe_non_tensor, expect_tensor
 from grader.authoring.values import expect_int, expect_shape_tuple
 from grader.sandbox.codec import OpaqueValue
@@ -26,6 +26,7 @@ __all__ = [
     "check",
     "describe_non_tensor",
     "differs_by",
+    "expect_each",
     "expect_int",
     "expect_shape_tuple",
     "expect_tensor",

@@ -26,6 +26,7 @@ SHIFTED = Mistake("evidence.shifted", "the result is shifted by one row or colum
 EDGE_WRONG = Mistake("evidence.edge_wrong", "only the last row or column is wrong")
 ALL_ZERO = Mistake("evidence.all_zero", "every value is zero")
 OFF_BY_ONE = Mistake("evidence.off_by_one", "off by one")
+DIFFERS_BY = Mistake("evidence.differs_by", "off by an amount that means something (e.g. the bias terms)")
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def off_by_one(got: float, expected: float) -> Found | None:
 NUMBER_EVIDENCE: list[NumberEvidence] = [off_by_one, scaled_number]
 
 
-def differs_by(amount: int, meaning: str, mistake: Mistake = Mistake("evidence.differs_by", "off by a known amount")) -> NumberEvidence:
+def differs_by(amount: int, meaning: str, mistake: Mistake = DIFFERS_BY) -> NumberEvidence:
     """Evidence that got - expected is exactly +-amount, which means something here
     (e.g. the number of bias terms)."""
     def diagnose(got: float, expected: float) -> Found | None:

@@ -21,10 +21,17 @@ class CheckFailed(AssertionError):
     the result, next to the message); a check names one only when it reproduces the
     answer (see grader.authoring.mistakes)."""
 
-    def __init__(self, message: str, mistakes: Iterable[Mistake] = ()) -> None:
+    def __init__(
+        self, message: str, mistakes: Iterable[Mistake] = (), *, candidates: Iterable[Mistake] = (), told: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.mistakes: tuple[Mistake, ...] = tuple(mistakes)
+        # Every named mistake that reproduces this answer (also when several do and none
+        # is recorded), and the message before the phrase naming them: expect_each uses
+        # them to tell several candidates apart across a check's cases.
+        self.candidates: tuple[Mistake, ...] = tuple(candidates)
+        self.told = told
 
 
 def check(

@@ -17,6 +17,8 @@ import types
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
+from grader.authoring.marker import CheckFailed
+
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 V = TypeVar("V")
@@ -63,6 +65,37 @@ def looks_like(matches: Sequence[Mistake]) -> tuple[str, tuple[Mistake, ...]]:
         return f"looks like {matches[0].text}", (matches[0],)
     listed = "; or ".join(m.text for m in matches)
     return f"matches several known mistakes, which these inputs cannot tell apart: {listed}", ()
+
+
+def reproduced(told: str, matches: Sequence[Mistake]) -> CheckFailed:
+    """The failure for an answer that these named mistakes reproduce; `told` is the
+    message up to the phrase that names them (e.g. "f(x) returned 3, expected 4: ")."""
+    phrase, named = looks_like(matches)
+    return CheckFailed(told + phrase, named, candidates=matches, told=told)
+
+
+def expect_each(cases: Iterable[Callable[[], None]]) -> None:
+    """Run every case of a check (each calls an expect_* helper), then fail with the
+    first failure. When its answer matched several named mistakes, the other failing
+    cases may tell them apart: a mistake is named when it is the only one that
+    reproduces every failing case."""
+    failures: list[CheckFailed] = []
+    for case in cases:
+        try:
+            case()
+        except CheckFailed as failure:
+            failures.append(failure)
+    if not failures:
+        return
+    first = failures[0]
+    if len(first.candidates) > 1:
+        common = [m for m in first.candidates if all(m in f.candidates for f in failures)]
+        if len(common) == 1:
+            (mistake,) = common
+            cases_note = f" (the only known mistake that reproduces all {len(failures)} failing cases)"
+            raise CheckFailed(f"{first.told}looks like {mistake.text}{cases_note}", (mistake,),
+                              candidates=common, told=first.told)
+    raise first
 
 
 def mistakes_in(module: types.ModuleType) -> list[Mistake]:

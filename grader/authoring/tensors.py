@@ -13,7 +13,7 @@ import torch
 from grader.authoring.answers import INTEGER_RESULT, non_tensor_mistake
 from grader.authoring.evidence import OFF_BY_ONE, TensorEvidence, Tolerance, permuted, tensor_evidence, transposed
 from grader.authoring.marker import CheckFailed
-from grader.authoring.mistakes import Mistake, looks_like, match
+from grader.authoring.mistakes import Mistake, match, reproduced
 from grader.sandbox.codec import OpaqueValue
 
 
@@ -115,8 +115,7 @@ def expect_tensor(
         mistakes = mistakes()
     matches = match_mistake(got, mistakes or {}, rtol, atol)
     if matches:
-        phrase, named = looks_like(matches)
-        raise CheckFailed(f"{what} {phrase}", named)
+        raise reproduced(f"{what} ", matches)
     if got.shape != expected.shape:
         message = f"{what} has shape {_fmt_shape(got.shape)}, expected {_fmt_shape(expected.shape)}"
         found = next((f for f in (transposed(got, expected, tol), permuted(got, expected, tol)) if f), None)

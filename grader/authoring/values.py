@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 from grader.authoring.answers import FLOAT_FOR_INT, LIST_FOR_TUPLE, NO_RETURN, TENSOR_FOR_NUMBER
 from grader.authoring.evidence import OFF_BY_ONE, NumberEvidence, number_evidence
 from grader.authoring.marker import CheckFailed
-from grader.authoring.mistakes import Mistake, looks_like, match
+from grader.authoring.mistakes import Mistake, match, reproduced
 from grader.sandbox.codec import OpaqueValue
 
 
@@ -43,8 +43,7 @@ def expect_int(
     candidates = {m: v for m, v in (mistakes or {}).items() if v != expected}
     matches = match(got, candidates, lambda g, v: g == v)
     if matches:
-        phrase, named = looks_like(matches)
-        raise CheckFailed(f"{what} returned {got}, expected {expected}: {phrase}", named)
+        raise reproduced(f"{what} returned {got}, expected {expected}: ", matches)
     found = number_evidence(got, expected, evidence)
     if found is not None:
         raise CheckFailed(f"{what} returned {got}, expected {expected}: {found.sentence}", (found.mistake,))
@@ -74,8 +73,7 @@ def expect_shape_tuple(
     candidates = {m: v for m, v in (mistakes or {}).items() if v != expected}
     matches = match(got, candidates, lambda g, v: g == v)
     if matches:
-        phrase, named = looks_like(matches)
-        raise CheckFailed(f"{message}: {phrase}", named)
+        raise reproduced(f"{message}: ", matches)
     if all(abs(g - e) <= 1 for g, e in zip(got, expected)):
         raise CheckFailed(message + "; off by one", (OFF_BY_ONE,))
     raise CheckFailed(message)

@@ -104,3 +104,20 @@ def test_training_evidence_separates_the_loss_from_the_updates():
     assert [m.id for m in right_first.mistakes] == ["evidence.updates_differ"]
     wrong_first = _fail(lambda: expect_same_parameters(got, expected, "train()", {}, losses=([36.0, 30.0], [1.5, 1.1])))
     assert "already the first loss, computed before any update, differs (36, expected 1.5, exactly 24 times" in wrong_first.message
+
+
+def test_expect_each_tells_candidates_apart_across_a_checks_cases():
+    from grader.authoring import expect_each
+
+    # Case 1 fits A and B; case 2 fits only A: A is the one reproducing every failure.
+    failure = _fail(lambda: expect_each([
+        lambda: expect_int(5, 6, "f(1)", mistakes={A: 5, B: 5}),
+        lambda: expect_int(6, 6, "f(2)", mistakes={A: 6}),
+        lambda: expect_int(7, 9, "f(3)", mistakes={A: 7, B: 8}),
+    ]))
+    assert failure.message == "f(1) returned 5, expected 6: looks like mistake a (the only known mistake that " \
+                              "reproduces all 2 failing cases)"
+    assert failure.mistakes == (A,)
+    # Nothing tells them apart: the first failure stands, naming both and recording none.
+    failure = _fail(lambda: expect_each([lambda: expect_int(5, 6, "f(1)", mistakes={A: 5, B: 5})]))
+    assert "cannot tell apart" in failure.message and failure.mistakes == ()

@@ -17,3 +17,15 @@ def test_every_exercise_names_its_mistakes_with_one_title_per_id(course):
     assert {"conv2d.kernel_flipped", "conv2d.padding_ignored", "train.zero_grad_missing",
             "network.softmax_output", "device.targets_not_moved"} <= ids
     assert len(ids) >= 60
+
+
+def test_no_check_names_a_mistake_by_hand(course):
+    """"looks like X" is said only by the helpers, which first check that X reproduces
+    the answer; a checks file that wrote it into a message would bypass that rule."""
+    import ast
+
+    for exercise in course.exercises():
+        for path in exercise.check_files:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    assert "looks like" not in node.value, f"{path}:{node.lineno}"
