@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         from grader.catalog.course import Course
         from grader.catalog.submission import resolve_submission_dir
 
-        course = Course.at(args.course)
+        course = Course.find(args.course, os.environ, Path.cwd())
         exercises = course.exercises() if args.all else course.select(args.exercises)
         submission = resolve_submission_dir(args.submission, Path.cwd())
         needs_mnist = any(e.needs_mnist for e in exercises)
