@@ -95,15 +95,21 @@ def _fcnet_mistakes(weights: list[torch.Tensor], x: torch.Tensor, expected: torc
     return mistakes
 
 
-def _expect_equivalent(student, factory: str, reference_model: torch.nn.Module, inputs: list[torch.Tensor], mistakes) -> None:
-    weights = weights_of(reference_model)
+def _reference_outputs(reference_model: torch.nn.Module, inputs: list[torch.Tensor]) -> tuple[list, list]:
+    """The reference's weights and its outputs on `inputs`. Computed up front by every
+    check that may need them, so a student kit's recorded reference answers them too."""
+    reference_model.eval()
+    with torch.no_grad():
+        return weights_of(reference_model), [reference_model(x) for x in inputs]
+
+
+def _expect_equivalent(student, factory: str, reference_model: torch.nn.Module, inputs: list[torch.Tensor], mistakes,
+                       reference: tuple[list, list] | None = None) -> None:
+    weights, expected_outputs = reference or _reference_outputs(reference_model, inputs)
     what = f"{factory}()"
     result = student.probe(PROBES, "run_with_weights", factory, weights, inputs, what=what)
     outputs = expect_loadable(result, weights, what)
-    reference_model.eval()
-    for x, got in zip(inputs, outputs):
-        with torch.no_grad():
-            expected = reference_model(x)
+    for x, got, expected in zip(inputs, outputs, expected_outputs):
         shape = "x".join(str(s) for s in x.shape)
         expect_tensor(got, expected, f"{what}(x) for x of shape {shape} with the reference's weights",
                       mistakes=lambda: mistakes(weights, x.reshape(x.shape[0], -1), expected))
@@ -111,9 +117,11 @@ def _expect_equivalent(student, factory: str, reference_model: torch.nn.Module, 
 
 def _same_function(student, factory: str, reference_model: torch.nn.Module, inputs: list[torch.Tensor]):
     """For expect_structure: does the student's network compute the reference's function?"""
+    reference = _reference_outputs(reference_model, inputs)
+
     def same() -> bool:
         try:
-            _expect_equivalent(student, factory, reference_model, inputs, lambda *_: {})
+            _expect_equivalent(student, factory, reference_model, inputs, lambda *_: {}, reference)
         except CheckFailed:
             return False
         return True

@@ -49,7 +49,9 @@ EVALUATE_PERCENT = Mistake("evaluate.percentage", "evaluate returns a percentage
 def budget() -> Budget:
     # As many threads as this machine gives us (the grading process waits meanwhile), at most 4:
     # LeNet's small convolutions gain little beyond that.
-    return Budget(threads=max(1, min(4, len(os.sched_getaffinity(0)))))
+    # Chosen so that the reference LeNet reaches >= 98% on every seed tried
+    # (benchmarks/bench_training.py); the short decay settles the last epoch.
+    return Budget(lrs=(2e-3, 1e-3, 2.5e-4), batch_size=64, threads=max(1, min(4, len(os.sched_getaffinity(0)))))
 
 
 def _describe(student) -> dict:
@@ -96,16 +98,19 @@ def _expect_forward_layers(description: dict) -> None:
 
 
 def _same_function(student, reference):
-    """For expect_structure: does the student's Net compute the reference's, given its weights?"""
+    """For expect_structure: does the student's Net compute the reference's, given its weights?
+    The reference's side is computed up front, so a student kit's recording has it."""
+    torch.manual_seed(7)
+    model = reference.Net().eval()
+    weights, x = weights_of(model), torch.randn(3, 1, 28, 28)
+    with torch.no_grad():
+        expected = model(x)
+
     def same() -> bool:
-        torch.manual_seed(7)
-        model = reference.Net().eval()
-        x = torch.randn(3, 1, 28, 28)
-        result = student.probe(PROBES, "run_with_weights", "Net", weights_of(model), [x], what="Net()")
+        result = student.probe(PROBES, "run_with_weights", "Net", weights, [x], what="Net()")
         try:
-            (got,) = expect_loadable(result, weights_of(model), "Net()")
-            with torch.no_grad():
-                expect_tensor(got, model(x), "Net()(x)")
+            (got,) = expect_loadable(result, weights, "Net()")
+            expect_tensor(got, expected, "Net()(x)")
         except CheckFailed:
             return False
         return True
@@ -237,7 +242,7 @@ def accuracy_of(figures: dict, test_labels: torch.Tensor, what: str) -> float:
 def check_mnist_accuracy(mnist, student, comparison):
     plan = budget()
     what = "training your Net with your train_epoch on MNIST"
-    figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), plan.as_dict(), what=what)
+    figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), list(mnist.normalisation), plan.as_dict(), what=what)
     accuracy = accuracy_of(figures, mnist.test_labels, what)
     comparison["Net (yours)"] = {
         "parameters": int(figures["params"]),
