@@ -34,3 +34,14 @@ def course_mistakes(course: Course) -> dict[str, list[Mistake]]:
             mistakes.update({m.id: m for m in mistakes_in(module)})
         found[exercise.id] = sorted(mistakes.values(), key=lambda m: m.id)
     return found
+
+
+def every_mistake(course: Course) -> list[Mistake]:
+    """Every mistake a course can report: its checks' own and the helpers' generic ones
+    (answer.*, network.*, evidence.*), sorted by id: the legend of a class summary."""
+    from grader.authoring import answers, evidence, modules, training
+
+    found = {m.id: m for module in (answers, evidence, modules, training) for m in mistakes_in(module)}
+    for mistakes in course_mistakes(course).values():
+        found.update({m.id: m for m in mistakes})
+    return sorted(found.values(), key=lambda m: m.id)

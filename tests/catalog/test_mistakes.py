@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.catalog.mistakes import course_mistakes
+from grader.catalog.mistakes import course_mistakes, every_mistake
 
 
 def test_every_exercise_names_its_mistakes_with_one_title_per_id(course):
@@ -17,6 +17,8 @@ def test_every_exercise_names_its_mistakes_with_one_title_per_id(course):
     assert {"conv2d.kernel_flipped", "conv2d.padding_ignored", "train.zero_grad_missing",
             "network.softmax_output", "device.targets_not_moved"} <= ids
     assert len(ids) >= 60
+    every = {m.id for m in every_mistake(course)}
+    assert ids < every and {"answer.no_return", "evidence.scaled", "network.bias_missing"} <= every
 
 
 def test_no_check_names_a_mistake_by_hand(course):

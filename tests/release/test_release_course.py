@@ -97,3 +97,14 @@ def test_the_kit_scores_hostile_submissions_as_the_course_does(kit, course, modu
     folder = FIXTURES / "hostile" / name
     full = _public(course, "exercise_01", folder, module_sandbox, public_only=True)
     assert _public(Course.at(kit), "exercise_01", folder, module_sandbox) == full
+
+
+def test_the_kit_scores_the_feedback_catalogue_as_the_course_does(kit, course, module_sandbox):
+    """Exercise 03's structure checks ask the reference for more only when a network's form
+    differs (is its function the reference's?): the kit's recording must answer that too."""
+    from tests.feedback.cases import load_cases
+
+    kit_course = Course.at(kit)
+    for case in [c for c in load_cases() if c.exercise == "exercise_03"]:
+        full = _public(course, case.exercise, case.folder, module_sandbox, public_only=True)
+        assert _public(kit_course, case.exercise, case.folder, module_sandbox) == full, case.name
