@@ -186,7 +186,7 @@ def _student_readme(course: Course, install: str, options: ReleaseOptions, exerc
         f"`exercises/{Path(e.manifest.student_file).with_suffix('.ipynb').name}` |"
         for e in exercises
     )
-    first = exercises[0].id if exercises else "exercise_01"
+    first = exercises[0].id if exercises else "EXERCISE"
     text = STUDENT_README.read_text(encoding="utf-8")
     for marker, value in {
         "@@TITLE@@": course.title,
