@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import types
 from pathlib import Path
 
-from grader.sandbox.notebook import read_cells, run_cells
+from grader.sandbox.notebook import GRADING_ENV, read_cells, run_cells
 
 
 def load_student_module(path: Path, module_name: str) -> types.ModuleType:
@@ -17,6 +18,7 @@ def load_student_module(path: Path, module_name: str) -> types.ModuleType:
         module = types.ModuleType(module_name)
         module.__file__ = str(path)
         sys.modules[module_name] = module
+        os.environ[GRADING_ENV] = "1"
         run_cells(read_cells(path), path.name, module.__dict__)
         return module
     spec = importlib.util.spec_from_file_location(module_name, path)

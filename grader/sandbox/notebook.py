@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# Set while a notebook's cells run in the sandbox: the notebook's own last cell calls
+# grader.check(), which must not start grading again from inside the grading.
+GRADING_ENV = "GRADER_GRADING_NOTEBOOK"
 # Cell magics whose body is Python that IPython runs in the user's namespace.
 _PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
 _FUTURE_FLAGS = functools.reduce(

@@ -92,3 +92,13 @@ def test_a_notebook_generated_from_the_py_beside_it_holds_the_same_code(tmp_path
     _saved_at(folder / "exercise_01.ipynb", 2_000_000_000)
     chosen = find_student_file(folder, "exercise_01.py", "exercise_01", None)
     assert (chosen.path, chosen.choice) == (folder / "exercise_01.py", "exercise_01.ipynb holds the same code")
+
+
+def test_graded_end_to_end_the_header_names_the_notebook(grade, tmp_path):
+    folder = _folder(tmp_path, STUB, SOLUTION)
+    _saved_at(folder / "exercise_01.py", 2_000_000_000)
+    result = grade("exercise_01", folder)
+    assert result.points_earned == 20
+    assert Path(result.student_file).name == "exercise_01.ipynb"
+    assert result.file_choice == "exercise_01.py is the untouched stub"
+    assert result.message == ""  # said in the header, not in a note under the table
