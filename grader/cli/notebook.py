@@ -36,12 +36,13 @@ def _kernel() -> Any:
 def _mnist(cwd: Path) -> "MnistProvider":
     """MNIST where `grader check` looks for it; no download from inside a notebook (the
     checks that need it say how to get it)."""
+    from grader.cli.mnist import ENV_DATA_DIR
     from grader.data.locate import candidates, default_cache_dir, find_mnist, how_to_provide
     from grader.data.prepared import MnistProvider
 
     located = find_mnist(
         candidates(
-            env_dir=os.environ.get("GRADER_DATA_DIR"),
+            env_dir=os.environ.get(ENV_DATA_DIR),
             cache_dir=default_cache_dir(os.environ, Path.home()),
             cwd=cwd,
         )
