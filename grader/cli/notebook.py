@@ -74,7 +74,9 @@ def check(
     The notebook is `notebook` when given; else the notebook this kernel runs, when
     VS Code (`__vsc_ipynb_file__`) or Jupyter (`JPY_SESSION_NAME`) says which; else
     `exercises/<exercise>.ipynb` or `<exercise>.ipynb` in the working folder. The
-    course is found from the working folder (see `grader check --course`).
+    course is `course`, else $GRADER_COURSE, else the nearest folder with a
+    course.toml at or above the working folder. Hidden checks' feedback is withheld
+    from the table and from the returned report.
 
     Unsaved changes: the file on disk is what is graded. When the last cell run in
     this kernel is not in the saved file (by its `In [n]` label and code), a warning
@@ -106,13 +108,12 @@ def _check(
     from grader.catalog.course import Course
     from grader.catalog.notebook_file import find_notebook, unsaved_run
     from grader.engine.run import grade_submission
+    from grader.report.common import withhold_hidden
     from grader.report.terminal import render_terminal
     from grader.sandbox.client import Sandbox
 
     cwd = Path.cwd()
-    # TODO(lead): Course.find(course_dir, os.environ, cwd) once it lands (--course,
-    # GRADER_COURSE, then walking up to course.toml); until then the installed course.
-    course = Course.at(Path(course_dir) if course_dir is not None else None)
+    course = Course.find(Path(course_dir) if course_dir is not None else None, os.environ, cwd)
     (exercise,) = course.select([exercise_name])
     kernel = _kernel()
     found = find_notebook(
@@ -141,4 +142,5 @@ def _check(
     result = result.model_copy(update={"student_file": str(found.path), "file_choice": found.why})
     report = report.model_copy(update={"exercises": [result], "submission": str(found.path.parent)})
     render_terminal(report, console)
-    return report
+    # What the notebook holds afterwards is as student-facing as the table.
+    return withhold_hidden(report)

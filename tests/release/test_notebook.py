@@ -84,6 +84,7 @@ def test_the_last_cell_grades_the_saved_notebook(tmp_path, monkeypatch, capsys):
     path = tmp_path / "exercises" / "exercise_01.ipynb"
     nbformat.write(notebook, path)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GRADER_COURSE", str(REPO_ROOT))  # a student's folder outside the course
     monkeypatch.setenv("COLUMNS", "400")  # rich's width: the header on one line
     # The kernel ran `x = 1` as In [1] and the notebook was not saved since.
     kernel = _FakeKernel({"__vsc_ipynb_file__": str(path), "In": ["", "x = 1"]}, execution_count=2)
