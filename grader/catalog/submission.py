@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+from nbformat import NotebookNode
+
 from grader.errors import SubmissionNotFound
+from grader.release.notebook import code_digest, generated_from, is_untouched_notebook, stub_digest
 
 
 @dataclass(frozen=True)
@@ -70,32 +74,53 @@ def find_student_file(
     return StudentFile(None, f"{py.name} (or {notebook.name}) not found in {submission_dir}")
 
 
-def _choose(py: Path, notebook: Path, exercise_id: str, stub_source: str | None) -> StudentFile:
+def _choose(py: Path, notebook_path: Path, exercise_id: str, stub_source: str | None) -> StudentFile:
     """Both files exist. In a clone of the course, or a kit, the .py stub is always
     there: grade the one that is not an untouched stub, else the one saved last."""
-    if stub_source is not None:
-        py_untouched = _same_code(_read_text(py), stub_source)
-        notebook_untouched = _untouched_notebook(notebook, stub_source, exercise_id)
+    py_source = _read_text(py)
+    notebook = _read_notebook(notebook_path)
+    untouched = _untouched(py_source, notebook, exercise_id, stub_source)
+    if untouched is not None:
+        py_untouched, notebook_untouched = untouched
         if py_untouched and not notebook_untouched:
-            return StudentFile(notebook, choice=f"{py.name} is the untouched stub")
+            return StudentFile(notebook_path, choice=f"{py.name} is the untouched stub")
         if notebook_untouched and not py_untouched:
-            return StudentFile(py, choice=f"{notebook.name} is the untouched stub")
+            return StudentFile(py, choice=f"{notebook_path.name} is the untouched stub")
         if py_untouched:
             return StudentFile(py, choice="both are the untouched stub")
-    else:
-        # No stub to compare with: a notebook generated from the .py beside it holds the
-        # same code, so either gives the same grade.
-        py_source = _read_text(py)
-        if py_source is not None and _untouched_notebook(notebook, py_source, exercise_id):
-            return StudentFile(py, choice=f"{notebook.name} holds the same code")
-    # Both hold work (or there is no stub to tell): the one saved last.
-    both = "both differ from the stub; " if stub_source is not None else ""
-    py_time, notebook_time = py.stat().st_mtime, notebook.stat().st_mtime
+    elif py_source is not None and notebook is not None and _generated_from_py(notebook, py_source, exercise_id):
+        return StudentFile(py, choice=f"{notebook_path.name} holds the same code")
+    # Both hold work (or there is no way to tell): the one saved last.
+    both = "both differ from the stub; " if untouched is not None else ""
+    py_time, notebook_time = py.stat().st_mtime, notebook_path.stat().st_mtime
     if notebook_time > py_time:
-        return StudentFile(notebook, choice=f"{both}{notebook.name} was saved last")
+        return StudentFile(notebook_path, choice=f"{both}{notebook_path.name} was saved last")
     if py_time > notebook_time:
         return StudentFile(py, choice=f"{both}{py.name} was saved last")
     return StudentFile(py, choice=f"{both}both were saved at the same time")
+
+
+def _untouched(
+    py_source: str | None, notebook: NotebookNode | None, exercise_id: str, stub_source: str | None
+) -> tuple[bool, bool] | None:
+    """(the .py is the untouched stub, the notebook is), judged against the course's
+    stub, else against the digests a generated notebook records; None when neither
+    is at hand. An unreadable file counts as work: grading it shows the student why."""
+    if stub_source is not None:
+        py_untouched = py_source is not None and stub_digest(py_source) == stub_digest(stub_source)
+        return py_untouched, notebook is not None and _generated_from_py(notebook, stub_source, exercise_id)
+    record = generated_from(notebook) if notebook is not None else None
+    if record is None:
+        return None
+    py_untouched = py_source is not None and stub_digest(py_source) == record.stub_sha256
+    return py_untouched, code_digest(notebook) == record.code_sha256
+
+
+def _generated_from_py(notebook: NotebookNode, source: str, exercise_id: str) -> bool:
+    try:
+        return is_untouched_notebook(notebook, source, exercise_id)
+    except SyntaxError:  # a .py that does not parse generates no notebook
+        return False
 
 
 def _read_text(path: Path) -> str | None:
@@ -105,23 +130,8 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def _normalised(source: str) -> list[str]:
-    """Lines without trailing whitespace or line-ending differences (a checkout on
-    Windows turns \\n into \\r\\n without anyone touching the file)."""
-    return [line.rstrip() for line in source.strip().splitlines()]
-
-
-def _same_code(source: str | None, stub_source: str) -> bool:
-    return source is not None and _normalised(source) == _normalised(stub_source)
-
-
-def _untouched_notebook(path: Path, stub_source: str, exercise_id: str) -> bool:
-    import nbformat
-
-    from grader.release.notebook import is_untouched_notebook
-
+def _read_notebook(path: Path) -> NotebookNode | None:
     try:
-        notebook = nbformat.read(str(path), as_version=4)
-        return is_untouched_notebook(notebook, stub_source, exercise_id)
-    except Exception:  # noqa: BLE001 - an unreadable notebook is not an untouched one; it is graded as work
-        return False
+        return nbformat.read(str(path), as_version=4)
+    except Exception:  # noqa: BLE001 - nbformat raises many kinds for a broken file; it is then graded as work
+        return None

@@ -13,19 +13,24 @@ The notebook is never edited by hand. From `exercises/exercise_NN.py` it gets:
 The output is byte-identical for the same input: cell ids are numbered, not random,
 and nbformat writes sorted keys. `is_untouched_notebook` tells whether a student's
 notebook still holds exactly the code generated from the stub (outputs, execution
-counts and markdown edits do not count as work).
+counts and markdown edits do not count as work). The notebook's metadata records
+digests of its stub and of its own code (`generated_from`), so the same can be told
+where no separate stub exists: in a kit, the student's .py *is* the course's stub.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import inspect
+import json
 from dataclasses import dataclass
 
 import nbformat
 from nbformat import NotebookNode
 
 NBFORMAT_MINOR = 5  # the first minor version with cell ids
+METADATA_KEY = "grader"
 
 _HOW_TO = (
     "Run the first code cell, then fill in each stub below and run its cell. "
@@ -118,6 +123,11 @@ def build_notebook(stub_source: str, exercise_id: str, title: str, description: 
         },
     )
     notebook.nbformat_minor = NBFORMAT_MINOR
+    notebook.metadata[METADATA_KEY] = {
+        "exercise": exercise_id,
+        "stub_sha256": stub_digest(stub_source),
+        "code_sha256": code_digest(notebook),
+    }
     nbformat.validate(notebook)
     return notebook
 
@@ -129,17 +139,45 @@ def render_notebook(stub_source: str, exercise_id: str, title: str, description:
     return text if text.endswith("\n") else text + "\n"
 
 
-def code_cells(notebook: NotebookNode) -> list[str]:
-    """The sources of the notebook's code cells, trailing whitespace ignored."""
-    return [
-        "\n".join(line.rstrip() for line in cell.source.strip("\n").splitlines())
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-    ]
+def _normalised(source: str) -> str:
+    """Code without trailing whitespace or line-ending differences (a checkout on
+    Windows turns \\n into \\r\\n without anyone touching the file)."""
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
+def stub_digest(source: str) -> str:
+    """sha256 of a stub (or a student's .py) as code: equal digests, same code."""
+    return hashlib.sha256(_normalised(source).encode("utf-8")).hexdigest()
+
+
+def code_digest(notebook: NotebookNode) -> str:
+    """sha256 of a notebook's code cells, in order: outputs, execution counts and
+    markdown do not change it."""
+    cells = [_normalised(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
+    return hashlib.sha256(json.dumps(cells).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class GeneratedFrom:
+    """What a generated notebook records of its making (in its metadata, kept by
+    Jupyter and VS Code on save): enough to tell, with no stub at hand, whether the
+    notebook and the .py beside it are still untouched."""
+
+    exercise_id: str
+    stub_sha256: str
+    code_sha256: str
+
+
+def generated_from(notebook: NotebookNode) -> GeneratedFrom | None:
+    """The record a generated notebook carries; None when absent or malformed."""
+    record = notebook.metadata.get(METADATA_KEY)
+    try:
+        return GeneratedFrom(str(record["exercise"]), str(record["stub_sha256"]), str(record["code_sha256"]))
+    except (KeyError, TypeError):
+        return None
 
 
 def is_untouched_notebook(notebook: NotebookNode, stub_source: str, exercise_id: str) -> bool:
     """Whether `notebook` holds exactly the code generated from the stub: running its
     cells or editing its markdown is not work; changing, adding or removing code is."""
-    generated = build_notebook(stub_source, exercise_id, title="")
-    return code_cells(notebook) == code_cells(generated)
+    return code_digest(notebook) == code_digest(build_notebook(stub_source, exercise_id, title=""))

@@ -77,18 +77,53 @@ def test_an_unreadable_notebook_counts_as_work(tmp_path):
     assert chosen.path == folder / "exercise_01.ipynb"  # graded, so the student sees why it fails
 
 
-def test_working_in_the_course_folder_itself_has_no_stub_and_uses_the_newer(tmp_path):
-    """In a clone or a kit, the course's stub *is* the student's .py: no comparison."""
-    folder = _folder(tmp_path, SOLUTION, STUB)
+def _worked_notebook(folder: Path, edit: str) -> None:
+    """The generated notebook with one code cell edited, saved as Jupyter saves it
+    (metadata kept)."""
+    notebook = build_notebook(STUB, "exercise_01", "t")
+    cell = next(c for c in notebook.cells if c.cell_type == "code" and "def corr2d" in c.source)
+    cell.source = cell.source.replace("raise NotImplementedError", edit)
+    nbformat.write(notebook, folder / "exercise_01.ipynb")
+
+
+def test_in_a_kit_the_notebook_record_tells_the_stub_from_work(tmp_path):
+    """A kit's student works in the course folder itself: its stub *is* their .py, so
+    there is no stub to compare with; the generated notebook's record stands in."""
+    folder = _folder(tmp_path, STUB, STUB)
     assert read_stub(folder / "exercise_01.py", folder, "exercise_01.py") is None
+    _worked_notebook(folder, "return x")
+    # A fresh CI checkout gives both files the same time: the times cannot decide.
+    _saved_at(folder / "exercise_01.py", 1_800_000_000)
+    _saved_at(folder / "exercise_01.ipynb", 1_800_000_000)
+    chosen = find_student_file(folder, "exercise_01.py", "exercise_01", None)
+    assert (chosen.path, chosen.choice) == (folder / "exercise_01.ipynb", "exercise_01.py is the untouched stub")
+
+
+def test_in_a_kit_a_worked_py_beats_the_untouched_notebook(tmp_path):
+    folder = _folder(tmp_path, SOLUTION.replace("\n", "\r\n"), STUB)
+    _saved_at(folder / "exercise_01.ipynb", 1_900_000_000)
+    chosen = find_student_file(folder, "exercise_01.py", "exercise_01", None)
+    assert (chosen.path, chosen.choice) == (folder / "exercise_01.py", "exercise_01.ipynb is the untouched stub")
+
+
+def _without_record(folder: Path, source: str) -> None:
+    notebook = build_notebook(source, "exercise_01", "t")
+    del notebook.metadata["grader"]
+    nbformat.write(notebook, folder / "exercise_01.ipynb")
+
+
+def test_no_stub_and_no_record_the_one_saved_last(tmp_path):
+    folder = _folder(tmp_path, SOLUTION, STUB)
+    _without_record(folder, STUB)
     _saved_at(folder / "exercise_01.py", 1_700_000_000)
     _saved_at(folder / "exercise_01.ipynb", 1_800_000_000)
     chosen = find_student_file(folder, "exercise_01.py", "exercise_01", None)
     assert (chosen.path, chosen.choice) == (folder / "exercise_01.ipynb", "exercise_01.ipynb was saved last")
 
 
-def test_a_notebook_generated_from_the_py_beside_it_holds_the_same_code(tmp_path):
+def test_no_stub_and_no_record_but_the_same_code_grades_the_py(tmp_path):
     folder = _folder(tmp_path, SOLUTION, SOLUTION)
+    _without_record(folder, SOLUTION)
     _saved_at(folder / "exercise_01.ipynb", 2_000_000_000)
     chosen = find_student_file(folder, "exercise_01.py", "exercise_01", None)
     assert (chosen.path, chosen.choice) == (folder / "exercise_01.py", "exercise_01.ipynb holds the same code")

@@ -9,7 +9,15 @@ import nbformat
 import pytest
 
 import grader
-from grader.release.notebook import build_notebook, check_cell_source, is_untouched_notebook, render_notebook
+from grader.release.notebook import (
+    build_notebook,
+    check_cell_source,
+    code_digest,
+    generated_from,
+    is_untouched_notebook,
+    render_notebook,
+    stub_digest,
+)
 from tests.conftest import REPO_ROOT
 
 STUBS = sorted((REPO_ROOT / "exercises").glob("exercise_*.py"))
@@ -57,6 +65,22 @@ def test_untouched_means_the_same_code():
     code_cell = next(c for c in notebook.cells if c.cell_type == "code" and "def " in c.source)
     code_cell.source = code_cell.source.replace("raise NotImplementedError", "return 0", 1)
     assert not is_untouched_notebook(notebook, source, "exercise_02")
+
+
+def test_the_notebook_records_what_it_was_generated_from():
+    """So that a kit, where the student's .py is the only stub, can still tell work."""
+    source = (REPO_ROOT / "exercises" / "exercise_02.py").read_text()
+    notebook = build_notebook(source, "exercise_02", "t")
+    record = generated_from(notebook)
+    assert record is not None and record.exercise_id == "exercise_02"
+    assert record.stub_sha256 == stub_digest(source.replace("\n", "\r\n") + "  \n")
+    assert record.code_sha256 == code_digest(notebook)
+    notebook.cells[-1].outputs = [nbformat.v4.new_output("stream", text="20/20")]
+    assert code_digest(notebook) == record.code_sha256
+    notebook.cells[-1].source += "\nprint(report)"
+    assert code_digest(notebook) != record.code_sha256
+    del notebook.metadata["grader"]
+    assert generated_from(notebook) is None
 
 
 def test_the_stub_notebook_grades_to_zero_without_running_its_check_cell(grade, tmp_path):
