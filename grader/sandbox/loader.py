@@ -13,12 +13,14 @@ from grader.sandbox.notebook import GRADING_ENV, read_cells, run_cells
 
 def load_student_module(path: Path, module_name: str) -> types.ModuleType:
     """Execute the student's file as a fresh module named `module_name`."""
+    # A grader.check() call in the student's code (a generated notebook's last cell)
+    # must not start grading again from inside the grading.
+    os.environ[GRADING_ENV] = "1"
     if path.suffix == ".ipynb":
         # Cell by cell in one namespace, as Jupyter runs it (see grader.sandbox.notebook).
         module = types.ModuleType(module_name)
         module.__file__ = str(path)
         sys.modules[module_name] = module
-        os.environ[GRADING_ENV] = "1"
         run_cells(read_cells(path), path.name, module.__dict__)
         return module
     spec = importlib.util.spec_from_file_location(module_name, path)

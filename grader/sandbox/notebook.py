@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Set while a notebook's cells run in the sandbox: the notebook's own last cell calls
-# grader.check(), which must not start grading again from inside the grading.
-GRADING_ENV = "GRADER_GRADING_NOTEBOOK"
+# Set in the sandbox before student code runs: a generated notebook's last cell calls
+# grader.check(), which must then do nothing.
+GRADING_ENV = "GRADER_GRADING"
 # Cell magics whose body is Python that IPython runs in the user's namespace.
 _PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
 _FUTURE_FLAGS = functools.reduce(

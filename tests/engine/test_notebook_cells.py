@@ -91,3 +91,9 @@ def test_magics_and_shell_lines_are_skipped(grade, tmp_path):
     )
     result = grade("exercise_01", tmp_path)
     assert result.points_earned == 20, [c.message for c in result.checks if c.status is not CheckStatus.PASSED]
+
+
+def test_a_grader_check_call_in_graded_code_does_nothing(grade, variant):
+    # The generated notebook's last cell is such a call; a .py may hold one too.
+    folder = variant("exercise_01", "import grader\n\nassert grader.check('exercise_01') is None\n")
+    assert grade("exercise_01", folder).points_earned == 20
