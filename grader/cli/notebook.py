@@ -85,7 +85,7 @@ def check(
     grader.catalog.notebook_file.
     """
     if os.environ.get(GRADING_ENV):
-        return None  # this is the notebook's own check cell, run while it is being graded
+        return None  # student code being graded (the notebook's own check cell): not again
     from rich.console import Console
     from rich.text import Text
 
@@ -100,7 +100,10 @@ def check(
 
 
 def _check(
-    exercise_name: str, notebook: str | os.PathLike[str] | None, course_dir: str | os.PathLike[str] | None, console: "Console"
+    exercise_name: str,
+    notebook: str | os.PathLike[str] | None,
+    course_dir: str | os.PathLike[str] | None,
+    console: "Console",
 ) -> "SubmissionReport":
     import nbformat
     from rich.text import Text
@@ -125,7 +128,8 @@ def _check(
     )
     if kernel is not None:
         try:
-            warning = unsaved_run(nbformat.read(str(found.path), as_version=4), kernel.user_ns.get("In", []), kernel.execution_count)
+            saved = nbformat.read(str(found.path), as_version=4)
+            warning = unsaved_run(saved, kernel.user_ns.get("In", []), kernel.execution_count)
         except Exception:  # noqa: BLE001 - an unreadable notebook is graded (and reported) as it is
             warning = None
         if warning:
@@ -133,7 +137,8 @@ def _check(
     data = _mnist(cwd) if exercise.needs_mnist else None
     try:
         with tempfile.TemporaryDirectory(prefix="grader-notebook-") as staging, Sandbox() as sandbox:
-            report = grade_submission(course, [exercise], _staged(found.path, exercise, Path(staging)), sandbox, data=data)
+            staged = _staged(found.path, exercise, Path(staging))
+            report = grade_submission(course, [exercise], staged, sandbox, data=data)
     finally:
         if data is not None:
             data.close()
