@@ -89,7 +89,8 @@ def _offline(script: str) -> str:
 
 def _run_workflow(repo: Path, env_dir: Path, tmp: Path) -> dict:
     runner_temp = tmp / "runner"
-    runner_temp.mkdir(exist_ok=True)
+    runner_temp.mkdir(parents=True, exist_ok=True)
+    (tmp / "home").mkdir(exist_ok=True)
     output, summary = tmp / "output.txt", tmp / "summary.md"
     env = {
         "PATH": f"{env_dir / 'bin'}:/usr/bin:/bin",
@@ -120,7 +121,7 @@ def test_the_kit_grades_itself_in_ci(kit, environment, tmp_path):
     result = _run_workflow(repo, environment, tmp_path / "solved")
     assert sum(t["score"] for t in result["tests"]) == result["max_score"] == 5
     installed = subprocess.run([str(environment / "bin" / "python"), "-c", "import grader; print(grader.__file__)"],
-                               capture_output=True, text=True, check=True).stdout
+                               capture_output=True, text=True, check=True, cwd=repo).stdout
     assert str(environment) in installed and str(REPO_ROOT) not in installed  # non-editable
 
 
