@@ -108,6 +108,7 @@ def test_the_kit_scores_the_feedback_catalogue_as_the_course_does(kit, course, m
     from tests.feedback.cases import load_cases
 
     kit_course = Course.at(kit)
-    for case in [c for c in load_cases() if c.exercise == "exercise_03"]:
+    # The correct-but-unusual networks are the ones whose form differs (kept lean: the suite's time).
+    for case in [c for c in load_cases() if c.exercise == "exercise_03" and c.kind == "correct"]:
         full = _public(course, case.exercise, case.folder, module_sandbox, public_only=True)
         assert _public(kit_course, case.exercise, case.folder, module_sandbox) == full, case.name
