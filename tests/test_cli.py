@@ -26,15 +26,48 @@ def test_list_shows_exercises_with_points(capsys):
     assert "exercise_02" in out
 
 
-def test_unknown_exercise_is_a_usage_error_with_a_suggestion(capsys):
+@pytest.fixture
+def no_sandbox(monkeypatch):
+    """Records every sandbox a command starts, starting none: a usage error must be found
+    before the sandbox starts (starting and stopping one costs over a second)."""
+    import grader.sandbox.client
+
+    started: list[object] = []
+
+    class Refused:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            started.append(args)
+            raise AssertionError("a sandbox was started before the arguments were validated")
+
+    monkeypatch.setattr(grader.sandbox.client, "Sandbox", Refused)
+    return started
+
+
+def test_unknown_exercise_is_a_usage_error_with_a_suggestion(capsys, no_sandbox):
     assert main(["--no-color", "check", "exercise_1"]) == 2
     err = capsys.readouterr().err
     assert "unknown exercise 'exercise_1'" in err and "did you mean exercise_01" in err
+    assert no_sandbox == []
 
 
-def test_missing_submission_folder(capsys, tmp_path):
+def test_missing_submission_folder(capsys, tmp_path, no_sandbox):
     assert main(["--no-color", "check", "01", "--submission", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err
+    assert no_sandbox == []
+
+
+def test_data_dir_that_is_not_a_folder_is_a_usage_error(capsys, tmp_path, no_sandbox):
+    code = main(["--no-color", "check", "05", "--submission", str(REPO_ROOT / "solutions"),
+                 "--data-dir", str(tmp_path / "nope")])
+    assert code == 2
+    assert f"--data-dir {tmp_path / 'nope'} is not a folder" in capsys.readouterr().err
+    assert no_sandbox == []
+
+
+def test_course_folder_without_a_course_is_a_usage_error(capsys, tmp_path, no_sandbox):
+    assert main(["--no-color", "check", "01", "--course", str(tmp_path)]) == 2
+    assert str(tmp_path) in capsys.readouterr().err
+    assert no_sandbox == []
 
 
 def test_check_needs_exercises_or_all(capsys):
