@@ -63,9 +63,10 @@ def grade_on_worker(task: GradeTask) -> str:
 
 
 class DaskEngine:
-    def __init__(self, scheduler: str, jobs: int) -> None:
+    def __init__(self, scheduler: str, jobs: int, connect_timeout_s: float = 10.0) -> None:
         self.scheduler = scheduler
         self.jobs = max(1, jobs)
+        self.connect_timeout_s = connect_timeout_s
 
     def _connect(self) -> tuple[Any, Any]:
         try:
@@ -74,7 +75,7 @@ class DaskEngine:
                     n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None
                 )
                 return cluster, Client(cluster)
-            return None, Client(self.scheduler, timeout="10s")
+            return None, Client(self.scheduler, timeout=f"{self.connect_timeout_s}s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise SchedulerError(
                 f"cannot reach the Dask scheduler {self.scheduler}: {exc}",
