@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader.cli import main
-from tests.conftest import REPO_ROOT
+from tests.conftest import FIXTURES, REPO_ROOT
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -167,3 +167,33 @@ def test_merged_limits_are_validated():
     with pytest.raises(pydantic.ValidationError):
         CheckLimits().merged(timeout_s=-1)
     assert CheckLimits().merged(timeout_s=3, memory_mb=None).timeout_s == 3
+
+
+ONE_EXERCISE_COURSE = FIXTURES / "courses" / "kills_its_grader"  # exercise "dies": answer() must return 42
+
+
+def test_course_option_lists_and_checks_another_course(capsys, tmp_path):
+    assert main(["--no-color", "list", "--course", str(ONE_EXERCISE_COURSE)]) == 0
+    out = capsys.readouterr().out
+    assert "dies" in out and "exercise_01" not in out
+    (tmp_path / "dies.py").write_text("def answer():\n    return 42\n")
+    code = main(["--no-color", "check", "dies", "--course", str(ONE_EXERCISE_COURSE), "--submission", str(tmp_path),
+                 "--format", "json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [e["id"] for e in report["exercises"]] == ["dies"] and report["percent"] == 100
+
+
+def test_grade_regrade_grades_unchanged_submissions_again(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # rich wraps at the terminal width: keep the summary on one line
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    (tmp_path / "subs" / "alice" / "dies.py").write_text("def answer():\n    return 42\n")
+    args = ["--no-color", "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--jobs", "1",
+            "--course", str(ONE_EXERCISE_COURSE)]
+    summaries = []
+    for again in ([], ["--regrade"]):
+        assert main([*args, *again]) == 0
+        summaries.append(capsys.readouterr().out)
+    # Unchanged, the second run would skip alice (tests/batch/test_runner.py); --regrade grades her again.
+    assert "1 submissions: 1 graded now, 0 unchanged (skipped)" in summaries[0]
+    assert "1 submissions: 1 graded now, 0 unchanged (skipped)" in summaries[1]
