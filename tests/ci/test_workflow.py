@@ -76,6 +76,8 @@ def test_init_ci_writes_once_and_refuses_to_overwrite(tmp_path: Path, monkeypatc
 
 def test_init_ci_path_and_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "checks").mkdir()  # init-ci writes into a repository that holds a course
+    (tmp_path / "course.toml").write_text('[course]\ntitle = "A kit"\n')
     target = tmp_path / "ci" / "grade.yml"
     args = ["--grader-source", "grader @ git+https://example.org/g@v1", "--torch", "2.5.1"]
     assert main(["--no-color", "init-ci", "--path", str(target), "--python", "3.12", *args]) == 0
