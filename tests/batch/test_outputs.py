@@ -48,7 +48,7 @@ def test_per_student_files_use_safe_names(tmp_path: Path) -> None:
     assert (tmp_path / "feedback" / "bob.md").read_text().startswith("## Grader report for bob: 1/2 points (50%)")
     assert "could not be graded" in (tmp_path / "feedback" / "dave.md").read_text()
     assert sorted(p.name for p in tmp_path.glob("*/*")) == sorted(
-        [f"{n}.{ext}" for n in ("alice", "bob", "carol", "dave", eve) for ext in ("json", "md")])
+        [f"{n}.{ext}" for n in ("alice", "bob", "carol", "dave", eve) for ext in ("json", "md", "html")])
     assert not list(tmp_path.parent.glob("eve*"))
 
 
