@@ -37,12 +37,16 @@ caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--fg); }
 tbody tr:nth-child(even) { background: var(--bg-alt); }
+table.checks { table-layout: fixed; }
+table.checks th:nth-child(1) { width: 32%; } table.checks th:nth-child(2) { width: 8.5rem; }
+table.checks th:nth-child(3) { width: 5rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .status { font-weight: 700; white-space: nowrap; padding: 0 .3rem; border: 1px solid; border-radius: 3px; }
 .status.pass { color: var(--pass); } .status.fail { color: var(--fail); border-width: 2px; }
 .status.warn { color: var(--warn); border-style: dashed; } .status.skip { color: var(--skip); border-style: dotted; }
 .status.grader { color: var(--grader); border-style: double; border-width: 3px; }
 .message { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font: inherit; }
+.mistake { margin: .3rem 0 0; font-style: italic; }
 .note { border-left: 4px solid var(--warn); padding: .25rem .75rem; background: var(--bg-alt); }
 .figures { display: flex; flex-wrap: wrap; gap: .5rem 2rem; padding: 0; list-style: none; }
 .figures li { min-width: 8rem; } .figures strong { display: block; font-size: 1.6rem; }

@@ -71,3 +71,16 @@ def test_chart_is_svg_with_one_bar_per_bin_and_check() -> None:
     heights = [float(r.get("height")) for r in bins]
     assert heights[0] == heights[5] == heights[9] > 0 and heights[1] == 0
     assert abs(float(rates[0].get("width")) * 2 - float(rates[1].get("width"))) < 0.2  # 1/3 vs 2/3
+
+
+def test_chart_labels_tell_checks_with_a_long_common_prefix_apart() -> None:
+    prefix = "conv2d: the lecture's example with padding=1 and a long shared title, "
+    records = [StudentRecord.from_report(report_for("alice", [True, False]), student_id="alice")]
+    report = records[0].report
+    assert report is not None
+    report.exercises[0].checks[0].title = prefix + "stride 1"
+    report.exercises[0].checks[1].title = prefix + "stride 2"
+    root = ET.fromstring(render_svg(summarize(records)))
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.text and t.text.startswith("exercise_01: ")]
+    assert labels == [f"exercise_01: {prefix}stride 2", f"exercise_01: {prefix}stride 1"]
+    assert float(root.get("width")) > 960  # widened for the labels, not cut
