@@ -6,9 +6,14 @@ properties of the markup itself, fast and without a browser.
 
 from __future__ import annotations
 
+import math
 import re
 from html.parser import HTMLParser
 
+import pytest
+import torch
+
+from grader.authoring import CheckFailed, expect_tensor
 from grader.models.results import NamedMistake
 from grader.report import html
 from grader.report.html_tensors import message_html
@@ -85,3 +90,17 @@ def test_a_wrong_values_excerpt_becomes_two_aligned_grids_marking_the_difference
 def test_a_message_that_only_looks_like_an_excerpt_stays_text() -> None:
     message = "expected [1, 2\n     got [1, 2]"
     assert message_html(message) == f'<p class="message">{message}</p>'
+
+
+@pytest.mark.parametrize("shape", [(4, 5), (2, 3, 4, 5), (7,)])
+def test_grids_are_recovered_from_expect_tensors_own_messages(shape: tuple[int, ...]) -> None:
+    """The contract with grader.authoring.tensors: its excerpt is what message_html parses."""
+    expected = torch.arange(float(math.prod(shape))).reshape(shape)
+    got = expected.clone()
+    got.view(-1)[-3] += 1.5
+    with pytest.raises(CheckFailed) as failure:
+        expect_tensor(got, expected, "f(x)")
+    markup = message_html(str(failure.value))
+    assert markup.count('<table class="grid">') == 2
+    assert re.findall(r'<td class="differs">([^<]*)</td>', markup) == [
+        f"{expected.view(-1)[-3].item():g}", f"{got.view(-1)[-3].item():g}"]
