@@ -133,6 +133,7 @@ def measure(subs: Path, roster: Path, out: Path, jobs: int, exercise_ids: list[s
         "in_worker_overhead_s": statistics.fmean(in_worker),
         "amortised_overhead_s": (wall * jobs - checks_total) / graded,
         "batch_layer_s": statistics.fmean(batch_layer) if batch_layer else 0.0,
+        "dashboard_kb": (out / "index.html").stat().st_size / 1024,
     }
 
 
@@ -156,7 +157,7 @@ def measure_on_cluster(root: Path, subs: Path, roster: Path, workers: int, exerc
 def print_cluster_figures(results: list[dict[str, float]]) -> None:
     for r in results:
         print(f"dask, {r['jobs']} worker(s): {r['submissions']} submissions in {r['wall_s']:.1f} s = "
-              f"{r['per_minute']:.1f}/min; checks themselves {r['checks_s']:.1f} s")
+              f"{r['per_minute']:.1f}/min; checks themselves {r['checks_s']:.1f} s; index.html {r['dashboard_kb']:.0f} kB")
     base = next((r for r in results if r["jobs"] == 1), None)
     for r in results:
         if base and r["jobs"] > 1:
@@ -191,7 +192,7 @@ def main() -> None:
                   f"{r['per_minute']:.0f}/min; checks themselves {r['checks_s']:.1f} s; overhead per "
                   f"submission: in-worker {r['in_worker_overhead_s']:.3f} s, amortised "
                   f"{r['amortised_overhead_s']:.3f} s (target < 0.3 s at --jobs 2); of which the "
-                  f"batch layer {1000 * r['batch_layer_s']:.0f} ms")
+                  f"batch layer {1000 * r['batch_layer_s']:.0f} ms; index.html {r['dashboard_kb']:.0f} kB")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch.local import LocalEngine
+from grader.batch.local import LocalEngine, threads_per_job
 from grader.batch.records import StudentRecord
 from grader.batch.runner import BatchPlan, run_batch
 from grader.catalog.course import Course
@@ -28,6 +28,8 @@ def _gradebook(records: list[StudentRecord]) -> dict[str, object]:
 
 
 def test_a_scheduler_and_two_workers_grade_like_the_local_pool(tmp_path: Path) -> None:
+    from distributed import Client
+
     from grader.batch.dask_engine import DaskEngine
     from tests.batch.dask_cluster import LoopbackCluster
 
@@ -52,9 +54,12 @@ def test_a_scheduler_and_two_workers_grade_like_the_local_pool(tmp_path: Path) -
         cluster.wait_for_workers(2)
         on_cluster = run_batch(plan("out-cluster"), DaskEngine(address, jobs=2))
         started = cluster.all_processes()
+        with Client(address) as client:  # the two workers share this host's cores
+            torch_threads = client.run(lambda: __import__("torch").get_num_threads())
     finally:
         left = cluster.stop()
     assert left == [] and not any(p.is_running() for p in started)
+    assert list(torch_threads.values()) == [threads_per_job(2)] * 2
 
     local = run_batch(plan("out-local"), LocalEngine(1))
     assert _gradebook(on_cluster.records) == _gradebook(local.records)
