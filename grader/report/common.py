@@ -6,7 +6,9 @@ is withheld from the formats a student reads (the message can give the test away
 
 from __future__ import annotations
 
-from grader.models.results import CheckResult, CheckStatus, SubmissionReport
+from pathlib import PurePath
+
+from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
 
 STATUS_WORD: dict[CheckStatus, str] = {
     CheckStatus.PASSED: "PASS",
@@ -28,6 +30,14 @@ def points(earned: float, possible: float) -> str:
 def student_message(check: CheckResult) -> str:
     """The feedback a student may read: withheld for hidden checks."""
     return HIDDEN_MESSAGE if check.hidden else check.message
+
+
+def graded_file(exercise: ExerciseResult) -> str:
+    """`graded exercise_01.ipynb (exercise_01.py is the untouched stub)` when the
+    submission had both files, for the exercise's header; "" when there was no choice."""
+    if not exercise.file_choice or not exercise.student_file:
+        return ""
+    return f"graded {PurePath(exercise.student_file).name} ({exercise.file_choice})"
 
 
 def withhold_hidden(report: SubmissionReport) -> SubmissionReport:

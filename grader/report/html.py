@@ -76,7 +76,9 @@ def _exercise(exercise: ExerciseResult) -> str:
         f"<small>({points(exercise.points_earned, exercise.points_possible)} points)</small></h2>",
     ]
     if exercise.student_file:
-        parts.append(f"<p>Graded file: <code>{esc(PurePath(exercise.student_file).name)}</code></p>")
+        # Why this file, when the submission had both a .py and a notebook.
+        why = f" ({esc(exercise.file_choice)})" if exercise.file_choice else ""
+        parts.append(f"<p>Graded file: <code>{esc(PurePath(exercise.student_file).name)}</code>{why}</p>")
     if exercise.checks:
         parts.append(
             f'<table class="checks"><caption class="visually-hidden">Checks of {esc(exercise.id)}</caption>'

@@ -14,10 +14,13 @@ from grader.release.sources import hidden_check_names, leaked_solutions
 from tests.conftest import FIXTURES, REPO_ROOT
 from tests.exercises import test_exercise_03, test_exercise_04
 
-# Hostile fixtures that finish quickly (the ones that sleep into a timeout add nothing here).
-HOSTILE = ["fake_tensor_object", "lying_objects", "missing_function", "monkeypatch_torch_and_pytest",
-           "reads_solutions", "symlink_to_solution", "syntax_error", "tensor_subclass",
-           "tensor_subclass_correct_values", "sys_exit_at_import"]
+# Hostile fixtures that finish quickly and test what a kit changes: no solutions anywhere
+# near the engine, and reference values that come from a tape (the ones that sleep into a
+# timeout add nothing here, and the suite's time matters).
+HOSTILE = ["reads_solutions", "symlink_to_solution", "lying_objects", "tensor_subclass_correct_values"]
+# Every third mistake of exercises 03 and 04 (their checks ask the reference the most):
+# each kind of recorded question is among them.
+SAMPLE = 3
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +68,7 @@ def test_hidden_checks_are_left_out(kit, course):
 def _variants(module, exercise_id: str, tmp: Path) -> list[Path]:
     folders = []
     reference = (REPO_ROOT / "solutions" / f"{exercise_id}.py").read_text()
-    for index, param in enumerate(module.MISTAKES):
+    for index, param in enumerate(module.MISTAKES[::SAMPLE]):
         folder = tmp / f"{exercise_id}-{index}"
         folder.mkdir()
         (folder / f"{exercise_id}.py").write_text(reference + "\n\n" + param.values[0])

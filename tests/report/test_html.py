@@ -104,3 +104,12 @@ def test_grids_are_recovered_from_expect_tensors_own_messages(shape: tuple[int, 
     assert markup.count('<table class="grid">') == 2
     assert re.findall(r'<td class="differs">([^<]*)</td>', markup) == [
         f"{expected.view(-1)[-3].item():g}", f"{got.view(-1)[-3].item():g}"]
+
+
+def test_says_which_file_was_graded_and_why_when_there_were_two() -> None:
+    report = sample_report()
+    first = report.exercises[0].model_copy(update={
+        "student_file": "/submissions/alice/exercise_01.ipynb", "file_choice": "exercise_01.py is the untouched stub"})
+    report = report.model_copy(update={"exercises": [first, *report.exercises[1:]]})
+    text = "".join(_parse(html.render(report)).text)
+    assert "Graded file: exercise_01.ipynb (exercise_01.py is the untouched stub)" in text
