@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
-from grader.report.common import points, student_message
+from grader.report.common import points, student_message, withheld
 from grader.report.html_page import esc, page, status_badge
 from grader.report.html_tensors import message_html
 
@@ -52,7 +52,7 @@ def _comparison(exercise: ExerciseResult) -> str:
 
 
 def _feedback(check: CheckResult) -> str:
-    if check.hidden:  # the message, and any mistake it names, would give the check away
+    if withheld(check):  # the message, and any mistake it names, would give the check away
         return f'<p class="message">{esc(student_message(check))}</p>'
     parts = [message_html(check.message)] if check.message else []
     parts += [f'<p class="mistake">Recognised mistake: {esc(m.title)}</p>' for m in check.mistakes]
