@@ -118,7 +118,8 @@ def _plan(
 
 _PROTECTION_WORDS = {
     "network": "network isolation (student code could open connections)",
-    "filesystem": "filesystem isolation (student code could read the reference solutions and write outside its folder)",
+    "filesystem": "an allow-listed file system (student code could read any file the grading user can, "
+    "such as other copies of the course, and where even a mount namespace is missing, the reference solutions)",
     "processes": "process isolation (student code could see and signal other processes)",
     "process-count": "a cap on the number of processes (a fork bomb is stopped only by the timeout)",
 }
@@ -192,8 +193,11 @@ def grade_submission(
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)
     # but writes nowhere: the report is ours to render.
-    with _isolated_pytest_environment(), open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-        exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
+    try:
+        with _isolated_pytest_environment(), open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+            exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
+    finally:
+        sandbox.close_cell()  # the student's sandbox, and whatever still runs in it, ends here
     if exit_code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):

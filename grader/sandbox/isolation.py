@@ -46,7 +46,7 @@ def _lib() -> ctypes.CDLL:
     return _libc
 
 
-def _unshare(flags: int) -> bool:
+def unshare(flags: int) -> bool:
     return _lib().unshare(flags) == 0
 
 
@@ -74,7 +74,7 @@ def enter_namespaces() -> set[str]:
         (CLONE_NEWNET, {"network"}),
     ]
     for flags, gained in attempts:
-        if _unshare(flags | user):
+        if unshare(flags | user):
             if user:
                 # Map ourselves to ourselves, so files keep their owners inside.
                 _write("/proc/self/setgroups", "deny")
@@ -97,16 +97,66 @@ _SYS_MOUNT_SETATTR = 442  # the same number on x86-64 and arm64
 _AT_FDCWD = -100
 _AT_RECURSIVE = 0x8000
 _MOUNT_ATTR_RDONLY = 0x1
+_MOUNT_ATTR_NOSUID = 0x2
+
+
+def _set_read_only_recursively(path: str) -> bool:
+    """mount_setattr (Linux 5.12+): read-only and nosuid, the mount and all below it."""
+    attr = _MountAttr(_MOUNT_ATTR_RDONLY | _MOUNT_ATTR_NOSUID, 0, 0, 0)
+    result = _lib().syscall(
+        ctypes.c_long(_SYS_MOUNT_SETATTR), ctypes.c_int(_AT_FDCWD), path.encode(),
+        ctypes.c_uint(_AT_RECURSIVE), ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
+    )
+    return result == 0
 
 
 def make_everything_read_only() -> bool:
     """Every mount read-only, recursively (Linux 5.12+); /tmp and /dev/shm come back as tmpfs."""
-    attr = _MountAttr(_MOUNT_ATTR_RDONLY, 0, 0, 0)
-    result = _lib().syscall(
-        ctypes.c_long(_SYS_MOUNT_SETATTR), ctypes.c_int(_AT_FDCWD), b"/",
-        ctypes.c_uint(_AT_RECURSIVE), ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
-    )
-    return result == 0
+    return _set_read_only_recursively("/")
+
+
+def bind_read_only(source: str, target: str) -> bool:
+    """Bind `source` (and the mounts below it) at `target`, read-only.
+
+    mount_setattr only adds flags; the remount fallback must repeat the flags the
+    source mount already has (nodev, noexec...), or a user namespace refuses it.
+    """
+    if not _mount(source, target, None, MS_BIND | MS_REC):
+        return False
+    if _set_read_only_recursively(target):
+        return True
+    kept = os.statvfs(target).f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    return _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | kept)
+
+
+def mount_tmpfs(path: str, size_mb: int, mode: str = "0755") -> bool:
+    return _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size_mb}m,mode={mode}")
+
+
+def remount_read_only(path: str) -> bool:
+    """A tmpfs we mounted ourselves, read-only from now on (its mounts stay as they are)."""
+    return _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+_SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(os.uname().machine)
+_MNT_DETACH = 2
+
+
+def pivot_into(new_root: str) -> bool:
+    """Make `new_root` the root of this mount namespace and drop the old one entirely.
+
+    pivot_root(".", ".") stacks the old root on top of the new one; detaching it then
+    leaves nothing of the host's tree reachable (the trick runc uses).
+    """
+    if _SYS_PIVOT_ROOT is None:
+        return False
+    os.chdir(new_root)
+    if _lib().syscall(ctypes.c_long(_SYS_PIVOT_ROOT), b".", b".") != 0:
+        return False
+    if _lib().umount2(b".", ctypes.c_int(_MNT_DETACH)) != 0:
+        return False
+    os.chdir("/")
+    return True
 
 
 def private_tmp(size_mb: int, keep: list[str]) -> bool:
@@ -165,9 +215,9 @@ def make_read_only(path: str) -> bool:
     return not os.path.exists(path) or make_read_only_from(path, path)
 
 
-def mount_proc() -> bool:
+def mount_proc_at(path: str = "/proc") -> bool:
     """In a new PID namespace: a /proc that shows only our own processes."""
-    return _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    return _mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 
 # -- the pids cgroup -------------------------------------------------------------------
