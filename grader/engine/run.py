@@ -20,7 +20,9 @@ from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
 from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
-from grader.sandbox.client import Sandbox
+from grader.engine.student import StudentCode
+from grader.sandbox.client import Sandbox, SandboxUnavailable
+from grader.sandbox.outcomes import StudentCodeError, StudentTimeout
 
 # Environment variables through which a user's own pytest set-up could leak into ours.
 _PYTEST_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")
@@ -167,6 +169,37 @@ def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
     )
 
 
+_STUB_IMPORT_S = 10.0  # a stub imports in milliseconds; this is generous on a loaded machine
+
+
+def _grader_suspected(sandbox: Sandbox, plan: ExercisePlan, result: ExerciseResult) -> str:
+    """The cheap canary of `grader check`: when every check timed out importing the
+    student's file, import the exercise's own stub the same way. If that times out
+    too, the fault is the grader's on this machine, not the student's."""
+    checks = result.checks
+    if not checks or not all(c.status is CheckStatus.TIMEOUT and c.message.startswith("importing ") for c in checks):
+        return ""
+    stub = plan.exercise.stub_path
+    if not stub.is_file():
+        return ""
+    code = StudentCode(sandbox, stub, plan.exercise.id, plan.limits.merged(timeout_s=_STUB_IMPORT_S),
+                       preload=tuple(plan.exercise.manifest.sandbox_preload))
+    try:
+        code.load()
+    except StudentTimeout:
+        return (
+            f"every check of {plan.exercise.id} timed out importing {stub.name}, and so did importing the "
+            f"exercise's own stub, which takes milliseconds: the grader may be at fault on this machine, "
+            "not your code; tell the course staff"
+        )
+    except (StudentCodeError, SandboxUnavailable):
+        return ""
+    finally:
+        code.close()
+        sandbox.close_cell()
+    return ""
+
+
 def grade_submission(
     course: Course,
     exercises: list[Exercise],
@@ -209,6 +242,10 @@ def grade_submission(
         exercises=[_exercise_result(plan) for plan in plans],
     )
     report.notes.extend(protection_notes(sandbox))
+    for plan, result in zip(plans, report.exercises):
+        suspicion = _grader_suspected(sandbox, plan, result)
+        if suspicion:
+            report.notes.append(suspicion)
     if sandbox.restarts:
         report.notes.append(
             f"the sandbox was restarted {sandbox.restarts} time(s) after student code killed it"
