@@ -1,12 +1,12 @@
-"""Linux isolation for a worker, applied in the child before student code is loaded.
+"""Linux isolation primitives for a cell and its workers: namespaces, mounts, cgroups, staging.
 
 What we can get without asking the user for anything, in order:
-  * namespaces (unshare): a new network namespace (no network), a mount namespace
-    (the course's solutions and checks hidden behind empty read-only mounts, the
-    course and the grader read-only, a size-limited tmpfs as the working folder) and
-    a PID namespace (the child cannot see or signal the grader; every process it
-    starts dies with it). As root directly; otherwise inside a user namespace.
-  * a pids cgroup (v1 or v2, where writable) capping the processes a check may own.
+  * namespaces (unshare): network (no network), mount, PID (the child cannot see or
+    signal the grader; every process it starts dies with it), IPC, UTS. As root
+    directly; otherwise inside a user namespace. rootfs.py builds the allow-listed
+    root from the mount primitives here; `hide` and `make_everything_read_only` are the
+    fallback where no such root can be built.
+  * a pids cgroup (v1 or v2, where writable) capping the processes of a cell.
 Whatever is not available is reported back as missing, once, by the grading process;
 the rlimits in worker.py apply everywhere.
 """
