@@ -7,6 +7,7 @@ and records one CheckResult per check from pytest's reports.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import time
 import traceback
@@ -83,6 +84,7 @@ class GradingPlugin:
         self.plans = {plan.exercise.check_dir.resolve(): plan for plan in plans}
         self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
+        self._other_references: dict[Path, types.ModuleType] = {}
         self._started = 0
 
     # -- collection ---------------------------------------------------------------
@@ -139,23 +141,34 @@ class GradingPlugin:
     def reference(self, request: pytest.FixtureRequest) -> types.ModuleType:
         plan = self._info(request).plan
         if plan.reference_module is None:
-            path = plan.exercise.solution_path
-            spec = importlib.util.spec_from_file_location(f"_reference_{plan.exercise.id}", path)
-            if spec is None or spec.loader is None:
-                raise FileNotFoundError(f"reference solution {path} not found")
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            plan.reference_module = module
+            plan.reference_module = _import_file(plan.exercise.solution_path, f"_reference_{plan.exercise.id}")
         return plan.reference_module
 
     @pytest.fixture
-    def mnist(self) -> CheckData:
-        """MNIST for training checks. Without usable data the check is NOT RUN (never
-        passed, never crashed), and its message says how to provide the data."""
+    def reference_of(self, request: pytest.FixtureRequest) -> Callable[[str], types.ModuleType]:
+        """Another exercise's reference solution, e.g. exercise 06 comparing with exercise
+        05's Net. Only hidden checks may use it: a student kit has no solutions."""
+        course_root = self._info(request).plan.exercise.solution_path.parent
+
+        def load(exercise_id: str) -> types.ModuleType:
+            path = course_root / f"{exercise_id}.py"
+            if path not in self._other_references:
+                self._other_references[path] = _import_file(path, f"_reference_other_{exercise_id}")
+            return self._other_references[path]
+
+        return load
+
+    @pytest.fixture
+    def mnist(self, request: pytest.FixtureRequest) -> CheckData:
+        """MNIST for training checks, with the course's normalisation. Without usable data
+        the check is NOT RUN (never passed, never crashed), and its message says how to
+        provide the data."""
         try:
-            return self.data.get()
+            data = self.data.get()
         except DataUnavailable as missing:
             pytest.skip(f"not run: {missing}")
+        settings = self._info(request).plan.exercise.course.data.mnist
+        return dataclasses.replace(data, normalisation=(settings.mean, settings.std))
 
     @pytest.fixture
     def comparison(self, request: pytest.FixtureRequest) -> dict[str, dict[str, float | str]]:
@@ -262,6 +275,15 @@ class GradingPlugin:
             "This is not your fault; tell the course staff.",
         )
 
+
+
+def _import_file(path: Path, name: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise FileNotFoundError(f"reference solution {path} not found")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _assertion_message(text: str) -> str:
