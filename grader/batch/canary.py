@@ -18,12 +18,12 @@ from grader.models.results import CheckStatus
 CANARY_ID = "(reference solution)"  # not a valid folder name on any roster: parentheses and spaces
 
 
-def canary_task(template: GradeTask, when: str) -> GradeTask:
+def canary_task(template: GradeTask, references: Path, when: str) -> GradeTask:
     """The reference solution, through the same pool, with the same limits as `template`."""
     return dataclasses.replace(
         template,
         student_id=f"{CANARY_ID} {when}",
-        source=str(Path(template.course_root) / "solutions"),
+        source=str(references),
         work_dir=template.work_dir.rstrip("/") + f"-canary-{when}",
         content_hash="",
     )

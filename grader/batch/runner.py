@@ -94,8 +94,12 @@ def _grade_with_canaries(
 ) -> str | None:
     """Grade `tasks` between two canaries. If the one before fails, stop; if either
     fails, this run's results become grader errors. Returns why, or None."""
-    if plan.canary and tasks:
-        tasks = [canary_task(tasks[0], "before"), *tasks, canary_task(tasks[0], "after")]
+    references = {e.solution_path.parent for e in plan.exercises}
+    # A student kit carries no solutions: nothing to grade as a canary there.
+    complete = all(e.solution_path.is_file() for e in plan.exercises)
+    if plan.canary and tasks and complete and len(references) == 1:
+        (folder,) = references
+        tasks = [canary_task(tasks[0], folder, "before"), *tasks, canary_task(tasks[0], folder, "after")]
     failure: str | None = None
     graded: list[StudentRecord] = []
     records = engine.run(tasks)
