@@ -6,10 +6,12 @@ child forked from it would inherit all of them in memory. The zygote is started
 with a scrubbed environment, imports nothing of the course, and never computes,
 so its forks are cheap, clean and safe to use threads in.
 
-Its torch thread count is set here, once, before the first fork (`--threads N`):
-a forked child must not change it. torch's CUDA build bundles GNU OpenMP, and
-`torch.set_num_threads` in a forked child of a process whose thread pools are
-already set up hangs that child (issue 9, part 4); the CPU build happens not to.
+Its torch thread count is set here, once, before the first fork (`--threads N`), and
+it runs no tensor work: OpenMP thread pools do not survive fork. A child of a process
+whose pool exists hangs in its first parallel region with more than one thread (both
+torch builds; benchmarks/fork_threads.py), which is how `Sandbox(threads=4)` can time
+out every check on a machine where the zygote's pool got started (issue 9, part 4).
+Workers inherit the count and never call torch.set_num_threads themselves.
 
 Control messages are protocol records (OpenCell in; Started, CellOpened, Exited out),
 one per SOCK_SEQPACKET datagram; a cell's control socket comes attached to OpenCell.
