@@ -186,7 +186,10 @@ def dumps(record: Any) -> bytes:
     return json.dumps(dataclasses.asdict(record), separators=(",", ":")).encode("utf-8")
 
 
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+# A JSON string, or an unterminated one up to the end: every start matches at once (one
+# of the terminators always follows the greedy loop), so removing strings is linear even
+# for input made of nothing but quotes and backslashes.
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*(?:"|\\?\Z)', re.DOTALL)
 _NOT_BRACKETS = re.compile(rb"[^\[\]{}]+")
 
 

@@ -225,3 +225,10 @@ def test_a_submission_that_forges_frames_fails_its_own_checks_and_nothing_else(g
         )
     assert not [c for c in result.checks if c.status is CheckStatus.GRADER_ERROR]
     assert result.points_earned == 16  # the next checks were not desynchronised
+
+
+@pytest.mark.parametrize("raw", [b'"\\' * 200_000, b'"' + b'\\"' * 200_000, b'"' * 100_001])
+def test_the_depth_check_is_linear_on_quotes_and_backslashes(raw):
+    # Quadratic string matching would make this take minutes: a child could stall the grader.
+    with pytest.raises(ProtocolViolation, match="not valid JSON"):
+        protocol.loads_json(raw)
