@@ -65,22 +65,29 @@ def _write(path: str, text: str) -> bool:
 
 
 def enter_namespaces() -> set[str]:
-    """Unshare what we can; returns {'network', 'mount', 'pid'} for what succeeded."""
+    """Unshare what we can; returns {'network', 'mount', 'pid'} for what succeeded.
+
+    Always inside a new user namespace where the kernel allows it, root included: a
+    grader running as root (CI, containers) would otherwise run student code as real
+    root, whose capabilities (mknod, mounting a disk) reach past any mount namespace.
+    Inside, the student is root of nothing but its own namespaces.
+    """
     uid, gid = os.getuid(), os.getgid()
-    user = 0 if uid == 0 else CLONE_NEWUSER
     attempts = [
         (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS, {"mount", "network", "pid"}),
         (CLONE_NEWNS | CLONE_NEWNET, {"mount", "network"}),
         (CLONE_NEWNET, {"network"}),
     ]
-    for flags, gained in attempts:
-        if unshare(flags | user):
-            if user:
-                # Map ourselves to ourselves, so files keep their owners inside.
-                _write("/proc/self/setgroups", "deny")
-                _write("/proc/self/uid_map", f"{uid} {uid} 1")
-                _write("/proc/self/gid_map", f"{gid} {gid} 1")
-            return gained
+    users = [CLONE_NEWUSER, 0] if uid == 0 else [CLONE_NEWUSER]
+    for user in users:
+        for flags, gained in attempts:
+            if unshare(flags | user):
+                if user:
+                    # Map ourselves to ourselves, so files keep their owners inside.
+                    _write("/proc/self/setgroups", "deny")
+                    _write("/proc/self/uid_map", f"{uid} {uid} 1")
+                    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+                return gained | ({"user"} if user else set())
     return set()
 
 

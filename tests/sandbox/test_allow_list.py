@@ -148,3 +148,29 @@ def test_unix_sockets_outside_the_sandbox_cannot_be_reached(grade, tmp_path, all
     for path, outcome in report["connect"].items():
         assert outcome.startswith("error: "), (path, outcome)
     assert all(received == [] for _, received in servers)
+
+
+MKNOD = '''
+import os
+
+def make_disk_node():
+    try:
+        os.mknod("sda", 0o600 | 0o060000, os.makedev(8, 0))  # the first SCSI disk, as a block device
+    except OSError as exc:
+        return f"denied: {exc.strerror}"
+    return "made"
+'''
+
+
+def test_student_code_is_root_of_nothing_but_its_sandbox(sandbox, tmp_path, allow_listed):
+    """A grader running as root must not run student code as the machine's root: with
+    mknod and mount, a disk node would reach past every mount namespace."""
+    from grader.engine.student import StudentCode
+    from grader.models.manifest import CheckLimits
+
+    (tmp_path / "exercise_01.py").write_text(MKNOD)
+    code = StudentCode(sandbox, tmp_path / "exercise_01.py", "exercise_01", CheckLimits(timeout_s=30))
+    try:
+        assert code.call("make_disk_node") == "denied: Operation not permitted"
+    finally:
+        code.close()
