@@ -8,7 +8,6 @@ and records one CheckResult per check from pytest's reports.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import time
 import traceback
 import types
@@ -22,8 +21,10 @@ from grader.catalog.course import Exercise
 from grader.catalog.submission import StudentFile
 from grader.authoring.marker import MARKER_NAME, CheckFailed
 from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
+from grader.engine.references import ReferenceSource, default_references, import_file
 from grader.engine.student import StudentCode
 from grader.models.manifest import CheckLimits
+from grader.release.tape import NotRecordable, NotRecorded
 from grader.models.results import CheckResult, CheckStatus
 from grader.sandbox.client import Sandbox, SandboxUnavailable
 from grader.sandbox.outcomes import (
@@ -49,7 +50,6 @@ class ExercisePlan:
     read_only_paths: tuple[Path, ...] = ()
     import_failure: StudentCodeError | None = None
     loaded: bool = False
-    reference_module: types.ModuleType | None = None
     collection_error: str = ""
     results: dict[str, CheckResult] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
@@ -76,12 +76,22 @@ class GradingPlugin:
         plans: list[ExercisePlan],
         progress: ProgressCallback | None = None,
         data: MnistProvider | None = None,
+        references: ReferenceSource | None = None,
+        public_only: bool = False,
+        probe_log: dict[str, set[str]] | None = None,
     ) -> None:
         """`progress(text, done, total)` is told before each check starts; `data` serves
-        the `mnist` fixture (without it, checks that need MNIST are not run)."""
+        the `mnist` fixture (without it, checks that need MNIST are not run).
+        `references` serves `reference` (default: the course's solutions, or a kit's
+        recorded answers); `public_only` leaves hidden checks out; `probe_log` collects,
+        per exercise, the probe files the checks used (what a student kit must carry)."""
         self.sandbox = sandbox
         self.data = data or MnistProvider(None)
         self.plans = {plan.exercise.check_dir.resolve(): plan for plan in plans}
+        self.course_is_release = any(plan.exercise.course.release is not None for plan in plans)
+        self.references = references or default_references(self.course_is_release)
+        self.public_only = public_only
+        self.probe_log = probe_log
         self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
         self._other_references: dict[Path, types.ModuleType] = {}
@@ -104,7 +114,12 @@ class GradingPlugin:
                 if plan.exercise.check_dir.name == folder:
                     plan.collection_error = str(report.longrepr)[-1500:]
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if self.public_only:
+            hidden = [item for item in items if _is_hidden(item)]
+            if hidden:
+                config.hook.pytest_deselected(items=hidden)
+                items[:] = [item for item in items if not _is_hidden(item)]
         for item in items:
             plan = self._plan_for_path(item.path)
             if plan is None:
@@ -138,11 +153,9 @@ class GradingPlugin:
         return self._info(request).plan.exercise
 
     @pytest.fixture
-    def reference(self, request: pytest.FixtureRequest) -> types.ModuleType:
-        plan = self._info(request).plan
-        if plan.reference_module is None:
-            plan.reference_module = _import_file(plan.exercise.solution_path, f"_reference_{plan.exercise.id}")
-        return plan.reference_module
+    def reference(self, request: pytest.FixtureRequest) -> Any:
+        """The reference solution: the module itself, or a kit's recorded answers."""
+        return self.references.reference_for(self._info(request).plan.exercise)
 
     @pytest.fixture
     def reference_of(self, request: pytest.FixtureRequest) -> Callable[[str], types.ModuleType]:
@@ -153,7 +166,11 @@ class GradingPlugin:
         def load(exercise_id: str) -> types.ModuleType:
             path = course_root / f"{exercise_id}.py"
             if path not in self._other_references:
-                self._other_references[path] = _import_file(path, f"_reference_other_{exercise_id}")
+                if self.course_is_release:
+                    raise FileNotFoundError(
+                        "reference_of() needs the course's solutions: a check that uses it "
+                        "must be hidden (instructor-only)")
+                self._other_references[path] = import_file(path, f"_reference_other_{exercise_id}")
             return self._other_references[path]
 
         return load
@@ -213,6 +230,7 @@ class GradingPlugin:
             exposed_paths=self.data.exposed_paths,
             preload=tuple(plan.exercise.manifest.sandbox_preload),
         )
+        code.observer = getattr(self.references, "observe_student_value", None)
         try:
             if not plan.loaded:
                 try:
@@ -225,6 +243,8 @@ class GradingPlugin:
                 plan.loaded = True
             yield code
         finally:
+            if self.probe_log is not None:
+                self.probe_log.setdefault(plan.exercise.id, set()).update(code.probe_files_used)
             code.close()
 
     # -- results ------------------------------------------------------------------
@@ -265,6 +285,14 @@ class GradingPlugin:
             return CheckStatus.FAILED, error.message
         if isinstance(error, AssertionError):
             return CheckStatus.FAILED, _assertion_message(str(error))
+        if isinstance(error, NotRecordable):
+            return CheckStatus.GRADER_ERROR, f"this public check cannot be recorded for a student kit: {error}"
+        if isinstance(error, NotRecorded):
+            return (
+                CheckStatus.GRADER_ERROR,
+                f"this check asked a question its kit was not released with ({error}). "
+                "This is not your fault; tell the course staff.",
+            )
         if isinstance(error, SandboxUnavailable):
             return CheckStatus.GRADER_ERROR, f"the sandbox failed: {error}"
         last = traceback.extract_tb(excinfo.tb)[-1:]
@@ -277,13 +305,9 @@ class GradingPlugin:
 
 
 
-def _import_file(path: Path, name: str) -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None or not path.is_file():
-        raise FileNotFoundError(f"reference solution {path} not found")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _is_hidden(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker(MARKER_NAME)
+    return bool(marker and marker.kwargs.get("hidden", False))
 
 
 def _assertion_message(text: str) -> str:

@@ -78,6 +78,9 @@ class StudentCode:
         self.hidden_paths = hidden_paths
         self.preload = preload
         self._probe_files_sent: set[str] = set()
+        # Told every value the student's code returns (`grader release` uses it to spot a
+        # public check that passes the student's output to the reference).
+        self.observer: Callable[[Any], None] | None = None
         self.read_only_paths = read_only_paths
         self.sandbox = sandbox
         self.module_path = module_path
@@ -122,9 +125,12 @@ class StudentCode:
             error = reply.error or ErrorReport(kind="exception", type="", message="no error report")
             raise error_from_reply(error, what, self.file_name, self.limits)
         try:
-            return codec.decode(reply.value)
+            value = codec.decode(reply.value)
         except codec.CodecError as exc:
             raise self._handle().unreadable(what, str(exc)) from None
+        if self.observer is not None:
+            self.observer(value)
+        return value
 
     def load(self) -> list[str]:
         """Import the module; returns its public names."""
@@ -137,6 +143,11 @@ class StudentCode:
             kwargs=codec.encode(kwargs), forbid=tuple(forbid),
         )
         return self._request(request, f"{function}()")
+
+    @property
+    def probe_files_used(self) -> set[str]:
+        """The probe files this check sent to the worker (a student kit must carry them)."""
+        return set(self._probe_files_sent)
 
     def probe(self, probe_file: Path, probe_name: str, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
         """Run a trusted course helper inside the worker with the student's module."""
