@@ -21,6 +21,8 @@ it left behind (processes in its session, or in no live worker's session) before
 reporting the exit, so the next check starts clean. Isolation between two checks of
 one student is about fairness; between students (one cell each, never shared) and
 between student and grader, it is as strong as the namespaces and the root make it.
+The grading process asks for the next check's worker while the current check runs
+(prefetch), so a check waits only for a worker that is already set up.
 """
 
 from __future__ import annotations

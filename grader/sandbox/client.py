@@ -76,6 +76,7 @@ class _Cell:
         self.spawned: dict[int, tuple[int, int | None]] = {}  # request -> (pid inside, pidfd)
         self.exits: dict[int, protocol.Exited] = {}
         self.gone = False
+        self.prefetched: tuple[WorkerSpec, int, socket.socket] | None = None
         self._next_request = 0
 
     def _read(self, deadline: float) -> bool:
@@ -115,13 +116,23 @@ class _Cell:
             self._read(deadline)
         return self.ready
 
-    def spawn(self, spec: WorkerSpec) -> tuple[int, int | None, socket.socket]:
+    def request_spawn(self, spec: WorkerSpec) -> tuple[int, socket.socket]:
+        """Ask for a worker without waiting for it; `await_spawn` collects it."""
         self._next_request += 1
         request = self._next_request
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             socket.send_fds(self.control, [protocol.dumps(protocol.SpawnWorker(request, spec))], [theirs.fileno()])
-            deadline = time.monotonic() + _SPAWN_WAIT_S
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        return request, ours
+
+    def await_spawn(self, request: int, ours: socket.socket) -> tuple[int, int | None, socket.socket]:
+        deadline = time.monotonic() + _SPAWN_WAIT_S
+        try:
             while request not in self.spawned:
                 if time.monotonic() > deadline:
                     raise _CellGone()
@@ -129,10 +140,28 @@ class _Cell:
         except BaseException:
             ours.close()
             raise
-        finally:
-            theirs.close()
         pid, pidfd = self.spawned.pop(request)
         return pid, pidfd, ours
+
+    def take_prefetched(self, spec: WorkerSpec) -> tuple[int, int | None, socket.socket] | None:
+        """The worker made in advance for `spec`, if it is still alive (the previous
+        check's code may have killed it: its exit was reported while that check closed)."""
+        prefetched, self.prefetched = self.prefetched, None
+        if prefetched is None:
+            return None
+        wanted, request, ours = prefetched
+        pid, pidfd, ours = self.await_spawn(request, ours)
+        if wanted == spec and pid not in self.exits:
+            return pid, pidfd, ours
+        ours.close()  # an idle worker exits when its channel closes
+        if pidfd is not None:
+            os.close(pidfd)
+        return None
+
+    def prefetch(self, spec: WorkerSpec) -> None:
+        """Let the next check's worker be forked and set up while this check runs."""
+        request, ours = self.request_spawn(spec)
+        self.prefetched = (spec, request, ours)
 
     def wait_exit(self, pid: int, wait_s: float = _EXIT_WAIT_S) -> protocol.Exited | None:
         deadline = time.monotonic() + wait_s
@@ -155,6 +184,8 @@ class _Cell:
             pass
 
     def close(self) -> None:
+        if self.prefetched is not None:
+            self.prefetched[2].close()
         for _pid, pidfd in self.spawned.values():
             if pidfd is not None:
                 os.close(pidfd)
@@ -317,7 +348,11 @@ class Sandbox:
                 if self._cell is None or self._cell.spec != full or self._cell.gone:
                     self.close_cell()
                     self._cell = self._open_cell(full)
-                pid, pidfd, channel = self._cell.spawn(worker)
+                taken = self._cell.take_prefetched(worker)
+                pid, pidfd, channel = taken or self._cell.await_spawn(*self._cell.request_spawn(worker))
+                # The next check most likely wants the same worker: its fork and mounts
+                # happen while this check runs.
+                self._cell.prefetch(worker)
                 # The check's clock starts once its worker is handed over, not while it was made.
                 return WorkerHandle(self._cell, pid, pidfd, channel, time.monotonic() + budget_s)
             except (SandboxUnavailable, OSError, _CellGone):
