@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from grader.sandbox import codec, isolation, protocol, rootfs
 from grader.sandbox.framing import ChannelClosed, recv_message, send_message
 from grader.sandbox.loader import load_student_module, load_trusted_module
+from grader.sandbox.notebook import cell_label
 from grader.sandbox.protocol import ErrorReport, Limits, Reply, Request, WorkerSpec
 from grader.sandbox.tracing import OperatorSpy
 
@@ -60,12 +61,23 @@ def _apply_limits(limits: Limits, processes: int) -> None:
 
 
 def _student_frames(exc: BaseException, student_path: str) -> str:
-    """The traceback lines inside the student's own file: what they can act on."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == student_path]
+    """The traceback lines inside the student's own file (or a notebook's cells): what
+    they can act on."""
     name = os.path.basename(student_path)
-    return "\n".join(
-        f"  {name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames[-3:]
-    )
+    lines: list[str] = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        cell = cell_label(frame.filename, name)
+        if frame.filename == student_path or cell is not None:
+            where = f"{name}, {cell}" if cell else name
+            lines.append(f"  {where}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}")
+    return "\n".join(lines[-3:])
+
+
+def _syntax_error_where(exc: SyntaxError, student_path: str) -> str:
+    """`line 3: text`, or in a notebook `cell 2, line 3: text` (the line within the cell)."""
+    where = f"line {exc.lineno}: {(exc.text or '').strip()}"
+    cell = cell_label(exc.filename or "", os.path.basename(student_path))
+    return f"{cell}, {where}" if cell else where
 
 
 def _describe_error(exc: BaseException, student_path: str, during: str) -> ErrorReport:
@@ -79,7 +91,7 @@ def _describe_error(exc: BaseException, student_path: str, during: str) -> Error
         kind = "not_implemented"
     elif isinstance(exc, SyntaxError) and during == "import":
         kind = "syntax_error"
-        where = f"line {exc.lineno}: {(exc.text or '').strip()}"
+        where = _syntax_error_where(exc, student_path)
     elif isinstance(exc, (SystemExit, KeyboardInterrupt, GeneratorExit)):
         kind = "exit"
         if isinstance(exc, SystemExit):
