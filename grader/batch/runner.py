@@ -15,7 +15,7 @@ from grader.batch.canary import canary_task, explain, is_canary, not_a_score
 from grader.batch.canary import failure as canary_failure
 from grader.batch.entries import Entry, UnreadableSubmission, config_hash, content_hash, discover
 from grader.batch.gradebook import Gradebook
-from grader.batch.outputs import safe_file_name
+from grader.batch.names import safe_file_name
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
 from grader.batch.task import GradeTask
@@ -48,7 +48,7 @@ class BatchProgress:
     total: int  # submissions found
     done: int = 0  # stored, or skipped as unchanged
     skipped: int = 0
-    graded_now: int = 0
+    graded_now: int = 0  # graded in this run (status graded; the engine's failures are failures)
     failures: int = 0  # invalid submissions and grader errors so far
 
 
@@ -114,9 +114,11 @@ def _grade_with_canaries(
                 if failure and when == "before":
                     break  # the engine's generator closes: nothing more is graded
                 continue
-            progress.graded_now += 1
+            # An engine's record may be a failure too (a zip found unsafe while unpacking, a
+            # grader error): those count under failures, and total = graded + skipped + failed.
             if failure:
                 record = not_a_score(record, failure)
+            progress.graded_now += record.status is StudentStatus.GRADED
             graded.append(record)
             store(record)
     finally:
@@ -126,8 +128,9 @@ def _grade_with_canaries(
     if failure:
         for record in graded:
             if record.status is StudentStatus.GRADED:
-                store(not_a_score(record, failure))
                 progress.done -= 1  # stored again, not graded again
+                progress.graded_now -= 1
+                store(not_a_score(record, failure))
     return failure
 
 

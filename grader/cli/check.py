@@ -13,7 +13,7 @@ from grader.errors import GraderError, ScoreBelowThreshold
 
 # The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
 # building the parser imports no model code (a test keeps the two in step).
-FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown")
+FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown", "html")
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -36,7 +36,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         choices=FORMATS,
         default="terminal",
         help="report format: terminal table, json (the result model), junit (XML), gradescope "
-        "(results.json), classroom (GitHub Classroom's base64 result), markdown. When "
+        "(results.json), classroom (GitHub Classroom's base64 result), markdown, html (one "
+        "self-contained page). When "
         "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file",
     )
     check.add_argument("--output", type=Path, default=None, help="write the report to this file")

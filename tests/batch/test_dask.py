@@ -33,4 +33,21 @@ def test_grades_on_a_local_dask_cluster(tmp_path: Path) -> None:
         "bob": (StudentStatus.GRADED, 18),
         "carol": (StudentStatus.INVALID, 0),
     }
-    assert outcome.progress.graded_now == 3
+    assert (outcome.progress.graded_now, outcome.progress.failures) == (2, 1)
+
+
+def test_workers_on_one_host_share_its_cores() -> None:
+    from types import SimpleNamespace
+
+    from grader.batch.dask_engine import SandboxPlugin
+    from grader.batch.local import threads_per_job
+
+    plugin = SandboxPlugin(None, {"10.0.0.5": 2, "10.0.0.6": 1})
+
+    def worker(address: str) -> object:
+        return SimpleNamespace(address=address, state=SimpleNamespace(nthreads=1))
+
+    assert plugin.threads_for(worker("tcp://10.0.0.5:40001")) == threads_per_job(2)
+    assert plugin.threads_for(worker("tcp://10.0.0.6:40001")) == threads_per_job(1)
+    assert plugin.threads_for(worker("tcp://10.0.0.7:40001")) == threads_per_job(1)  # joined later
+    assert SandboxPlugin(3).threads_for(worker("tcp://10.0.0.5:40001")) == 3  # a local cluster's own split
