@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from grader.cli.common import add_course_option, positive
 from grader.cli.common import console as make_console
 from grader.cli.mnist import add_data_options, locate_mnist
-from grader.errors import GraderError, SubmissionNotFound
+from grader.errors import GraderBug, GraderError, SubmissionNotFound
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -120,6 +120,11 @@ def run(args: argparse.Namespace) -> int:
     summary = summarize(outcome.records)
     paths.update(write_summary(args.out, summary, outcome.records, plan.roster, exercise_ids))
     print_class_summary(make_console(args), summary, outcome, paths)
+    if outcome.canary_failure:
+        raise GraderBug(
+            outcome.canary_failure,
+            hint="the results of this run are marked grader_error; fix the machine and run the same command again",
+        )
     return 0
 
 

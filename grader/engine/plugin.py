@@ -215,8 +215,7 @@ class GradingPlugin:
         if left < limits.timeout_s:
             limits = limits.merged(timeout_s=round(left, 3))
         if plan.exercise.needs_mnist:
-            # Prepare the data before the first worker exists, so every worker of this
-            # exercise (the prefetched one too) is made able to read it.
+            # Prepare the data before the exercise's cell is built, so its root holds it.
             try:
                 self.data.get()
             except DataUnavailable:

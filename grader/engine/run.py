@@ -21,7 +21,9 @@ from grader.errors import GraderBug
 from grader.engine.references import ReferenceSource
 from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
-from grader.sandbox.client import Sandbox
+from grader.engine.student import StudentCode
+from grader.sandbox.client import Sandbox, SandboxUnavailable
+from grader.sandbox.outcomes import StudentCodeError, StudentTimeout
 
 # Environment variables through which a user's own pytest set-up could leak into ours.
 _PYTEST_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")
@@ -141,7 +143,8 @@ def _plan(
 
 _PROTECTION_WORDS = {
     "network": "network isolation (student code could open connections)",
-    "filesystem": "filesystem isolation (student code could read the reference solutions and write outside its folder)",
+    "filesystem": "an allow-listed file system (student code could read any file the grading user can, "
+    "such as other copies of the course, and where even a mount namespace is missing, the reference solutions)",
     "processes": "process isolation (student code could see and signal other processes)",
     "process-count": "a cap on the number of processes (a fork bomb is stopped only by the timeout)",
 }
@@ -190,6 +193,37 @@ def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
     )
 
 
+_STUB_IMPORT_S = 10.0  # a stub imports in milliseconds; this is generous on a loaded machine
+
+
+def _grader_suspected(sandbox: Sandbox, plan: ExercisePlan, result: ExerciseResult) -> str:
+    """The cheap canary of `grader check`: when every check timed out importing the
+    student's file, import the exercise's own stub the same way. If that times out
+    too, the fault is the grader's on this machine, not the student's."""
+    checks = result.checks
+    if not checks or not all(c.status is CheckStatus.TIMEOUT and c.message.startswith("importing ") for c in checks):
+        return ""
+    stub = plan.exercise.stub_path
+    if not stub.is_file():
+        return ""
+    code = StudentCode(sandbox, stub, plan.exercise.id, plan.limits.merged(timeout_s=_STUB_IMPORT_S),
+                       preload=tuple(plan.exercise.manifest.sandbox_preload))
+    try:
+        code.load()
+    except StudentTimeout:
+        return (
+            f"every check of {plan.exercise.id} timed out importing {stub.name}, and so did importing the "
+            f"exercise's own stub, which takes milliseconds: the grader may be at fault on this machine, "
+            "not your code; tell the course staff"
+        )
+    except (StudentCodeError, SandboxUnavailable):
+        return ""
+    finally:
+        code.close()
+        sandbox.close_cell()
+    return ""
+
+
 def grade_submission(
     course: Course,
     exercises: list[Exercise],
@@ -223,9 +257,12 @@ def grade_submission(
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)
     # but writes nowhere: the report is ours to render.
-    with _isolated_pytest_environment(), _fresh_check_modules(), open(os.devnull, "w") as sink, \
-            contextlib.redirect_stdout(sink):
-        exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
+    try:
+        with _isolated_pytest_environment(), _fresh_check_modules(), open(os.devnull, "w") as sink, \
+                contextlib.redirect_stdout(sink):
+            exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
+    finally:
+        sandbox.close_cell()  # the student's sandbox, and whatever still runs in it, ends here
     if exit_code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
@@ -237,6 +274,10 @@ def grade_submission(
         exercises=[_exercise_result(plan) for plan in plans],
     )
     report.notes.extend(protection_notes(sandbox))
+    for plan, result in zip(plans, report.exercises):
+        suspicion = _grader_suspected(sandbox, plan, result)
+        if suspicion:
+            report.notes.append(suspicion)
     restarts = sandbox.restarts - restarts_before
     if restarts:
         report.notes.append(f"the sandbox was restarted {restarts} time(s) after student code killed it")
