@@ -14,12 +14,11 @@ import pytest
 
 import grader
 from grader.catalog.course import Course, Exercise
-from grader.catalog.points import checks_of
 from grader.catalog.submission import find_student_file
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
 from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
-from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
+from grader.models.results import SubmissionReport
 from grader.sandbox.client import Sandbox
 
 # Environment variables through which a user's own pytest set-up could leak into ours.
@@ -135,37 +134,6 @@ def protection_notes(sandbox: Sandbox) -> list[str]:
     ]
 
 
-def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
-    checks = [plan.results[node] for node in plan.order if node in plan.results]
-    message = plan.student_file.note
-    if plan.collection_error:
-        # The points at stake still count as possible: a broken check file must not
-        # shrink the denominator and inflate the percentage.
-        try:
-            declared = sum(c.points for c in checks_of(plan.exercise))
-        except SyntaxError:
-            declared = 0.0
-        at_stake = declared - sum(c.points_possible for c in checks)
-        checks.append(
-            CheckResult(
-                id="collection",
-                title="checks could not be loaded",
-                status=CheckStatus.GRADER_ERROR,
-                points_possible=max(0.0, at_stake),
-                message="the grader's checks for this exercise failed to load; tell the course "
-                "staff.\n" + plan.collection_error,
-            )
-        )
-    return ExerciseResult(
-        id=plan.exercise.id,
-        title=plan.exercise.manifest.title,
-        student_file=str(plan.student_file.path) if plan.student_file.path else None,
-        checks=checks,
-        message=message,
-        comparison=plan.comparison,
-    )
-
-
 def grade_submission(
     course: Course,
     exercises: list[Exercise],
@@ -202,7 +170,7 @@ def grade_submission(
         grader_version=grader.__version__,
         submission=str(submission_dir),
         student_id=student_id,
-        exercises=[_exercise_result(plan) for plan in plans],
+        exercises=plugin.results(),
     )
     report.notes.extend(protection_notes(sandbox))
     if sandbox.restarts:
