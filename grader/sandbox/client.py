@@ -194,6 +194,11 @@ class Sandbox:
             self._read_control(spawn_deadline)
         return self._spawned.pop(request)
 
+    def discard_prefetched(self) -> None:
+        """Forget workers made in advance. A worker stages the submission's files when it
+        is forked, so after the files change (a watch re-run) none made before may serve."""
+        self._drop_prefetched()
+
     def _drop_prefetched(self) -> None:
         # Closing our end is enough: an idle worker exits when its channel closes.
         for _request, ours in self._prefetched.values():
