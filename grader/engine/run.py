@@ -78,6 +78,14 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "-p", "no:threadexception",
         "-p", "no:faulthandler",
         "-p", "no:doctest",
+        # Plugins for options we never pass, whose imports a cold `grader check` pays
+        # before its first check: pdb (debugging), xml.etree (junitxml), and the rest.
+        "-p", "no:debugging",
+        "-p", "no:junitxml",
+        "-p", "no:pastebin",
+        "-p", "no:legacypath",
+        "-p", "no:setuponly",
+        "-p", "no:setupplan",
         "--capture=sys",
         # A broken check file is a grader error for its exercise, not the end of the run.
         "--continue-on-collection-errors",
