@@ -16,6 +16,14 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def _this_course(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI tests run from temporary folders, outside any course: point them at this
+    repository's course, as an instructor's environment would (GRADER_COURSE). Tests of
+    course discovery pass their own environment."""
+    monkeypatch.setenv("GRADER_COURSE", str(REPO_ROOT))
+
+
 @pytest.fixture(scope="session")
 def course() -> Course:
     return Course.at(REPO_ROOT)

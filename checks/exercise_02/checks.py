@@ -59,7 +59,7 @@ def check_conv_output_size_lecture(student):
         )
 
 
-@check(points=2, title="conv_output_size: random cases, dilation included, against torch")
+@check(points=2, title="conv_output_size: random cases, dilation included, against torch", hidden=True)
 def check_conv_output_size_random(student):
     gen = torch.Generator().manual_seed(GEN_SEED)
     for _ in range(12):

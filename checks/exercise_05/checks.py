@@ -40,7 +40,9 @@ MNIST_TIMEOUT_S = 900
 def budget() -> Budget:
     # As many threads as this machine gives us (the grading process waits meanwhile), at most 4:
     # LeNet's small convolutions gain little beyond that.
-    return Budget(threads=max(1, min(4, len(os.sched_getaffinity(0)))))
+    # Chosen so that the reference LeNet reaches >= 98% on every seed tried
+    # (benchmarks/bench_training.py); the short decay settles the last epoch.
+    return Budget(lrs=(2e-3, 1e-3, 2.5e-4), batch_size=64, threads=max(1, min(4, len(os.sched_getaffinity(0)))))
 
 
 def _describe(student) -> dict:
@@ -207,7 +209,7 @@ def accuracy_of(figures: dict, test_labels: torch.Tensor, what: str) -> float:
 def check_mnist_accuracy(mnist, student, comparison):
     plan = budget()
     what = "training your Net with your train_epoch on MNIST"
-    figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), plan.as_dict(), what=what)
+    figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), list(mnist.normalisation), plan.as_dict(), what=what)
     problem = _device_problem("train_epoch()", figures)
     if problem:
         # On a GPU this training would crash at its first batch: no machine trains it.

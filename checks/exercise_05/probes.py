@@ -75,12 +75,12 @@ def evaluate_value(student: Any, weights: list[torch.Tensor], x: torch.Tensor, y
     return student.evaluate(_small_model(weights), plain_loader(x, y, 4), torch.device("cpu"))
 
 
-def train_net_on_mnist(student: Any, child_file: str, budget: dict[str, Any]) -> dict[str, Any]:
+def train_net_on_mnist(student: Any, child_file: str, normalisation: list[float], budget: dict[str, Any]) -> dict[str, Any]:
     """Train the student's Net with the student's train_epoch; return test predictions only
     (or, when its first guarded batches were not moved to the device, the refusal)."""
     plan = Budget.from_dict(budget)
     torch.set_num_threads(plan.threads)
-    data = load_child_file(child_file)
+    data = load_child_file(child_file, normalisation)
     torch.manual_seed(plan.seed)
     model = student.Net()
     # What a GPU would do to this loop, on every machine (see grader.probes.devices).

@@ -2,14 +2,17 @@
 
 Layers are counted from what forward executes (grader.probes.modules traces torch
 calls), so F.relu counts as much as nn.ReLU. The student's DeepNet is trained in
-the sandbox with the grader's own loop and budget; the course's Net is trained
-here, in the grading process, with the same budget, for the side-by-side figures.
+the sandbox with the course's own loop and budget; the course's Net (exercise 05's
+reference) is trained here, in the grading process, with the same budget, for the
+side-by-side figures. Both need the course's solutions, so that check is hidden:
+graded by the instructor, absent from the student kit.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -17,10 +20,10 @@ from grader.authoring import CheckFailed, check
 from grader.authoring.modules import expect_module
 from grader.data.prepared import CheckData, load_child_file
 from grader.probes.modules import count_macs
-from grader.probes.networks import CourseNet
-from grader.probes.training import Budget, reference_train_epoch, train_on_mnist
+from grader.probes.training import Budget, train_on_mnist
 
 PROBES = Path(__file__).with_name("probes.py")
+TRAINING_PROBES = Path(__file__).with_name("training_probes.py")
 THRESHOLD = 0.98
 MNIST_TIMEOUT_S = 1200
 EXPECTED = {"conv": 3, "relu": 3, "maxpool": 3, "linear": 3}
@@ -28,7 +31,8 @@ NAMES = {"conv": "Conv2d", "relu": "ReLU", "maxpool": "MaxPool2d", "linear": "Li
 
 
 def budget() -> Budget:
-    return Budget(threads=max(1, min(4, len(os.sched_getaffinity(0)))))
+    # The same budget as exercise 05's Net gets, so the two compare.
+    return Budget(lrs=(2e-3, 1e-3, 2.5e-4), batch_size=64, threads=max(1, min(4, len(os.sched_getaffinity(0)))))
 
 
 def _describe(student, shape: list[int]) -> dict:
@@ -73,18 +77,19 @@ def check_output_shape(student):
             raise CheckFailed(f"DeepNet()(x) for x of shape ({n}, 1, 28, 28) has shape {got}, expected [{n}, 10]")
 
 
-def _course_net_figures(mnist: CheckData, plan: Budget) -> dict[str, float | str]:
-    """The course's Net under the same budget, trained here once per data (memoised)."""
+def _course_net_figures(mnist: CheckData, plan: Budget, course_net: Any) -> dict[str, float | str]:
+    """The course's Net (exercise 05's reference module) under the same budget, trained
+    here once per data (memoised)."""
     key = f"course-net:{plan.as_dict()}"
     if key not in mnist.memo:
-        data = load_child_file(mnist.child_file)
+        data = load_child_file(mnist.child_file, mnist.normalisation)
         threads = torch.get_num_threads()
         torch.set_num_threads(plan.threads)
         try:
             torch.manual_seed(plan.seed)
-            model = CourseNet()
+            model = course_net.Net()
             device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
-            figures = train_on_mnist(model, reference_train_epoch, data.train_x, data.train_y, data.test_x, plan, device)
+            figures = train_on_mnist(model, course_net.train_epoch, data.train_x, data.train_y, data.test_x, plan, device)
         finally:
             torch.set_num_threads(threads)
         accuracy = float((figures["predictions"].long() == mnist.test_labels).double().mean())
@@ -102,17 +107,19 @@ def _row(params: int, macs: int, seconds: float, accuracy: float) -> dict[str, f
     }
 
 
-@check(points=5, title="DeepNet reaches >= 98% test accuracy on MNIST; compared with Net", timeout_s=MNIST_TIMEOUT_S)
-def check_mnist_accuracy(mnist, student, comparison):
+@check(points=5, title="DeepNet reaches >= 98% test accuracy on MNIST; compared with Net", timeout_s=MNIST_TIMEOUT_S,
+       hidden=True)
+def check_mnist_accuracy(mnist, student, comparison, reference_of):
     plan = budget()
     what = "training your DeepNet on MNIST"
-    figures = student.probe(PROBES, "train_deepnet_on_mnist", str(mnist.child_file), plan.as_dict(), what=what)
+    figures = student.probe(TRAINING_PROBES, "train_deepnet_on_mnist", str(mnist.child_file),
+                            list(mnist.normalisation), plan.as_dict(), what=what)
     predictions = figures.get("predictions")
     if not isinstance(predictions, torch.Tensor) or predictions.shape != mnist.test_labels.shape:
         raise CheckFailed(f"{what} produced no usable predictions")
     accuracy = float((predictions.long() == mnist.test_labels).double().mean())
     comparison["DeepNet (yours)"] = _row(int(figures["params"]), int(figures["macs"]), float(figures["train_seconds"]), accuracy)
-    comparison["Net (course)"] = _course_net_figures(mnist, plan)
+    comparison["Net (course)"] = _course_net_figures(mnist, plan, reference_of("exercise_05"))
     if accuracy < THRESHOLD:
         raise CheckFailed(
             f"test accuracy {100 * accuracy:.2f}% after {plan.describe()}; at least {100 * THRESHOLD:g}% is required"

@@ -17,6 +17,7 @@ class CheckSummary:
     name: str
     title: str
     points: float
+    hidden: bool = False
 
 
 def _check_decorator(node: ast.FunctionDef) -> ast.Call | None:
@@ -48,6 +49,7 @@ def checks_of(exercise: Exercise) -> list[CheckSummary]:
                     name=node.name,
                     title=str(values.get("title") or node.name.removeprefix("check_").replace("_", " ")),
                     points=float(values.get("points", 1.0)),  # type: ignore[arg-type]
+                    hidden=values.get("hidden") is True,
                 )
             )
     return found

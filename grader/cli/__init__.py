@@ -12,14 +12,14 @@ import sys
 from typing import Sequence
 
 from grader import __version__
-from grader.cli import check, data, grade, init_ci, listing
+from grader.cli import check, data, grade, init_ci, listing, release
 from grader.cli.check import FORMATS
 from grader.cli.common import console
 from grader.errors import GraderError
 
 __all__ = ["FORMATS", "build_parser", "main"]
 
-SUBCOMMANDS = (listing, check, data, grade, init_ci)
+SUBCOMMANDS = (listing, check, data, grade, release, init_ci)
 
 
 def build_parser() -> argparse.ArgumentParser:

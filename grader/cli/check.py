@@ -48,6 +48,12 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         metavar="PCT",
         help="exit with status 1 when the score is below PCT percent",
     )
+    check.add_argument(
+        "--show-hidden",
+        action="store_true",
+        help="show hidden (instructor-only) checks' feedback; by default every format a "
+        "student reads withholds it (Gradescope output marks it after_published instead)",
+    )
     limits = check.add_argument_group("limits for student code (default: each exercise's own)")
     limits.add_argument("--timeout", type=positive(float), default=None, metavar="S", help="wall time per check, seconds")
     limits.add_argument("--cpu-s", type=positive(float), default=None, metavar="S", help="CPU time per check, seconds")
@@ -78,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         from grader.catalog.course import Course
         from grader.catalog.submission import resolve_submission_dir
 
-        course = Course.at(args.course)
+        course = Course.find(args.course, os.environ, Path.cwd())
         exercises = course.exercises() if args.all else course.select(args.exercises)
         submission = resolve_submission_dir(args.submission, Path.cwd())
         needs_mnist = any(e.needs_mnist for e in exercises)
@@ -98,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
         )
         try:
             if args.watch:
-                return watch.watch(course, exercises, submission, sandbox, overrides, data, console(args))
+                return watch.watch(course, exercises, submission, sandbox, overrides, data, console(args),
+                                   show_hidden=args.show_hidden)
             with console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
 
                 def progress(text: str, done: int, total: int) -> None:
@@ -109,17 +116,24 @@ def run(args: argparse.Namespace) -> int:
             if data is not None:
                 data.close()  # its temporary copy of MNIST goes, whatever happened
     from grader.report import RENDERERS
+    from grader.report.common import withhold_hidden
     from grader.report.terminal import render_terminal
 
+    full_report = report
+    if not args.show_hidden:
+        report = withhold_hidden(report)
+    # Gradescope shows hidden checks' feedback itself once grades are published.
+    gradescope_report = full_report
+
     if args.format == "terminal":
-        render_terminal(report, console(args))
+        render_terminal(report, console(args), show_hidden=args.show_hidden)
         if args.output:
             write(args.output, RENDERERS["json"](report))
     else:
-        text = RENDERERS[args.format](report)
+        text = RENDERERS[args.format](gradescope_report if args.format == "gradescope" else report)
         if args.output:
             write(args.output, text)
-            render_terminal(report, console(args))
+            render_terminal(report, console(args), show_hidden=args.show_hidden)
         else:
             sys.stdout.write(text)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")

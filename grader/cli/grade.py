@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             f"{args.submissions} is not a folder",
             hint="pass the folder that holds one folder or .zip per student",
         )
-    course = Course.at(args.course)
+    course = Course.find(args.course, os.environ, Path.cwd())
     exercises = course.select(args.exercises) if args.exercises else course.exercises()
     plan = BatchPlan(
         submissions=args.submissions,

@@ -31,6 +31,23 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     init_ci.set_defaults(run=run)
 
 
+def _require_course_in_repository(cwd: Path) -> None:
+    """The workflow installs only the engine, which carries no course: the repository it
+    grades must hold one (a kit from `grader release`), found as the workflow will."""
+    from grader.catalog.course import Course
+    from grader.errors import CourseNotFound
+
+    try:
+        Course.find(None, {}, cwd)
+    except CourseNotFound as missing:
+        raise GraderError(
+            f"init-ci: this repository holds no course, so the workflow would have nothing to grade "
+            f"({missing.message})",
+            hint="run it in a student kit made by `grader release` (which already carries the workflow), "
+            "or in a repository with the course's course.toml and checks/",
+        ) from missing
+
+
 def run(args: argparse.Namespace) -> int:
     from grader.ci.workflow import DEFAULT_PATH, WorkflowOptions, installed_torch_version, write_workflow
 
@@ -41,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             hint="e.g. --grader-source 'grader @ git+https://github.com/ORG/grader@v0.1.0' "
             "(a plain `grader` from PyPI is a different project)",
         )
+    _require_course_in_repository(Path.cwd())
     options = WorkflowOptions(
         python=args.python,
         torch=args.torch or installed_torch_version(),

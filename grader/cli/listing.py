@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from grader.cli.common import add_course_option, console
 
@@ -19,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from grader.catalog.course import Course
     from grader.catalog.points import checks_of
 
-    course = Course.at(args.course)
+    course = Course.find(args.course, os.environ, Path.cwd())
     table = Table(title="Exercises", title_justify="left")
     table.add_column("Exercise")
     table.add_column("Title")

@@ -71,7 +71,7 @@ class CheckChange:
     after: CheckStatus
 
 
-def changes(before: SubmissionReport | None, after: SubmissionReport) -> list[CheckChange]:
+def changes(before: "SubmissionReport | None", after: "SubmissionReport") -> list[CheckChange]:
     """Checks whose status changed since `before` (none on the first run: nothing to compare)."""
     if before is None:
         return []
@@ -85,18 +85,18 @@ def changes(before: SubmissionReport | None, after: SubmissionReport) -> list[Ch
     return found
 
 
-def _score(report: SubmissionReport) -> str:
+def _score(report: "SubmissionReport") -> str:
     return f"{report.points_earned:g}/{report.points_possible:g} points ({report.percent:g}%)"
 
 
-def _show(console: "Console", report: SubmissionReport, previous: SubmissionReport | None,
-          footer: str) -> None:
+def _show(console: "Console", report: "SubmissionReport", previous: "SubmissionReport | None",
+          footer: str, show_hidden: bool) -> None:
     from rich.text import Text
 
     from grader.report.terminal import STATUS_STYLE, render_terminal
 
     console.clear()  # in place on a terminal; a pipe gets one report after another
-    render_terminal(report, console)
+    render_terminal(report, console, show_hidden=show_hidden)  # hidden feedback stays withheld
     found = changes(previous, report)
     if previous is not None:
         console.print(Text(f"since the last run: {_score(previous)} -> {_score(report)}"))
@@ -110,9 +110,10 @@ def _show(console: "Console", report: SubmissionReport, previous: SubmissionRepo
 class WatchSession:
     """Grades once, then again after every settled save, until interrupted."""
 
-    def __init__(self, grade: GradeFn, files: FileWatch, console: "Console",
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, grade: GradeFn, files: "FileWatch", console: "Console",
+                 clock: Callable[[], float] = time.monotonic, show_hidden: bool = False) -> None:
         self.grade = grade
+        self.show_hidden = show_hidden
         self.files = files
         self.console = console
         self.clock = clock
@@ -129,6 +130,7 @@ class WatchSession:
             self.console, report, previous,
             f"[run {self.runs} ({what}) took {self.clock() - started:.2f} s; watching "
             f"{', '.join(p.name for p in self.files.paths)}; Ctrl-C to stop]",
+            self.show_hidden,
         )
         return report
 
@@ -151,7 +153,7 @@ class WatchSession:
 
 def watch(course: "Course", exercises: "list[Exercise]", submission: Path, sandbox: "Sandbox",
           overrides: "LimitOverrides", data: "MnistProvider | None", console: "Console",
-          files: "FileWatch | None" = None) -> int:
+          files: "FileWatch | None" = None, show_hidden: bool = False) -> int:
     """`grader check --watch`: the CLI's entry point. `files` replaces the watch on the
     exercise files (tests script the saves)."""
     from grader.engine.filewatch import FileWatch
@@ -162,4 +164,5 @@ def watch(course: "Course", exercises: "list[Exercise]", submission: Path, sandb
         sandbox.discard_prefetched()
         return grade_submission(course, exercises, submission, sandbox, overrides, data=data)
 
-    return WatchSession(grade, files or FileWatch(watched_paths(exercises, submission)), console).run()
+    files = files or FileWatch(watched_paths(exercises, submission))
+    return WatchSession(grade, files, console, show_hidden=show_hidden).run()

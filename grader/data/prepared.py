@@ -19,8 +19,6 @@ import torch
 from grader.errors import DataError
 
 CHILD_FILE_NAME = "mnist-train-and-test-images.pt"
-# The course's normalisation (transforms.Normalize((0.1307,), (0.3081,))).
-MEAN, STD = 0.1307, 0.3081
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,8 @@ class CheckData:
     child_file: Path
     test_labels: torch.Tensor
     train_count: int
+    # The course's (mean, std), from its course.toml: the engine knows no course's numbers.
+    normalisation: tuple[float, float] = (0.0, 1.0)
     # Figures a check may reuse while this data lives (a batch run shares it across
     # submissions), e.g. the course network's training figures for a comparison.
     memo: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -114,16 +114,18 @@ class ChildMnist:
     test_x: torch.Tensor  # (M, 1, 28, 28) float32
 
 
-def normalise(images: torch.Tensor) -> torch.Tensor:
-    """uint8 (N, 28, 28) -> float32 (N, 1, 28, 28), normalised in place (one allocation)."""
-    return images.to(torch.float32).mul_(1.0 / (255.0 * STD)).sub_(MEAN / STD).unsqueeze(1)
+def normalise(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:
+    """uint8 (N, 28, 28) -> float32 (N, 1, 28, 28) scaled to [0, 1] then normalised with
+    (mean, std), in place (one allocation)."""
+    return images.to(torch.float32).mul_(1.0 / (255.0 * std)).sub_(mean / std).unsqueeze(1)
 
 
-def load_child_file(path: str | Path) -> ChildMnist:
+def load_child_file(path: str | Path, normalisation: tuple[float, float] | list[float] = (0.0, 1.0)) -> ChildMnist:
     """Runs in the child: read the file the grading process wrote (plain tensors only)."""
+    mean, std = normalisation
     raw = torch.load(str(path), weights_only=True)
     return ChildMnist(
-        train_x=normalise(raw["train_images"]),
+        train_x=normalise(raw["train_images"], mean, std),
         train_y=raw["train_labels"].to(torch.int64),
-        test_x=normalise(raw["test_images"]),
+        test_x=normalise(raw["test_images"], mean, std),
     )

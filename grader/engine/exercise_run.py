@@ -2,15 +2,14 @@
 
 The plan says what to grade and under which limits; nothing changes it once made,
 so a watch loop can grade the same plan again and again. Everything learned while
-grading (results in check order, the import failure, the loaded reference, figures
-for the comparison table) lives on an `ExerciseRun`, made fresh for every grading
-and turned into an `ExerciseResult` at the end.
+grading (results in check order, the import failure, figures for the comparison
+table) lives on an `ExerciseRun`, made fresh for every grading and turned into an
+`ExerciseResult` at the end.
 """
 
 from __future__ import annotations
 
 import time
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +52,6 @@ class ExerciseRun:
         self.collection_error = ""
         self.import_failure: StudentCodeError | None = None
         self.loaded = False
-        self._reference: types.ModuleType | None = None
         self._started_at: float | None = None
         self._order: list[str] = []
         self._results: dict[str, CheckResult] = {}
@@ -81,20 +79,6 @@ class ExerciseRun:
                 f"(submission_timeout_s={self.plan.budget_s:g}) is used up"
             )
         return left
-
-    def reference(self) -> types.ModuleType:
-        """The reference solution, imported on first use (once per run)."""
-        if self._reference is None:
-            import importlib.util
-
-            path = self.plan.exercise.solution_path
-            spec = importlib.util.spec_from_file_location(f"_reference_{self.plan.exercise.id}", path)
-            if spec is None or spec.loader is None:
-                raise FileNotFoundError(f"reference solution {path} not found")
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            self._reference = module
-        return self._reference
 
     # -- at the end ------------------------------------------------------------------
     def result(self) -> ExerciseResult:

@@ -9,6 +9,7 @@ CheckResult per check from pytest's reports.
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 import types
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ from grader.catalog.course import Exercise
 from grader.authoring.marker import MARKER_NAME, CheckFailed
 from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
 from grader.engine.exercise_run import ExercisePlan, ExerciseRun
+from grader.engine.references import ReferenceSource, default_references, import_file
 from grader.engine.student import StudentCode
+from grader.release.tape import NotRecordable, NotRecorded
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult
 from grader.sandbox.client import Sandbox, SandboxUnavailable
 from grader.sandbox.outcomes import (
@@ -33,7 +36,6 @@ from grader.sandbox.outcomes import (
 )
 
 __all__ = ["ExercisePlan", "ExerciseRun", "GradingPlugin", "ProgressCallback"]
-
 
 @dataclass(frozen=True)
 class _CheckInfo:
@@ -55,15 +57,26 @@ class GradingPlugin:
         plans: list[ExercisePlan],
         progress: ProgressCallback | None = None,
         data: MnistProvider | None = None,
+        references: ReferenceSource | None = None,
+        public_only: bool = False,
+        probe_log: dict[str, set[str]] | None = None,
     ) -> None:
         """`progress(text, done, total)` is told before each check starts; `data` serves
-        the `mnist` fixture (without it, checks that need MNIST are not run)."""
+        the `mnist` fixture (without it, checks that need MNIST are not run).
+        `references` serves `reference` (default: the course's solutions, or a kit's
+        recorded answers); `public_only` leaves hidden checks out; `probe_log` collects,
+        per exercise, the probe files the checks used (what a student kit must carry)."""
         self.sandbox = sandbox
         self.data = data or MnistProvider(None)
         self.runs = [ExerciseRun(plan) for plan in plans]
         self._runs_by_dir = {run.plan.exercise.check_dir.resolve(): run for run in self.runs}
+        self.course_is_release = any(plan.exercise.course.release is not None for plan in plans)
+        self.references = references or default_references(self.course_is_release)
+        self.public_only = public_only
+        self.probe_log = probe_log
         self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
+        self._other_references: dict[Path, types.ModuleType] = {}
         self._started = 0
 
     def results(self) -> list[ExerciseResult]:
@@ -71,6 +84,7 @@ class GradingPlugin:
         return [run.result() for run in self.runs]
 
     # -- collection ---------------------------------------------------------------
+
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line(
             "markers", f"{MARKER_NAME}(points, title, timeout_s, hidden): a graded check"
@@ -84,7 +98,12 @@ class GradingPlugin:
                 if run.plan.exercise.check_dir.name == folder:
                     run.collection_error = str(report.longrepr)[-1500:]
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if self.public_only:
+            hidden = [item for item in items if _is_hidden(item)]
+            if hidden:
+                config.hook.pytest_deselected(items=hidden)
+                items[:] = [item for item in items if not _is_hidden(item)]
         for item in items:
             run = self._runs_by_dir.get(item.path.resolve().parent)
             if run is None:
@@ -92,7 +111,7 @@ class GradingPlugin:
             marker = item.get_closest_marker(MARKER_NAME)
             kwargs = dict(marker.kwargs) if marker else {}
             name = item.name
-            self._items[item.nodeid] = _CheckInfo(
+            info = _CheckInfo(
                 run=run,
                 name=name,
                 title=kwargs.get("title") or name.removeprefix("check_").replace("_", " "),
@@ -100,6 +119,7 @@ class GradingPlugin:
                 timeout_s=kwargs.get("timeout_s"),
                 hidden=bool(kwargs.get("hidden", False)),
             )
+            self._items[item.nodeid] = info
             run.add_check(item.nodeid)
 
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
@@ -117,17 +137,39 @@ class GradingPlugin:
         return self._info(request).run.plan.exercise
 
     @pytest.fixture
-    def reference(self, request: pytest.FixtureRequest) -> types.ModuleType:
-        return self._info(request).run.reference()
+    def reference(self, request: pytest.FixtureRequest) -> Any:
+        """The reference solution: the module itself, or a kit's recorded answers."""
+        return self.references.reference_for(self._info(request).run.plan.exercise)
 
     @pytest.fixture
-    def mnist(self) -> CheckData:
-        """MNIST for training checks. Without usable data the check is NOT RUN (never
-        passed, never crashed), and its message says how to provide the data."""
+    def reference_of(self, request: pytest.FixtureRequest) -> Callable[[str], types.ModuleType]:
+        """Another exercise's reference solution, e.g. exercise 06 comparing with exercise
+        05's Net. Only hidden checks may use it: a student kit has no solutions."""
+        course_root = self._info(request).run.plan.exercise.solution_path.parent
+
+        def load(exercise_id: str) -> types.ModuleType:
+            path = course_root / f"{exercise_id}.py"
+            if path not in self._other_references:
+                if self.course_is_release:
+                    raise FileNotFoundError(
+                        "reference_of() needs the course's solutions: a check that uses it "
+                        "must be hidden (instructor-only)")
+                self._other_references[path] = import_file(path, f"_reference_other_{exercise_id}")
+            return self._other_references[path]
+
+        return load
+
+    @pytest.fixture
+    def mnist(self, request: pytest.FixtureRequest) -> CheckData:
+        """MNIST for training checks, with the course's normalisation. Without usable data
+        the check is NOT RUN (never passed, never crashed), and its message says how to
+        provide the data."""
         try:
-            return self.data.get()
+            data = self.data.get()
         except DataUnavailable as missing:
             pytest.skip(f"not run: {missing}")
+        settings = self._info(request).run.plan.exercise.course.data.mnist
+        return dataclasses.replace(data, normalisation=(settings.mean, settings.std))
 
     @pytest.fixture
     def comparison(self, request: pytest.FixtureRequest) -> dict[str, dict[str, float | str]]:
@@ -160,6 +202,7 @@ class GradingPlugin:
             exposed_paths=self.data.exposed_paths,
             preload=tuple(plan.exercise.manifest.sandbox_preload),
         )
+        code.observer = getattr(self.references, "observe_student_value", None)
         try:
             if not run.loaded:
                 try:
@@ -172,6 +215,8 @@ class GradingPlugin:
                 run.loaded = True
             yield code
         finally:
+            if self.probe_log is not None:
+                self.probe_log.setdefault(plan.exercise.id, set()).update(code.probe_files_used)
             code.close()
 
     # -- results ------------------------------------------------------------------
@@ -215,6 +260,14 @@ class GradingPlugin:
             return CheckStatus.FAILED, error.message
         if isinstance(error, AssertionError):
             return CheckStatus.FAILED, _assertion_message(str(error))
+        if isinstance(error, NotRecordable):
+            return CheckStatus.GRADER_ERROR, f"this public check cannot be recorded for a student kit: {error}"
+        if isinstance(error, NotRecorded):
+            return (
+                CheckStatus.GRADER_ERROR,
+                f"this check asked a question its kit was not released with ({error}). "
+                "This is not your fault; tell the course staff.",
+            )
         if isinstance(error, SandboxUnavailable):
             return CheckStatus.GRADER_ERROR, f"the sandbox failed: {error}"
         last = traceback.extract_tb(excinfo.tb)[-1:]
@@ -225,6 +278,11 @@ class GradingPlugin:
             "This is not your fault; tell the course staff.",
         )
 
+
+
+def _is_hidden(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker(MARKER_NAME)
+    return bool(marker and marker.kwargs.get("hidden", False))
 
 
 def _assertion_message(text: str) -> str:

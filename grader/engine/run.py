@@ -17,6 +17,7 @@ from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
+from grader.engine.references import ReferenceSource
 from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
 from grader.models.results import SubmissionReport
 from grader.sandbox.client import Sandbox
@@ -56,6 +57,23 @@ def _isolated_pytest_environment() -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextlib.contextmanager
+def _fresh_check_modules() -> Iterator[None]:
+    """Forget the check modules a run imported. pytest's importlib mode names a module
+    after its path below the rootdir ("exercise_01.checks") and reuses one already in
+    sys.modules: without this, a second course in the same process (a student kit
+    verified against its course) would silently run the first course's checks."""
+    before = set(sys.modules)
+    try:
+        yield
+    finally:
+        for name in set(sys.modules) - before:
+            module = sys.modules.get(name)
+            origin = getattr(module, "__file__", None) or ""
+            if origin and Path(origin).name.startswith(("checks", "conftest")) or name.startswith("_grader_probe"):
+                del sys.modules[name]
 
 
 def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
@@ -152,23 +170,28 @@ def grade_submission(
     progress: ProgressCallback | None = None,
     data: MnistProvider | None = None,
     hidden_paths: tuple[Path, ...] = (),
+    references: ReferenceSource | None = None,
+    public_only: bool = False,
+    probe_log: dict[str, set[str]] | None = None,
 ) -> SubmissionReport:
     """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults.
 
     `data` provides MNIST to the training checks (the caller owns and closes it, so a
     batch run loads the data once); without it those checks are reported as not run.
     `hidden_paths` are folders student code must not see beyond the course's own
-    (a batch hides the class's submissions and the gradebook).
+    (a batch hides the class's submissions and the gradebook). `references`,
+    `public_only` and `probe_log` serve `grader release` (see GradingPlugin).
     """
     started = time.perf_counter()
     # Absolute: workers run in their own folder, not in ours.
     submission_dir = submission_dir.absolute()
     plans = [_plan(course, e, submission_dir, overrides, hidden_paths) for e in exercises]
-    plugin = GradingPlugin(sandbox, plans, progress, data)
+    plugin = GradingPlugin(sandbox, plans, progress, data, references, public_only, probe_log)
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)
     # but writes nowhere: the report is ours to render.
-    with _isolated_pytest_environment(), open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+    with _isolated_pytest_environment(), _fresh_check_modules(), open(os.devnull, "w") as sink, \
+            contextlib.redirect_stdout(sink):
         exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
     if exit_code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt

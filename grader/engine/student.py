@@ -79,6 +79,9 @@ class StudentCode:
         self.hidden_paths = hidden_paths
         self.preload = preload
         self._probe_files_sent: set[str] = set()
+        # Told every value the student's code returns (`grader release` uses it to spot a
+        # public check that passes the student's output to the reference).
+        self.observer: Callable[[Any], None] | None = None
         self.read_only_paths = read_only_paths
         self.sandbox = sandbox
         self.module_path = module_path
@@ -117,7 +120,10 @@ class StudentCode:
             )
         if not reply.get("ok"):
             raise error_from_reply(reply.get("error") or {}, what, self.file_name, self.limits)
-        return codec.decode(reply.get("value"))
+        value = codec.decode(reply.get("value"))
+        if self.observer is not None:
+            self.observer(value)
+        return value
 
     def load(self) -> list[str]:
         """Import the module; returns its public names."""
@@ -133,6 +139,11 @@ class StudentCode:
             "forbid": list(forbid),
         }
         return self._request(payload, f"{function}()")
+
+    @property
+    def probe_files_used(self) -> set[str]:
+        """The probe files this check sent to the worker (a student kit must carry them)."""
+        return set(self._probe_files_sent)
 
     def probe(self, probe_file: Path, probe_name: str, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
         """Run a trusted course helper inside the worker with the student's module."""

@@ -59,3 +59,73 @@ class ExerciseManifest(BaseModel):
             if not name.replace("_", "a").replace(".", "a").isalnum() or name.startswith("."):
                 raise ValueError(f"{name!r} is not a module name")
         return names
+
+
+class MnistSettings(BaseModel):
+    """How the course normalises MNIST (its notes: transforms.Normalize((mean,), (std,)))."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mean: float = 0.0
+    std: float = Field(1.0, gt=0)
+
+
+class CourseData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mnist: MnistSettings = Field(default_factory=MnistSettings)
+
+
+class CourseInfo(BaseModel):
+    """The `[course]` table of course.toml: what the course is and which engine it needs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    version: str = "0"
+    language: str = Field("en", description="the language the course is taught in (e.g. zh)")
+    engine: str = Field("", description="grader versions this course works with, e.g. '>=0.2,<0.3'")
+    exercise_shorthand: str = Field(
+        "", description="what a bare number means on the command line, e.g. 'exercise_{:02d}': "
+        "`grader check 3` then checks exercise_03"
+    )
+
+    @field_validator("engine")
+    @classmethod
+    def _specifier(cls, text: str) -> str:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        try:
+            SpecifierSet(text)
+        except InvalidSpecifier as exc:
+            raise ValueError(f"{text!r} is not a version specifier such as '>=0.2,<0.3'") from exc
+        return text
+
+    @field_validator("exercise_shorthand")
+    @classmethod
+    def _shorthand(cls, text: str) -> str:
+        if text:
+            try:
+                text.format(1)
+            except (IndexError, KeyError, ValueError) as exc:
+                raise ValueError(f"{text!r} is not a format for one number, e.g. 'exercise_{{:02d}}'") from exc
+        return text
+
+
+class ReleaseInfo(BaseModel):
+    """The `[release]` table a student kit's course.toml carries (absent in the instructor's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content_hash: str = Field(description="sha256 of the kit's files other than course.toml")
+    engine_version: str = Field(description="the grader version the kit was released with")
+
+
+class CourseManifest(BaseModel):
+    """course.toml: marks a folder as a course and says what it needs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    course: CourseInfo
+    data: CourseData = Field(default_factory=CourseData)
+    release: ReleaseInfo | None = None

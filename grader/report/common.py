@@ -30,6 +30,19 @@ def student_message(check: CheckResult) -> str:
     return HIDDEN_MESSAGE if check.hidden else check.message
 
 
+def withhold_hidden(report: SubmissionReport) -> SubmissionReport:
+    """A copy of the report a student may read whole (the JSON a student's run writes):
+    hidden checks keep status and points; their messages and named mistakes go."""
+    exercises = [
+        exercise.model_copy(update={"checks": [
+            check.model_copy(update={"message": HIDDEN_MESSAGE, "mistakes": []}) if check.hidden else check
+            for check in exercise.checks
+        ]})
+        for exercise in report.exercises
+    ]
+    return report.model_copy(update={"exercises": exercises})
+
+
 def report_notes(report: SubmissionReport) -> list[str]:
     """Exercise-wide and run-wide notes, each prefixed with where it comes from."""
     notes = [f"{e.id}: {e.message}" for e in report.exercises if e.message]

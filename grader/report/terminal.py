@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
+from grader.report.common import student_message
 
 STATUS_STYLE: dict[CheckStatus, tuple[str, str]] = {
     CheckStatus.PASSED: ("PASS", "bold green"),
@@ -26,7 +27,7 @@ def _points(earned: float, possible: float) -> str:
     return f"{earned:g}/{possible:g}"
 
 
-def _exercise_table(exercise: ExerciseResult) -> Table:
+def _exercise_table(exercise: ExerciseResult, show_hidden: bool) -> Table:
     table = Table(
         title=f"{exercise.id}: {exercise.title}",
         title_justify="left",
@@ -43,7 +44,7 @@ def _exercise_table(exercise: ExerciseResult) -> Table:
             result.title,
             Text(word, style=style),
             _points(result.points_earned, result.points_possible),
-            Text(result.message),
+            Text(result.message if show_hidden else student_message(result)),
         )
     table.caption = f"{exercise.id}: {_points(exercise.points_earned, exercise.points_possible)} points"
     table.caption_justify = "right"
@@ -65,9 +66,10 @@ def _comparison_table(exercise: ExerciseResult) -> Table:
     return table
 
 
-def render_terminal(report: SubmissionReport, console: Console) -> None:
+def render_terminal(report: SubmissionReport, console: Console, show_hidden: bool = False) -> None:
+    """Hidden checks' feedback is withheld unless `show_hidden` (an instructor's run)."""
     for exercise in report.exercises:
-        console.print(_exercise_table(exercise))
+        console.print(_exercise_table(exercise, show_hidden))
         if exercise.comparison:
             console.print(_comparison_table(exercise))
         if exercise.message:

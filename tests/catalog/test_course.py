@@ -13,6 +13,7 @@ from tests.conftest import REPO_ROOT
 def _course(tmp_path, manifest: str, folder: str = "exercise_09"):
     (tmp_path / "checks" / folder).mkdir(parents=True)
     (tmp_path / "checks" / folder / "exercise.toml").write_text(manifest)
+    (tmp_path / "course.toml").write_text('[course]\ntitle = "t"\nexercise_shorthand = "exercise_{:02d}"\n')
     return Course.at(tmp_path)
 
 

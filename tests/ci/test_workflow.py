@@ -58,6 +58,10 @@ def test_init_ci_writes_once_and_refuses_to_overwrite(tmp_path: Path, monkeypatc
     monkeypatch.chdir(tmp_path)
     target = tmp_path / ".github" / "workflows" / "grader.yml"
     source = ["--grader-source", "grader @ git+https://example.org/g@v1"]
+    assert main(["--no-color", "init-ci", *source]) == 2  # no course in this repository
+    assert "holds no course" in capsys.readouterr().err and not target.exists()
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "course.toml").write_text('[course]\ntitle = "A kit"\n')
     assert main(["--no-color", "init-ci"]) == 2  # "grader" on PyPI is another project
     assert "needs --grader-source" in capsys.readouterr().err and not target.exists()
     assert main(["--no-color", "init-ci", "--torch", "2.5.1", *source]) == 0

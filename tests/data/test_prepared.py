@@ -18,7 +18,7 @@ def test_child_file_has_no_test_labels(tmp_path):
         raw = torch.load(data.child_file, weights_only=True)
         assert set(raw) == {"train_images", "train_labels", "test_images"}
         assert torch.equal(data.test_labels, tensors["test_labels"].long())
-        child = load_child_file(data.child_file)
+        child = load_child_file(data.child_file, (0.1307, 0.3081))  # the course passes its own
         assert child.train_x.shape == (12, 1, 28, 28) and child.train_x.dtype == torch.float32
         assert child.test_x.shape == (5, 1, 28, 28)
         assert abs(float(child.train_x.min()) - (0 - 0.1307) / 0.3081) < 1e-4

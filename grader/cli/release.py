@@ -1,0 +1,70 @@
+"""`grader release`: build the student kit of the course (instructors)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from grader.cli.common import add_course_option, console
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    release = sub.add_parser(
+        "release",
+        help="build the student kit: stubs, notebooks, public checks, recorded reference values",
+        description="Build the course's student kit in DIR: exercise stubs (.py and generated "
+        "notebooks), the public checks only, the reference values they need (recorded now, "
+        "never the solutions), course.toml pinned to this engine, a student README and the CI "
+        "workflow. The kit is graded on the stubs and the solutions before it is written; a "
+        "public check that cannot work without the solution stops the release, named.",
+    )
+    release.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write the kit")
+    source = release.add_mutually_exclusive_group(required=True)
+    source.add_argument("--engine-wheel", type=Path, default=None, metavar="WHEEL",
+                        help="ship this engine wheel in the kit's wheels/ and install it from there "
+                        "(build it with `pip wheel --no-deps -w dist .`)")
+    source.add_argument("--engine-source", default=None, metavar="SPEC",
+                        help="how students install the engine: a pip requirement, e.g. "
+                        "'grader @ git+https://github.com/ORG/grader@v0.2.0'")
+    release.add_argument("--python", default="3.11", help="Python version of the kit's CI workflow")
+    release.add_argument("--torch", default=None, metavar="VERSION",
+                         help="torch version the kit pins (default: the one installed here)")
+    release.add_argument("--force", action="store_true", help="replace DIR if it is not empty")
+    add_course_option(release)
+    release.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from grader.sandbox.client import Sandbox
+
+    with Sandbox() as sandbox:
+        from grader.catalog.course import Course
+        from grader.ci.workflow import installed_torch_version
+        from grader.release.kit import ReleaseOptions, build_kit
+
+        course = Course.find(args.course, os.environ, Path.cwd())
+        options = ReleaseOptions(
+            out=args.out,
+            engine_source=args.engine_source,
+            engine_wheel=args.engine_wheel,
+            python=args.python,
+            torch=args.torch or installed_torch_version(),
+            force=args.force,
+        )
+        started = time.monotonic()
+        err = console(args, stderr=True)
+        with err.status("releasing ...") as status:
+            summary = build_kit(course, options, sandbox, progress=lambda text: status.update(text))
+    seconds = time.monotonic() - started
+    console(args).print(
+        f"released {course.title} to {summary.out}: {len(summary.exercises)} exercises, "
+        f"{summary.public_checks} public checks ({summary.hidden_checks} hidden ones left out), "
+        f"{summary.recorded_calls} recorded reference calls, {summary.files} files, "
+        f"{summary.bytes / 1024:.0f} KiB, in {seconds:.1f} s\ncontent hash {summary.content_hash}",
+        markup=False, highlight=False,
+    )
+    for warning in summary.warnings:
+        console(args).print(f"warning: {warning}", markup=False, highlight=False)
+    return 0

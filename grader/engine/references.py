@@ -1,0 +1,83 @@
+"""Where a check's `reference` comes from.
+
+In the instructor's course it is the solution module, imported in the grading process.
+In a student kit there is no solution: it is the tape recorded at release time. While
+`grader release` records that tape, it is the solution wrapped in a recorder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import types
+from pathlib import Path
+from typing import Any, Protocol
+
+from grader.catalog.course import Exercise
+
+
+class ReferenceSource(Protocol):
+    def reference_for(self, exercise: Exercise) -> Any: ...
+
+
+def import_file(path: Path, name: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise FileNotFoundError(f"reference solution {path} not found")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class SolutionReferences:
+    """The course's solutions/, each imported once per run."""
+
+    def __init__(self) -> None:
+        self._modules: dict[str, types.ModuleType] = {}
+
+    def reference_for(self, exercise: Exercise) -> Any:
+        if exercise.id not in self._modules:
+            self._modules[exercise.id] = import_file(exercise.solution_path, f"_reference_{exercise.id}")
+        return self._modules[exercise.id]
+
+
+class ReplayedReferences:
+    """A student kit's recorded answers (checks/<id>/reference.json)."""
+
+    def __init__(self) -> None:
+        self._replays: dict[str, Any] = {}
+
+    def reference_for(self, exercise: Exercise) -> Any:
+        from grader.release.tape import ReplayReference, load_tape
+
+        if exercise.id not in self._replays:
+            self._replays[exercise.id] = ReplayReference(load_tape(exercise.check_dir), exercise.id)
+        return self._replays[exercise.id]
+
+
+class RecordingReferences:
+    """The solutions, every call written to one tape per exercise (`grader release`)."""
+
+    def __init__(self) -> None:
+        from grader.release.tape import Tape
+
+        self.tapes: dict[str, Tape] = {}
+        self._solutions = SolutionReferences()
+        self._tape_type = Tape
+        self._student_values: set[str] = set()
+
+    def reference_for(self, exercise: Exercise) -> Any:
+        from grader.release.tape import RecordingReference
+
+        tape = self.tapes.setdefault(exercise.id, self._tape_type())
+        return RecordingReference(self._solutions.reference_for(exercise), tape, self._student_values)
+
+    def observe_student_value(self, value: Any) -> None:
+        """Remember what the student's code returned: a public check that hands such a
+        value to the reference asks a question no kit can answer in advance."""
+        from grader.release.tape import tensor_digests
+
+        self._student_values.update(tensor_digests(value))
+
+
+def default_references(is_release: bool) -> ReferenceSource:
+    return ReplayedReferences() if is_release else SolutionReferences()

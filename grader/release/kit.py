@@ -1,0 +1,304 @@
+"""`grader release`: build the student kit of a course.
+
+The kit is a folder that can become the assignment's template repository or be zipped
+and handed out. It holds the stubs (as .py and as generated notebooks), the public
+checks only, the reference values those checks need (recorded now from the solutions,
+replayed there), a course.toml pinned to this engine with a content hash, a README for
+students, the CI workflow, and optionally the engine wheel. It holds no solution source,
+no bytecode of it and no pickle; `build_kit` refuses to finish a kit that would.
+
+Before the kit is written out it is graded, as a student would grade it, on the stubs
+and on the solutions; every public check must give the score and message the full
+course gives. A check that cannot work without the solution fails the release, named.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from grader import __version__
+from grader.catalog.course import COURSE_FILE, Course, Exercise
+from grader.ci.workflow import WorkflowOptions, render_workflow
+from grader.engine.references import RecordingReferences
+from grader.engine.run import grade_submission
+from grader.errors import GraderError
+from grader.models.results import CheckStatus, SubmissionReport
+from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
+from grader.release.tape import TAPE_FILE
+from grader.sandbox.client import Sandbox
+
+STUDENT_README = Path(__file__).with_name("student_readme.md")
+WORKFLOW_PATH = Path(".github") / "workflows" / "grader.yml"
+
+Progress = Callable[[str], None]
+
+
+class ReleaseError(GraderError):
+    """The kit cannot be released as the course stands (names the check and the remedy)."""
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    out: Path
+    engine_source: str | None = None  # a pip requirement for the engine
+    engine_wheel: Path | None = None  # or a wheel to ship in the kit's wheels/
+    python: str = "3.11"
+    torch: str = "2.13.0"
+    force: bool = False
+
+
+@dataclass
+class KitSummary:
+    out: Path
+    files: int = 0
+    bytes: int = 0
+    public_checks: int = 0
+    hidden_checks: int = 0
+    recorded_calls: int = 0
+    content_hash: str = ""
+    exercises: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _install_line(options: ReleaseOptions) -> str:
+    if options.engine_wheel is not None:
+        return f"./wheels/{options.engine_wheel.name}"
+    if options.engine_source:
+        return options.engine_source
+    raise ReleaseError(
+        "release needs --engine-wheel or --engine-source: how students install the grading engine",
+        hint="e.g. --engine-wheel dist/grader-0.2.0-py3-none-any.whl (built with `pip wheel --no-deps .`), "
+        "or --engine-source 'grader @ git+https://github.com/ORG/grader@v0.2.0'",
+    )
+
+
+def _check_options(course: Course, options: ReleaseOptions) -> None:
+    if course.is_release:
+        raise ReleaseError(f"{course.root} is itself a student kit; release from the instructor's course")
+    if options.engine_wheel is not None and (not options.engine_wheel.is_file() or options.engine_wheel.suffix != ".whl"):
+        raise ReleaseError(f"--engine-wheel {options.engine_wheel} is not a wheel file")
+    out = options.out.resolve()
+    if out == course.root or course.root in out.parents:
+        # Inside the course, the next release would find this kit's course.toml first.
+        raise ReleaseError(f"--out {options.out} is inside the course; put the kit elsewhere")
+    if out.exists() and any(out.iterdir()) and not options.force:
+        raise ReleaseError(f"{options.out} exists and is not empty", hint="pass --force to replace it")
+
+
+def _single_file_submission(exercise: Exercise, source: Path, into: Path) -> Path:
+    """A submission folder holding `source` under the name the student hands in."""
+    folder = into / f"{exercise.id}-{source.parent.name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, folder / exercise.manifest.student_file)
+    return folder
+
+
+def _public_view(report: SubmissionReport) -> dict[str, tuple[str, float, str]]:
+    return {
+        f"{e.id}:{c.id}": (c.status.value, c.points_earned, c.message)
+        for e in report.exercises
+        for c in e.checks
+        if not c.hidden
+    }
+
+
+def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], recording: RecordingReferences) -> tuple[int, int]:
+    """The exercise's stub, notebook, public checks, probes and tape; (public, hidden) counts."""
+    exercises_dir = kit / "exercises"
+    exercises_dir.mkdir(exist_ok=True)
+    stub_target = exercises_dir / exercise.manifest.student_file
+    shutil.copyfile(exercise.stub_path, stub_target)
+    try:  # TODO(lead): the notebook module lands with the notebooks branch
+        from grader.release.notebook import stub_to_notebook
+    except ImportError:
+        stub_to_notebook = None
+    if stub_to_notebook is not None:
+        notebook = stub_to_notebook(
+            exercise.stub_path.read_text(encoding="utf-8"),
+            exercise_id=exercise.id,
+            title=exercise.manifest.title,
+            description=exercise.manifest.description,
+        )
+        stub_target.with_suffix(".ipynb").write_text(notebook, encoding="utf-8")
+
+    check_dir = kit / "checks" / exercise.id
+    check_dir.mkdir(parents=True)
+    shutil.copyfile(exercise.check_dir / "exercise.toml", check_dir / "exercise.toml")
+    public = hidden = 0
+    from grader.catalog.points import checks_of
+
+    for declared in checks_of(exercise):
+        hidden += declared.hidden
+        public += not declared.hidden
+    for check_file in exercise.check_files:
+        source = check_file.read_text(encoding="utf-8")
+        (check_dir / check_file.name).write_text(strip_hidden_checks(source), encoding="utf-8")
+    for probe in sorted(probe_files):
+        probe_path = Path(probe)
+        if probe_path.parent.resolve() != exercise.check_dir.resolve():
+            raise ReleaseError(f"{exercise.id}: a check uses the probe file {probe}, outside its folder")
+        shutil.copyfile(probe_path, check_dir / probe_path.name)
+    tape = recording.tapes.get(exercise.id)
+    if tape is not None and tape.entries:
+        (check_dir / TAPE_FILE).write_bytes(tape.dumps())
+    return public, hidden
+
+
+def _course_toml(course: Course, digest: str) -> str:
+    info = course.manifest.course
+    mnist = course.manifest.data.mnist
+    lines = [
+        "# A student kit made by `grader release` from the course's own files: edit nothing here.",
+        "# `grader check` finds this file by walking up from the folder it runs in.",
+        "",
+        "[course]",
+        f"title = {_toml_string(info.title)}",
+        f"version = {_toml_string(info.version)}",
+        f"language = {_toml_string(info.language)}",
+        "# Recorded reference values are exact for this engine: install exactly it.",
+        f'engine = "=={__version__}"',
+        f"exercise_shorthand = {_toml_string(info.exercise_shorthand)}",
+        "",
+        "[data.mnist]",
+        f"mean = {mnist.mean!r}",
+        f"std = {mnist.std!r}",
+        "",
+        "[release]",
+        f'content_hash = "{digest}"',
+        f'engine_version = "{__version__}"',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _toml_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _student_readme(course: Course, install: str, options: ReleaseOptions, exercises: list[Exercise]) -> str:
+    rows = "\n".join(
+        f"| `{e.id}` | {e.manifest.title} | `exercises/{e.manifest.student_file}` or "
+        f"`exercises/{Path(e.manifest.student_file).with_suffix('.ipynb').name}` |"
+        for e in exercises
+    )
+    first = exercises[0].id if exercises else "EXERCISE"
+    text = STUDENT_README.read_text(encoding="utf-8")
+    for marker, value in {
+        "@@TITLE@@": course.title,
+        "@@VERSION@@": course.manifest.course.version,
+        "@@PYTHON@@": options.python,
+        "@@TORCH@@": options.torch,
+        "@@INSTALL@@": install,
+        "@@EXERCISES@@": rows,
+        "@@FIRST@@": first,
+    }.items():
+        text = text.replace(marker, value)
+    return text
+
+
+def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progress: Progress = lambda _: None) -> KitSummary:
+    """Record, write, verify and publish the kit to `options.out` (all or nothing)."""
+    _check_options(course, options)
+    install = _install_line(options)
+    exercises = course.exercises()
+    with tempfile.TemporaryDirectory(prefix="grader-release-") as scratch_name:
+        scratch = Path(scratch_name)
+        kit = scratch / "kit"
+        (kit / "checks").mkdir(parents=True)
+        shutil.copyfile(course.root / "checks" / "pytest.ini", kit / "checks" / "pytest.ini")
+        summary = KitSummary(out=options.out)
+        for exercise in exercises:
+            progress(f"recording {exercise.id}'s reference values")
+            recording = RecordingReferences()
+            probe_log: dict[str, set[str]] = {}
+            solution = _single_file_submission(exercise, exercise.solution_path, scratch / "submissions")
+            recorded = grade_submission(course, [exercise], solution, sandbox, references=recording,
+                                        public_only=True, probe_log=probe_log)
+            broken = [f"{exercise.id}:{c.id} ({c.message[:200]})" for e in recorded.exercises for c in e.checks
+                      if c.status is CheckStatus.GRADER_ERROR]
+            if broken:
+                raise ReleaseError(
+                    "these public checks do not work without the solution: " + "; ".join(broken),
+                    hint="a public check may ask the reference only questions that do not depend on "
+                    "the submission; mark the others @check(hidden=True) or rewrite them",
+                )
+            public, hidden = _write_exercise(exercise, kit, probe_log.get(exercise.id, set()), recording)
+            summary.public_checks += public
+            summary.hidden_checks += hidden
+            summary.recorded_calls += sum(len(t.entries) for t in recording.tapes.values())
+            summary.exercises.append(exercise.id)
+        (kit / "README.md").write_text(_student_readme(course, install, options, exercises), encoding="utf-8")
+        workflow = kit / WORKFLOW_PATH
+        workflow.parent.mkdir(parents=True)
+        workflow.write_text(render_workflow(WorkflowOptions(grader_source=install, python=options.python,
+                                                            torch=options.torch)), encoding="utf-8")
+        (kit / ".gitignore").write_text("__pycache__/\n.ipynb_checkpoints/\n*.pyc\ngrader-result.*\n", encoding="utf-8")
+        if options.engine_wheel is not None:
+            (kit / "wheels").mkdir()
+            shutil.copyfile(options.engine_wheel, kit / "wheels" / options.engine_wheel.name)
+        digest = content_hash(kit)
+        (kit / COURSE_FILE).write_text(_course_toml(course, digest), encoding="utf-8")
+
+        _verify(course, kit, exercises, sandbox, scratch / "submissions", progress, summary.warnings)
+        leaks = leaked_solutions(kit, sorted({e.solution_path for e in exercises}))
+        if leaks:
+            raise ReleaseError("the kit would carry solution source: " + "; ".join(leaks[:5]),
+                               hint="move that code out of the public checks and probes, or mark the checks hidden")
+        summary.content_hash = digest
+        for path in kit.rglob("*"):
+            if path.is_file():
+                summary.files += 1
+                summary.bytes += path.stat().st_size
+        _publish(kit, options.out)
+    return summary
+
+
+def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandbox, scratch: Path,
+            progress: Progress, warnings: list[str]) -> None:
+    """Grade the kit as a student would: on the stubs and on the solutions, every public
+    check must say what the full course says."""
+    kit_course = Course.at(kit)
+    problems: list[str] = []
+    for exercise in exercises:
+        (kit_exercise,) = kit_course.select([exercise.id])
+        for label, source in (("the stub", exercise.stub_path), ("the solution", exercise.solution_path)):
+            progress(f"verifying {exercise.id} on {label}")
+            folder = _single_file_submission(exercise, source, scratch / "verify")
+            full = _public_view(grade_submission(course, [exercise], folder, sandbox, public_only=True))
+            student = _public_view(grade_submission(kit_course, [kit_exercise], folder, sandbox))
+            for key in sorted(set(full) | set(student)):
+                statuses = {full.get(key, ("",))[0], student.get(key, ("",))[0]}
+                if CheckStatus.TIMEOUT.value in statuses and CheckStatus.GRADER_ERROR.value not in statuses:
+                    # A busy machine, not a difference between kit and course: say so, go on.
+                    warnings.append(f"{key} on {label} timed out; not compared")
+                    continue
+                if full.get(key) != student.get(key):
+                    got = student.get(key)
+                    why = "missing from the kit" if got is None else (
+                        got[2][:200] if got[0] == CheckStatus.GRADER_ERROR.value else f"the kit says {got[:2]}, the course {full.get(key, ('absent',))[:2]}")
+                    problems.append(f"{key} on {label}: {why}")
+    if problems:
+        raise ReleaseError(
+            "these public checks do not work without the solution: " + "; ".join(problems[:6]),
+            hint="a public check may ask the reference only questions that do not depend on the "
+            "submission; mark the others @check(hidden=True) or rewrite them",
+        )
+
+
+def _publish(kit: Path, out: Path) -> None:
+    """Replace `out` with the finished kit (never a half-written kit at `out`)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        shutil.copytree(kit, staged / "kit")
+        if out.exists():
+            shutil.rmtree(out)
+        (staged / "kit").rename(out)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)

@@ -1,0 +1,317 @@
+"""Record what checks ask of the reference solution, and replay it where there is none.
+
+A student kit holds no solution. Its public checks still receive a `reference`: a
+`ReplayReference` that answers each call with the value recorded when the instructor
+ran `grader release`. A call is keyed by the function's name and a digest of its
+arguments, so the kit answers exactly the questions the instructor's run asked.
+
+What a call may take and give, to be recordable:
+  arguments  tensors, numbers, strings, None, devices, dtypes, lists/tuples/dicts of
+             those, nn.Modules (class, mode and state), DataLoaders over TensorDatasets,
+             optimizers (class and hyperparameters)
+  result     plain data (as above, without modules), or an nn.Module: its parameters
+             are stored, and each forward call the check then makes on it
+  effects    a call that changes a module or tensor argument (`train(net, ...)`) has the
+             arguments' new state stored and applied again on replay; the global torch
+             RNG state after the call is restored too, so the check's later random draws
+             are the same in the kit as in the instructor's course
+
+Anything else raises NotRecordable, which `grader release` reports with the check's
+name. The tape is stored with the sandbox codec (tagged JSON, tensors as raw bytes):
+never a pickle, never code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from grader.sandbox import codec
+
+TAPE_FILE = "reference.json"
+TAPE_VERSION = 1
+
+
+class NotRecordable(Exception):
+    """A check's use of the reference cannot be recorded for a kit (names what and why)."""
+
+
+class NotRecorded(Exception):
+    """The kit has no recorded answer for this call: the check asked something new."""
+
+
+_HYPERPARAMETERS = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "betas", "eps", "amsgrad", "alpha")
+
+
+# -- digests ------------------------------------------------------------------------
+def _feed(h: "hashlib._Hash", value: Any) -> None:
+    """Feed a canonical, type-tagged form of `value` into the hash."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, torch.Tensor):
+        t = value.detach().to("cpu").contiguous()
+        h.update(f"tensor:{t.dtype}:{tuple(t.shape)}:".encode())
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+    elif isinstance(value, (list, tuple)):
+        h.update(f"{type(value).__name__}[{len(value)}]".encode())
+        for item in value:
+            _feed(h, item)
+    elif isinstance(value, dict):
+        h.update(f"dict[{len(value)}]".encode())
+        for key in sorted(value, key=repr):
+            _feed(h, key)
+            _feed(h, value[key])
+    elif isinstance(value, (torch.device, torch.dtype)):
+        h.update(f"{type(value).__name__}:{value};".encode())
+    elif isinstance(value, nn.Module):
+        h.update(f"module:{type(value).__name__}:{value.training}".encode())
+        for name, tensor in value.state_dict().items():
+            _feed(h, name)
+            _feed(h, tensor)
+    elif isinstance(value, DataLoader):
+        if not isinstance(value.dataset, TensorDataset):
+            raise NotRecordable(f"a DataLoader over a {type(value.dataset).__name__} (only TensorDataset)")
+        h.update(f"loader:{value.batch_size}:{value.drop_last}:{type(value.sampler).__name__}".encode())
+        generator = getattr(value.sampler, "generator", None)
+        if generator is not None:
+            _feed(h, generator.get_state())
+        _feed(h, list(value.dataset.tensors))
+    elif isinstance(value, torch.optim.Optimizer):
+        h.update(f"optimizer:{type(value).__name__}".encode())
+        for group in value.param_groups:
+            # A fixed set of hyperparameters: newer torch versions add options with defaults,
+            # which must not change the digest between the instructor's and a student's torch.
+            _feed(h, {k: group[k] for k in _HYPERPARAMETERS if k in group})
+            _feed(h, list(group["params"]))
+    else:
+        raise NotRecordable(f"an argument of type {type(value).__name__}")
+
+
+def digest(*values: Any) -> str:
+    h = hashlib.sha256()
+    for value in values:
+        _feed(h, value)
+    return h.hexdigest()[:32]
+
+
+def tensor_digests(value: Any) -> set[str]:
+    """Digests of the tensors (of two or more elements) inside `value`."""
+    found: set[str] = set()
+    if isinstance(value, torch.Tensor):
+        if value.numel() >= 2:
+            found.add(digest(value))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found |= tensor_digests(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            found |= tensor_digests(item)
+    return found
+
+
+def _plain(value: Any, what: str) -> Any:
+    """`value` if it is plain data the codec carries exactly; else NotRecordable."""
+    if value is None or isinstance(value, (bool, int, float, str, torch.dtype, torch.device)):
+        return value
+    if isinstance(value, torch.Tensor):
+        if type(value) is not torch.Tensor:
+            raise NotRecordable(f"{what} returned a {type(value).__name__}")
+        return value.detach().to("cpu").clone()
+    if isinstance(value, (list, tuple)):
+        items = [_plain(v, what) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {k: _plain(v, what) for k, v in value.items()}
+    raise NotRecordable(f"{what} returned a {type(value).__name__}, which a kit cannot carry")
+
+
+# -- the tape -----------------------------------------------------------------------
+@dataclass
+class Tape:
+    """Recorded answers: key -> entry. Entries are plain dicts of codec-safe values."""
+
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def dumps(self) -> bytes:
+        body = {"version": TAPE_VERSION, "entries": {k: self.entries[k] for k in sorted(self.entries)}}
+        return codec.dumps(body)
+
+    @classmethod
+    def loads(cls, raw: bytes) -> "Tape":
+        body = codec.loads(raw)
+        if not isinstance(body, dict) or body.get("version") != TAPE_VERSION:
+            raise ValueError("not a reference tape of this grader version")
+        return cls(dict(body["entries"]))
+
+    def merge(self, other: "Tape") -> None:
+        self.entries.update(other.entries)
+
+
+def _state_after(args: tuple[Any, ...], kwargs: dict[str, Any], before: dict[str, str]) -> dict[str, Any]:
+    """The new state of every module or tensor argument the call changed."""
+    changed: dict[str, Any] = {}
+    for slot, value in _mutable_arguments(args, kwargs):
+        if digest(value) != before[slot]:
+            if isinstance(value, nn.Module):
+                changed[slot] = [t.detach().to("cpu").clone() for t in value.state_dict().values()]
+            else:
+                changed[slot] = value.detach().to("cpu").clone()
+    return changed
+
+
+def _mutable_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    for index, value in enumerate(args):
+        if isinstance(value, (nn.Module, torch.Tensor)):
+            yield str(index), value
+    for name, value in kwargs.items():
+        if isinstance(value, (nn.Module, torch.Tensor)):
+            yield name, value
+
+
+def _apply_state(args: tuple[Any, ...], kwargs: dict[str, Any], changed: dict[str, Any]) -> None:
+    slots = dict(_mutable_arguments(args, kwargs))
+    with torch.no_grad():
+        for slot, state in changed.items():
+            target = slots[slot]
+            if isinstance(target, nn.Module):
+                for tensor, value in zip(target.state_dict().values(), state, strict=True):
+                    tensor.copy_(value)
+            else:
+                target.copy_(state)
+
+
+# -- recording (the instructor's run) --------------------------------------------------
+class RecordingReference:
+    """Wraps the reference module: every call is made for real and written to the tape."""
+
+    def __init__(self, module: types.ModuleType, tape: Tape, student_values: set[str] | None = None) -> None:
+        self._module = module
+        self._tape = tape
+        self._student_values = student_values if student_values is not None else set()
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._module, name)
+        if not callable(value):
+            self._tape.entries[f"attr:{name}"] = {"result": _plain(value, name)}
+            return value
+        return lambda *args, **kwargs: self._call(name, value, args, kwargs)
+
+    def _call(self, name: str, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        key = f"call:{name}:{digest(args, kwargs)}"
+        if tensor_digests((args, kwargs)) & self._student_values:
+            raise NotRecordable(
+                f"the reference's {name}(...) was given a value the student's code returned; "
+                "a student kit cannot know it in advance")
+        before = {slot: digest(value) for slot, value in _mutable_arguments(args, kwargs)}
+        rng_before = torch.get_rng_state()
+        result = function(*args, **kwargs)
+        entry: dict[str, Any] = {"changed": _state_after(args, kwargs, before)}
+        rng_after = torch.get_rng_state()
+        if not torch.equal(rng_before, rng_after):
+            # Only a call that drew random numbers moves the RNG: only then is where it
+            # left the RNG part of the answer (and the tape stays the same run to run).
+            entry["rng"] = rng_after
+        if isinstance(result, nn.Module):
+            entry["module"] = {"parameters": [p.detach().clone() for p in result.parameters()], "forward": {}}
+            forward = entry["module"]["forward"]
+
+            def remember(module: nn.Module, inputs: tuple[Any, ...], output: Any) -> None:
+                forward[digest(module.training, inputs)] = _plain(output, f"{name}()(...)")
+
+            result.register_forward_hook(remember)
+        else:
+            entry["result"] = _plain(result, f"{name}(...)")
+        self._tape.entries[key] = entry
+        return result
+
+
+# -- replay (the student's kit) --------------------------------------------------------
+class ReplayModule(nn.Module):
+    """Stands in for a module the reference built: its parameters, and the outputs of
+    the forward calls the instructor's run made."""
+
+    def __init__(self, what: str, parameters: list[torch.Tensor], forward: dict[str, Any]) -> None:
+        super().__init__()
+        self._what = what
+        self.weights = nn.ParameterList([nn.Parameter(p.clone()) for p in parameters])
+        self._forward = forward
+
+    def forward(self, *inputs: Any) -> Any:
+        key = digest(self.training, inputs)
+        if key not in self._forward:
+            raise NotRecorded(f"{self._what}(...) was never called with these inputs when the kit was released")
+        output = self._forward[key]
+        return output.clone() if isinstance(output, torch.Tensor) else output
+
+
+class ReplayReference:
+    """The kit's `reference`: answers from the tape; a question it never heard raises NotRecorded."""
+
+    def __init__(self, tape: Tape, exercise_id: str) -> None:
+        self._tape = tape
+        self._exercise_id = exercise_id
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if f"attr:{name}" in self._tape.entries:
+            return self._tape.entries[f"attr:{name}"]["result"]
+        return lambda *args, **kwargs: self._call(name, args, kwargs)
+
+    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        key = f"call:{name}:{digest(args, kwargs)}"
+        entry = self._tape.entries.get(key)
+        if entry is None:
+            raise NotRecorded(
+                f"the reference's {name}(...) was never called with these arguments when "
+                f"{self._exercise_id} was released"
+            )
+        _apply_state(args, kwargs, entry["changed"])
+        if "rng" in entry:
+            torch.set_rng_state(entry["rng"])
+        if "module" in entry:
+            return ReplayModule(name, entry["module"]["parameters"], entry["module"]["forward"])
+        result = entry["result"]
+        return _copy(result)
+
+
+def _copy(value: Any) -> Any:
+    """Checks may change what they are given: hand out copies, keep the tape intact."""
+    if isinstance(value, torch.Tensor):
+        return value.clone()
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def load_tape(check_dir: Path) -> Tape:
+    path = check_dir / TAPE_FILE
+    if not path.is_file():
+        return Tape()
+    return Tape.loads(path.read_bytes())
+
+
+__all__ = [
+    "NotRecordable",
+    "NotRecorded",
+    "RecordingReference",
+    "ReplayModule",
+    "ReplayReference",
+    "TAPE_FILE",
+    "Tape",
+    "digest",
+    "load_tape",
+    "tensor_digests",
+]
+

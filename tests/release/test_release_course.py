@@ -1,0 +1,102 @@
+"""The course's own kit: no solution inside, hidden checks out, and every public check
+scores every fixture submission as the instructor's full course does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.catalog.course import Course
+from grader.engine.run import grade_submission
+from grader.release.kit import ReleaseOptions, build_kit
+from grader.release.sources import hidden_check_names, leaked_solutions
+from tests.conftest import FIXTURES, REPO_ROOT
+from tests.exercises import test_exercise_03, test_exercise_04
+
+# Hostile fixtures that finish quickly and test what a kit changes: no solutions anywhere
+# near the engine, and reference values that come from a tape (the ones that sleep into a
+# timeout add nothing here, and the suite's time matters).
+HOSTILE = ["reads_solutions", "symlink_to_solution", "lying_objects", "tensor_subclass_correct_values"]
+# Every third mistake of exercises 03 and 04 (their checks ask the reference the most):
+# each kind of recorded question is among them.
+SAMPLE = 3
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return Course.at(REPO_ROOT)
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory, module_sandbox, course) -> Path:
+    out = tmp_path_factory.mktemp("course-kit") / "kit"
+    build_kit(course, ReleaseOptions(out=out, engine_source="grader==0.2.0"), module_sandbox)
+    return out
+
+
+@pytest.fixture(scope="module")
+def module_sandbox():
+    from grader.sandbox.client import Sandbox
+
+    with Sandbox() as box:
+        yield box
+
+
+def test_no_file_in_the_kit_carries_solution_source(kit, course):
+    solutions = sorted((REPO_ROOT / "solutions").glob("*.py"))
+    assert leaked_solutions(kit, solutions) == []
+    names = {p.relative_to(kit).as_posix() for p in kit.rglob("*") if p.is_file()}
+    assert not any(n.startswith("solutions/") or n.endswith((".pyc", ".pt", ".pkl", ".pickle")) for n in names)
+    for path in kit.rglob("*"):
+        if path.is_file():
+            assert b"\x80\x04\x95" not in path.read_bytes()[:4096], f"{path} looks like a pickle"
+    # The probe file that holds the course's training loop serves a hidden check only.
+    assert "checks/exercise_06/training_probes.py" not in names
+    assert "checks/exercise_06/probes.py" in names
+
+
+def test_hidden_checks_are_left_out(kit, course):
+    for exercise in course.exercises():
+        for check_file in exercise.check_files:
+            kit_source = (kit / "checks" / exercise.id / check_file.name).read_text()
+            for name in hidden_check_names(check_file.read_text()):
+                assert f"def {name}(" not in kit_source
+    assert "hidden=True" not in "".join(p.read_text() for p in (kit / "checks").rglob("checks.py"))
+
+
+def _variants(module, exercise_id: str, tmp: Path) -> list[Path]:
+    folders = []
+    reference = (REPO_ROOT / "solutions" / f"{exercise_id}.py").read_text()
+    for index, param in enumerate(module.MISTAKES[::SAMPLE]):
+        folder = tmp / f"{exercise_id}-{index}"
+        folder.mkdir()
+        (folder / f"{exercise_id}.py").write_text(reference + "\n\n" + param.values[0])
+        folders.append(folder)
+    return folders
+
+
+def _public(course: Course, exercise_id: str, folder: Path, sandbox, **kwargs) -> dict:
+    report = grade_submission(course, course.select([exercise_id]), folder, sandbox, **kwargs)
+    return {c.id: (c.status.value, c.points_earned, c.message) for e in report.exercises for c in e.checks if not c.hidden}
+
+
+@pytest.mark.parametrize("exercise_id, module", [("exercise_03", test_exercise_03), ("exercise_04", test_exercise_04)])
+def test_the_kit_scores_every_mistake_variant_as_the_course_does(kit, course, module_sandbox, tmp_path, exercise_id, module):
+    kit_course = Course.at(kit)
+    differences = []
+    for folder in _variants(module, exercise_id, tmp_path):
+        full = _public(course, exercise_id, folder, module_sandbox, public_only=True)
+        mine = _public(kit_course, exercise_id, folder, module_sandbox)
+        # A busy machine may time a check out on one side only; that is not a difference.
+        keys = [k for k in full if "timeout" not in (full[k][0], mine.get(k, ("",))[0])]
+        differences += [(folder.name, k, full[k], mine.get(k)) for k in keys if full[k] != mine.get(k)]
+        assert set(full) == set(mine)
+    assert differences == []
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_the_kit_scores_hostile_submissions_as_the_course_does(kit, course, module_sandbox, name):
+    folder = FIXTURES / "hostile" / name
+    full = _public(course, "exercise_01", folder, module_sandbox, public_only=True)
+    assert _public(Course.at(kit), "exercise_01", folder, module_sandbox) == full
