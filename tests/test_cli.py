@@ -11,6 +11,9 @@ import pytest
 from grader.cli import main
 from tests.conftest import REPO_ROOT
 
+# In-process `grader check` runs share one sandbox per module (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("cli_sandbox")
+
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
