@@ -36,14 +36,14 @@ def sandbox() -> Sandbox:
 
 
 @pytest.fixture(scope="module")
-def module_sandbox() -> Iterator[Sandbox]:
+def cli_module_sandbox() -> Iterator[Sandbox]:
     """One sandbox for the in-process `grader check` runs of a test module."""
     with Sandbox() as box:
         yield box
 
 
 @pytest.fixture
-def cli_sandbox(module_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+def cli_sandbox(cli_module_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
     """`grader check`, run in-process, borrows the module's sandbox instead of starting a
     zygote of its own: every start waits for a torch import (seconds on two cores), and
     what isolates one check from the next is its freshly forked worker, not the zygote.
@@ -57,13 +57,13 @@ def cli_sandbox(module_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> San
             return super().__new__(cls)
 
         def __enter__(self) -> Sandbox:
-            return module_sandbox
+            return cli_module_sandbox
 
         def __exit__(self, *exc_info: object) -> None:
-            module_sandbox.discard_prefetched()  # the module's fixture closes the rest
+            cli_module_sandbox.discard_prefetched()  # the module's fixture closes the rest
 
     monkeypatch.setattr("grader.sandbox.client.Sandbox", Borrowed)
-    return module_sandbox
+    return cli_module_sandbox
 
 
 GradeFn = Callable[..., ExerciseResult]
