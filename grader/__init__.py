@@ -1,5 +1,32 @@
 """grader: an auto-graded exercise checker for a PyTorch course on convolutional networks."""
 
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.models.results import SubmissionReport
+
 __version__ = "0.2.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "check"]
+
+
+def check(
+    exercise: str,
+    notebook: str | os.PathLike[str] | None = None,
+    *,
+    course: str | os.PathLike[str] | None = None,
+    console: Any = None,
+) -> "SubmissionReport | None":
+    """Grade a saved notebook from inside it: `grader.check("exercise_03")`.
+
+    Shows the report's table in the output cell and returns the report. See
+    grader.cli.notebook.check for which file is graded and what it can tell about
+    unsaved changes; `console` is a rich Console to draw on (default: rich's own,
+    which renders in Jupyter). Imported on call: `import grader` stays light (no torch, no rich).
+    """
+    from grader.cli.notebook import check as check_notebook
+
+    return check_notebook(exercise, notebook, course=course, console=console)

@@ -8,8 +8,10 @@ folder of resource forks: skipped.
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
+import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -54,6 +56,16 @@ def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Pat
     return written
 
 
+def _keep_saved_time(info: zipfile.ZipInfo, target: Path) -> None:
+    """Give the file the time the zip recorded: with both exercise_NN.py and .ipynb,
+    the one the student saved last is graded (see grader.catalog.submission)."""
+    try:
+        when = time.mktime((*info.date_time, 0, 0, -1))
+        os.utime(target, (when, when))
+    except (OverflowError, ValueError, OSError):
+        pass  # a nonsense date in the archive: the extraction time stays
+
+
 def extract_zip(zip_path: Path, destination: Path, limits: ArchiveLimits = ArchiveLimits()) -> None:
     """Extract into `destination` (emptied first). Raises UnsafeArchive, naming the problem."""
     shutil.rmtree(destination, ignore_errors=True)
@@ -81,6 +93,7 @@ def extract_zip(zip_path: Path, destination: Path, limits: ArchiveLimits = Archi
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 total += _extract_member(archive, info, target, limits, total)
+                _keep_saved_time(info, target)
     except UnsafeArchive:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:

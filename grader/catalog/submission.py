@@ -5,13 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+from nbformat import NotebookNode
+
 from grader.errors import SubmissionNotFound
+from grader.release.notebook import code_digest, generated_from, is_untouched_notebook, stub_digest
 
 
 @dataclass(frozen=True)
 class StudentFile:
     path: Path | None
-    note: str = ""
+    note: str = ""  # a problem worth a note under the exercise, e.g. the file is missing
+    choice: str = ""  # why this file, when the folder had both exercise_NN.py and .ipynb
+
+
+def read_stub(stub_path: Path, submission_dir: Path, student_file: str) -> str | None:
+    """The course's stub source to compare a student's files with; None when it cannot
+    be read, or when it is the student's own file (a student working in the course
+    folder itself, as in a clone or a kit: that "stub" holds their work)."""
+    try:
+        own = submission_dir / student_file
+        if own.exists() and own.samefile(stub_path):
+            return None
+        return stub_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def resolve_submission_dir(path: Path | None, cwd: Path) -> Path:
@@ -33,8 +51,13 @@ def resolve_submission_dir(path: Path | None, cwd: Path) -> Path:
     return path
 
 
-def find_student_file(submission_dir: Path, student_file: str) -> StudentFile:
-    """The .py file, or the notebook of the same name; .py wins when both exist."""
+def find_student_file(
+    submission_dir: Path, student_file: str, exercise_id: str = "", stub_source: str | None = None
+) -> StudentFile:
+    """The .py file, or the notebook of the same name; when both exist, the one the
+    student worked on, compared with `stub_source` (the exercise's untouched stub; see
+    `_choose`). `exercise_id` is what the generated notebook's check cell names
+    (default: the file's stem)."""
     py = submission_dir / student_file
     notebook = py.with_suffix(".ipynb")
     for candidate in (py, notebook):
@@ -43,9 +66,72 @@ def find_student_file(submission_dir: Path, student_file: str) -> StudentFile:
                 None, f"{candidate.name} is a link to a file outside the submission folder; it was not graded"
             )
     if py.is_file() and notebook.is_file():
-        return StudentFile(py, f"both {py.name} and {notebook.name} exist; graded {py.name}")
+        return _choose(py, notebook, exercise_id or py.stem, stub_source)
     if py.is_file():
         return StudentFile(py)
     if notebook.is_file():
         return StudentFile(notebook)
     return StudentFile(None, f"{py.name} (or {notebook.name}) not found in {submission_dir}")
+
+
+def _choose(py: Path, notebook_path: Path, exercise_id: str, stub_source: str | None) -> StudentFile:
+    """Both files exist. In a clone of the course, or a kit, the .py stub is always
+    there: grade the one that is not an untouched stub, else the one saved last."""
+    py_source = _read_text(py)
+    notebook = _read_notebook(notebook_path)
+    untouched = _untouched(py_source, notebook, exercise_id, stub_source)
+    if untouched is not None:
+        py_untouched, notebook_untouched = untouched
+        if py_untouched and not notebook_untouched:
+            return StudentFile(notebook_path, choice=f"{py.name} is the untouched stub")
+        if notebook_untouched and not py_untouched:
+            return StudentFile(py, choice=f"{notebook_path.name} is the untouched stub")
+        if py_untouched:
+            return StudentFile(py, choice="both are the untouched stub")
+    elif py_source is not None and notebook is not None and _generated_from_py(notebook, py_source, exercise_id):
+        return StudentFile(py, choice=f"{notebook_path.name} holds the same code")
+    # Both hold work (or there is no way to tell): the one saved last.
+    both = "both differ from the stub; " if untouched is not None else ""
+    py_time, notebook_time = py.stat().st_mtime, notebook_path.stat().st_mtime
+    if notebook_time > py_time:
+        return StudentFile(notebook_path, choice=f"{both}{notebook_path.name} was saved last")
+    if py_time > notebook_time:
+        return StudentFile(py, choice=f"{both}{py.name} was saved last")
+    return StudentFile(py, choice=f"{both}both were saved at the same time")
+
+
+def _untouched(
+    py_source: str | None, notebook: NotebookNode | None, exercise_id: str, stub_source: str | None
+) -> tuple[bool, bool] | None:
+    """(the .py is the untouched stub, the notebook is), judged against the course's
+    stub, else against the digests a generated notebook records; None when neither
+    is at hand. An unreadable file counts as work: grading it shows the student why."""
+    if stub_source is not None:
+        py_untouched = py_source is not None and stub_digest(py_source) == stub_digest(stub_source)
+        return py_untouched, notebook is not None and _generated_from_py(notebook, stub_source, exercise_id)
+    record = generated_from(notebook) if notebook is not None else None
+    if record is None:
+        return None
+    py_untouched = py_source is not None and stub_digest(py_source) == record.stub_sha256
+    return py_untouched, code_digest(notebook) == record.code_sha256
+
+
+def _generated_from_py(notebook: NotebookNode, source: str, exercise_id: str) -> bool:
+    try:
+        return is_untouched_notebook(notebook, source, exercise_id)
+    except SyntaxError:  # a .py that does not parse generates no notebook
+        return False
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _read_notebook(path: Path) -> NotebookNode | None:
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except Exception:  # noqa: BLE001 - nbformat raises many kinds for a broken file; it is then graded as work
+        return None

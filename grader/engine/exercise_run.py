@@ -90,6 +90,7 @@ class ExerciseRun:
             id=plan.exercise.id,
             title=plan.exercise.manifest.title,
             student_file=str(plan.student_file.path) if plan.student_file.path else None,
+            file_choice=plan.student_file.choice,
             checks=checks,
             message=plan.student_file.note,
             comparison=self.comparison,

@@ -14,7 +14,7 @@ import pytest
 
 import grader
 from grader.catalog.course import Course, Exercise
-from grader.catalog.submission import find_student_file
+from grader.catalog.submission import find_student_file, read_stub
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
 from grader.engine.references import ReferenceSource
@@ -132,7 +132,12 @@ def _plan(
     hidden = (*hidden, *extra_hidden)
     return ExercisePlan(
         exercise=exercise,
-        student_file=find_student_file(submission_dir, exercise.manifest.student_file),
+        student_file=find_student_file(
+            submission_dir,
+            exercise.manifest.student_file,
+            exercise.id,
+            read_stub(exercise.stub_path, submission_dir, exercise.manifest.student_file),
+        ),
         limits=exercise.manifest.limits.merged(**overrides.as_dict()),
         timeout_override_s=overrides.timeout_s,
         budget_s=overrides.submission_timeout_s or exercise.manifest.submission_timeout_s,

@@ -67,6 +67,9 @@ class ExerciseResult(_Totalled):
     id: str
     title: str
     student_file: str | None = Field(None, description="the file that was graded, if found")
+    file_choice: str = Field(
+        "", description="why student_file was graded, when the submission had both a .py file and a notebook"
+    )
     checks: list[CheckResult] = Field(default_factory=list)
     message: str = Field("", description="exercise-wide note, e.g. the file is missing")
     comparison: dict[str, dict[str, float | str]] = Field(

@@ -1,0 +1,1 @@
+"""Building what the course hands to students (the student kit): notebooks, ..."""

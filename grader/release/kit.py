@@ -27,6 +27,7 @@ from grader.engine.references import RecordingReferences
 from grader.engine.run import grade_submission
 from grader.errors import GraderError
 from grader.models.results import CheckStatus, SubmissionReport
+from grader.release.notebook import render_notebook
 from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
 from grader.release.tape import TAPE_FILE
 from grader.sandbox.client import Sandbox
@@ -112,18 +113,13 @@ def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], record
     exercises_dir.mkdir(exist_ok=True)
     stub_target = exercises_dir / exercise.manifest.student_file
     shutil.copyfile(exercise.stub_path, stub_target)
-    try:  # TODO(lead): the notebook module lands with the notebooks branch
-        from grader.release.notebook import stub_to_notebook
-    except ImportError:
-        stub_to_notebook = None
-    if stub_to_notebook is not None:
-        notebook = stub_to_notebook(
-            exercise.stub_path.read_text(encoding="utf-8"),
-            exercise_id=exercise.id,
-            title=exercise.manifest.title,
-            description=exercise.manifest.description,
-        )
-        stub_target.with_suffix(".ipynb").write_text(notebook, encoding="utf-8")
+    notebook = render_notebook(
+        exercise.stub_path.read_text(encoding="utf-8"),
+        exercise_id=exercise.id,
+        title=exercise.manifest.title,
+        description=exercise.manifest.description,
+    )
+    stub_target.with_suffix(".ipynb").write_bytes(notebook.encode("utf-8"))
 
     check_dir = kit / "checks" / exercise.id
     check_dir.mkdir(parents=True)

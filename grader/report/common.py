@@ -6,7 +6,9 @@ is withheld from the formats a student reads (the message can give the test away
 
 from __future__ import annotations
 
-from grader.models.results import CheckResult, CheckStatus, SubmissionReport
+from pathlib import PurePath
+
+from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
 
 STATUS_WORD: dict[CheckStatus, str] = {
     CheckStatus.PASSED: "PASS",
@@ -25,9 +27,24 @@ def points(earned: float, possible: float) -> str:
     return f"{earned:g}/{possible:g}"
 
 
+def withheld(check: CheckResult) -> bool:
+    """Whether a student may not read this check's message: a hidden check that ran.
+    Why a check did not run ("MNIST data not found ...") gives nothing away and tells
+    the student what to do, so it is shown."""
+    return check.hidden and check.status is not CheckStatus.SKIPPED
+
+
 def student_message(check: CheckResult) -> str:
-    """The feedback a student may read: withheld for hidden checks."""
-    return HIDDEN_MESSAGE if check.hidden else check.message
+    """The feedback a student may read: withheld for hidden checks that ran."""
+    return HIDDEN_MESSAGE if withheld(check) else check.message
+
+
+def graded_file(exercise: ExerciseResult) -> str:
+    """`graded exercise_01.ipynb (exercise_01.py is the untouched stub)` when the
+    submission had both files, for the exercise's header; "" when there was no choice."""
+    if not exercise.file_choice or not exercise.student_file:
+        return ""
+    return f"graded {PurePath(exercise.student_file).name} ({exercise.file_choice})"
 
 
 def withhold_hidden(report: SubmissionReport) -> SubmissionReport:
@@ -35,7 +52,7 @@ def withhold_hidden(report: SubmissionReport) -> SubmissionReport:
     hidden checks keep status and points; their messages and named mistakes go."""
     exercises = [
         exercise.model_copy(update={"checks": [
-            check.model_copy(update={"message": HIDDEN_MESSAGE, "mistakes": []}) if check.hidden else check
+            check.model_copy(update={"message": HIDDEN_MESSAGE, "mistakes": []}) if withheld(check) else check
             for check in exercise.checks
         ]})
         for exercise in report.exercises

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from grader.models.results import CheckResult, CheckStatus, SubmissionReport
-from grader.report.common import STATUS_WORD, report_notes
+from grader.report.common import STATUS_WORD, graded_file, report_notes
 
 
 def _test(exercise_number: int, check_number: int, exercise_id: str, check: CheckResult) -> dict[str, Any]:
@@ -37,7 +37,9 @@ def render(report: SubmissionReport) -> str:
         for e_index, exercise in enumerate(report.exercises, start=1)
         for c_index, check in enumerate(exercise.checks, start=1)
     ]
-    output = "\n".join(report_notes(report))
+    # Which file was graded, when a submission had both: first, where the student reads.
+    choices = [f"{e.id}: {graded_file(e)}" for e in report.exercises if graded_file(e)]
+    output = "\n".join([*choices, *report_notes(report)])
     summary = f"{report.points_earned:g}/{report.points_possible:g} points ({report.percent:g}%)"
     results: dict[str, Any] = {
         "score": report.points_earned,

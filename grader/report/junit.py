@@ -13,7 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import student_message
+from grader.report.common import graded_file, student_message
 
 _ERROR_STATUSES = (CheckStatus.ERROR, CheckStatus.TIMEOUT, CheckStatus.GRADER_ERROR)
 
@@ -72,6 +72,7 @@ def _testsuite(report: SubmissionReport, index: int, exercise: ExerciseResult) -
         ("title", exercise.title),
         ("points_earned", f"{exercise.points_earned:g}"),
         ("points_possible", f"{exercise.points_possible:g}"),
+        *([("graded_file", graded_file(exercise))] if graded_file(exercise) else []),
     ):
         ET.SubElement(properties, "property", name=name, value=value)
     for check in exercise.checks:

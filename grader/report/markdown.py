@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
-from grader.report.common import STATUS_WORD, points, student_message
+from grader.report.common import STATUS_WORD, graded_file, points, student_message
 
 
 def escape_cell(text: str) -> str:
@@ -35,6 +35,8 @@ def _exercise_section(exercise: ExerciseResult) -> list[str]:
         f"({points(exercise.points_earned, exercise.points_possible)} points)",
         "",
     ]
+    if graded_file(exercise):
+        lines += [f"*{escape_cell(graded_file(exercise))}*", ""]
     if exercise.checks:
         lines += ["| Check | Status | Points | Feedback |", "|---|---|---:|---|"]
         lines += [_check_row(c) for c in exercise.checks]

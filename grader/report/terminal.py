@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import student_message
+from grader.report.common import graded_file, student_message
 
 STATUS_STYLE: dict[CheckStatus, tuple[str, str]] = {
     CheckStatus.PASSED: ("PASS", "bold green"),
@@ -28,8 +28,13 @@ def _points(earned: float, possible: float) -> str:
 
 
 def _exercise_table(exercise: ExerciseResult, show_hidden: bool) -> Table:
+    # Which file was graded belongs in the header: a student with both a .py and a
+    # notebook must see at once which one the points are for.
+    title = f"{exercise.id}: {exercise.title}"
+    if graded_file(exercise):
+        title += f" · {graded_file(exercise)}"
     table = Table(
-        title=f"{exercise.id}: {exercise.title}",
+        title=title,
         title_justify="left",
         show_lines=False,
         expand=True,

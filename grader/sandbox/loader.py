@@ -3,46 +3,32 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import types
 from pathlib import Path
 
-
-def _notebook_source(path: Path) -> str:
-    """The code cells of a notebook as one script; IPython magics and shell lines dropped."""
-    import nbformat  # imported lazily: only notebooks need it
-
-    notebook = nbformat.read(str(path), as_version=4)
-    parts: list[str] = []
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code":
-            continue
-        lines = [
-            line
-            for line in cell.source.splitlines()
-            if not line.lstrip().startswith(("%", "!"))
-        ]
-        parts.append(f"# cell {index}\n" + "\n".join(lines))
-    return "\n\n".join(parts) + "\n"
+from grader.sandbox.notebook import GRADING_ENV, read_cells, run_cells
 
 
 def load_student_module(path: Path, module_name: str) -> types.ModuleType:
     """Execute the student's file as a fresh module named `module_name`."""
-    module = types.ModuleType(module_name)
-    module.__file__ = str(path)
-    sys.modules[module_name] = module
+    # A grader.check() call in the student's code (a generated notebook's last cell)
+    # must not start grading again from inside the grading.
+    os.environ[GRADING_ENV] = "1"
     if path.suffix == ".ipynb":
-        source = _notebook_source(path)
-    else:
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot import {path}")
-        module = importlib.util.module_from_spec(spec)
+        # Cell by cell in one namespace, as Jupyter runs it (see grader.sandbox.notebook).
+        module = types.ModuleType(module_name)
+        module.__file__ = str(path)
         sys.modules[module_name] = module
-        spec.loader.exec_module(module)
+        run_cells(read_cells(path), path.name, module.__dict__)
         return module
-    code = compile(source, str(path), "exec")
-    exec(code, module.__dict__)
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
     return module
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from grader.sandbox import codec, isolation
 from grader.sandbox.framing import ChannelClosed, recv_message, send_message
 from grader.sandbox.loader import load_student_module, load_trusted_module
+from grader.sandbox.notebook import cell_label
 from grader.sandbox.tracing import OperatorSpy, describe
 
 _PR_SET_PDEATHSIG = 1
@@ -66,12 +67,23 @@ def _apply_limits(limits: dict[str, Any]) -> None:
 
 
 def _student_frames(exc: BaseException, student_path: str) -> str:
-    """The traceback lines inside the student's own file: what they can act on."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == student_path]
+    """The traceback lines inside the student's own file (or a notebook's cells): what
+    they can act on."""
     name = os.path.basename(student_path)
-    return "\n".join(
-        f"  {name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames[-3:]
-    )
+    lines: list[str] = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        cell = cell_label(frame.filename, name)
+        if frame.filename == student_path or cell is not None:
+            where = f"{name}, {cell}" if cell else name
+            lines.append(f"  {where}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}")
+    return "\n".join(lines[-3:])
+
+
+def _syntax_error_where(exc: SyntaxError, student_path: str) -> str:
+    """`line 3: text`, or in a notebook `cell 2, line 3: text` (the line within the cell)."""
+    where = f"line {exc.lineno}: {(exc.text or '').strip()}"
+    cell = cell_label(exc.filename or "", os.path.basename(student_path))
+    return f"{cell}, {where}" if cell else where
 
 
 def _describe_error(exc: BaseException, student_path: str, during: str) -> dict[str, Any]:
@@ -89,7 +101,7 @@ def _describe_error(exc: BaseException, student_path: str, during: str) -> dict[
         error["kind"] = "not_implemented"
     elif isinstance(exc, SyntaxError) and during == "import":
         error["kind"] = "syntax_error"
-        error["where"] = f"line {exc.lineno}: {(exc.text or '').strip()}"
+        error["where"] = _syntax_error_where(exc, student_path)
     elif isinstance(exc, (SystemExit, KeyboardInterrupt, GeneratorExit)):
         error["kind"] = "exit"
         if isinstance(exc, SystemExit):

@@ -55,6 +55,8 @@ def test_the_engine_grades_a_course_it_has_never_seen(sandbox_module):
 def test_the_kit_has_public_checks_stubs_and_a_tape_but_no_solution(kit):
     files = _tree(kit)
     assert "checks/lab1/reference.json" in files and "exercises/lab1.py" in files
+    notebook = files["exercises/lab1.ipynb"].decode()
+    assert 'grader.check(\\"lab1\\")' in notebook and "def sgd_step" in notebook
     assert "solutions/lab1.py" not in files and not any(name.endswith((".pyc", ".pkl", ".pt")) for name in files)
     checks = files["checks/lab1/checks.py"].decode()
     assert "check_double_random" not in checks and "staff only" not in checks
