@@ -71,13 +71,12 @@ GradeFn = Callable[..., ExerciseResult]
 
 @pytest.fixture
 def grade(course: Course, sandbox: Sandbox) -> GradeFn:
-    """grade(exercise_id, folder, timeout_s=None) -> ExerciseResult for one exercise."""
+    """grade(exercise_id, folder, timeout_s=None, **limits) -> ExerciseResult for one exercise;
+    `limits` are the other fields of LimitOverrides (memory_mb, file_mb, processes, ...)."""
 
-    def _grade(exercise_id: str, folder: Path, timeout_s: float | None = None, memory_mb: int | None = None) -> ExerciseResult:
+    def _grade(exercise_id: str, folder: Path, timeout_s: float | None = None, **limits: float | int) -> ExerciseResult:
         (exercise,) = course.select([exercise_id])
-        report = grade_submission(
-            course, [exercise], folder, sandbox, LimitOverrides(timeout_s=timeout_s, memory_mb=memory_mb)
-        )
+        report = grade_submission(course, [exercise], folder, sandbox, LimitOverrides(timeout_s=timeout_s, **limits))
         (result,) = report.exercises
         return result
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 from grader.batch.entries import Entry, UnreadableSubmission, config_hash, content_hash, discover
 from grader.batch.gradebook import Gradebook
-from grader.batch.outputs import safe_file_name
+from grader.batch.names import safe_file_name
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
 from grader.batch.task import GradeTask
@@ -45,7 +45,7 @@ class BatchProgress:
     total: int  # submissions found
     done: int = 0  # stored, or skipped as unchanged
     skipped: int = 0
-    graded_now: int = 0
+    graded_now: int = 0  # graded in this run (status graded; the engine's failures are failures)
     failures: int = 0  # invalid submissions and grader errors so far
 
 
@@ -126,7 +126,9 @@ def run_batch(
         on_progress(progress, None)
         for raw in engine.run(tasks):
             record = StudentRecord.from_json(raw)
-            progress.graded_now += 1
+            # An engine's record may be a failure too (a zip found unsafe while unpacking, a
+            # grader error): those count under failures, and total = graded + skipped + failed.
+            progress.graded_now += record.status is StudentStatus.GRADED
             store(record)
 
         submitted = {e.student_id for e in discovery.entries}

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from grader.cli.common import add_course_option, append, console, percentage, positive, write
 from grader.cli import watch
-from grader.cli.mnist import add_data_options, mnist_provider
+from grader.cli.mnist import add_data_options, locate_mnist, mnist_provider
 from grader.errors import GraderError, ScoreBelowThreshold
 
 # The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
 # building the parser imports no model code (a test keeps the two in step).
-FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown")
+FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown", "html")
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -37,7 +37,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         choices=FORMATS,
         default="terminal",
         help="report format: terminal table, json (the result model), junit (XML), gradescope "
-        "(results.json), classroom (GitHub Classroom's base64 result), markdown. When "
+        "(results.json), classroom (GitHub Classroom's base64 result), markdown, html (one "
+        "self-contained page). When "
         "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file",
     )
     check.add_argument("--output", type=Path, default=None, help="write the report to this file")
@@ -71,6 +72,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def run(args: argparse.Namespace) -> int:
+    from grader.catalog.course import Course
+    from grader.catalog.submission import resolve_submission_dir
     from grader.sandbox.client import Sandbox
 
     if args.all == bool(args.exercises):
@@ -79,16 +82,16 @@ def run(args: argparse.Namespace) -> int:
             hint="e.g. `grader check exercise_01` or `grader check --all`",
         )
     watch.refuse_incompatible(args)
-    # Started before anything heavy is imported: the zygote's torch import overlaps ours.
+    # Every usage error (unknown exercise, missing folder, a --data-dir without MNIST) is
+    # found before the sandbox starts: starting it and stopping it again costs a usage error
+    # more than a second. The imports here are light (no torch), so the zygote's torch import
+    # still overlaps ours below.
+    course = Course.find(args.course, os.environ, Path.cwd())
+    exercises = course.exercises() if args.all else course.select(args.exercises)
+    submission = resolve_submission_dir(args.submission, Path.cwd())
+    located = locate_mnist(args) if any(e.needs_mnist for e in exercises) else None
     with Sandbox() as sandbox:
-        from grader.catalog.course import Course
-        from grader.catalog.submission import resolve_submission_dir
-
-        course = Course.find(args.course, os.environ, Path.cwd())
-        exercises = course.exercises() if args.all else course.select(args.exercises)
-        submission = resolve_submission_dir(args.submission, Path.cwd())
-        needs_mnist = any(e.needs_mnist for e in exercises)
-        data = mnist_provider(args, console(args, stderr=True)) if needs_mnist else None
+        data = mnist_provider(args, console(args, stderr=True), located) if located is not None else None
 
         from rich.markup import escape
 

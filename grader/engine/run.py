@@ -188,6 +188,9 @@ def grade_submission(
     `public_only` and `probe_log` serve `grader release` (see GradingPlugin).
     """
     started = time.perf_counter()
+    # The sandbox outlives this submission (a batch grades many with one): only restarts
+    # during this one belong in its report.
+    restarts_before = sandbox.restarts
     # Absolute: workers run in their own folder, not in ours.
     submission_dir = submission_dir.absolute()
     plans = [_plan(course, e, submission_dir, overrides, hidden_paths) for e in exercises]
@@ -209,9 +212,8 @@ def grade_submission(
         exercises=plugin.results(),
     )
     report.notes.extend(protection_notes(sandbox))
-    if sandbox.restarts:
-        report.notes.append(
-            f"the sandbox was restarted {sandbox.restarts} time(s) after student code killed it"
-        )
+    restarts = sandbox.restarts - restarts_before
+    if restarts:
+        report.notes.append(f"the sandbox was restarted {restarts} time(s) after student code killed it")
     report.duration_s = round(time.perf_counter() - started, 3)
     return report
