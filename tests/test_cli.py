@@ -13,6 +13,9 @@ import pytest
 from grader.cli import main
 from tests.conftest import FIXTURES, REPO_ROOT
 
+# In-process `grader check` runs share one sandbox per module (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("cli_sandbox")
+
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from grader.cli.common import add_course_option, append, console, percentage, positive, write
+from grader.cli import watch
 from grader.cli.mnist import add_data_options, locate_mnist, mnist_provider
 from grader.errors import GraderError, ScoreBelowThreshold
 
@@ -64,6 +65,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "--submission-timeout", type=positive(float), default=None, metavar="S",
         help="wall time for all checks of one exercise together, seconds",
     )
+    watch.add_option(check)
     add_data_options(check)
     add_course_option(check)
     check.set_defaults(run=run)
@@ -79,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
             "name the exercises to check, or pass --all (not both)",
             hint="e.g. `grader check exercise_01` or `grader check --all`",
         )
+    watch.refuse_incompatible(args)
     # Every usage error (unknown exercise, missing folder, a --data-dir without MNIST) is
     # found before the sandbox starts: starting it and stopping it again costs a usage error
     # more than a second. The imports here are light (no torch), so the zygote's torch import
@@ -94,28 +97,24 @@ def run(args: argparse.Namespace) -> int:
 
         from grader.engine.run import LimitOverrides, grade_submission
 
+        overrides = LimitOverrides(
+            timeout_s=args.timeout,
+            cpu_s=args.cpu_s,
+            memory_mb=args.memory_mb,
+            file_mb=args.file_mb,
+            processes=args.processes,
+            submission_timeout_s=args.submission_timeout,
+        )
         try:
+            if args.watch:
+                return watch.watch(course, exercises, submission, sandbox, overrides, data, console(args),
+                                   show_hidden=args.show_hidden)
             with console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
 
                 def progress(text: str, done: int, total: int) -> None:
                     status.update(escape(f"[{done + 1}/{total}] {text}"))
 
-                report = grade_submission(
-                    course,
-                    exercises,
-                    submission,
-                    sandbox,
-                    LimitOverrides(
-                        timeout_s=args.timeout,
-                        cpu_s=args.cpu_s,
-                        memory_mb=args.memory_mb,
-                        file_mb=args.file_mb,
-                        processes=args.processes,
-                        submission_timeout_s=args.submission_timeout,
-                    ),
-                    progress=progress,
-                    data=data,
-                )
+                report = grade_submission(course, exercises, submission, sandbox, overrides, progress=progress, data=data)
         finally:
             if data is not None:
                 data.close()  # its temporary copy of MNIST goes, whatever happened

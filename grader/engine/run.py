@@ -14,14 +14,13 @@ import pytest
 
 import grader
 from grader.catalog.course import Course, Exercise
-from grader.catalog.points import checks_of
 from grader.catalog.submission import find_student_file, read_stub
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
 from grader.engine.references import ReferenceSource
 from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
-from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
 from grader.engine.student import StudentCode
+from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
 from grader.sandbox.client import Sandbox, SandboxUnavailable
 from grader.sandbox.outcomes import StudentCodeError, StudentTimeout
 
@@ -99,6 +98,14 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "-p", "no:threadexception",
         "-p", "no:faulthandler",
         "-p", "no:doctest",
+        # Plugins for options we never pass, whose imports a cold `grader check` pays
+        # before its first check: pdb (debugging), xml.etree (junitxml), and the rest.
+        "-p", "no:debugging",
+        "-p", "no:junitxml",
+        "-p", "no:pastebin",
+        "-p", "no:legacypath",
+        "-p", "no:setuponly",
+        "-p", "no:setupplan",
         "--capture=sys",
         # A broken check file is a grader error for its exercise, not the end of the run.
         "--continue-on-collection-errors",
@@ -159,38 +166,6 @@ def protection_notes(sandbox: Sandbox) -> list[str]:
         for name, words in _PROTECTION_WORDS.items()
         if name not in sandbox.protections
     ]
-
-
-def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
-    checks = [plan.results[node] for node in plan.order if node in plan.results]
-    message = plan.student_file.note
-    if plan.collection_error:
-        # The points at stake still count as possible: a broken check file must not
-        # shrink the denominator and inflate the percentage.
-        try:
-            declared = sum(c.points for c in checks_of(plan.exercise))
-        except SyntaxError:
-            declared = 0.0
-        at_stake = declared - sum(c.points_possible for c in checks)
-        checks.append(
-            CheckResult(
-                id="collection",
-                title="checks could not be loaded",
-                status=CheckStatus.GRADER_ERROR,
-                points_possible=max(0.0, at_stake),
-                message="the grader's checks for this exercise failed to load; tell the course "
-                "staff.\n" + plan.collection_error,
-            )
-        )
-    return ExerciseResult(
-        id=plan.exercise.id,
-        title=plan.exercise.manifest.title,
-        student_file=str(plan.student_file.path) if plan.student_file.path else None,
-        file_choice=plan.student_file.choice,
-        checks=checks,
-        message=message,
-        comparison=plan.comparison,
-    )
 
 
 _STUB_IMPORT_S = 10.0  # a stub imports in milliseconds; this is generous on a loaded machine
@@ -271,7 +246,7 @@ def grade_submission(
         grader_version=grader.__version__,
         submission=str(submission_dir),
         student_id=student_id,
-        exercises=[_exercise_result(plan) for plan in plans],
+        exercises=plugin.results(),
     )
     report.notes.extend(protection_notes(sandbox))
     for plan, result in zip(plans, report.exercises):

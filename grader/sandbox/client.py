@@ -335,6 +335,11 @@ class Sandbox:
             self._cell.close()
             self._cell = None
 
+    def discard_prefetched(self) -> None:
+        """Forget what was built in advance: a cell stages the submission's files when it
+        is built, so after the files change (a watch re-run) it is built again."""
+        self.close_cell()
+
     def spawn(self, cell: CellSpec, worker: WorkerSpec, budget_s: float) -> "WorkerHandle":
         """Fork a worker for one check in the cell for `cell`, building the cell first if
         needed. Restarts the zygote or the cell once if they died."""
