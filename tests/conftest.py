@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
@@ -35,18 +35,48 @@ def sandbox() -> Sandbox:
         yield box
 
 
+@pytest.fixture(scope="module")
+def cli_module_sandbox() -> Iterator[Sandbox]:
+    """One sandbox for the in-process `grader check` runs of a test module."""
+    with Sandbox() as box:
+        yield box
+
+
+@pytest.fixture
+def cli_sandbox(cli_module_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+    """`grader check`, run in-process, borrows the module's sandbox instead of starting a
+    zygote of its own: every start waits for a torch import (seconds on two cores), and
+    what isolates one check from the next is its freshly forked worker, not the zygote.
+    A sandbox made with arguments (a batch's) is still a real one of its own."""
+    real = Sandbox
+
+    class Borrowed:
+        def __new__(cls, *args: object, **kwargs: object) -> object:
+            if args or kwargs:
+                return real(*args, **kwargs)
+            return super().__new__(cls)
+
+        def __enter__(self) -> Sandbox:
+            return cli_module_sandbox
+
+        def __exit__(self, *exc_info: object) -> None:
+            cli_module_sandbox.discard_prefetched()  # the module's fixture closes the rest
+
+    monkeypatch.setattr("grader.sandbox.client.Sandbox", Borrowed)
+    return cli_module_sandbox
+
+
 GradeFn = Callable[..., ExerciseResult]
 
 
 @pytest.fixture
 def grade(course: Course, sandbox: Sandbox) -> GradeFn:
-    """grade(exercise_id, folder, timeout_s=None) -> ExerciseResult for one exercise."""
+    """grade(exercise_id, folder, timeout_s=None, **limits) -> ExerciseResult for one exercise;
+    `limits` are the other fields of LimitOverrides (memory_mb, file_mb, processes, ...)."""
 
-    def _grade(exercise_id: str, folder: Path, timeout_s: float | None = None, memory_mb: int | None = None) -> ExerciseResult:
+    def _grade(exercise_id: str, folder: Path, timeout_s: float | None = None, **limits: float | int) -> ExerciseResult:
         (exercise,) = course.select([exercise_id])
-        report = grade_submission(
-            course, [exercise], folder, sandbox, LimitOverrides(timeout_s=timeout_s, memory_mb=memory_mb)
-        )
+        report = grade_submission(course, [exercise], folder, sandbox, LimitOverrides(timeout_s=timeout_s, **limits))
         (result,) = report.exercises
         return result
 

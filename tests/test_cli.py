@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from grader.cli import main
-from tests.conftest import REPO_ROOT
+from tests.conftest import FIXTURES, REPO_ROOT
+
+# In-process `grader check` runs share one sandbox per module (see tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("cli_sandbox")
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "grader", "--no-color", *args],
-        capture_output=True, text=True, cwd=REPO_ROOT, timeout=300,
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=900, env=env,
     )
 
 
@@ -26,15 +31,48 @@ def test_list_shows_exercises_with_points(capsys):
     assert "exercise_02" in out
 
 
-def test_unknown_exercise_is_a_usage_error_with_a_suggestion(capsys):
+@pytest.fixture
+def no_sandbox(monkeypatch):
+    """Records every sandbox a command starts, starting none: a usage error must be found
+    before the sandbox starts (starting and stopping one costs over a second)."""
+    import grader.sandbox.client
+
+    started: list[object] = []
+
+    class Refused:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            started.append(args)
+            raise AssertionError("a sandbox was started before the arguments were validated")
+
+    monkeypatch.setattr(grader.sandbox.client, "Sandbox", Refused)
+    return started
+
+
+def test_unknown_exercise_is_a_usage_error_with_a_suggestion(capsys, no_sandbox):
     assert main(["--no-color", "check", "exercise_1"]) == 2
     err = capsys.readouterr().err
     assert "unknown exercise 'exercise_1'" in err and "did you mean exercise_01" in err
+    assert no_sandbox == []
 
 
-def test_missing_submission_folder(capsys, tmp_path):
+def test_missing_submission_folder(capsys, tmp_path, no_sandbox):
     assert main(["--no-color", "check", "01", "--submission", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err
+    assert no_sandbox == []
+
+
+def test_data_dir_that_is_not_a_folder_is_a_usage_error(capsys, tmp_path, no_sandbox):
+    code = main(["--no-color", "check", "05", "--submission", str(REPO_ROOT / "solutions"),
+                 "--data-dir", str(tmp_path / "nope")])
+    assert code == 2
+    assert f"--data-dir {tmp_path / 'nope'} is not a folder" in capsys.readouterr().err
+    assert no_sandbox == []
+
+
+def test_course_folder_without_a_course_is_a_usage_error(capsys, tmp_path, no_sandbox):
+    assert main(["--no-color", "check", "01", "--course", str(tmp_path)]) == 2
+    assert str(tmp_path) in capsys.readouterr().err
+    assert no_sandbox == []
 
 
 def test_check_needs_exercises_or_all(capsys):
@@ -74,29 +112,47 @@ def test_unwritable_output_is_reported(capsys, tmp_path):
     assert "cannot write the report" in capsys.readouterr().err
 
 
-def _mnist_found() -> bool:
-    """Whether `grader check` in a subprocess will find MNIST (as the CLI searches)."""
-    import os
-    from pathlib import Path
+SHARED_MNIST = REPO_ROOT.parent / "shared" / "data" / "mnist"
 
+
+def _cli_environment() -> tuple[dict[str, str], bool]:
+    """The environment for `grader check` in a subprocess, and whether it will find MNIST.
+
+    As the real-MNIST fixtures do: $GRADER_DATA_DIR, else ../shared/data/mnist (the
+    development and CI machines' verified copy), handed on as GRADER_DATA_DIR; whether it
+    is found is decided as the CLI searches."""
     from grader.data.locate import candidates, default_cache_dir, find_mnist
 
-    search = candidates(env_dir=os.environ.get("GRADER_DATA_DIR"), cache_dir=default_cache_dir(os.environ, Path.home()),
-                        cwd=REPO_ROOT)
-    return find_mnist(search).folder is not None
+    env = dict(os.environ)
+    if not env.get("GRADER_DATA_DIR") and (SHARED_MNIST / "t10k-labels-idx1-ubyte.gz").is_file():
+        env["GRADER_DATA_DIR"] = str(SHARED_MNIST)
+    search = candidates(env_dir=env.get("GRADER_DATA_DIR"), cache_dir=default_cache_dir(env, Path.home()), cwd=REPO_ROOT)
+    return env, find_mnist(search).folder is not None
 
 
-@pytest.mark.parametrize("submission, total", [("solutions", "(100%)"), ("exercises", "(0%)")])
-def test_end_to_end_all_exercises(submission, total):
-    with_data = _mnist_found()
-    done = run_cli("check", "--all", "--submission", submission, *([] if with_data else ["--no-download"]))
+@pytest.mark.parametrize("submission", ["solutions", "exercises"])
+def test_end_to_end_all_exercises(submission, tmp_path):
+    env, with_data = _cli_environment()
+    done = run_cli("check", "--all", "--submission", submission, "--output", str(tmp_path / "report.json"),
+                   *([] if with_data else ["--no-download"]), env=env)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
-    if submission == "solutions" and not with_data:
-        # The MNIST checks cannot run here: they are NOT RUN (never passed); all else passes.
+    report = json.loads((tmp_path / "report.json").read_text())
+    checks = [c for e in report["exercises"] for c in e["checks"]]
+    not_run = [c for c in checks if c["status"] == "skipped"]
+    if submission == "exercises":
+        assert report["points_earned"] == 0 and not any(c["status"] == "passed" for c in checks)
+    elif with_data:
+        assert not_run == [] and report["percent"] == 100
+    else:
+        # The MNIST checks cannot run here: NOT RUN (never passed, never failed), all else passes.
+        shown = [c for c in not_run if not c["hidden"]]  # a hidden check's message is withheld from students
+        assert shown and all(c["message"].startswith("not run: MNIST data not found") for c in shown)
         assert "NOT RUN" in done.stdout and "FAIL" not in done.stdout
-        return
-    assert "Total:" in done.stdout and total in done.stdout
+        assert all(c["status"] == "passed" for c in checks if c not in not_run)
+        assert report["points_earned"] == report["points_possible"] - sum(c["points_possible"] for c in not_run)
+    total = f"Total: {report['points_earned']:g}/{report['points_possible']:g} points ({report['percent']:g}%)"
+    assert total in done.stdout
 
 
 @pytest.mark.parametrize("option, value", [("--timeout", "0"), ("--timeout", "-1"), ("--memory-mb", "0"), ("--processes", "x")])
@@ -115,3 +171,33 @@ def test_merged_limits_are_validated():
     with pytest.raises(pydantic.ValidationError):
         CheckLimits().merged(timeout_s=-1)
     assert CheckLimits().merged(timeout_s=3, memory_mb=None).timeout_s == 3
+
+
+ONE_EXERCISE_COURSE = FIXTURES / "courses" / "kills_its_grader"  # exercise "dies": answer() must return 42
+
+
+def test_course_option_lists_and_checks_another_course(capsys, tmp_path):
+    assert main(["--no-color", "list", "--course", str(ONE_EXERCISE_COURSE)]) == 0
+    out = capsys.readouterr().out
+    assert "dies" in out and "exercise_01" not in out
+    (tmp_path / "dies.py").write_text("def answer():\n    return 42\n")
+    code = main(["--no-color", "check", "dies", "--course", str(ONE_EXERCISE_COURSE), "--submission", str(tmp_path),
+                 "--format", "json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [e["id"] for e in report["exercises"]] == ["dies"] and report["percent"] == 100
+
+
+def test_grade_regrade_grades_unchanged_submissions_again(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")  # rich wraps at the terminal width: keep the summary on one line
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    (tmp_path / "subs" / "alice" / "dies.py").write_text("def answer():\n    return 42\n")
+    args = ["--no-color", "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--jobs", "1",
+            "--course", str(ONE_EXERCISE_COURSE)]
+    summaries = []
+    for again in ([], ["--regrade"]):
+        assert main([*args, *again]) == 0
+        summaries.append(capsys.readouterr().out)
+    # Unchanged, the second run would skip alice (tests/batch/test_runner.py); --regrade grades her again.
+    assert "1 submissions: 1 graded now, 0 unchanged (skipped)" in summaries[0]
+    assert "1 submissions: 1 graded now, 0 unchanged (skipped)" in summaries[1]

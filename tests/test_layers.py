@@ -49,11 +49,17 @@ def test_nothing_imports_student_or_solution_modules():
 
 
 def test_the_sandbox_child_side_imports_no_judging_code():
-    child_side = ["sandbox/worker.py", "sandbox/zygote.py", "sandbox/loader.py", "sandbox/tracing.py"]
+    child_side = ["sandbox/worker.py", "sandbox/zygote.py", "sandbox/cell.py", "sandbox/rootfs.py",
+                  "sandbox/loader.py", "sandbox/tracing.py", "sandbox/protocol.py"]
     modules = _modules()
     for name in child_side:
         judging = {i for i in modules[name] if i.startswith(("grader.engine", "grader.authoring", "grader.catalog", "grader.report"))}
         assert not judging, f"{name} imports {judging}"
+
+
+def test_the_protocol_is_stdlib_only():
+    ours = {i for i in _modules()["sandbox/protocol.py"] if i.split(".")[0] in {"grader", "torch", "pydantic", "numpy"}}
+    assert not ours, ours
 
 
 def test_no_module_calls_sys_exit_outside_the_cli():

@@ -1,9 +1,11 @@
 """Checks for exercise 05: LeNet, device handling, and training on MNIST.
 
-Device discipline is checked without a GPU: the student's loops get batches whose
-tensors refuse to compute until moved with `.to(device)` and a model that refuses
-to run until `model.to(device)` (grader.probes.devices). With CUDA present the
-same loops also run for real on the GPU.
+Device discipline is checked the same way on every machine: the student's loops get
+batches whose tensors refuse to compute until moved with `.to(device)` and a model
+that refuses to run until `model.to(device)` (grader.probes.devices). The MNIST
+check first runs two such batches through the student's train_epoch, so a loop that
+would crash on a GPU fails on a CPU too. With CUDA present the loops also run for
+real on the GPU.
 
 The MNIST check trains the student's Net with the student's train_epoch in the
 sandbox, which sees the test images but not their labels: it returns predictions
@@ -180,22 +182,36 @@ def _loop_problem() -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
     return weights, torch.randn(12, 1, 28, 28), torch.randint(0, 10, (12,))
 
 
-def _expect_moves(student, function: str) -> None:
-    weights, x, y = _loop_problem()
-    what = f"{function}()"
-    result = student.probe(PROBES, "guarded_loop", function, weights, x, y, what=what)
+def _device_problem(what: str, result: dict) -> str:
+    """The message for a guarded loop's refusal ("" when it was not refused): the same
+    on every machine, GPU or not (see grader.probes.devices)."""
+    if "wrong_device" in result:
+        return (
+            f"{what} moves tensors or the model to {result['wrong_device']}, not to the device it is given "
+            f"({result['given']}): that fails on machines without that device; use .to(device)"
+        )
     if "not_moved" in result and "cuda()" in result["not_moved"]:
-        raise CheckFailed(
+        return (
             f"{what} moves tensors or the model with .cuda() instead of .to(device): that fails on machines "
             "without a GPU and ignores the device it is given; use .to(device)", (CUDA_CALL,)
         )
     if "not_moved" in result:
         missing = [_HOW_TO_MOVE.get(role, role) for role in result["not_moved"]]
-        raise CheckFailed(
+        return (
             f"{what} did not move {' and '.join(missing)} to the device; on a GPU this fails with "
             "'Expected all tensors to be on the same device'",
             [NOT_MOVED[role] for role in result["not_moved"] if role in NOT_MOVED],
         )
+    return ""
+
+
+def _expect_moves(student, function: str) -> None:
+    weights, x, y = _loop_problem()
+    what = f"{function}()"
+    result = student.probe(PROBES, "guarded_loop", function, weights, x, y, what=what)
+    problem = _device_problem(what, result)
+    if problem:
+        raise CheckFailed(problem)
     real = student.probe(PROBES, "real_cuda_loop", function, weights, x, y, what=what)
     if "error" in real:
         raise CheckFailed(f"{what} failed on the GPU: {real['error']}")
@@ -243,6 +259,10 @@ def check_mnist_accuracy(mnist, student, comparison):
     plan = budget()
     what = "training your Net with your train_epoch on MNIST"
     figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), list(mnist.normalisation), plan.as_dict(), what=what)
+    problem = _device_problem("train_epoch()", figures)
+    if problem:
+        # On a GPU this training would crash at its first batch: no machine trains it.
+        raise CheckFailed(f"{what} stopped at the first batch: {problem}")
     accuracy = accuracy_of(figures, mnist.test_labels, what)
     comparison["Net (yours)"] = {
         "parameters": int(figures["params"]),

@@ -9,7 +9,7 @@ import torch
 from torch import nn, optim
 
 from grader.data.prepared import load_child_file
-from grader.probes.devices import GuardedLoader, guard_model, run_guarded
+from grader.probes.devices import GuardedLoader, first_steps_refused, guard_model, run_guarded
 from grader.probes.modules import build, count_macs, describe, example_input, outputs_with_weights
 from grader.probes.training import Budget, train_on_mnist, with_weights
 
@@ -76,12 +76,17 @@ def evaluate_value(student: Any, weights: list[torch.Tensor], x: torch.Tensor, y
 
 
 def train_net_on_mnist(student: Any, child_file: str, normalisation: list[float], budget: dict[str, Any]) -> dict[str, Any]:
-    """Train the student's Net with the student's train_epoch; return test predictions only."""
+    """Train the student's Net with the student's train_epoch; return test predictions only
+    (or, when its first guarded batches were not moved to the device, the refusal)."""
     plan = Budget.from_dict(budget)
     torch.set_num_threads(plan.threads)
     data = load_child_file(child_file, normalisation)
     torch.manual_seed(plan.seed)
     model = student.Net()
+    # What a GPU would do to this loop, on every machine (see grader.probes.devices).
+    refused = first_steps_refused(student.train_epoch, model, data.train_x, data.train_y, plan.batch_size)
+    if refused is not None:
+        return refused
     device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
     figures = train_on_mnist(model, student.train_epoch, data.train_x, data.train_y, data.test_x, plan, device)
     figures["params"] = sum(p.numel() for p in model.parameters())

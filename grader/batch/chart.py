@@ -2,7 +2,9 @@
 
 Left: the score distribution (graded submissions per 10-point bin). Right: each
 check's pass rate, hardest first. Every text is XML-escaped: check titles are ours,
-but nothing here should trust a string.
+but nothing here should trust a string. Check labels are never cut: two checks of
+one function often share a long prefix, and a cut label made them read the same;
+the chart widens to the longest label instead.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from xml.sax.saxutils import escape
 
 from grader.batch.summary import ClassSummary
 
-WIDTH, HEIGHT = 960, 420  # taller when there are many checks: one 18 px row each
+WIDTH, HEIGHT = 960, 420  # at least; wider for long labels, taller for many checks (18 px a row)
 _PLOT_TOP, _PLOT_BOTTOM = 60, 360
 _ROW = 18.0
 _HIST_LEFT, _HIST_RIGHT = 40, 380
-_RATES_LEFT, _RATES_RIGHT = 680, 900  # labels to the left; room for "100%" to the right
+_LABELS_LEFT = 420  # check labels start here, right-aligned against the bars
+_CHAR_W = 7.0  # a generous width of one 12 px sans-serif character: labels never overlap bars
+_BAR_SPAN = 220
+_RIGHT_MARGIN = 50  # room for "100%"
 _FONT = 'font-family="sans-serif" font-size="12"'
 
 
@@ -39,33 +44,42 @@ def _histogram(summary: ClassSummary) -> list[str]:
     parts.append(_text(_HIST_RIGHT, _PLOT_BOTTOM + 16, "100", "middle"))
     parts.append(f'<line x1="{_HIST_LEFT}" y1="{_PLOT_BOTTOM}" x2="{_HIST_RIGHT}" y2="{_PLOT_BOTTOM}" stroke="#333"/>')
     parts.append(_text((_HIST_LEFT + _HIST_RIGHT) / 2, _PLOT_BOTTOM + 34,
-                       f"percent (mean {summary.mean_percent:g}%, median {summary.median_percent:g}%)", "middle"))
+                       f"percent ({summary.describe_scores()})", "middle"))
     return parts
 
 
+def check_label(exercise_id: str, title: str) -> str:
+    return f"{exercise_id}: {title}"
+
+
+def _rates_left(summary: ClassSummary) -> float:
+    longest = max((len(check_label(c.exercise_id, c.title)) for c in summary.checks), default=20)
+    return _LABELS_LEFT + _CHAR_W * longest + 6
+
+
 def _pass_rates(summary: ClassSummary) -> list[str]:
-    parts = [_text((_RATES_LEFT + _RATES_RIGHT) / 2 - 100, 40, "Pass rate per check (hardest first)", "middle",
-                   ' font-weight="bold"')]
+    rates_left = _rates_left(summary)
+    parts = [_text(_LABELS_LEFT, 40, "Pass rate per check (hardest first)", "start", ' font-weight="bold"')]
     if not summary.checks:
-        return parts + [_text(_RATES_LEFT, _PLOT_TOP + 20, "no graded submissions")]
+        return parts + [_text(_LABELS_LEFT, _PLOT_TOP + 20, "no graded submissions")]
     row = _ROW
-    span = _RATES_RIGHT - _RATES_LEFT
+    span = _BAR_SPAN
     for index, check in enumerate(summary.checks):
         y = _PLOT_TOP + index * row
-        label = f"{check.exercise_id}: {check.title}"
-        label = label if len(label) <= 40 else label[:39] + "…"
-        parts.append(_text(_RATES_LEFT - 6, y + row * 0.7, label, "end"))
-        parts.append(f'<rect class="rate" x="{_RATES_LEFT}" y="{y + 2:.1f}" width="{span * check.rate:.1f}" '
+        label = check_label(check.exercise_id, check.title)
+        parts.append(_text(rates_left - 6, y + row * 0.7, label, "end"))
+        parts.append(f'<rect class="rate" x="{rates_left:.1f}" y="{y + 2:.1f}" width="{span * check.rate:.1f}" '
                      f'height="{max(1.0, row - 4):.1f}" fill="#f58518"><title>{escape(label)}: '
                      f'{check.passed}/{check.graded}</title></rect>')
-        parts.append(_text(_RATES_LEFT + span * check.rate + 4, y + row * 0.7, f"{100 * check.rate:.0f}%"))
+        parts.append(_text(rates_left + span * check.rate + 4, y + row * 0.7, f"{100 * check.rate:.0f}%"))
     return parts
 
 
 def render_svg(summary: ClassSummary) -> str:
     body = "\n  ".join(_histogram(summary) + _pass_rates(summary))
     height = max(HEIGHT, int(_PLOT_TOP + _ROW * len(summary.checks) + 20))
+    width = max(WIDTH, int(_rates_left(summary) + _BAR_SPAN + _RIGHT_MARGIN))
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}">\n  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">\n  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'
     )

@@ -3,7 +3,9 @@
 The same GradeTasks as the local pool. Each Dask worker process gets one Sandbox
 from a worker plugin; grading holds a lock because pytest (which runs the checks)
 swaps process-wide state, so start workers with `--nthreads 1` and as many
-processes as the machine has cores to spare. Workers need the grader installed,
+processes as the machine has cores to spare. As the local pool does, the workers on
+one host share its cores: each gets cores // (workers on that host) torch threads,
+so two workers on a 2-core lab machine do not run four busy threads. Workers need the grader installed,
 and the submissions and output folders at the same paths (a shared file system).
 
 This module imports Dask: import it only when a scheduler is asked for (the extra
@@ -14,9 +16,11 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections import Counter
 from typing import Any, Iterable, Iterator
 
 from distributed import Client, LocalCluster, as_completed, get_worker
+from distributed.comm.addressing import get_address_host
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from grader.batch.local import threads_per_job
@@ -33,19 +37,28 @@ class SandboxPlugin(WorkerPlugin):
 
     name = PLUGIN_NAME
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, workers_per_host: dict[str, int] | None = None) -> None:
         self.threads = threads
+        self.workers_per_host = workers_per_host or {}
         self.lock = threading.Lock()
         self.sandbox: Sandbox | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"threads": self.threads}
+        return {"threads": self.threads, "workers_per_host": self.workers_per_host}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["threads"])  # type: ignore[misc]
+        self.__init__(state["threads"], state.get("workers_per_host"))  # type: ignore[misc]
+
+    def threads_for(self, worker: Any) -> int:
+        """Torch threads for this worker: its host's cores shared by the workers on that host."""
+        if self.threads:
+            return self.threads
+        # A worker that joins later counts as alone on its host: at worst it oversubscribes.
+        sharing = self.workers_per_host.get(get_address_host(worker.address), 1)
+        return threads_per_job(sharing * getattr(worker.state, "nthreads", 1))
 
     def setup(self, worker: Any) -> None:
-        threads = self.threads or threads_per_job(getattr(worker.state, "nthreads", 1))
+        threads = self.threads_for(worker)
         self.sandbox = Sandbox(threads=threads)
         import torch
 
@@ -63,9 +76,10 @@ def grade_on_worker(task: GradeTask) -> str:
 
 
 class DaskEngine:
-    def __init__(self, scheduler: str, jobs: int) -> None:
+    def __init__(self, scheduler: str, jobs: int, connect_timeout_s: float = 10.0) -> None:
         self.scheduler = scheduler
         self.jobs = max(1, jobs)
+        self.connect_timeout_s = connect_timeout_s
 
     def _connect(self) -> tuple[Any, Any]:
         try:
@@ -74,7 +88,7 @@ class DaskEngine:
                     n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None
                 )
                 return cluster, Client(cluster)
-            return None, Client(self.scheduler, timeout="10s")
+            return None, Client(self.scheduler, timeout=f"{self.connect_timeout_s}s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise SchedulerError(
                 f"cannot reach the Dask scheduler {self.scheduler}: {exc}",
@@ -85,7 +99,8 @@ class DaskEngine:
         cluster, client = self._connect()
         try:
             threads = threads_per_job(self.jobs) if cluster is not None else None
-            client.register_plugin(SandboxPlugin(threads), name=PLUGIN_NAME)
+            hosts = Counter(info.get("host", "") for info in client.scheduler_info()["workers"].values())
+            client.register_plugin(SandboxPlugin(threads, dict(hosts)), name=PLUGIN_NAME)
             run_id = uuid.uuid4().hex[:8]
             futures = {}
             for task in tasks:

@@ -4,35 +4,27 @@
                         total, max, percent, status, message (LMS import)
     reports/<id>.json   the student's full record, with the report `grader check` makes
     feedback/<id>.md    feedback the student reads without the tool
+    feedback/<id>.html  the same as one self-contained page (print-friendly)
     summary.json/.svg   the class summary and its chart
+    index.html          the class dashboard, linking to each feedback/<id>.html
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 from grader.batch.chart import render_svg
+from grader.batch.dashboard import render_dashboard
+from grader.batch.names import safe_file_name
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
 from grader.batch.summary import ClassSummary
 from grader.report.files import write_atomically as _write
 from grader.report import RENDERERS
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
-
-
-def safe_file_name(student_id: str) -> str:
-    """A file name for the id; ids that needed changing get a short hash to stay unique."""
-    cleaned = _UNSAFE.sub("_", student_id).lstrip(".") or "_"
-    if cleaned == student_id:
-        return cleaned
-    return f"{cleaned[:80]}-{hashlib.sha256(student_id.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
-
-
+from grader.report.html_page import esc, page
 
 
 def grades_csv(records: list[StudentRecord], roster: dict[str, RosterEntry], exercise_ids: list[str]) -> str:
@@ -55,19 +47,34 @@ def grades_csv(records: list[StudentRecord], roster: dict[str, RosterEntry], exe
     return buffer.getvalue()
 
 
+_HEADLINES = {
+    StudentStatus.MISSING: "No submission was received.",
+    StudentStatus.INVALID: "Your submission could not be graded.",
+    StudentStatus.GRADER_ERROR: "The grader failed on your submission; this is not your fault "
+    "and the course staff will look into it.",
+}
+
+
 def feedback_markdown(record: StudentRecord) -> str:
     if record.status is StudentStatus.GRADED and record.report is not None:
         return RENDERERS["markdown"](record.report)
-    headline = {
-        StudentStatus.MISSING: "No submission was received.",
-        StudentStatus.INVALID: "Your submission could not be graded.",
-        StudentStatus.GRADER_ERROR: "The grader failed on your submission; this is not your fault "
-        "and the course staff will look into it.",
-    }.get(record.status, "")
+    headline = _HEADLINES.get(record.status, "")
     lines = [f"## Grader report for {record.student_id}: 0 points", "", headline]
     if record.message and record.status is not StudentStatus.MISSING:
         lines += ["", f"> {record.message}"]
     return "\n".join(lines) + "\n"
+
+
+def feedback_html(record: StudentRecord) -> str:
+    if record.status is StudentStatus.GRADED and record.report is not None:
+        return RENDERERS["html"](record.report)
+    title = f"Grader report for {record.student_id}"
+    body = [f"<header><h1>{esc(title)}</h1>",
+            f'<p class="lead"><strong class="total">0 points</strong></p></header>',
+            f"<p>{esc(_HEADLINES.get(record.status, ''))}</p>"]
+    if record.message and record.status is not StudentStatus.MISSING:
+        body.append(f'<p class="note message">{esc(record.message)}</p>')
+    return page(title, "\n".join(body))
 
 
 def write_outputs(out: Path, records: list[StudentRecord], roster: dict[str, RosterEntry],
@@ -79,11 +86,16 @@ def write_outputs(out: Path, records: list[StudentRecord], roster: dict[str, Ros
         name = safe_file_name(record.student_id)
         _write(paths["reports"] / f"{name}.json", record.model_dump_json(indent=2) + "\n")
         _write(paths["feedback"] / f"{name}.md", feedback_markdown(record))
+        _write(paths["feedback"] / f"{name}.html", feedback_html(record))
     return paths
 
 
-def write_summary(out: Path, summary: ClassSummary) -> dict[str, Path]:
-    paths = {"summary": out / "summary.json", "chart": out / "summary.svg"}
+def write_summary(out: Path, summary: ClassSummary, records: list[StudentRecord],
+                  roster: dict[str, RosterEntry], exercise_ids: list[str],
+                  generated_at: datetime | None = None) -> dict[str, Path]:
+    paths = {"summary": out / "summary.json", "chart": out / "summary.svg", "dashboard": out / "index.html"}
     _write(paths["summary"], summary.model_dump_json(indent=2) + "\n")
     _write(paths["chart"], render_svg(summary))
+    when = generated_at or datetime.now(timezone.utc)
+    _write(paths["dashboard"], render_dashboard(records, summary, roster, exercise_ids, when))
     return paths

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
+from grader.batch.canary import canary_task, explain, is_canary, not_a_score
+from grader.batch.canary import failure as canary_failure
 from grader.batch.entries import Entry, UnreadableSubmission, config_hash, content_hash, discover
 from grader.batch.gradebook import Gradebook
-from grader.batch.outputs import safe_file_name
+from grader.batch.names import safe_file_name
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
 from grader.batch.task import GradeTask
@@ -38,6 +40,7 @@ class BatchPlan:
     roster: dict[str, RosterEntry] = field(default_factory=dict)
     regrade: bool = False
     data_dir: Path | None = None  # MNIST for the training checks; None: they are not run
+    canary: bool = True  # grade the reference solution before and after the class
 
 
 @dataclass
@@ -45,7 +48,7 @@ class BatchProgress:
     total: int  # submissions found
     done: int = 0  # stored, or skipped as unchanged
     skipped: int = 0
-    graded_now: int = 0
+    graded_now: int = 0  # graded in this run (status graded; the engine's failures are failures)
     failures: int = 0  # invalid submissions and grader errors so far
 
 
@@ -55,6 +58,7 @@ class BatchOutcome:
     ignored: list[str]  # files in the submissions folder that are not submissions
     not_on_roster: list[str]
     progress: BatchProgress
+    canary_failure: str | None = None  # why no score of this run counts (the reference did not score full marks)
 
 
 ProgressCallback = Callable[[BatchProgress, "StudentRecord | None"], None]
@@ -79,6 +83,55 @@ def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
         # Student code must see neither the rest of the class nor the gradebook.
         hidden_paths=(str(plan.submissions.resolve()), str(plan.out.resolve())),
     )
+
+
+def _grade_with_canaries(
+    plan: BatchPlan,
+    engine: Engine,
+    tasks: list[GradeTask],
+    store: Callable[[StudentRecord], None],
+    progress: BatchProgress,
+) -> str | None:
+    """Grade `tasks` between two canaries. If the one before fails, stop; if either
+    fails, this run's results become grader errors. Returns why, or None."""
+    references = {e.solution_path.parent for e in plan.exercises}
+    # A student kit carries no solutions: nothing to grade as a canary there.
+    complete = all(e.solution_path.is_file() for e in plan.exercises)
+    if plan.canary and tasks and complete and len(references) == 1:
+        (folder,) = references
+        tasks = [canary_task(tasks[0], folder, "before"), *tasks, canary_task(tasks[0], folder, "after")]
+    failure: str | None = None
+    graded: list[StudentRecord] = []
+    records = engine.run(tasks)
+    try:
+        for raw in records:
+            record = StudentRecord.from_json(raw)
+            if is_canary(record):
+                when = record.student_id.rsplit(" ", 1)[-1]
+                problem = canary_failure(record)
+                if problem and failure is None:
+                    failure = explain(problem, when)
+                if failure and when == "before":
+                    break  # the engine's generator closes: nothing more is graded
+                continue
+            # An engine's record may be a failure too (a zip found unsafe while unpacking, a
+            # grader error): those count under failures, and total = graded + skipped + failed.
+            if failure:
+                record = not_a_score(record, failure)
+            progress.graded_now += record.status is StudentStatus.GRADED
+            graded.append(record)
+            store(record)
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()
+    if failure:
+        for record in graded:
+            if record.status is StudentStatus.GRADED:
+                progress.done -= 1  # stored again, not graded again
+                progress.graded_now -= 1
+                store(not_a_score(record, failure))
+    return failure
 
 
 def run_batch(
@@ -124,10 +177,7 @@ def run_batch(
             tasks.append(_task(plan, entry, digest, config))
 
         on_progress(progress, None)
-        for raw in engine.run(tasks):
-            record = StudentRecord.from_json(raw)
-            progress.graded_now += 1
-            store(record)
+        canary_failure = _grade_with_canaries(plan, engine, tasks, store, progress)
 
         submitted = {e.student_id for e in discovery.entries}
         for student_id in sorted(set(plan.roster) - submitted):
@@ -145,5 +195,6 @@ def run_batch(
         ignored=discovery.ignored,
         not_on_roster=sorted(submitted - set(plan.roster)) if plan.roster else [],
         progress=progress,
+        canary_failure=canary_failure,
     )
 

@@ -1,8 +1,13 @@
-"""The class at a glance: which checks the class struggles with, and how scores spread.
+"""The class at a glance: which checks the class struggles with, what it got wrong, how scores spread.
 
 Pass rates count graded submissions only; the score distribution covers graded
 submissions in ten bins of 10 percentage points (100% falls in the last one).
 Missing and invalid submissions are counted beside it, not mixed into it.
+
+Named mistakes (`CheckResult.mistakes`) are counted per student: "23 of 80 students"
+means 23 of the 80 graded submissions made it at least once, however many checks
+recognised it. The instructor sees every mistake, hidden checks' included: this
+summary is theirs, never a student's.
 """
 
 from __future__ import annotations
@@ -29,17 +34,62 @@ class CheckPassRate(BaseModel):
         return self.passed / self.graded if self.graded else 0.0
 
 
+class MistakeCount(BaseModel):
+    """One named mistake across the class, and who made it."""
+
+    id: str
+    title: str
+    exercise_ids: list[str] = Field(description="the exercises whose checks recognised it")
+    students: list[str] = Field(description="ids of the students who made it, sorted")
+
+    @property
+    def count(self) -> int:
+        return len(self.students)
+
+
 class ClassSummary(BaseModel):
     students: int
+    graded: int = Field(0, description="graded submissions: what rates and mistakes are counted over")
     status_counts: dict[str, int]
-    mean_percent: float
-    median_percent: float
+    mean_percent: float | None = Field(description="None when nobody was graded")
+    median_percent: float | None
     histogram: list[int] = Field(description="graded submissions per 10-point bin, 0-10 .. 90-100")
     checks: list[CheckPassRate] = Field(description="hardest first")
+    mistakes: list[MistakeCount] = Field(default_factory=list, description="most frequent first")
 
     @staticmethod
     def bin_label(index: int) -> str:
         return f"{index * BIN_WIDTH}-{(index + 1) * BIN_WIDTH}%"
+
+    def describe_mistake(self, mistake: MistakeCount) -> str:
+        """`23 of 80 students: <title>`: the line the terminal and the dashboard show."""
+        noun = "student" if self.graded == 1 else "students"
+        return f"{mistake.count} of {self.graded} {noun}: {mistake.title}"
+
+    def describe_scores(self) -> str:
+        """`mean 62%, median 70%`, or why there are none."""
+        if self.mean_percent is None or self.median_percent is None:
+            return "no graded submissions"
+        return f"mean {self.mean_percent:g}%, median {self.median_percent:g}%"
+
+
+def _count_mistakes(graded: list[StudentRecord]) -> list[MistakeCount]:
+    titles: dict[str, str] = {}
+    exercises: dict[str, set[str]] = {}
+    students: dict[str, set[str]] = {}
+    for record in graded:
+        assert record.report is not None
+        for exercise in record.report.exercises:
+            for check in exercise.checks:
+                for mistake in check.mistakes:
+                    titles.setdefault(mistake.id, mistake.title)
+                    exercises.setdefault(mistake.id, set()).add(exercise.id)
+                    students.setdefault(mistake.id, set()).add(record.student_id)
+    counts = [
+        MistakeCount(id=m, title=titles[m], exercise_ids=sorted(exercises[m]), students=sorted(students[m]))
+        for m in titles
+    ]
+    return sorted(counts, key=lambda m: (-m.count, m.id))
 
 
 def summarize(records: list[StudentRecord]) -> ClassSummary:
@@ -61,9 +111,11 @@ def summarize(records: list[StudentRecord]) -> ClassSummary:
     counts = {status.value: sum(1 for r in records if r.status is status) for status in StudentStatus}
     return ClassSummary(
         students=len(records),
+        graded=len(graded),
         status_counts=counts,
-        mean_percent=round(statistics.fmean(percents), 2) if percents else 0.0,
-        median_percent=round(statistics.median(percents), 2) if percents else 0.0,
+        mean_percent=round(statistics.fmean(percents), 2) if percents else None,
+        median_percent=round(statistics.median(percents), 2) if percents else None,
         histogram=histogram,
         checks=sorted(rates.values(), key=lambda c: (c.rate, c.exercise_id, c.check_id)),
+        mistakes=_count_mistakes(graded),
     )

@@ -71,7 +71,9 @@ def find_student_file(
         return StudentFile(py)
     if notebook.is_file():
         return StudentFile(notebook)
-    return StudentFile(None, f"{py.name} (or {notebook.name}) not found in {submission_dir}")
+    # Only the expected file's name: the folder is the grader's path (in a batch, the
+    # instructor's), which means nothing to the student who reads this.
+    return StudentFile(None, f"{py.name} (or {notebook.name}) not found in the submission")
 
 
 def _choose(py: Path, notebook_path: Path, exercise_id: str, stub_source: str | None) -> StudentFile:

@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 from grader.cli.common import add_course_option, append, console, percentage, positive, write
-from grader.cli.mnist import add_data_options, mnist_provider
+from grader.cli import watch
+from grader.cli.mnist import add_data_options, locate_mnist, mnist_provider
 from grader.errors import GraderError, ScoreBelowThreshold
 
 # The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
 # building the parser imports no model code (a test keeps the two in step).
-FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown")
+FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown", "html")
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -36,7 +37,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         choices=FORMATS,
         default="terminal",
         help="report format: terminal table, json (the result model), junit (XML), gradescope "
-        "(results.json), classroom (GitHub Classroom's base64 result), markdown. When "
+        "(results.json), classroom (GitHub Classroom's base64 result), markdown, html (one "
+        "self-contained page). When "
         "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file",
     )
     check.add_argument("--output", type=Path, default=None, help="write the report to this file")
@@ -63,12 +65,15 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "--submission-timeout", type=positive(float), default=None, metavar="S",
         help="wall time for all checks of one exercise together, seconds",
     )
+    watch.add_option(check)
     add_data_options(check)
     add_course_option(check)
     check.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from grader.catalog.course import Course
+    from grader.catalog.submission import resolve_submission_dir
     from grader.sandbox.client import Sandbox
 
     if args.all == bool(args.exercises):
@@ -76,43 +81,40 @@ def run(args: argparse.Namespace) -> int:
             "name the exercises to check, or pass --all (not both)",
             hint="e.g. `grader check exercise_01` or `grader check --all`",
         )
-    # Started before anything heavy is imported: the zygote's torch import overlaps ours.
+    watch.refuse_incompatible(args)
+    # Every usage error (unknown exercise, missing folder, a --data-dir without MNIST) is
+    # found before the sandbox starts: starting it and stopping it again costs a usage error
+    # more than a second. The imports here are light (no torch), so the zygote's torch import
+    # still overlaps ours below.
+    course = Course.find(args.course, os.environ, Path.cwd())
+    exercises = course.exercises() if args.all else course.select(args.exercises)
+    submission = resolve_submission_dir(args.submission, Path.cwd())
+    located = locate_mnist(args) if any(e.needs_mnist for e in exercises) else None
     with Sandbox() as sandbox:
-        from grader.catalog.course import Course
-        from grader.catalog.submission import resolve_submission_dir
-
-        course = Course.find(args.course, os.environ, Path.cwd())
-        exercises = course.exercises() if args.all else course.select(args.exercises)
-        submission = resolve_submission_dir(args.submission, Path.cwd())
-        needs_mnist = any(e.needs_mnist for e in exercises)
-        data = mnist_provider(args, console(args, stderr=True)) if needs_mnist else None
+        data = mnist_provider(args, console(args, stderr=True), located) if located is not None else None
 
         from rich.markup import escape
 
         from grader.engine.run import LimitOverrides, grade_submission
 
+        overrides = LimitOverrides(
+            timeout_s=args.timeout,
+            cpu_s=args.cpu_s,
+            memory_mb=args.memory_mb,
+            file_mb=args.file_mb,
+            processes=args.processes,
+            submission_timeout_s=args.submission_timeout,
+        )
         try:
+            if args.watch:
+                return watch.watch(course, exercises, submission, sandbox, overrides, data, console(args),
+                                   show_hidden=args.show_hidden)
             with console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
 
                 def progress(text: str, done: int, total: int) -> None:
                     status.update(escape(f"[{done + 1}/{total}] {text}"))
 
-                report = grade_submission(
-                    course,
-                    exercises,
-                    submission,
-                    sandbox,
-                    LimitOverrides(
-                        timeout_s=args.timeout,
-                        cpu_s=args.cpu_s,
-                        memory_mb=args.memory_mb,
-                        file_mb=args.file_mb,
-                        processes=args.processes,
-                        submission_timeout_s=args.submission_timeout,
-                    ),
-                    progress=progress,
-                    data=data,
-                )
+                report = grade_submission(course, exercises, submission, sandbox, overrides, progress=progress, data=data)
         finally:
             if data is not None:
                 data.close()  # its temporary copy of MNIST goes, whatever happened

@@ -44,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
     elif args.import_from is not None:
         copied = import_mnist(args.import_from, target)
         console.print(f"imported {len(copied)} verified files into {target}", markup=False)
+    if (args.download or args.import_from is not None) and args.to is not None and args.data_dir is None:
+        # Where the files just went, not where the usual search finds (or misses) MNIST.
+        args.data_dir = args.to
     located = locate_mnist(args)
     for candidate, why in located.passed_over:
         console.print(f"  {candidate.folder}  ({candidate.source}): {why}", markup=False, highlight=False)

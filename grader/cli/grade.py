@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from grader.cli.common import add_course_option, positive
 from grader.cli.common import console as make_console
 from grader.cli.mnist import add_data_options, locate_mnist
-from grader.errors import GraderError, SubmissionNotFound
+from grader.errors import GraderBug, GraderError, SubmissionNotFound
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,8 +25,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         help="grade a whole class: one folder or .zip per student, into a gradebook",
         description="Grade every submission in SUBMISSIONS (one folder or .zip per student, named "
         "by the student's id) in parallel. Results are stored as they finish in DIR/gradebook.sqlite; "
-        "re-running skips unchanged submissions. Writes grades.csv, reports/, feedback/ and a class "
-        "summary (summary.json, summary.svg) to DIR.",
+        "re-running skips unchanged submissions. Writes grades.csv, reports/, feedback/ (Markdown and "
+        "HTML), a class summary (summary.json, summary.svg) and the class dashboard index.html to DIR.",
     )
     grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
     grade.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
@@ -118,12 +118,33 @@ def run(args: argparse.Namespace) -> int:
     exercise_ids = [e.id for e in exercises]
     paths = write_outputs(args.out, outcome.records, plan.roster, exercise_ids)
     summary = summarize(outcome.records)
-    paths.update(write_summary(args.out, summary))
+    paths.update(write_summary(args.out, summary, outcome.records, plan.roster, exercise_ids))
     print_class_summary(make_console(args), summary, outcome, paths)
+    if outcome.canary_failure:
+        raise GraderBug(
+            outcome.canary_failure,
+            hint="the results of this run are marked grader_error; fix the machine and run the same command again",
+        )
     return 0
 
 
 HARDEST_SHOWN = 12  # checks listed in the terminal; the chart and summary.json have them all
+MISTAKES_SHOWN = 5  # named mistakes listed in the terminal; index.html and summary.json have them all
+IDS_SHOWN = 8  # student ids after a mistake before "and N more"
+
+
+def print_top_mistakes(console: "Console", summary: "ClassSummary") -> None:
+    """The most frequent named mistakes: what to re-teach on Monday."""
+    if not summary.mistakes:
+        return
+    shown = summary.mistakes[:MISTAKES_SHOWN]
+    more = f"; all {len(summary.mistakes)} in index.html" if len(summary.mistakes) > len(shown) else ""
+    console.print(f"Most common mistakes{more}:", markup=False)
+    for mistake in shown:
+        ids = mistake.students[:IDS_SHOWN]
+        rest = f" and {mistake.count - len(ids)} more" if mistake.count > len(ids) else ""
+        console.print(f"  {summary.describe_mistake(mistake)} ({', '.join(ids)}{rest})", markup=False,
+                      soft_wrap=True)
 
 
 def print_class_summary(
@@ -137,8 +158,8 @@ def print_class_summary(
         f"(skipped), {progress.failures} could not be graded", markup=False,
     )
     counts = ", ".join(f"{n} {status}" for status, n in summary.status_counts.items() if n)
-    console.print(f"students: {summary.students} ({counts or 'none'}); mean {summary.mean_percent:g}%, "
-                  f"median {summary.median_percent:g}%", markup=False)
+    console.print(f"students: {summary.students} ({counts or 'none'}); {summary.describe_scores()}",
+                  markup=False)
     table = Table(title="Score distribution (graded)", title_justify="left")
     table.add_column("Score")
     table.add_column("Students", justify="right")
@@ -157,6 +178,7 @@ def print_class_summary(
         checks.add_row(f"{check.exercise_id}: {check.title}", f"{check.passed}/{check.graded}",
                        f"{100 * check.rate:.0f}%")
     console.print(checks)
+    print_top_mistakes(console, summary)
     for name in outcome.ignored:
         console.print(f"note: ignored {name}: not a folder or .zip", markup=False)
     if outcome.not_on_roster:

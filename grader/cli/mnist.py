@@ -76,12 +76,13 @@ def download(dest: Path, console: "Console") -> None:
         download_mnist(dest, progress=progress)
 
 
-def mnist_provider(args: argparse.Namespace, console: "Console") -> "MnistProvider":
-    """Find MNIST for `grader check`, downloading it into the user cache when allowed."""
+def mnist_provider(args: argparse.Namespace, console: "Console", located: "Located | None" = None) -> "MnistProvider":
+    """Find MNIST for `grader check` (or take what `locate_mnist` found), downloading it
+    into the user cache when allowed."""
     from grader.data.locate import default_cache_dir, how_to_provide
     from grader.data.prepared import MnistProvider
 
-    located = locate_mnist(args)
+    located = located if located is not None else locate_mnist(args)
     if located.folder is not None:
         return MnistProvider(located.folder)
     message = how_to_provide(located)

@@ -8,6 +8,7 @@ verified copies in ../shared/data/mnist/); torchvision keeps the same files unde
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 IMAGES_MAGIC = 2051  # IDX: unsigned bytes, 3 dimensions
@@ -68,3 +69,18 @@ MNIST_FILES: tuple[MnistFile, ...] = (
 ATTRIBUTION = (
     "MNIST by Yann LeCun, Corinna Cortes and Christopher J.C. Burges, licensed CC BY-SA 3.0"
 )
+
+
+# Here, not in grader.data.mnist: finding files must not import torch, so that the CLI can
+# check a --data-dir before its sandbox starts importing torch in parallel.
+def file_path(folder: Path, spec: MnistFile) -> Path | None:
+    """The file for `spec` in `folder`: gzipped or not (torchvision keeps both); None if absent."""
+    for name in (spec.gz_name, spec.name):
+        path = folder / name
+        if path.is_file():
+            return path
+    return None
+
+
+def missing_files(folder: Path) -> list[str]:
+    return [spec.gz_name for spec in MNIST_FILES if file_path(folder, spec) is None]

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from grader.data.files import MNIST_FILES
-from grader.data.mnist import missing_files
+from grader.data.files import MNIST_FILES, missing_files
 
 ENV_VAR = "GRADER_DATA_DIR"
 

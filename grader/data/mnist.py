@@ -7,9 +7,11 @@ from pathlib import Path
 
 import torch
 
-from grader.data.files import IMAGE_SIZE, MNIST_FILES, MnistFile
+from grader.data.files import IMAGE_SIZE, MNIST_FILES, MnistFile, file_path, missing_files
 from grader.data.idx import read_idx
 from grader.errors import DataFileError
+
+__all__ = ["MnistData", "file_path", "load_mnist", "missing_files"]
 
 
 @dataclass(frozen=True)
@@ -21,19 +23,6 @@ class MnistData:
     train_labels: torch.Tensor
     test_images: torch.Tensor
     test_labels: torch.Tensor
-
-
-def file_path(folder: Path, spec: MnistFile) -> Path | None:
-    """The file for `spec` in `folder`: gzipped or not (torchvision keeps both); None if absent."""
-    for name in (spec.gz_name, spec.name):
-        path = folder / name
-        if path.is_file():
-            return path
-    return None
-
-
-def missing_files(folder: Path) -> list[str]:
-    return [spec.gz_name for spec in MNIST_FILES if file_path(folder, spec) is None]
 
 
 def _read(folder: Path, spec: MnistFile, full: bool) -> torch.Tensor:

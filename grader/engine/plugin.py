@@ -1,31 +1,31 @@
 """The pytest plugin that turns check functions into graded results.
 
-Registered as an instance for one run (state lives on it, not in globals). It
-provides the `student`, `reference`, `exercise`, `mnist` and `comparison` fixtures,
-and records one CheckResult per check from pytest's reports.
+Registered as an instance for one grading (state lives on it, not in globals): it
+takes frozen plans, makes one `ExerciseRun` per plan to hold what it learns, and
+`results()` turns those into the exercises' results. It provides the `student`,
+`reference`, `exercise`, `mnist` and `comparison` fixtures, and records one
+CheckResult per check from pytest's reports.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
 import traceback
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 
 from grader.catalog.course import Exercise
-from grader.catalog.submission import StudentFile
 from grader.authoring.marker import MARKER_NAME, CheckFailed
 from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
+from grader.engine.exercise_run import ExercisePlan, ExerciseRun
 from grader.engine.references import ReferenceSource, default_references, import_file
 from grader.engine.student import StudentCode
-from grader.models.manifest import CheckLimits
 from grader.release.tape import NotRecordable, NotRecorded
-from grader.models.results import CheckResult, CheckStatus, NamedMistake
+from grader.models.results import CheckResult, CheckStatus, ExerciseResult, NamedMistake
 from grader.sandbox.client import Sandbox, SandboxUnavailable
 from grader.authoring.answers import FORBIDDEN_OPERATION
 from grader.sandbox.outcomes import (
@@ -37,30 +37,11 @@ from grader.sandbox.outcomes import (
     StudentTimeout,
 )
 
-
-@dataclass
-class ExercisePlan:
-    """What to grade for one exercise, and what was learned while doing it."""
-
-    exercise: Exercise
-    student_file: StudentFile
-    limits: CheckLimits
-    timeout_override_s: float | None = None
-    budget_s: float = 600.0
-    started_at: float | None = None
-    hidden_paths: tuple[Path, ...] = ()
-    read_only_paths: tuple[Path, ...] = ()
-    import_failure: StudentCodeError | None = None
-    loaded: bool = False
-    collection_error: str = ""
-    results: dict[str, CheckResult] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)
-    comparison: dict[str, dict[str, float | str]] = field(default_factory=dict)
-
+__all__ = ["ExercisePlan", "ExerciseRun", "GradingPlugin", "ProgressCallback"]
 
 @dataclass(frozen=True)
 class _CheckInfo:
-    plan: ExercisePlan
+    run: ExerciseRun
     name: str
     title: str
     points: float
@@ -89,7 +70,8 @@ class GradingPlugin:
         per exercise, the probe files the checks used (what a student kit must carry)."""
         self.sandbox = sandbox
         self.data = data or MnistProvider(None)
-        self.plans = {plan.exercise.check_dir.resolve(): plan for plan in plans}
+        self.runs = [ExerciseRun(plan) for plan in plans]
+        self._runs_by_dir = {run.plan.exercise.check_dir.resolve(): run for run in self.runs}
         self.course_is_release = any(plan.exercise.course.release is not None for plan in plans)
         self.references = references or default_references(self.course_is_release)
         self.public_only = public_only
@@ -99,9 +81,11 @@ class GradingPlugin:
         self._other_references: dict[Path, types.ModuleType] = {}
         self._started = 0
 
+    def results(self) -> list[ExerciseResult]:
+        """One result per plan, in the plans' order."""
+        return [run.result() for run in self.runs]
+
     # -- collection ---------------------------------------------------------------
-    def _plan_for_path(self, path: Path) -> ExercisePlan | None:
-        return self.plans.get(path.resolve().parent)
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line(
@@ -112,9 +96,9 @@ class GradingPlugin:
         if report.failed:
             # Node ids are relative to the checks folder: "<exercise>/checks.py".
             folder = report.nodeid.split("/", 1)[0]
-            for plan in self.plans.values():
-                if plan.exercise.check_dir.name == folder:
-                    plan.collection_error = str(report.longrepr)[-1500:]
+            for run in self.runs:
+                if run.plan.exercise.check_dir.name == folder:
+                    run.collection_error = str(report.longrepr)[-1500:]
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if self.public_only:
@@ -123,14 +107,14 @@ class GradingPlugin:
                 config.hook.pytest_deselected(items=hidden)
                 items[:] = [item for item in items if not _is_hidden(item)]
         for item in items:
-            plan = self._plan_for_path(item.path)
-            if plan is None:
+            run = self._runs_by_dir.get(item.path.resolve().parent)
+            if run is None:
                 continue
             marker = item.get_closest_marker(MARKER_NAME)
             kwargs = dict(marker.kwargs) if marker else {}
             name = item.name
             info = _CheckInfo(
-                plan=plan,
+                run=run,
                 name=name,
                 title=kwargs.get("title") or name.removeprefix("check_").replace("_", " "),
                 points=float(kwargs.get("points", 0.0)),
@@ -138,12 +122,12 @@ class GradingPlugin:
                 hidden=bool(kwargs.get("hidden", False)),
             )
             self._items[item.nodeid] = info
-            plan.order.append(item.nodeid)
+            run.add_check(item.nodeid)
 
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
         info = self._items.get(nodeid)
         if info is not None and self.progress is not None:
-            self.progress(f"{info.plan.exercise.id}: {info.title}", self._started, len(self._items))
+            self.progress(f"{info.run.plan.exercise.id}: {info.title}", self._started, len(self._items))
         self._started += 1
 
     # -- fixtures -----------------------------------------------------------------
@@ -152,18 +136,18 @@ class GradingPlugin:
 
     @pytest.fixture
     def exercise(self, request: pytest.FixtureRequest) -> Exercise:
-        return self._info(request).plan.exercise
+        return self._info(request).run.plan.exercise
 
     @pytest.fixture
     def reference(self, request: pytest.FixtureRequest) -> Any:
         """The reference solution: the module itself, or a kit's recorded answers."""
-        return self.references.reference_for(self._info(request).plan.exercise)
+        return self.references.reference_for(self._info(request).run.plan.exercise)
 
     @pytest.fixture
     def reference_of(self, request: pytest.FixtureRequest) -> Callable[[str], types.ModuleType]:
         """Another exercise's reference solution, e.g. exercise 06 comparing with exercise
         05's Net. Only hidden checks may use it: a student kit has no solutions."""
-        course_root = self._info(request).plan.exercise.solution_path.parent
+        course_root = self._info(request).run.plan.exercise.solution_path.parent
 
         def load(exercise_id: str) -> types.ModuleType:
             path = course_root / f"{exercise_id}.py"
@@ -186,39 +170,25 @@ class GradingPlugin:
             data = self.data.get()
         except DataUnavailable as missing:
             pytest.skip(f"not run: {missing}")
-        settings = self._info(request).plan.exercise.course.data.mnist
+        settings = self._info(request).run.plan.exercise.course.data.mnist
         return dataclasses.replace(data, normalisation=(settings.mean, settings.std))
 
     @pytest.fixture
     def comparison(self, request: pytest.FixtureRequest) -> dict[str, dict[str, float | str]]:
         """Side-by-side figures a check may fill (row -> column -> value); the report shows them."""
-        return self._info(request).plan.comparison
+        return self._info(request).run.comparison
 
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> Iterator[StudentCode]:
         info = self._info(request)
-        plan = info.plan
+        run, plan = info.run, info.run.plan
         if plan.student_file.path is None:
             raise MissingStudentFile(plan.student_file.note)
-        if plan.import_failure is not None:
-            raise plan.import_failure
-        # The run's --timeout beats the check's own limit, which beats the manifest's;
-        # none may outlast what is left of the exercise's whole time budget.
-        if plan.started_at is None:
-            plan.started_at = time.monotonic()
-        left = plan.budget_s - (time.monotonic() - plan.started_at)
-        if left <= 0:
-            raise StudentTimeout(
-                f"not run: the time budget for all checks of {plan.exercise.id} "
-                f"(submission_timeout_s={plan.budget_s:g}) is used up"
-            )
-        timeout_s = plan.timeout_override_s if plan.timeout_override_s is not None else info.timeout_s
-        limits = plan.limits.merged(timeout_s=timeout_s)
-        if left < limits.timeout_s:
-            limits = limits.merged(timeout_s=round(left, 3))
+        if run.import_failure is not None:
+            raise run.import_failure
+        limits = plan.limits_for(info.timeout_s, run.time_left())
         if plan.exercise.needs_mnist:
-            # Prepare the data before the first worker exists, so every worker of this
-            # exercise (the prefetched one too) is made able to read it.
+            # Prepare the data before the exercise's cell is built, so its root holds it.
             try:
                 self.data.get()
             except DataUnavailable:
@@ -235,15 +205,15 @@ class GradingPlugin:
         )
         code.observer = getattr(self.references, "observe_student_value", None)
         try:
-            if not plan.loaded:
+            if not run.loaded:
                 try:
                     code.load()
                 except (StudentImportError, StudentTimeout, StudentCrashed) as failure:
                     # The module cannot be loaded at all: every other check gets the same
                     # answer at once instead of paying the same timeout again.
-                    plan.import_failure = failure
+                    run.import_failure = failure
                     raise
-                plan.loaded = True
+                run.loaded = True
             yield code
         finally:
             if self.probe_log is not None:
@@ -255,20 +225,23 @@ class GradingPlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
         report = yield
         info = self._items.get(item.nodeid)
-        if info is None or item.nodeid in info.plan.results:
+        if info is None or info.run.has_result(item.nodeid):
             return report
         if call.when == "call" or (call.when == "setup" and not report.passed):
             status, message = self._classify(report, call)
-            info.plan.results[item.nodeid] = CheckResult(
-                id=info.name.removeprefix("check_"),
-                title=info.title,
-                status=status,
-                points_earned=info.points if status is CheckStatus.PASSED else 0.0,
-                points_possible=info.points,
-                message=message,
-                duration_s=round(call.duration, 4),
-                hidden=info.hidden,
-                mistakes=_named_mistakes(call, message),
+            info.run.record(
+                item.nodeid,
+                CheckResult(
+                    id=info.name.removeprefix("check_"),
+                    title=info.title,
+                    status=status,
+                    points_earned=info.points if status is CheckStatus.PASSED else 0.0,
+                    points_possible=info.points,
+                    message=message,
+                    duration_s=round(call.duration, 4),
+                    hidden=info.hidden,
+                    mistakes=_named_mistakes(call, message),
+                ),
             )
         return report
 

@@ -14,14 +14,15 @@ import pytest
 
 import grader
 from grader.catalog.course import Course, Exercise
-from grader.catalog.points import checks_of
 from grader.catalog.submission import find_student_file, read_stub
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
 from grader.engine.references import ReferenceSource
 from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
-from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
-from grader.sandbox.client import Sandbox
+from grader.engine.student import StudentCode
+from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
+from grader.sandbox.client import Sandbox, SandboxUnavailable
+from grader.sandbox.outcomes import StudentCodeError, StudentTimeout
 
 # Environment variables through which a user's own pytest set-up could leak into ours.
 _PYTEST_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")
@@ -97,6 +98,14 @@ def _pytest_args(course: Course, check_files: list[Path]) -> list[str]:
         "-p", "no:threadexception",
         "-p", "no:faulthandler",
         "-p", "no:doctest",
+        # Plugins for options we never pass, whose imports a cold `grader check` pays
+        # before its first check: pdb (debugging), xml.etree (junitxml), and the rest.
+        "-p", "no:debugging",
+        "-p", "no:junitxml",
+        "-p", "no:pastebin",
+        "-p", "no:legacypath",
+        "-p", "no:setuponly",
+        "-p", "no:setupplan",
         "--capture=sys",
         # A broken check file is a grader error for its exercise, not the end of the run.
         "--continue-on-collection-errors",
@@ -141,7 +150,8 @@ def _plan(
 
 _PROTECTION_WORDS = {
     "network": "network isolation (student code could open connections)",
-    "filesystem": "filesystem isolation (student code could read the reference solutions and write outside its folder)",
+    "filesystem": "an allow-listed file system (student code could read any file the grading user can, "
+    "such as other copies of the course, and where even a mount namespace is missing, the reference solutions)",
     "processes": "process isolation (student code could see and signal other processes)",
     "process-count": "a cap on the number of processes (a fork bomb is stopped only by the timeout)",
 }
@@ -158,36 +168,35 @@ def protection_notes(sandbox: Sandbox) -> list[str]:
     ]
 
 
-def _exercise_result(plan: ExercisePlan) -> ExerciseResult:
-    checks = [plan.results[node] for node in plan.order if node in plan.results]
-    message = plan.student_file.note
-    if plan.collection_error:
-        # The points at stake still count as possible: a broken check file must not
-        # shrink the denominator and inflate the percentage.
-        try:
-            declared = sum(c.points for c in checks_of(plan.exercise))
-        except SyntaxError:
-            declared = 0.0
-        at_stake = declared - sum(c.points_possible for c in checks)
-        checks.append(
-            CheckResult(
-                id="collection",
-                title="checks could not be loaded",
-                status=CheckStatus.GRADER_ERROR,
-                points_possible=max(0.0, at_stake),
-                message="the grader's checks for this exercise failed to load; tell the course "
-                "staff.\n" + plan.collection_error,
-            )
+_STUB_IMPORT_S = 10.0  # a stub imports in milliseconds; this is generous on a loaded machine
+
+
+def _grader_suspected(sandbox: Sandbox, plan: ExercisePlan, result: ExerciseResult) -> str:
+    """The cheap canary of `grader check`: when every check timed out importing the
+    student's file, import the exercise's own stub the same way. If that times out
+    too, the fault is the grader's on this machine, not the student's."""
+    checks = result.checks
+    if not checks or not all(c.status is CheckStatus.TIMEOUT and c.message.startswith("importing ") for c in checks):
+        return ""
+    stub = plan.exercise.stub_path
+    if not stub.is_file():
+        return ""
+    code = StudentCode(sandbox, stub, plan.exercise.id, plan.limits.merged(timeout_s=_STUB_IMPORT_S),
+                       preload=tuple(plan.exercise.manifest.sandbox_preload))
+    try:
+        code.load()
+    except StudentTimeout:
+        return (
+            f"every check of {plan.exercise.id} timed out importing {stub.name}, and so did importing the "
+            f"exercise's own stub, which takes milliseconds: the grader may be at fault on this machine, "
+            "not your code; tell the course staff"
         )
-    return ExerciseResult(
-        id=plan.exercise.id,
-        title=plan.exercise.manifest.title,
-        student_file=str(plan.student_file.path) if plan.student_file.path else None,
-        file_choice=plan.student_file.choice,
-        checks=checks,
-        message=message,
-        comparison=plan.comparison,
-    )
+    except (StudentCodeError, SandboxUnavailable):
+        return ""
+    finally:
+        code.close()
+        sandbox.close_cell()
+    return ""
 
 
 def grade_submission(
@@ -213,6 +222,9 @@ def grade_submission(
     `public_only` and `probe_log` serve `grader release` (see GradingPlugin).
     """
     started = time.perf_counter()
+    # The sandbox outlives this submission (a batch grades many with one): only restarts
+    # during this one belong in its report.
+    restarts_before = sandbox.restarts
     # Absolute: workers run in their own folder, not in ours.
     submission_dir = submission_dir.absolute()
     plans = [_plan(course, e, submission_dir, overrides, hidden_paths) for e in exercises]
@@ -220,9 +232,12 @@ def grade_submission(
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)
     # but writes nowhere: the report is ours to render.
-    with _isolated_pytest_environment(), _fresh_check_modules(), open(os.devnull, "w") as sink, \
-            contextlib.redirect_stdout(sink):
-        exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
+    try:
+        with _isolated_pytest_environment(), _fresh_check_modules(), open(os.devnull, "w") as sink, \
+                contextlib.redirect_stdout(sink):
+            exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
+    finally:
+        sandbox.close_cell()  # the student's sandbox, and whatever still runs in it, ends here
     if exit_code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
@@ -231,12 +246,15 @@ def grade_submission(
         grader_version=grader.__version__,
         submission=str(submission_dir),
         student_id=student_id,
-        exercises=[_exercise_result(plan) for plan in plans],
+        exercises=plugin.results(),
     )
     report.notes.extend(protection_notes(sandbox))
-    if sandbox.restarts:
-        report.notes.append(
-            f"the sandbox was restarted {sandbox.restarts} time(s) after student code killed it"
-        )
+    for plan, result in zip(plans, report.exercises):
+        suspicion = _grader_suspected(sandbox, plan, result)
+        if suspicion:
+            report.notes.append(suspicion)
+    restarts = sandbox.restarts - restarts_before
+    if restarts:
+        report.notes.append(f"the sandbox was restarted {restarts} time(s) after student code killed it")
     report.duration_s = round(time.perf_counter() - started, 3)
     return report

@@ -16,11 +16,12 @@ from grader.sandbox.outcomes import (
     StudentImportError,
     StudentRaised,
 )
+from grader.sandbox.protocol import CellSpec, ErrorReport, Limits, Request, WorkerSpec
+from grader.sandbox.tracing import friendly
 
 
-def _where(error: dict[str, Any]) -> str:
-    where = error.get("where") or ""
-    return f"\n{where}" if where else ""
+def _where(error: ErrorReport) -> str:
+    return f"\n{error.where}" if error.where else ""
 
 
 def _limit_hint(exc_type: str, exc_message: str, limits: CheckLimits) -> str:
@@ -34,15 +35,13 @@ def _limit_hint(exc_type: str, exc_message: str, limits: CheckLimits) -> str:
     return ""
 
 
-def error_from_reply(error: dict[str, Any], what: str, file_name: str, limits: CheckLimits) -> StudentCodeError:
+def error_from_reply(error: ErrorReport, what: str, file_name: str, limits: CheckLimits) -> StudentCodeError:
     """Turn the child's description of a failure into the exception a check sees."""
-    kind = error.get("kind")
-    exc_type = str(error.get("type", ""))
-    exc_message = str(error.get("message", ""))
+    kind, exc_type, exc_message = error.kind, error.type, error.message
     hint = _limit_hint(exc_type, exc_message, limits)
-    if error.get("during") == "import":
+    if error.during == "import":
         if kind == "syntax_error":
-            return StudentImportError(f"{file_name} has a syntax error ({exc_message}), {error.get('where', '')}")
+            return StudentImportError(f"{file_name} has a syntax error ({exc_message}), {error.where}")
         if kind == "exit" and exc_type == "SystemExit":
             return StudentImportError(f"{file_name} called {exc_message} while being imported; remove top-level exits")
         return StudentImportError(
@@ -95,50 +94,55 @@ class StudentCode:
 
     def _handle(self) -> WorkerHandle:
         if self._worker is None:
-            spec = {
-                "module_path": str(self.module_path),
-                "module_name": self.module_name,
-                "submission_dir": str(self.module_path.parent),
-                "limits": self.limits.model_dump(),
-                "hide": [str(p) for p in self.hidden_paths],
-                "preload": list(self.preload),
-                "read_only": [str(p) for p in self.read_only_paths],
-                "expose": self.exposed_paths(),
-            }
-            self._worker = self.sandbox.spawn(spec, self.limits.timeout_s)
+            limits = self.limits
+            submission = self.module_path.parent
+            cell = CellSpec(
+                tmp_root="",  # the Sandbox's own
+                submission_dir=str(submission),
+                hide=tuple(str(p) for p in self.hidden_paths),
+                expose=tuple(self.exposed_paths()),
+                read_only=tuple(str(p) for p in self.read_only_paths),
+                preload=self.preload,
+                file_mb=limits.file_mb,
+                processes=limits.processes,
+            )
+            worker = WorkerSpec(
+                module_path=self.module_path.name,
+                module_name=self.module_name,
+                limits=Limits(limits.timeout_s, limits.cpu_s, limits.memory_mb, limits.file_mb, limits.processes),
+            )
+            self._worker = self.sandbox.spawn(cell, worker, limits.timeout_s)
         return self._worker
 
-    def _request(self, payload: dict[str, Any], what: str) -> Any:
-        reply = self._handle().request(payload, what, self._limit_note())
-        if isinstance(reply.get("facts"), dict):
-            self.sandbox.record_facts(reply["facts"])
-        forbidden = reply.get("forbidden") or []
-        if forbidden:
+    def _request(self, request: Request, what: str) -> Any:
+        reply = self._handle().request(request, what, self._limit_note())
+        if reply.forbidden:
+            used = ", ".join(friendly(name) for name in reply.forbidden)
             raise ForbiddenCall(
-                f"{what} used {', '.join(forbidden)}; this exercise asks you to write it "
-                "with plain tensor operations"
+                f"{what} used {used}; this exercise asks you to write it with plain tensor operations"
             )
-        if not reply.get("ok"):
-            raise error_from_reply(reply.get("error") or {}, what, self.file_name, self.limits)
-        value = codec.decode(reply.get("value"))
+        if not reply.ok:
+            error = reply.error or ErrorReport(kind="exception", type="", message="no error report")
+            raise error_from_reply(error, what, self.file_name, self.limits)
+        try:
+            value = codec.decode(reply.value)
+        except codec.CodecError as exc:
+            raise self._handle().unreadable(what, str(exc)) from None
         if self.observer is not None:
             self.observer(value)
         return value
 
     def load(self) -> list[str]:
         """Import the module; returns its public names."""
-        return self._request({"op": "import"}, f"importing {self.file_name}")
+        return self._request(Request(id=0, op="import"), f"importing {self.file_name}")
 
     def call(self, function: str, *args: Any, forbid: tuple[str, ...] = (), **kwargs: Any) -> Any:
         """Call `function(*args, **kwargs)` in the student's module; returns plain data."""
-        payload = {
-            "op": "call",
-            "function": function,
-            "args": codec.encode(list(args)),
-            "kwargs": codec.encode(kwargs),
-            "forbid": list(forbid),
-        }
-        return self._request(payload, f"{function}()")
+        request = Request(
+            id=0, op="call", function=function, args=codec.encode(list(args)),
+            kwargs=codec.encode(kwargs), forbid=tuple(forbid),
+        )
+        return self._request(request, f"{function}()")
 
     @property
     def probe_files_used(self) -> set[str]:
@@ -147,17 +151,14 @@ class StudentCode:
 
     def probe(self, probe_file: Path, probe_name: str, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
         """Run a trusted course helper inside the worker with the student's module."""
-        payload = {
-            "op": "probe",
-            "probe_file": str(probe_file),
-            "probe_name": probe_name,
+        request = Request(
+            id=0, op="probe", probe_file=str(probe_file), probe_name=probe_name,
             # The worker keeps what it loaded: send each file's source once per worker.
-            "probe_source": None if str(probe_file) in self._probe_files_sent else probe_file.read_text(encoding="utf-8"),
-            "args": codec.encode(list(args)),
-            "kwargs": codec.encode(kwargs),
-        }
+            probe_source=None if str(probe_file) in self._probe_files_sent else probe_file.read_text(encoding="utf-8"),
+            args=codec.encode(list(args)), kwargs=codec.encode(kwargs),
+        )
         self._probe_files_sent.add(str(probe_file))
-        return self._request(payload, what or probe_name)
+        return self._request(request, what or probe_name)
 
     def close(self) -> None:
         if self._worker is not None:

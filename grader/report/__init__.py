@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from grader.models.results import SubmissionReport
-from grader.report import classroom, gradescope, json_report, junit, markdown
+from grader.report import classroom, gradescope, html, json_report, junit, markdown
 
 Renderer = Callable[[SubmissionReport], str]
 
@@ -20,6 +20,7 @@ RENDERERS: dict[str, Renderer] = {
     "gradescope": gradescope.render,
     "classroom": classroom.render,
     "markdown": markdown.render,
+    "html": html.render,
 }
 
 __all__ = ["RENDERERS", "Renderer"]

@@ -27,9 +27,16 @@ def points(earned: float, possible: float) -> str:
     return f"{earned:g}/{possible:g}"
 
 
+def withheld(check: CheckResult) -> bool:
+    """Whether a student may not read this check's message: a hidden check that ran.
+    Why a check did not run ("MNIST data not found ...") gives nothing away and tells
+    the student what to do, so it is shown."""
+    return check.hidden and check.status is not CheckStatus.SKIPPED
+
+
 def student_message(check: CheckResult) -> str:
-    """The feedback a student may read: withheld for hidden checks."""
-    return HIDDEN_MESSAGE if check.hidden else check.message
+    """The feedback a student may read: withheld for hidden checks that ran."""
+    return HIDDEN_MESSAGE if withheld(check) else check.message
 
 
 def graded_file(exercise: ExerciseResult) -> str:
@@ -45,7 +52,7 @@ def withhold_hidden(report: SubmissionReport) -> SubmissionReport:
     hidden checks keep status and points; their messages and named mistakes go."""
     exercises = [
         exercise.model_copy(update={"checks": [
-            check.model_copy(update={"message": HIDDEN_MESSAGE, "mistakes": []}) if check.hidden else check
+            check.model_copy(update={"message": HIDDEN_MESSAGE, "mistakes": []}) if withheld(check) else check
             for check in exercise.checks
         ]})
         for exercise in report.exercises

@@ -2,20 +2,28 @@
 
 Student code can put any text in a message (an exception's text, a printed value),
 so every cell is escaped: HTML is neutralised and table syntax cannot be broken.
+Only what a Markdown viewer would take as HTML is escaped (`<` opening a tag, `&`
+opening an entity): the file is also read as plain text, where `10 -&gt; 128` would
+be noise, so `->`, `a < b` and `x & y` stay as written.
 Hidden checks show their verdict and points, with the feedback "hidden".
 """
 
 from __future__ import annotations
 
-import html
+import re
 
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
 from grader.report.common import STATUS_WORD, graded_file, points, student_message
 
 
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # `<b`, `</`, `<!--`, `<?`: HTML to a viewer
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # `&lt;`, `&#60;`: an entity to a viewer
+
+
 def escape_cell(text: str) -> str:
     """Text safe inside one Markdown table cell, line breaks kept as <br>."""
-    escaped = html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
+    escaped = _TAG_START.sub("&lt;", _ENTITY.sub("&amp;", text))
+    escaped = escaped.replace("|", "\\|").replace("`", "\\`")
     return "<br>".join(line.rstrip() for line in escaped.splitlines())
 
 

@@ -1,8 +1,15 @@
-"""Grading-process side of the sandbox: start the zygote, spawn workers, talk to them."""
+"""Grading-process side of the sandbox: start the zygote, open cells, spawn workers, talk to them.
+
+One zygote per Sandbox; one cell at a time (a student's sandbox for one exercise,
+built once); one worker per check, forked inside the cell. Everything a cell or a
+worker sends is parsed with `protocol`; what cannot be read is the student's fault
+for the check in progress (UnreadableResult), never a grader error, and the check's
+worker is killed so the next check starts from a fresh one.
+"""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 import select
 import shutil
@@ -13,8 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
+from grader.sandbox import protocol
 from grader.sandbox.environment import child_environment
 from grader.sandbox.framing import (
     ChannelClosed,
@@ -29,17 +36,165 @@ from grader.sandbox.outcomes import (
     UnreadableResult,
     describe_exit,
 )
-from grader.sandbox.zygote import CONTROL_MAX_BYTES
+from grader.sandbox.protocol import CellSpec, ProtocolViolation, Reply, Request, WorkerSpec
 
+CONTROL_MAX_BYTES = 1 << 16
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _ZYGOTE_BOOT = (
     "import sys; sys.path.insert(0, sys.argv[2]); "
     "from grader.sandbox.zygote import main; main()"
 )
+_EXIT_WAIT_S = 2.0
+_SPAWN_WAIT_S = 30.0
+UNREADABLE = "your code sent the grader something it could not read"
 
 
 class SandboxUnavailable(RuntimeError):
-    """The zygote could not be started or died: a grader-side failure."""
+    """The zygote or a cell could not be started: a grader-side failure."""
+
+
+class _CellGone(Exception):
+    """The cell's control channel closed or spoke out of turn."""
+
+
+def _recv_control(sock: socket.socket, deadline: float) -> tuple[bytes, list[int]] | None:
+    readable, _, _ = select.select([sock], [], [], max(0.0, deadline - time.monotonic()))
+    if not readable:
+        return None
+    data, fds, _flags, _addr = socket.recv_fds(sock, CONTROL_MAX_BYTES, 1)
+    return data, fds
+
+
+class _Cell:
+    """The grading process's handle on one cell."""
+
+    def __init__(self, spec: CellSpec, control: socket.socket, pid: int) -> None:
+        self.spec = spec
+        self.control = control
+        self.pid = pid  # on the host: the cell outside its namespaces
+        self.ready: protocol.CellReady | None = None
+        self.spawned: dict[int, tuple[int, int | None]] = {}  # request -> (pid inside, pidfd)
+        self.exits: dict[int, protocol.Exited] = {}
+        self.gone = False
+        self.prefetched: tuple[WorkerSpec, int, socket.socket] | None = None
+        self._next_request = 0
+
+    def _read(self, deadline: float) -> bool:
+        """Read one control message if one comes before `deadline`. The cell forks the
+        student's workers, so what it says is parsed, never trusted blindly."""
+        if self.gone:
+            raise _CellGone()
+        received = _recv_control(self.control, deadline)
+        if received is None:
+            return False
+        data, fds = received
+        try:
+            if not data:
+                raise _CellGone()
+            message = protocol.parse(data, protocol.FromCell)
+        except (ProtocolViolation, _CellGone):
+            for fd in fds:
+                os.close(fd)
+            self.gone = True
+            raise _CellGone() from None
+        if isinstance(message, protocol.WorkerSpawned):
+            self.spawned[message.request] = (message.pid, fds[0] if fds else None)
+            fds = fds[1:]
+        elif isinstance(message, protocol.Exited):
+            self.exits[message.pid] = message
+        elif self.ready is None:
+            self.ready = message
+        for fd in fds:
+            os.close(fd)
+        return True
+
+    def wait_ready(self, timeout_s: float) -> protocol.CellReady:
+        deadline = time.monotonic() + timeout_s
+        while self.ready is None:
+            if time.monotonic() > deadline:
+                raise _CellGone()
+            self._read(deadline)
+        return self.ready
+
+    def request_spawn(self, spec: WorkerSpec) -> tuple[int, socket.socket]:
+        """Ask for a worker without waiting for it; `await_spawn` collects it."""
+        self._next_request += 1
+        request = self._next_request
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            socket.send_fds(self.control, [protocol.dumps(protocol.SpawnWorker(request, spec))], [theirs.fileno()])
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        return request, ours
+
+    def await_spawn(self, request: int, ours: socket.socket) -> tuple[int, int | None, socket.socket]:
+        deadline = time.monotonic() + _SPAWN_WAIT_S
+        try:
+            while request not in self.spawned:
+                if time.monotonic() > deadline:
+                    raise _CellGone()
+                self._read(deadline)
+        except BaseException:
+            ours.close()
+            raise
+        pid, pidfd = self.spawned.pop(request)
+        return pid, pidfd, ours
+
+    def take_prefetched(self, spec: WorkerSpec) -> tuple[int, int | None, socket.socket] | None:
+        """The worker made in advance for `spec`, if it is still alive (the previous
+        check's code may have killed it: its exit was reported while that check closed)."""
+        prefetched, self.prefetched = self.prefetched, None
+        if prefetched is None:
+            return None
+        wanted, request, ours = prefetched
+        pid, pidfd, ours = self.await_spawn(request, ours)
+        if wanted == spec and pid not in self.exits:
+            return pid, pidfd, ours
+        ours.close()  # an idle worker exits when its channel closes
+        if pidfd is not None:
+            os.close(pidfd)
+        return None
+
+    def prefetch(self, spec: WorkerSpec) -> None:
+        """Let the next check's worker be forked and set up while this check runs."""
+        request, ours = self.request_spawn(spec)
+        self.prefetched = (spec, request, ours)
+
+    def wait_exit(self, pid: int, wait_s: float = _EXIT_WAIT_S) -> protocol.Exited | None:
+        deadline = time.monotonic() + wait_s
+        try:
+            while pid not in self.exits and self._read(deadline):
+                pass
+        except _CellGone:
+            pass
+        return self.exits.pop(pid, None)
+
+    def kill_worker(self, pid: int, pidfd: int | None) -> None:
+        if pidfd is not None:
+            try:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            self.control.send(protocol.dumps(protocol.KillWorker(pid)))
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        if self.prefetched is not None:
+            self.prefetched[2].close()
+        for _pid, pidfd in self.spawned.values():
+            if pidfd is not None:
+                os.close(pidfd)
+        self.control.close()  # the cell exits when its channel closes ...
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # ... and this makes sure of it, namespace and all
+        except OSError:
+            pass
+        shutil.rmtree(os.path.join(self.spec.tmp_root, f"root-{self.pid}"), ignore_errors=True)
 
 
 class Sandbox:
@@ -51,26 +206,23 @@ class Sandbox:
         start_timeout_s: float = 120.0,
         hidden_paths: tuple[str, ...] = (),
         isolate: bool = True,
-        prefetch: bool = True,
     ) -> None:
-        """`hidden_paths`: folders or files student code must never see (report outputs,
-        other students' submissions); each check adds its own (solutions, checks)."""
+        """`threads`: torch threads of every worker, set once in the zygote.
+        `hidden_paths`: folders or files student code must never see (report outputs,
+        other students' submissions), even where the allow-list would show them."""
         self.threads = threads
         self.hidden_paths = tuple(str(p) for p in hidden_paths)
         self.isolate = isolate
-        self.prefetch = prefetch
-        self._prefetched: dict[str, tuple[int, socket.socket]] = {}  # spec -> a worker in waiting
-        self.protections: set[str] | None = None  # as reported by the first worker
-        self.isolation_notes: list[str] = []
+        self.protections: set[str] | None = None  # as reported by the first cell
         self.start_timeout_s = start_timeout_s
         self.tmp_root = tempfile.mkdtemp(prefix="grader-")
         os.chmod(self.tmp_root, 0o711)
-        self._exits: dict[int, tuple[int | None, int | None]] = {}
-        self._spawned: dict[int, int] = {}
+        self._opened: dict[int, int] = {}  # request -> cell pid
         self._next_request = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._ready = False
+        self._cell: _Cell | None = None
         self.restarts = 0
         self._start()
 
@@ -78,7 +230,7 @@ class Sandbox:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(theirs.fileno()), _PACKAGE_PARENT],
+            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(theirs.fileno()), _PACKAGE_PARENT, str(self.threads or "")],
             pass_fds=[theirs.fileno()],
             env=child_environment(self.tmp_root),
             stdin=subprocess.DEVNULL,
@@ -89,36 +241,37 @@ class Sandbox:
         self._control = ours
         self._ready = False
 
-    def _read_control(self, deadline: float) -> dict[str, Any] | None:
+    def _read_zygote(self, deadline: float) -> None:
         assert self._control is not None
-        wait = max(0.0, deadline - time.monotonic())
-        readable, _, _ = select.select([self._control], [], [], wait)
-        if not readable:
-            return None
-        data = self._control.recv(CONTROL_MAX_BYTES)
+        received = _recv_control(self._control, deadline)
+        if received is None:
+            return
+        data, fds = received
+        for fd in fds:
+            os.close(fd)
         if not data:
             raise SandboxUnavailable("the sandbox process (zygote) exited")
-        message = json.loads(data)
-        if "exited" in message:
-            self._exits[message["exited"]] = (message.get("code"), message.get("signal"))
-        elif "spawned" in message:
-            self._spawned[message["request"]] = message["spawned"]
-        elif message.get("ready"):
+        try:
+            message = protocol.parse(data, protocol.FromZygote)
+        except ProtocolViolation as exc:  # the zygote runs no student code: our bug
+            raise SandboxUnavailable(f"the sandbox process sent {exc}") from None
+        if isinstance(message, protocol.CellOpened):
+            self._opened[message.request] = message.pid
+        elif isinstance(message, protocol.Started):
             self._ready = True
-        return message
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.start_timeout_s
         while not self._ready:
             if time.monotonic() > deadline:
                 raise SandboxUnavailable("the sandbox process did not start in time")
-            self._read_control(deadline)
+            self._read_zygote(deadline)
 
     def _alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
     def close(self) -> None:
-        self._drop_prefetched()
+        self.close_cell()
         if self._control is not None:
             self._control.close()
             self._control = None
@@ -136,158 +289,153 @@ class Sandbox:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    # -- workers ------------------------------------------------------------------
-    def spawn(self, spec: dict[str, Any], budget_s: float) -> "WorkerHandle":
-        """Fork a worker for one check. Restarts the zygote once if a student killed it."""
-        for attempt in range(2):
-            try:
-                if not self._alive():
-                    raise SandboxUnavailable("the sandbox process (zygote) exited")
-                return self._spawn_once(spec, budget_s)
-            except (SandboxUnavailable, OSError):
-                if attempt:
-                    raise SandboxUnavailable("the sandbox process could not be restarted")
-                self.restarts += 1
-                self._drop_prefetched()
-                self._spawned.clear()
-                self._exits.clear()
-                if self._control is not None:
-                    self._control.close()
-                if self._process is not None and self._process.poll() is None:
-                    self._process.kill()
-                    self._process.wait()
-                self._start()
-        raise AssertionError("unreachable")
+    def _restart(self) -> None:
+        self.restarts += 1
+        self.close_cell()
+        if self._control is not None:
+            self._control.close()
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._start()
 
-    def _full_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
-        return dict(
-            spec,
-            tmp_root=self.tmp_root,
-            threads=self.threads,
-            isolate=self.isolate,
-            hide=[*spec.get("hide", []), *self.hidden_paths],
-            expose=[*spec.get("expose", [])],
-        )
-
-    def _request_fork(self, full_spec: dict[str, Any]) -> tuple[int, socket.socket]:
-        """Ask the zygote for a worker; returns (request id, our end of its socket)."""
+    # -- cells --------------------------------------------------------------------
+    def _open_cell(self, spec: CellSpec) -> _Cell:
         assert self._control is not None
+        self._wait_ready()
         self._next_request += 1
         request = self._next_request
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        message = json.dumps({"op": "spawn", "request": request, "spec": full_spec}).encode()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            socket.send_fds(self._control, [message], [theirs.fileno()])
+            socket.send_fds(self._control, [protocol.dumps(protocol.OpenCell(request, spec))], [theirs.fileno()])
         except OSError:
             ours.close()
             raise
         finally:
             theirs.close()
-        return request, ours
-
-    def _await_fork(self, request: int, ours: socket.socket) -> int:
-        spawn_deadline = time.monotonic() + 30
-        while request not in self._spawned:
-            if time.monotonic() > spawn_deadline:
+        deadline = time.monotonic() + self.start_timeout_s
+        while request not in self._opened:
+            if time.monotonic() > deadline:
                 ours.close()
-                raise SandboxUnavailable("the sandbox did not fork a worker in time")
-            self._read_control(spawn_deadline)
-        return self._spawned.pop(request)
+                raise SandboxUnavailable("the sandbox did not open a cell in time")
+            self._read_zygote(deadline)
+        cell = _Cell(spec, ours, self._opened.pop(request))
+        try:
+            ready = cell.wait_ready(_SPAWN_WAIT_S)
+        except _CellGone:
+            cell.close()
+            raise SandboxUnavailable("a student's sandbox could not be built") from None
+        if self.protections is None:
+            self.protections = set(ready.protections)
+        return cell
 
-    def _drop_prefetched(self) -> None:
-        # Closing our end is enough: an idle worker exits when its channel closes.
-        for _request, ours in self._prefetched.values():
-            ours.close()
-        self._prefetched.clear()
+    def close_cell(self) -> None:
+        """End the current student's cell (its namespaces, its root, whatever runs in it)."""
+        if self._cell is not None:
+            self._cell.close()
+            self._cell = None
 
-    def _spawn_once(self, spec: dict[str, Any], budget_s: float) -> "WorkerHandle":
-        self._wait_ready()
-        full_spec = self._full_spec(spec)
-        key = json.dumps(full_spec, sort_keys=True)
-        pending = self._prefetched.pop(key, None)
-        self._drop_prefetched()  # a worker made for another spec will not be used
-        request, ours = pending if pending is not None else self._request_fork(full_spec)
-        pid = self._await_fork(request, ours)
-        if self.prefetch:
-            # The next check most likely wants the same spec: let a worker set up its
-            # namespaces and mounts (~35 ms) while this check runs.
-            self._prefetched[key] = self._request_fork(full_spec)
-        # The check's clock starts once its worker is handed over, not while it was made.
-        deadline = time.monotonic() + budget_s
-        return WorkerHandle(self, pid, ours, deadline)
+    def discard_prefetched(self) -> None:
+        """Forget what was built in advance: a cell stages the submission's files when it
+        is built, so after the files change (a watch re-run) it is built again."""
+        self.close_cell()
 
-    def record_facts(self, facts: dict[str, Any]) -> None:
-        """Remember which protections workers actually got (the same for every worker)."""
-        if self.protections is None and isinstance(facts.get("protections"), list):
-            self.protections = {str(p) for p in facts["protections"]}
-
-    def exit_status(self, pid: int, wait_s: float = 2.0) -> tuple[int | None, int | None]:
-        """How a worker ended, as reported by the zygote; (None, None) if unknown."""
-        deadline = time.monotonic() + wait_s
-        while pid not in self._exits and time.monotonic() < deadline:
+    def spawn(self, cell: CellSpec, worker: WorkerSpec, budget_s: float) -> "WorkerHandle":
+        """Fork a worker for one check in the cell for `cell`, building the cell first if
+        needed. Restarts the zygote or the cell once if they died."""
+        full = dataclasses.replace(
+            cell, tmp_root=self.tmp_root, isolate=self.isolate, hide=(*cell.hide, *self.hidden_paths)
+        )
+        for attempt in range(2):
             try:
-                self._read_control(deadline)
-            except SandboxUnavailable:
-                break
-        return self._exits.pop(pid, (None, None))
+                if not self._alive():
+                    raise SandboxUnavailable("the sandbox process (zygote) exited")
+                if self._cell is None or self._cell.spec != full or self._cell.gone:
+                    self.close_cell()
+                    self._cell = self._open_cell(full)
+                taken = self._cell.take_prefetched(worker)
+                pid, pidfd, channel = taken or self._cell.await_spawn(*self._cell.request_spawn(worker))
+                # The next check most likely wants the same worker: its fork and mounts
+                # happen while this check runs.
+                self._cell.prefetch(worker)
+                # The check's clock starts once its worker is handed over, not while it was made.
+                return WorkerHandle(self._cell, pid, pidfd, channel, time.monotonic() + budget_s)
+            except (SandboxUnavailable, OSError, _CellGone):
+                if attempt:
+                    raise SandboxUnavailable("the sandbox process could not be restarted") from None
+                if self._alive():
+                    self.close_cell()
+                else:
+                    self._restart()
+        raise AssertionError("unreachable")
 
 
 class WorkerHandle:
     """One forked worker serving the calls of one check, until `close`."""
 
-    def __init__(self, sandbox: Sandbox, pid: int, channel: socket.socket, deadline: float) -> None:
-        self.sandbox = sandbox
-        self.pid = pid
+    def __init__(self, cell: _Cell, pid: int, pidfd: int | None, channel: socket.socket, deadline: float) -> None:
+        self.cell = cell
+        self.pid = pid  # inside the cell's namespace
+        self.pidfd = pidfd
         self.channel = channel
         self.deadline = deadline
         self._next_id = 0
+        self._exit_seen = False
         self.dead: str | None = None
 
-    def request(self, payload: dict[str, Any], what: str, limit_note: str) -> dict[str, Any]:
+    def _fail(self, error: type[Exception], message: str) -> Exception:
+        self.kill()
+        self.dead = message
+        return error(message)
+
+    def request(self, request: Request, what: str, limit_note: str) -> Reply:
         """Send one request and wait for its reply within the check's deadline."""
         if self.dead:
             raise StudentCrashed(self.dead)
         self._next_id += 1
-        payload = dict(payload, id=self._next_id)
+        request = dataclasses.replace(request, id=self._next_id)
         try:
-            send_message(self.channel, json.dumps(payload).encode("utf-8"))
-            while True:
-                raw = recv_message(self.channel, deadline=self.deadline)
-                reply = json.loads(raw)
-                if isinstance(reply, dict) and reply.get("id") == self._next_id:
-                    return reply
-                # A stale or forged message: ignore it; only the matching reply counts.
+            send_message(self.channel, protocol.dumps(request))
+            raw = recv_message(self.channel, deadline=self.deadline)
         except ChannelTimeout:
-            self.kill()
-            self.dead = f"{what} did not finish within the time limit ({limit_note})"
-            raise StudentTimeout(self.dead) from None
+            raise self._fail(StudentTimeout, f"{what} did not finish within the time limit ({limit_note})") from None
         except (ChannelClosed, BrokenPipeError, ConnectionResetError):
             # Ask how it ended before killing it, or every death would read "SIGKILL".
-            code, signum = self.sandbox.exit_status(self.pid)
-            self.kill()
-            self.dead = f"{what}: the process {describe_exit(code, signum)}"
-            raise StudentCrashed(self.dead) from None
+            exited = self.cell.wait_exit(self.pid)
+            self._exit_seen = exited is not None
+            how = describe_exit(exited.code, exited.signal) if exited else describe_exit(None, None)
+            raise self._fail(StudentCrashed, f"{what}: the process {how}") from None
         except MessageTooLarge as exc:
-            self.kill()
-            self.dead = f"{what} returned too much data ({exc})"
-            raise UnreadableResult(self.dead) from None
-        except ValueError as exc:  # undecodable JSON from the child
-            self.kill()
-            self.dead = f"{what} sent back something that is not data ({exc})"
-            raise UnreadableResult(self.dead) from None
+            raise self._fail(UnreadableResult, f"{what} returned too much data ({exc})") from None
+        try:
+            reply = protocol.parse(raw, Reply)
+            if reply.id != request.id:
+                raise ProtocolViolation(f"a reply to request {reply.id}, expected {request.id}")
+            forged = [name for name in reply.forbidden if name not in request.forbid]
+            if forged:
+                raise ProtocolViolation(f"a report of {forged[0][:40]!r}, which this check does not watch")
+        except ProtocolViolation as exc:
+            raise self.unreadable(what, str(exc)) from None
+        return reply
+
+    def unreadable(self, what: str, detail: str) -> Exception:
+        """The student's fault: what their worker sent cannot be read. Ends the worker."""
+        return self._fail(UnreadableResult, f"{what}: {UNREADABLE} ({detail[:200]})")
 
     def kill(self) -> None:
-        for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
-            try:
-                kill()
-            except OSError:
-                pass
+        self.cell.kill_worker(self.pid, self.pidfd)
 
     def close(self) -> None:
+        """Kill the worker and wait until its cell has cleared what it left running, so
+        the next check starts clean; a cell that does not answer is ended."""
         self.kill()
         try:
             self.channel.close()
         except OSError:
             pass
-        # The worker's private folder (empty from here when it had its own tmpfs).
-        shutil.rmtree(os.path.join(self.sandbox.tmp_root, f"w{self.pid}"), ignore_errors=True)
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
+        if not self._exit_seen and self.cell.wait_exit(self.pid) is None:
+            self.cell.gone = True
+        shutil.rmtree(os.path.join(self.cell.spec.tmp_root, f"w{self.pid}"), ignore_errors=True)

@@ -25,10 +25,13 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import torch
+
+from grader.sandbox.protocol import ProtocolViolation, loads_json
 
 # Plain dtypes only: no quantized or complex types are needed by the course.
 _DTYPES: dict[str, torch.dtype] = {
@@ -154,79 +157,125 @@ def dumps(value: Any) -> bytes:
     return json.dumps(encode(value), separators=(",", ":")).encode("utf-8")
 
 
+_MAX_DIMS = 16
+_MAX_DIM = 1 << 40
+_DEVICE = re.compile(r"(cpu|cuda|mps|meta|xpu)(:[0-9]{1,3})?")
+_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def _expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise CodecError(what)
+
+
+def _shape(value: Any) -> list[int]:
+    _expect(type(value) is list and len(value) <= _MAX_DIMS, "malformed shape")
+    _expect(all(type(s) is int and 0 <= s <= _MAX_DIM for s in value), "malformed shape")
+    return value
+
+
 def _decode_tensor(spec: Any) -> torch.Tensor:
-    if not isinstance(spec, dict):
-        raise CodecError("tensor spec is not an object")
-    dtype = _DTYPES.get(spec.get("dtype"))  # type: ignore[arg-type]
-    shape = spec.get("shape")
+    _expect(type(spec) is dict, "tensor spec is not an object")
+    dtype = _DTYPES.get(spec.get("dtype")) if type(spec.get("dtype")) is str else None
     data = spec.get("data")
-    if dtype is None or not isinstance(shape, list) or not isinstance(data, str):
-        raise CodecError("malformed tensor")
-    if not all(type(s) is int and s >= 0 for s in shape):
-        raise CodecError("malformed tensor shape")
-    raw = base64.b64decode(data.encode("ascii"), validate=True)
+    _expect(dtype is not None and type(data) is str, "malformed tensor")
+    shape = _shape(spec.get("shape"))
+    try:
+        raw = base64.b64decode(data.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):  # binascii.Error is a ValueError
+        raise CodecError("tensor data is not base64") from None
     numel = math.prod(shape)
     itemsize = torch.empty((), dtype=dtype).element_size()
-    if len(raw) != numel * itemsize:
-        raise CodecError("tensor data does not match its shape")
+    _expect(len(raw) == numel * itemsize, "tensor data does not match its shape")
     if numel == 0:
         tensor = torch.empty(shape, dtype=dtype)
     else:
         tensor = torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape).clone()
-    if spec.get("requires_grad") and tensor.is_floating_point():
+    if spec.get("requires_grad") is True and tensor.is_floating_point():
         tensor.requires_grad_(True)
     return tensor
 
 
-def decode(data: Any, _depth: int = 0) -> Any:
-    """Rebuild a value from tagged JSON. Runs in the grading process: strict about shapes."""
-    if _depth > _MAX_DEPTH + 2:
-        raise CodecError("nested too deeply")
-    if data is None or isinstance(data, (bool, int, float, str)):
+def _decode_object(body: Any) -> OpaqueValue:
+    body = body if type(body) is dict else {}
+    shape = body.get("shape")
+    dtype = body.get("dtype")
+    return OpaqueValue(
+        type_name=str(body.get("type", "?"))[:300],
+        text=str(body.get("repr", ""))[:300],
+        shape=tuple(_shape(shape)) if shape is not None else None,
+        dtype=str(dtype)[:40] if dtype is not None else None,
+        tensor_subclass=body.get("tensor_subclass") is True,
+    )
+
+
+def _decode_tag(tag: str, body: Any, depth: int) -> Any:
+    if tag == "$tensor":
+        return _decode_tensor(body)
+    if tag == "$tuple":
+        return tuple(_decode(v, depth + 1) for v in _expect_list(body))
+    if tag == "$float":
+        _expect(type(body) is str and body in _FLOATS, "malformed $float")
+        return _FLOATS[body]
+    if tag == "$size":
+        return torch.Size(_shape(body))
+    if tag == "$dtype":
+        _expect(type(body) is str and len(body) <= 40, "malformed $dtype")
+        return _DTYPES.get(body, body)
+    if tag == "$device":
+        _expect(type(body) is str and _DEVICE.fullmatch(body) is not None, "malformed $device")
+        return torch.device(body)
+    if tag == "$dict":
+        pairs = _expect_list(body)
+        _expect(all(type(p) is list and len(p) == 2 for p in pairs), "malformed $dict")
+        result = {}
+        for key, value in pairs:
+            decoded = _decode(key, depth + 1)
+            try:
+                result[decoded] = _decode(value, depth + 1)
+            except TypeError:
+                raise CodecError("a $dict key that cannot be a key") from None
+        return result
+    if tag == "$object":
+        return _decode_object(body)
+    raise CodecError(f"unknown tag {tag[:40]!r}")
+
+
+def _decode(data: Any, depth: int) -> Any:
+    # An explicit bound, far below Python's recursion limit: the encoder never nests deeper.
+    _expect(depth <= _MAX_DEPTH + 2, "nested too deeply")
+    if data is None or type(data) in (bool, int, float, str):
         return data
-    if isinstance(data, list):
-        return [decode(v, _depth + 1) for v in data]
-    if not isinstance(data, dict):
-        raise CodecError(f"unexpected JSON value {type(data).__name__}")
+    if type(data) is list:
+        return [_decode(v, depth + 1) for v in data]
+    _expect(type(data) is dict, f"unexpected JSON value {type(data).__name__}")
     if len(data) == 1:
-        (tag, body), = data.items()
-        if tag == "$tensor":
-            return _decode_tensor(body)
-        if tag == "$tuple":
-            return tuple(decode(v, _depth + 1) for v in _expect_list(body))
-        if tag == "$float":
-            return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}[str(body)]
-        if tag == "$size":
-            return torch.Size([int(v) for v in _expect_list(body)])
-        if tag == "$dtype":
-            return _DTYPES.get(str(body), str(body))
-        if tag == "$device":
-            return torch.device(str(body))
-        if tag == "$dict":
-            return {decode(k, _depth + 1): decode(v, _depth + 1) for k, v in _expect_list(body)}
-        if tag == "$object":
-            body = body if isinstance(body, dict) else {}
-            shape = body.get("shape")
-            return OpaqueValue(
-                type_name=str(body.get("type", "?")),
-                text=str(body.get("repr", ""))[:300],
-                shape=tuple(int(v) for v in shape) if isinstance(shape, list) else None,
-                dtype=str(body["dtype"]) if "dtype" in body else None,
-                tensor_subclass=body.get("tensor_subclass") is True,
-            )
-    return {str(k): decode(v, _depth + 1) for k, v in data.items()}
+        ((tag, body),) = data.items()
+        if type(tag) is str and tag.startswith("$"):
+            return _decode_tag(tag, body, depth)
+    # The encoder sends dicts with "$" keys as $dict: one here is malformed.
+    _expect(all(type(k) is str and not k.startswith("$") for k in data), "a plain dict with a tag-like key")
+    return {k: _decode(v, depth + 1) for k, v in data.items()}
+
+
+def decode(data: Any) -> Any:
+    """Rebuild a value from tagged JSON. Runs in the grading process on what the child
+    sent: anything it cannot rebuild raises CodecError (the student's fault), nothing else."""
+    try:
+        return _decode(data, 0)
+    except CodecError:
+        raise
+    except (ValueError, TypeError, KeyError, RuntimeError, OverflowError, MemoryError) as exc:
+        raise CodecError(f"undecodable value: {type(exc).__name__}") from None
 
 
 def _expect_list(body: Any) -> list[Any]:
-    if not isinstance(body, list):
-        raise CodecError("expected a list")
+    _expect(type(body) is list, "expected a list")
     return body
 
 
 def loads(raw: bytes) -> Any:
     try:
-        return decode(json.loads(raw.decode("utf-8")))
-    except CodecError:
-        raise
-    except (ValueError, KeyError, TypeError) as exc:
-        raise CodecError(f"undecodable message: {exc}") from exc
+        return decode(loads_json(raw))
+    except ProtocolViolation as exc:
+        raise CodecError(str(exc)) from None

@@ -1,12 +1,12 @@
-"""Linux isolation for a worker, applied in the child before student code is loaded.
+"""Linux isolation primitives for a cell and its workers: namespaces, mounts, cgroups, staging.
 
 What we can get without asking the user for anything, in order:
-  * namespaces (unshare): a new network namespace (no network), a mount namespace
-    (the course's solutions and checks hidden behind empty read-only mounts, the
-    course and the grader read-only, a size-limited tmpfs as the working folder) and
-    a PID namespace (the child cannot see or signal the grader; every process it
-    starts dies with it). As root directly; otherwise inside a user namespace.
-  * a pids cgroup (v1 or v2, where writable) capping the processes a check may own.
+  * namespaces (unshare): network (no network), mount, PID (the child cannot see or
+    signal the grader; every process it starts dies with it), IPC, UTS. As root
+    directly; otherwise inside a user namespace. rootfs.py builds the allow-listed
+    root from the mount primitives here; `hide` and `make_everything_read_only` are the
+    fallback where no such root can be built.
+  * a pids cgroup (v1 or v2, where writable) capping the processes of a cell.
 Whatever is not available is reported back as missing, once, by the grading process;
 the rlimits in worker.py apply everywhere.
 """
@@ -46,7 +46,7 @@ def _lib() -> ctypes.CDLL:
     return _libc
 
 
-def _unshare(flags: int) -> bool:
+def unshare(flags: int) -> bool:
     return _lib().unshare(flags) == 0
 
 
@@ -65,22 +65,29 @@ def _write(path: str, text: str) -> bool:
 
 
 def enter_namespaces() -> set[str]:
-    """Unshare what we can; returns {'network', 'mount', 'pid'} for what succeeded."""
+    """Unshare what we can; returns {'network', 'mount', 'pid'} for what succeeded.
+
+    Always inside a new user namespace where the kernel allows it, root included: a
+    grader running as root (CI, containers) would otherwise run student code as real
+    root, whose capabilities (mknod, mounting a disk) reach past any mount namespace.
+    Inside, the student is root of nothing but its own namespaces.
+    """
     uid, gid = os.getuid(), os.getgid()
-    user = 0 if uid == 0 else CLONE_NEWUSER
     attempts = [
         (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS, {"mount", "network", "pid"}),
         (CLONE_NEWNS | CLONE_NEWNET, {"mount", "network"}),
         (CLONE_NEWNET, {"network"}),
     ]
-    for flags, gained in attempts:
-        if _unshare(flags | user):
-            if user:
-                # Map ourselves to ourselves, so files keep their owners inside.
-                _write("/proc/self/setgroups", "deny")
-                _write("/proc/self/uid_map", f"{uid} {uid} 1")
-                _write("/proc/self/gid_map", f"{gid} {gid} 1")
-            return gained
+    users = [CLONE_NEWUSER, 0] if uid == 0 else [CLONE_NEWUSER]
+    for user in users:
+        for flags, gained in attempts:
+            if unshare(flags | user):
+                if user:
+                    # Map ourselves to ourselves, so files keep their owners inside.
+                    _write("/proc/self/setgroups", "deny")
+                    _write("/proc/self/uid_map", f"{uid} {uid} 1")
+                    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+                return gained | ({"user"} if user else set())
     return set()
 
 
@@ -97,16 +104,66 @@ _SYS_MOUNT_SETATTR = 442  # the same number on x86-64 and arm64
 _AT_FDCWD = -100
 _AT_RECURSIVE = 0x8000
 _MOUNT_ATTR_RDONLY = 0x1
+_MOUNT_ATTR_NOSUID = 0x2
+
+
+def _set_read_only_recursively(path: str) -> bool:
+    """mount_setattr (Linux 5.12+): read-only and nosuid, the mount and all below it."""
+    attr = _MountAttr(_MOUNT_ATTR_RDONLY | _MOUNT_ATTR_NOSUID, 0, 0, 0)
+    result = _lib().syscall(
+        ctypes.c_long(_SYS_MOUNT_SETATTR), ctypes.c_int(_AT_FDCWD), path.encode(),
+        ctypes.c_uint(_AT_RECURSIVE), ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
+    )
+    return result == 0
 
 
 def make_everything_read_only() -> bool:
     """Every mount read-only, recursively (Linux 5.12+); /tmp and /dev/shm come back as tmpfs."""
-    attr = _MountAttr(_MOUNT_ATTR_RDONLY, 0, 0, 0)
-    result = _lib().syscall(
-        ctypes.c_long(_SYS_MOUNT_SETATTR), ctypes.c_int(_AT_FDCWD), b"/",
-        ctypes.c_uint(_AT_RECURSIVE), ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
-    )
-    return result == 0
+    return _set_read_only_recursively("/")
+
+
+def bind_read_only(source: str, target: str) -> bool:
+    """Bind `source` (and the mounts below it) at `target`, read-only.
+
+    mount_setattr only adds flags; the remount fallback must repeat the flags the
+    source mount already has (nodev, noexec...), or a user namespace refuses it.
+    """
+    if not _mount(source, target, None, MS_BIND | MS_REC):
+        return False
+    if _set_read_only_recursively(target):
+        return True
+    kept = os.statvfs(target).f_flag & (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    return _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | kept)
+
+
+def mount_tmpfs(path: str, size_mb: int, mode: str = "0755") -> bool:
+    return _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size_mb}m,mode={mode}")
+
+
+def remount_read_only(path: str) -> bool:
+    """A tmpfs we mounted ourselves, read-only from now on (its mounts stay as they are)."""
+    return _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+_SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(os.uname().machine)
+_MNT_DETACH = 2
+
+
+def pivot_into(new_root: str) -> bool:
+    """Make `new_root` the root of this mount namespace and drop the old one entirely.
+
+    pivot_root(".", ".") stacks the old root on top of the new one; detaching it then
+    leaves nothing of the host's tree reachable (the trick runc uses).
+    """
+    if _SYS_PIVOT_ROOT is None:
+        return False
+    os.chdir(new_root)
+    if _lib().syscall(ctypes.c_long(_SYS_PIVOT_ROOT), b".", b".") != 0:
+        return False
+    if _lib().umount2(b".", ctypes.c_int(_MNT_DETACH)) != 0:
+        return False
+    os.chdir("/")
+    return True
 
 
 def private_tmp(size_mb: int, keep: list[str]) -> bool:
@@ -165,9 +222,9 @@ def make_read_only(path: str) -> bool:
     return not os.path.exists(path) or make_read_only_from(path, path)
 
 
-def mount_proc() -> bool:
+def mount_proc_at(path: str = "/proc") -> bool:
     """In a new PID namespace: a /proc that shows only our own processes."""
-    return _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    return _mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 
 # -- the pids cgroup -------------------------------------------------------------------

@@ -1,50 +1,44 @@
-"""The child that runs student code: one per check, forked from the zygote.
+"""The child that runs student code: one per check, forked from its cell.
 
-Everything here runs in the untrusted process. It applies its limits, loads the
-student's module, answers requests from the grading process, and sends back only
-codec data. It never decides anything: the grading process judges what it returns.
+Everything here runs in the untrusted process. It gets a fresh working folder and a
+fresh copy of the submission, applies its limits, loads the student's module,
+answers requests from the grading process, and sends back only protocol records
+with codec data. It never decides anything: the grading process judges what it
+returns, and treats whatever it cannot read as the student's fault.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import resource
-import signal
 import socket
 import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grader.sandbox import codec, isolation
+from grader.sandbox import codec, isolation, protocol, rootfs
 from grader.sandbox.framing import ChannelClosed, recv_message, send_message
 from grader.sandbox.loader import load_student_module, load_trusted_module
 from grader.sandbox.notebook import cell_label
-from grader.sandbox.tracing import OperatorSpy, describe
+from grader.sandbox.protocol import ErrorReport, Limits, Reply, Request, WorkerSpec
+from grader.sandbox.tracing import OperatorSpy
 
-_PR_SET_PDEATHSIG = 1
+if TYPE_CHECKING:
+    from grader.sandbox.cell import CellState
+
 _OUTPUT_FILE = "output.txt"
+_CLONE_NEWNS = 0x00020000
 
 
 class _StudentImportFailed(Exception):
-    def __init__(self, error: dict[str, Any]) -> None:
-        super().__init__(error.get("message", ""))
+    def __init__(self, error: ErrorReport) -> None:
+        super().__init__(error.message)
         self.error = error
 
 
-def _die_with_parent() -> None:
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except Exception:  # not Linux: the zygote kills its workers on exit instead
-        pass
-
-
-def _apply_limits(limits: dict[str, Any]) -> None:
+def _apply_limits(limits: Limits, processes: int) -> None:
     def set_limit(which: int, value: int) -> None:
         try:
             soft, hard = resource.getrlimit(which)
@@ -57,12 +51,12 @@ def _apply_limits(limits: dict[str, Any]) -> None:
     mib = 1024 * 1024
     # CUDA reserves far more address space than it uses: RLIMIT_AS would break it.
     if not os.path.exists("/dev/nvidiactl"):
-        set_limit(resource.RLIMIT_AS, int(limits["memory_mb"]) * mib)
-    set_limit(resource.RLIMIT_FSIZE, int(limits["file_mb"]) * mib)
-    if int(limits["processes"]) > 0:
-        set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
+        set_limit(resource.RLIMIT_AS, limits.memory_mb * mib)
+    set_limit(resource.RLIMIT_FSIZE, limits.file_mb * mib)
+    if processes > 0:
+        set_limit(resource.RLIMIT_NPROC, processes)
     set_limit(resource.RLIMIT_CORE, 0)
-    cpu_s = limits.get("cpu_s") or float(limits["timeout_s"]) * (os.cpu_count() or 1)
+    cpu_s = limits.cpu_s or limits.timeout_s * (os.cpu_count() or 1)
     set_limit(resource.RLIMIT_CPU, max(1, int(cpu_s + 0.999)))
 
 
@@ -86,47 +80,39 @@ def _syntax_error_where(exc: SyntaxError, student_path: str) -> str:
     return f"{cell}, {where}" if cell else where
 
 
-def _describe_error(exc: BaseException, student_path: str, during: str) -> dict[str, Any]:
+def _describe_error(exc: BaseException, student_path: str, during: str) -> ErrorReport:
     try:
-        message = str(exc)
+        message = str(exc)[:2000]
     except Exception:
         message = "<str() of the exception failed>"
-    error: dict[str, Any] = {
-        "type": type(exc).__name__,
-        "message": message[:2000],
-        "where": _student_frames(exc, student_path),
-        "during": during,
-    }
+    kind: protocol.ErrorKind = "exception"
+    where = _student_frames(exc, student_path)
     if isinstance(exc, NotImplementedError):
-        error["kind"] = "not_implemented"
+        kind = "not_implemented"
     elif isinstance(exc, SyntaxError) and during == "import":
-        error["kind"] = "syntax_error"
-        error["where"] = _syntax_error_where(exc, student_path)
+        kind = "syntax_error"
+        where = _syntax_error_where(exc, student_path)
     elif isinstance(exc, (SystemExit, KeyboardInterrupt, GeneratorExit)):
-        error["kind"] = "exit"
+        kind = "exit"
         if isinstance(exc, SystemExit):
-            error["message"] = f"sys.exit({exc.code!r})"
-    else:
-        error["kind"] = "exception"
-    return error
+            message = f"sys.exit({exc.code!r})"[:2000]
+    return ErrorReport(kind=kind, type=type(exc).__name__, message=message, where=where,
+                       during="import" if during == "import" else "call")
 
 
 class Worker:
-    def __init__(self, channel: socket.socket, spec: dict[str, Any], student_path: str, facts: dict[str, Any]) -> None:
+    def __init__(self, channel: socket.socket, spec: WorkerSpec, student_path: str) -> None:
         self.channel = channel
         self.spec = spec
         self.student_path = student_path
-        self.facts = facts
         self.module: Any = None
-        self.import_error: dict[str, Any] | None = None
+        self.import_error: ErrorReport | None = None
         self.probes: dict[str, Any] = {}
 
     def student(self) -> Any:
         if self.module is None and self.import_error is None:
             try:
-                self.module = load_student_module(
-                    Path(self.student_path), self.spec["module_name"]
-                )
+                self.module = load_student_module(Path(self.student_path), self.spec.module_name)
             except BaseException as exc:  # student import: SystemExit etc. are theirs to answer for
                 self.import_error = _describe_error(exc, self.student_path, "import")
         if self.import_error is not None:
@@ -135,32 +121,30 @@ class Worker:
 
     def probe(self, file: str, name: str, source: str | None) -> Any:
         """A probe function; its file is loaded once (the grading process sends the
-        source with the first request that names the file)."""
+        source with the first request that names the file: the course is not visible here)."""
         if file not in self.probes:
             self.probes[file] = load_trusted_module(Path(file), f"_grader_probe_{len(self.probes)}", source)
         return getattr(self.probes[file], name)
 
-    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
-        op = request["op"]
+    def handle(self, request: Request) -> Reply:
         try:
             module = self.student()
         except _StudentImportFailed as failed:
-            return {"ok": False, "error": failed.error}
-        if op == "import":
-            return {"ok": True, "value": codec.encode(sorted(n for n in vars(module) if not n.startswith("_")))}
-        args = codec.decode(request.get("args", []))
-        kwargs = codec.decode(request.get("kwargs", {}))
-        if op == "call":
-            name = request["function"]
-            target = getattr(module, name, None)
+            return Reply(id=request.id, ok=False, error=failed.error)
+        if request.op == "import":
+            names = sorted(n for n in vars(module) if not n.startswith("_"))
+            return Reply(id=request.id, ok=True, value=codec.encode(names))
+        args = codec.decode(request.args or [])
+        kwargs = codec.decode(request.kwargs or {})
+        if request.op == "call":
+            target = getattr(module, request.function, None)
             if target is None or not callable(target):
-                return {"ok": False, "error": {"kind": "missing_function", "type": "", "message": name, "where": "", "during": "call"}}
-        elif op == "probe":
-            probe = self.probe(request["probe_file"], request["probe_name"], request.get("probe_source"))
-            target = lambda *a, **k: probe(module, *a, **k)  # noqa: E731
+                missing = ErrorReport(kind="missing_function", type="", message=request.function)
+                return Reply(id=request.id, ok=False, error=missing)
         else:
-            return {"ok": False, "error": {"kind": "protocol", "message": f"unknown op {op}"}}
-        spy = OperatorSpy(frozenset(request.get("forbid", [])))
+            probe = self.probe(request.probe_file, request.probe_name, request.probe_source)
+            target = lambda *a, **k: probe(module, *a, **k)  # noqa: E731
+        spy = OperatorSpy(frozenset(request.forbid))
         try:
             if spy.watch:
                 with spy:
@@ -169,8 +153,9 @@ class Worker:
                 value = target(*args, **kwargs)
             encoded = codec.encode(value)
         except BaseException as exc:  # student code: any exception is a result to report
-            return {"ok": False, "error": _describe_error(exc, self.student_path, "call"), "forbidden": describe(spy.seen)}
-        return {"ok": True, "value": encoded, "forbidden": describe(spy.seen)}
+            error = _describe_error(exc, self.student_path, "call")
+            return Reply(id=request.id, ok=False, error=error, forbidden=tuple(spy.seen))
+        return Reply(id=request.id, ok=True, value=encoded, forbidden=tuple(spy.seen))
 
     def serve(self) -> None:
         while True:
@@ -178,118 +163,49 @@ class Worker:
                 raw = recv_message(self.channel)
             except (ChannelClosed, OSError):
                 return
-            request = json.loads(raw)
+            request = protocol.parse(raw, Request)  # from the grading process: a violation is a bug
             try:
                 reply = self.handle(request)
             except BaseException as exc:  # noqa: BLE001 - the child's outermost boundary
-                reply = {"ok": False, "error": _describe_error(exc, self.student_path, "call")}
-            reply["id"] = request.get("id")
-            reply["facts"] = self.facts
+                reply = Reply(id=request.id, ok=False, error=_describe_error(exc, self.student_path, "call"))
             try:
-                payload = json.dumps(reply, separators=(",", ":")).encode("utf-8")
+                payload = protocol.dumps(reply)
             except (TypeError, ValueError) as exc:
-                payload = json.dumps({"id": request.get("id"), "ok": False, "error": {"kind": "exception", "type": "EncodingError", "message": str(exc)}}).encode()
+                failed = ErrorReport(kind="exception", type="EncodingError", message=str(exc)[:2000])
+                payload = protocol.dumps(Reply(id=request.id, ok=False, error=failed))
             send_message(self.channel, payload)
 
 
-def _count_user_processes(uid: int) -> int:
-    count = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += 1
-            except OSError:
-                pass
-    return count
-
-
-def _end_like(status: int) -> None:
-    """Exit the way a waited-for process ended (its code, or its signal). Never returns."""
-    if os.WIFSIGNALED(status):
-        signum = os.WTERMSIG(status)
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
-
-
-def _outside_namespace(init_pid: int, status_pipe: int) -> None:
-    """The process that made the PID namespace: end as the worker inside ended."""
-    _, init_status = os.waitpid(init_pid, 0)
-    report = os.read(status_pipe, 64).decode(errors="replace").split()
-    if len(report) == 2 and report[1].lstrip("-").isdigit():
-        kind, number = report[0], int(report[1])
-        if kind == "signal":
-            signal.signal(number, signal.SIG_DFL)
-            os.kill(os.getpid(), number)
-        os._exit(number)
-    _end_like(init_status)
-
-
-def _namespace_init(worker_pid: int, status_pipe: int) -> None:
-    """PID 1 of the namespace: reap everything, report how the worker ended, then exit.
-
-    The worker must not be PID 1 itself: the kernel shields PID 1 from signals it
-    has no handler for, so os.abort() or a SIGKILL from inside would misbehave.
-    When this process exits, the kernel kills everything left in the namespace.
-    """
-    while True:
-        try:
-            pid, status = os.waitpid(-1, 0)
-        except ChildProcessError:
-            os._exit(70)
-        except InterruptedError:
-            continue
-        if pid == worker_pid:
-            if os.WIFSIGNALED(status):
-                os.write(status_pipe, f"signal {os.WTERMSIG(status)}".encode())
-            else:
-                os.write(status_pipe, f"exit {os.WEXITSTATUS(status)}".encode())
-            os._exit(0)
-
-
-def _isolate(spec: dict[str, Any], facts: dict[str, Any]) -> tuple[str, str, set[str]]:
-    """Namespaces, a private /tmp as working folder, the staged submission, hidden and
-    read-only paths. Returns (working folder, the student's staged file, protections)."""
-    limits = spec["limits"]
-    protections: set[str] = set()
-    notes: list[str] = facts["notes"]
-    if isolation.join_pids_cgroup(spec["tmp_root"], int(limits["processes"])):
-        protections.add("process-count")
-    source = Path(spec["submission_dir"])
-    files = isolation.read_submission(source, notes.append)
-    namespaces = isolation.enter_namespaces() if spec.get("isolate", True) else set()
-    if "network" in namespaces:
-        protections.add("network")
-    workdir = os.path.join(spec["tmp_root"], f"w{os.getpid()}")
-    if "mount" in namespaces and isolation.make_mounts_private():
-        hidden = all(isolation.hide(p) for p in spec.get("hide", []))
-        read_only = isolation.make_everything_read_only() or all(
-            isolation.make_read_only(p) for p in spec.get("read_only", [])
-        )
-        size_mb = int(limits["file_mb"]) * 2
-        # What lives under /tmp and must stay readable: data prepared for the checks, and
-        # the grader, the course and Python themselves when installed there (a CI clone).
-        keep = [p for p in (*spec.get("expose", []), *spec.get("read_only", [])) if p.startswith("/tmp/")]
-        if isolation.private_tmp(size_mb, keep):
-            workdir = "/tmp/work"
-        if hidden and read_only and workdir == "/tmp/work":
-            protections.add("filesystem")
+def _workdir(state: "CellState") -> str:
+    """A fresh writable folder for this check: its own tmpfs in its own mount namespace
+    where the cell has one, so nothing a previous check wrote is there."""
+    size_mb = state.spec.file_mb * 2
+    if state.mode != "none" and isolation.unshare(_CLONE_NEWNS):
+        if state.mode == "root" and isolation.mount_tmpfs(rootfs.WORK, size_mb, "0700"):
+            isolation.mount_tmpfs("/dev/shm", 16, "1777")
+            return rootfs.WORK
+        if state.mode == "host":
+            keep = [p for p in (*state.spec.expose, *state.spec.read_only) if p.startswith("/tmp/")]
+            if isolation.private_tmp(size_mb, keep):
+                os.makedirs(rootfs.WORK, mode=0o700, exist_ok=True)
+                return rootfs.WORK
+    workdir = os.path.join(state.spec.tmp_root, f"w{os.getpid()}")
     os.makedirs(workdir, mode=0o700, exist_ok=True)
-    staged = Path(workdir) / "submission"
-    isolation.write_submission(files, staged)
-    student_path = str(staged / Path(spec["module_path"]).relative_to(source))
-    return workdir, student_path, protections | ({"pid"} & namespaces)
+    return workdir
 
 
-def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
-    """Entry point in the freshly forked child. Never returns."""
+def run_worker(channel_fd: int, spec: WorkerSpec, state: "CellState") -> None:
+    """Entry point in the freshly forked worker. Never returns."""
+    from grader.sandbox.cell import die_with_parent
+
     status = 0
     try:
         os.setsid()
-        _die_with_parent()
-        facts: dict[str, Any] = {"notes": [], "protections": []}
-        workdir, student_path, protections = _isolate(spec, facts)
+        die_with_parent()
+        workdir = _workdir(state)
+        staged = Path(workdir) / "submission"
+        isolation.write_submission(state.files, staged)
+        student_path = str(staged / spec.module_path)
         os.chdir(workdir)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -299,40 +215,15 @@ def run_worker(channel_fd: int, spec: dict[str, Any]) -> None:
         os.environ["HOME"] = workdir
         os.environ["TMPDIR"] = workdir
         tempfile.tempdir = workdir
-        limits = dict(spec["limits"])
-        if os.getuid() != 0 and "process-count" not in protections:
+        processes = spec.limits.processes
+        if "process-count" not in state.protections:
             # RLIMIT_NPROC counts every process of the user: allow that many more.
-            limits["processes"] = _count_user_processes(os.getuid()) + int(limits["processes"])
-        elif os.getuid() == 0 and "process-count" not in protections:
-            limits["processes"] = 0  # root ignores RLIMIT_NPROC; do not pretend
-        _apply_limits(limits)
-        threads = spec.get("threads")
-        if threads:
-            import torch
-
-            torch.set_num_threads(int(threads))
-        if "pid" in protections:
-            status_read, status_write = os.pipe()
-            init_pid = os.fork()
-            if init_pid:
-                os.close(channel_fd)
-                os.close(status_write)
-                _outside_namespace(init_pid, status_read)
-            os.close(status_read)
-            _die_with_parent()
-            if isolation.mount_proc():
-                protections.add("processes")
-            worker_pid = os.fork()
-            if worker_pid:
-                os.close(channel_fd)
-                _namespace_init(worker_pid, status_write)
-            os.close(status_write)
-            _die_with_parent()
-        protections.discard("pid")
-        facts["protections"] = sorted(protections)
+            # Root ignores it: do not pretend.
+            processes = 0 if os.getuid() == 0 else state.user_processes + processes
+        _apply_limits(spec.limits, processes)
         sys.path.insert(0, os.path.dirname(student_path))
         channel = socket.socket(fileno=channel_fd)
-        Worker(channel, spec, student_path, facts).serve()
+        Worker(channel, spec, student_path).serve()
     except BaseException:  # noqa: BLE001 - the child's outermost boundary
         status = 70
     finally:

@@ -1,86 +1,89 @@
-"""The zygote: a clean process that imports torch once and forks one worker per check.
+"""The zygote: a clean process that imports torch once and forks one cell per student.
 
 Why a separate process rather than forking the grader itself: the grading process
 holds the reference solutions, expected values and the caller's environment; a
 child forked from it would inherit all of them in memory. The zygote is started
 with a scrubbed environment, imports nothing of the course, and never computes,
-so its forks are cheap (~10 ms), clean and safe to use threads in.
+so its forks are cheap, clean and safe to use threads in.
 
-Control messages (one JSON object per SOCK_SEQPACKET datagram):
-  parent -> zygote: {"op": "spawn", "request": n, "spec": {...}} with the worker's
-                    socket attached (SCM_RIGHTS)
-  zygote -> parent: {"ready": true, "pid": p}
-                    {"spawned": pid, "request": n}
-                    {"exited": pid, "code": c, "signal": s}
+Its torch thread count is set here, once, before the first fork (`--threads N`), and
+it runs no tensor work: OpenMP thread pools do not survive fork. A child of a process
+whose pool exists hangs in its first parallel region with more than one thread (both
+torch builds; benchmarks/fork_threads.py), which is how `Sandbox(threads=4)` can time
+out every check on a machine where the zygote's pool got started (issue 9, part 4).
+Workers inherit the count and never call torch.set_num_threads themselves.
+
+Control messages are protocol records (OpenCell in; Started, CellOpened, Exited out),
+one per SOCK_SEQPACKET datagram; a cell's control socket comes attached to OpenCell.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import select
 import signal
 import socket
 import sys
-from typing import Any
+
+from grader.sandbox import protocol
 
 CONTROL_MAX_BYTES = 1 << 16
 
 
-def _send(control: socket.socket, message: dict[str, Any]) -> None:
-    control.send(json.dumps(message).encode("utf-8"))
-
-
-def _reap(control: socket.socket, workers: dict[int, str]) -> None:
+def _reap(control: socket.socket, cells: dict[int, str]) -> None:
     from grader.sandbox.isolation import remove_pids_cgroup
 
-    while workers:
+    while cells:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
-        remove_pids_cgroup(workers.pop(pid), pid)
-        message: dict[str, Any] = {"exited": pid, "code": None, "signal": None}
-        if os.WIFSIGNALED(status):
-            message["signal"] = os.WTERMSIG(status)
-        else:
-            message["code"] = os.WEXITSTATUS(status)
-        _send(control, message)
+        remove_pids_cgroup(cells.pop(pid), pid)
+        signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        code = None if signum is not None else os.WEXITSTATUS(status)
+        control.send(protocol.dumps(protocol.Exited(pid=pid, code=code, signal=signum)))
 
 
-def serve(control: socket.socket) -> None:
+def set_threads(threads: int | None) -> None:
+    """Before any fork: the count every cell and worker inherits."""
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+
+
+def serve(control: socket.socket, threads: int | None) -> None:
     # Importing torch here, before any fork, is the point of the zygote.
-    from grader.sandbox.worker import run_worker
+    from grader.sandbox.cell import run_cell
 
-    import torch  # noqa: F401
-
+    set_threads(threads)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    workers: dict[int, str] = {}  # pid -> the sandbox folder it works in
-    _send(control, {"ready": True, "pid": os.getpid()})
+    cells: dict[int, str] = {}  # pid -> the sandbox folder it works in
+    control.send(protocol.dumps(protocol.Started(pid=os.getpid())))
     try:
         while True:
             readable, _, _ = select.select([control, wake_read], [], [])
             if wake_read in readable:
                 os.read(wake_read, 4096)
-            _reap(control, workers)
+            _reap(control, cells)
             if control not in readable:
                 continue
             data, fds, _flags, _addr = socket.recv_fds(control, CONTROL_MAX_BYTES, 1)
             if not data:
                 return  # the grading process is gone
-            request = json.loads(data)
-            if request.get("op") != "spawn" or len(fds) != 1:
+            request = protocol.parse(data, protocol.OpenCell)  # from the grading process only
+            if len(fds) != 1:
                 for fd in fds:
                     os.close(fd)
                 continue
-            # Trusted names from the exercise's manifest: imported here once, not per worker.
-            for name in request["spec"].get("preload", []):
+            # Trusted names from the exercise's manifest: imported here once, not per cell.
+            for name in request.spec.preload:
                 try:
                     importlib.import_module(name)
                 except ImportError:
@@ -92,23 +95,23 @@ def serve(control: socket.socket) -> None:
                 os.close(wake_read)
                 os.close(wake_write)
                 control.close()
-                run_worker(fds[0], request["spec"])  # never returns
+                run_cell(fds[0], request.spec)  # never returns
             os.close(fds[0])
-            workers[pid] = request["spec"]["tmp_root"]
-            _send(control, {"spawned": pid, "request": request.get("request")})
+            cells[pid] = request.spec.tmp_root
+            control.send(protocol.dumps(protocol.CellOpened(request=request.request, pid=pid)))
     finally:
-        for pid in workers:
-            for kill in (os.killpg, os.kill):
-                try:
-                    kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        for pid in cells:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else None
     try:
-        serve(control)
+        serve(control, threads)
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass
     os._exit(0)

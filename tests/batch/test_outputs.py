@@ -48,7 +48,7 @@ def test_per_student_files_use_safe_names(tmp_path: Path) -> None:
     assert (tmp_path / "feedback" / "bob.md").read_text().startswith("## Grader report for bob: 1/2 points (50%)")
     assert "could not be graded" in (tmp_path / "feedback" / "dave.md").read_text()
     assert sorted(p.name for p in tmp_path.glob("*/*")) == sorted(
-        [f"{n}.{ext}" for n in ("alice", "bob", "carol", "dave", eve) for ext in ("json", "md")])
+        [f"{n}.{ext}" for n in ("alice", "bob", "carol", "dave", eve) for ext in ("json", "md", "html")])
     assert not list(tmp_path.parent.glob("eve*"))
 
 
@@ -71,3 +71,16 @@ def test_chart_is_svg_with_one_bar_per_bin_and_check() -> None:
     heights = [float(r.get("height")) for r in bins]
     assert heights[0] == heights[5] == heights[9] > 0 and heights[1] == 0
     assert abs(float(rates[0].get("width")) * 2 - float(rates[1].get("width"))) < 0.2  # 1/3 vs 2/3
+
+
+def test_chart_labels_tell_checks_with_a_long_common_prefix_apart() -> None:
+    prefix = "conv2d: the lecture's example with padding=1 and a long shared title, "
+    records = [StudentRecord.from_report(report_for("alice", [True, False]), student_id="alice")]
+    report = records[0].report
+    assert report is not None
+    report.exercises[0].checks[0].title = prefix + "stride 1"
+    report.exercises[0].checks[1].title = prefix + "stride 2"
+    root = ET.fromstring(render_svg(summarize(records)))
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.text and t.text.startswith("exercise_01: ")]
+    assert labels == [f"exercise_01: {prefix}stride 2", f"exercise_01: {prefix}stride 1"]
+    assert float(root.get("width")) > 960  # widened for the labels, not cut

@@ -72,3 +72,16 @@ def test_init_ci_writes_once_and_refuses_to_overwrite(tmp_path: Path, monkeypatc
     assert target.read_text() == "# the student's own edits\n"
     assert main(["--no-color", "init-ci", "--force", "--grader-source", "grader @ git+https://example.org/g"]) == 0
     assert '"grader @ git+https://example.org/g"' in target.read_text()
+
+
+def test_init_ci_path_and_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checks").mkdir()  # init-ci writes into a repository that holds a course
+    (tmp_path / "course.toml").write_text('[course]\ntitle = "A kit"\n')
+    target = tmp_path / "ci" / "grade.yml"
+    args = ["--grader-source", "grader @ git+https://example.org/g@v1", "--torch", "2.5.1"]
+    assert main(["--no-color", "init-ci", "--path", str(target), "--python", "3.12", *args]) == 0
+    assert not (tmp_path / ".github").exists()  # written where --path says, and only there
+    (setup,) = [s for s in _steps(target.read_text()) if str(s.get("uses", "")).startswith("actions/setup-python")]
+    assert setup["with"]["python-version"] == "3.12"
+    assert "py3.12-torch2.5.1" in target.read_text()  # and the pip cache is keyed by it

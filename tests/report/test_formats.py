@@ -123,10 +123,16 @@ def test_markdown_table_rows_survive_hostile_messages() -> None:
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert len(rows) == 2 + 8  # two headers, eight checks
     assert all(_unescaped_pipes(line) == 5 for line in rows)
-    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "<script>" not in text and "&lt;script>alert(1)&lt;/script> & \\`code\\`" in text
     assert "1.5, expected" not in text  # the hidden check's message
     assert "| conv2d: a secret edge case | FAIL | 0/2 | hidden |" in text
     assert text.startswith("## Grader report for alice: 3.5/12.5 points (28%)")
+
+
+def test_markdown_shows_arrows_comparisons_and_ampersands_as_written() -> None:
+    assert markdown.escape_cell("MLP: attributes hidden (10 -> 128)") == "MLP: attributes hidden (10 -> 128)"
+    assert markdown.escape_cell("a < b & c > d") == "a < b & c > d"
+    assert markdown.escape_cell("<b>bold</b> &lt;") == "&lt;b>bold&lt;/b> &amp;lt;"
 
 
 def test_markdown_statuses_cover_every_check_status() -> None:

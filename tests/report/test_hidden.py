@@ -68,3 +68,14 @@ def test_gradescope_gets_the_message_to_publish_later(tmp_path, capsys):
     tests = json.loads(capsys.readouterr().out)["tests"]
     (secret,) = [t for t in tests if "conv2d: random batches" in t["name"]]
     assert secret["visibility"] == "after_published" and "not implemented yet" in secret["output"]
+
+
+def test_why_a_hidden_check_did_not_run_is_shown():
+    from grader.models.results import CheckResult, CheckStatus
+    from grader.report.common import student_message
+
+    not_run = CheckResult(id="mnist", title="t", status=CheckStatus.SKIPPED, points_possible=5, hidden=True,
+                          message="not run: MNIST data not found; run `grader data --download`")
+    ran = not_run.model_copy(update={"status": CheckStatus.FAILED, "message": "accuracy 97.1%"})
+    assert student_message(not_run) == not_run.message
+    assert student_message(ran) == "hidden"

@@ -1,0 +1,119 @@
+"""What the dashboard shows beyond the class summary: per-exercise rates, problems, comparisons.
+
+Derived from the gradebook's records, as the summary is; nothing here renders.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from grader.batch.records import StudentRecord, StudentStatus
+from grader.models.results import CheckStatus
+
+# How the engine words a file that could not be imported (grader.engine.student's
+# error_from_reply): every check of the exercise then fails with that same message.
+_IMPORT_FAILED = re.compile(r"^(importing \S+ raised |\S+ has a syntax error |\S+ called .* while being imported)")
+
+
+@dataclass(frozen=True)
+class ExerciseRate:
+    exercise_id: str
+    title: str
+    graded: int
+    full_marks: int  # students with every point of the exercise
+    mean_points: float
+    points_possible: float
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A submission the checks could not judge normally: the instructor may want to look."""
+
+    student_id: str
+    kind: str  # "invalid submission", "grader error", "could not be imported", "timeout"
+    where: str  # the exercise or check, or "" for the whole submission
+    message: str
+
+
+@dataclass(frozen=True)
+class FigureSpread:
+    """One figure of one network across the class, e.g. DeepNet's test accuracy."""
+
+    exercise_id: str
+    network: str
+    figure: str
+    count: int
+    median: float
+    low: float
+    high: float
+
+
+def _graded(records: list[StudentRecord]) -> list[StudentRecord]:
+    return [r for r in records if r.status is StudentStatus.GRADED and r.report is not None]
+
+
+def exercise_rates(records: list[StudentRecord]) -> list[ExerciseRate]:
+    earned: dict[str, list[float]] = {}
+    titles: dict[str, tuple[str, float]] = {}
+    full: dict[str, int] = {}
+    for record in _graded(records):
+        assert record.report is not None
+        for exercise in record.report.exercises:
+            titles.setdefault(exercise.id, (exercise.title, exercise.points_possible))
+            earned.setdefault(exercise.id, []).append(exercise.points_earned)
+            full[exercise.id] = full.get(exercise.id, 0) + (
+                exercise.points_possible > 0 and exercise.points_earned >= exercise.points_possible)
+    return [
+        ExerciseRate(exercise_id=e, title=titles[e][0], graded=len(earned[e]), full_marks=full[e],
+                     mean_points=round(statistics.fmean(earned[e]), 2), points_possible=titles[e][1])
+        for e in sorted(earned)
+    ]
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def problems(records: list[StudentRecord]) -> list[Problem]:
+    """Invalid submissions, grader errors, files that could not be imported, timeouts; by student."""
+    found: list[Problem] = []
+    for record in sorted(records, key=lambda r: r.student_id):
+        if record.status is StudentStatus.INVALID:
+            found.append(Problem(record.student_id, "invalid submission", "", _first_line(record.message)))
+        elif record.status is StudentStatus.GRADER_ERROR:
+            found.append(Problem(record.student_id, "grader error", "", _first_line(record.message)))
+        if record.report is None:
+            continue
+        for exercise in record.report.exercises:
+            messages = {c.message for c in exercise.checks}
+            if exercise.checks and len(messages) == 1 and _IMPORT_FAILED.match(next(iter(messages))):
+                found.append(Problem(record.student_id, "could not be imported", exercise.id,
+                                     _first_line(next(iter(messages)))))
+                continue
+            for check in exercise.checks:
+                if check.status is CheckStatus.TIMEOUT:
+                    found.append(Problem(record.student_id, "timeout", f"{exercise.id}: {check.title}",
+                                         _first_line(check.message)))
+                elif check.status is CheckStatus.GRADER_ERROR:
+                    found.append(Problem(record.student_id, "grader error", f"{exercise.id}: {check.title}",
+                                         _first_line(check.message)))
+    return found
+
+
+def comparison_spread(records: list[StudentRecord]) -> list[FigureSpread]:
+    """Each numeric figure of each exercise's comparison (e.g. Net vs DeepNet), across the class."""
+    values: dict[tuple[str, str, str], list[float]] = {}
+    for record in _graded(records):
+        assert record.report is not None
+        for exercise in record.report.exercises:
+            for network, figures in exercise.comparison.items():
+                for figure, value in figures.items():
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        values.setdefault((exercise.id, network, figure), []).append(float(value))
+    return [
+        FigureSpread(exercise_id=e, network=n, figure=f, count=len(v), median=statistics.median(v),
+                     low=min(v), high=max(v))
+        for (e, n, f), v in values.items()
+    ]

@@ -1,0 +1,227 @@
+"""The class dashboard, `results/index.html`: one self-contained page for the instructor.
+
+What the class got wrong, to re-teach on Monday: the score distribution, pass rates
+per exercise and per check, the most common named mistakes and who made them,
+submissions that could not be judged normally, the exercises' comparisons across the
+class, and every student in a sortable table linking to their feedback page.
+
+Charts are tables with a bar drawn in CSS beside the number: the number is the data
+(screen readers and black-and-white printouts read it), the bar is decoration
+(`aria-hidden`). Sorting is a few lines of inline script that enhance the table; the
+page reads fine without it. The page is the instructor's: hidden checks and their
+mistakes are counted here like any other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from grader.batch.class_figures import comparison_spread, exercise_rates, problems
+from grader.batch.names import safe_file_name
+from grader.batch.records import StudentRecord, StudentStatus
+from grader.batch.roster import RosterEntry
+from grader.batch.summary import ClassSummary
+from grader.report.html_page import esc, page
+
+# Progressive enhancement: each header of a table.sortable becomes a button that sorts
+# the rows by the cells' data-sort values (numbers as numbers), and says so in aria-sort.
+_SORT_SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  heads.forEach(function (th, column) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = th.textContent;
+    th.textContent = "";
+    th.appendChild(button);
+    button.addEventListener("click", function () {
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      heads.forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[column].getAttribute("data-sort"), y = b.cells[column].getAttribute("data-sort");
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var order = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        return ascending ? order : -order;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+"""
+
+IDS_SHOWN = 30  # student links after a mistake before "and N more" (summary.json has them all)
+
+
+def feedback_href(student_id: str) -> str:
+    return f"feedback/{safe_file_name(student_id)}.html"
+
+
+def _bar(fraction: float) -> str:
+    width = max(0.0, min(1.0, fraction)) * 100
+    return f'<div class="bar" aria-hidden="true"><span style="width: {width:.1f}%"></span></div>'
+
+
+def _percent(fraction: float) -> str:
+    return f"{100 * fraction:.0f}%"
+
+
+def _section(anchor: str, title: str, *content: str) -> str:
+    return (f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{esc(title)}</h2>\n'
+            + "\n".join(content) + "\n</section>")
+
+
+def _table(caption: str, headers: Iterable[tuple[str, bool]], rows: Iterable[str], css: str = "") -> str:
+    """headers: (label, numeric); rows: ready <tr> markup."""
+    numeric_css = ' class="num"'
+    head = "".join(f'<th scope="col"{numeric_css if numeric else ""}>{esc(label)}</th>' for label, numeric in headers)
+    klass = f' class="{css}"' if css else ""
+    return (f"<table{klass}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _glance(summary: ClassSummary) -> str:
+    def figure(label: str, value: object) -> str:
+        return f"<li><strong>{esc(value)}</strong> {esc(label)}</li>"
+
+    counts = summary.status_counts
+    items = [
+        figure("students", summary.students),
+        figure("graded", summary.graded),
+        figure("missing", counts.get(StudentStatus.MISSING.value, 0)),
+        figure("invalid", counts.get(StudentStatus.INVALID.value, 0)),
+        figure("grader errors", counts.get(StudentStatus.GRADER_ERROR.value, 0)),
+    ]
+    if summary.mean_percent is not None:
+        items += [figure("mean score", f"{summary.mean_percent:g}%"),
+                  figure("median score", f"{summary.median_percent:g}%")]
+    return _section("glance", "At a glance", f'<ul class="figures" id="glance-figures">{"".join(items)}</ul>')
+
+
+def _distribution(summary: ClassSummary) -> str:
+    peak = max(summary.histogram) or 1
+    rows = [
+        f'<tr><th scope="row">{summary.bin_label(i)}</th><td class="num">{count}</td><td>{_bar(count / peak)}</td></tr>'
+        for i, count in enumerate(summary.histogram)
+    ]
+    return _section("distribution", "Score distribution", _table(
+        f"Graded submissions per score band ({summary.describe_scores()})",
+        [("Score", False), ("Students", True), ("Bar", False)], rows, "chart"))
+
+
+def _exercises(records: list[StudentRecord]) -> str:
+    rows = [
+        f'<tr><th scope="row">{esc(r.exercise_id)}: {esc(r.title)}</th><td class="num">{r.full_marks}/{r.graded}</td>'
+        f'<td class="num">{r.mean_points:g}/{r.points_possible:g}</td>'
+        f"<td>{_bar(r.mean_points / r.points_possible if r.points_possible else 0)}</td></tr>"
+        for r in exercise_rates(records)
+    ]
+    return _table("Per exercise: students with full marks, mean points",
+                  [("Exercise", False), ("Full marks", True), ("Mean points", True), ("Bar", False)], rows, "chart")
+
+
+def _checks(summary: ClassSummary) -> str:
+    rows = [
+        f'<tr><td>{esc(c.exercise_id)}</td><th scope="row">{esc(c.title)}</th>'
+        f'<td class="num">{c.passed}/{c.graded}</td><td class="num">{_percent(c.rate)}</td><td>{_bar(c.rate)}</td></tr>'
+        for c in summary.checks
+    ]
+    return _table("Per check, hardest first",
+                  [("Exercise", False), ("Check", False), ("Passed", True), ("Pass rate", True), ("Bar", False)],
+                  rows, "chart")
+
+
+def _student_links(ids: list[str]) -> str:
+    links = ", ".join(f'<a href="{esc(feedback_href(s))}">{esc(s)}</a>' for s in ids[:IDS_SHOWN])
+    more = f" and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else ""
+    return f'<span class="ids">{links}{more}</span>'
+
+
+def _mistakes(summary: ClassSummary) -> str:
+    if not summary.mistakes:
+        return _section("mistakes", "Most common mistakes",
+                        "<p>No named mistake was recognised in the graded submissions.</p>")
+    rows = [
+        f'<tr id="mistake-{esc(m.id)}"><th scope="row">{esc(summary.describe_mistake(m))}<br>'
+        f'<code>{esc(m.id)}</code> ({esc(", ".join(m.exercise_ids))})</th>'
+        f'<td class="num">{m.count}</td><td>{_student_links(m.students)}</td></tr>'
+        for m in summary.mistakes
+    ]
+    return _section("mistakes", "Most common mistakes", _table(
+        "Named mistakes the checks recognised, most frequent first; a student counts once per mistake",
+        [("Mistake", False), ("Students", True), ("Who", False)], rows))
+
+
+def _problems(records: list[StudentRecord]) -> str:
+    found = problems(records)
+    if not found:
+        return _section("problems", "Could not be judged normally",
+                        "<p>Every submission was imported and graded within its limits.</p>")
+    rows = [
+        f'<tr><td><a href="{esc(feedback_href(p.student_id))}">{esc(p.student_id)}</a></td><td>{esc(p.kind)}</td>'
+        f'<td>{esc(p.where)}</td><td><span class="message">{esc(p.message)}</span></td></tr>'
+        for p in found
+    ]
+    return _section("problems", "Could not be judged normally", _table(
+        "Invalid submissions, grader errors, files that could not be imported, timeouts",
+        [("Student", False), ("Problem", False), ("Where", False), ("Message", False)], rows))
+
+
+def _comparison(records: list[StudentRecord]) -> str:
+    spreads = comparison_spread(records)
+    if not spreads:
+        return ""
+    rows = [
+        f'<tr><td>{esc(s.exercise_id)}</td><th scope="row">{esc(s.network)}</th><td>{esc(s.figure)}</td>'
+        f'<td class="num">{s.median:,.10g}</td><td class="num">{s.low:,.10g} to {s.high:,.10g}</td>'
+        f'<td class="num">{s.count}</td></tr>'
+        for s in spreads
+    ]
+    return _section("comparison", "Networks compared across the class", _table(
+        "Each network's figures over the graded submissions that reported them",
+        [("Exercise", False), ("Network", False), ("Figure", False), ("Median", True), ("Range", True),
+         ("Students", True)], rows))
+
+
+def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exercise_ids: list[str]) -> str:
+    rows = []
+    for record in sorted(records, key=lambda r: r.student_id):
+        name = roster.get(record.student_id, RosterEntry(record.student_id)).name
+        cells = [
+            f'<th scope="row" data-sort="{esc(record.student_id)}"><a href="{esc(feedback_href(record.student_id))}">'
+            f"{esc(record.student_id)}</a></th>",
+            f'<td data-sort="{esc(name)}">{esc(name)}</td>',
+            f'<td data-sort="{esc(record.status.value)}">{esc(record.status.value)}</td>',
+            *(f'<td class="num" data-sort="{record.exercise_points.get(e, 0.0):g}">'
+              f"{record.exercise_points.get(e, 0.0):g}</td>" for e in exercise_ids),
+            f'<td class="num" data-sort="{record.points_earned:g}">{record.points_earned:g}/{record.points_possible:g}</td>',
+            f'<td class="num" data-sort="{record.percent:g}">{record.percent:g}%</td>',
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    headers = [("Student", False), ("Name", False), ("Status", False), *((e, True) for e in exercise_ids),
+               ("Total", True), ("Percent", True)]
+    table = _table("Every student; choose a column header to sort, a student to open their page",
+                   headers, rows, "sortable students")
+    # The rows come sorted by id: say so, and the script continues from there.
+    table = table.replace('<th scope="col">Student</th>', '<th scope="col" aria-sort="ascending">Student</th>', 1)
+    return _section("students", "Students", table)
+
+
+def render_dashboard(records: list[StudentRecord], summary: ClassSummary, roster: dict[str, RosterEntry],
+                     exercise_ids: list[str], generated_at: datetime) -> str:
+    body = "\n".join([
+        "<header><h1>Class dashboard</h1>",
+        f'<p class="lead">{summary.students} students, exercises {esc(", ".join(exercise_ids))}; '
+        f"generated {esc(generated_at.strftime('%Y-%m-%d %H:%M UTC'))}</p></header>",
+        _glance(summary),
+        _distribution(summary),
+        _section("pass-rates", "Pass rates", _exercises(records), _checks(summary)),
+        _mistakes(summary),
+        _problems(records),
+        _comparison(records),
+        _students(records, roster, exercise_ids),
+    ])
+    return page("Class dashboard", body, script=_SORT_SCRIPT)
