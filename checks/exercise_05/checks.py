@@ -41,6 +41,7 @@ MNIST_TIMEOUT_S = 900
 
 DEVICE_AS_STRING = Mistake("get_device.string", "get_device returns a string instead of a torch.device")
 CUDA_CALL = Mistake("device.cuda_call", "moves tensors with .cuda() instead of .to(device)")
+WRONG_DEVICE = Mistake("device.wrong_device", "moves tensors to a device other than the one it is given")
 NOT_MOVED = {
     role: Mistake(f"device.{role}_not_moved", f"the {role} not moved to the device")
     for role in ("model", "inputs", "targets")
@@ -182,18 +183,18 @@ def _loop_problem() -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
     return weights, torch.randn(12, 1, 28, 28), torch.randint(0, 10, (12,))
 
 
-def _device_problem(what: str, result: dict) -> str:
-    """The message for a guarded loop's refusal ("" when it was not refused): the same
-    on every machine, GPU or not (see grader.probes.devices)."""
+def _device_problem(what: str, result: dict) -> tuple[str, list[Mistake]]:
+    """The message for a guarded loop's refusal ("" when it was not refused), and the
+    named mistakes it shows: the same on every machine, GPU or not (see grader.probes.devices)."""
     if "wrong_device" in result:
         return (
             f"{what} moves tensors or the model to {result['wrong_device']}, not to the device it is given "
-            f"({result['given']}): that fails on machines without that device; use .to(device)"
+            f"({result['given']}): that fails on machines without that device; use .to(device)", [WRONG_DEVICE]
         )
     if "not_moved" in result and "cuda()" in result["not_moved"]:
         return (
             f"{what} moves tensors or the model with .cuda() instead of .to(device): that fails on machines "
-            "without a GPU and ignores the device it is given; use .to(device)", (CUDA_CALL,)
+            "without a GPU and ignores the device it is given; use .to(device)", [CUDA_CALL]
         )
     if "not_moved" in result:
         missing = [_HOW_TO_MOVE.get(role, role) for role in result["not_moved"]]
@@ -202,16 +203,16 @@ def _device_problem(what: str, result: dict) -> str:
             "'Expected all tensors to be on the same device'",
             [NOT_MOVED[role] for role in result["not_moved"] if role in NOT_MOVED],
         )
-    return ""
+    return "", []
 
 
 def _expect_moves(student, function: str) -> None:
     weights, x, y = _loop_problem()
     what = f"{function}()"
     result = student.probe(PROBES, "guarded_loop", function, weights, x, y, what=what)
-    problem = _device_problem(what, result)
+    problem, mistakes = _device_problem(what, result)
     if problem:
-        raise CheckFailed(problem)
+        raise CheckFailed(problem, mistakes)
     real = student.probe(PROBES, "real_cuda_loop", function, weights, x, y, what=what)
     if "error" in real:
         raise CheckFailed(f"{what} failed on the GPU: {real['error']}")
@@ -259,10 +260,10 @@ def check_mnist_accuracy(mnist, student, comparison):
     plan = budget()
     what = "training your Net with your train_epoch on MNIST"
     figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), list(mnist.normalisation), plan.as_dict(), what=what)
-    problem = _device_problem("train_epoch()", figures)
+    problem, mistakes = _device_problem("train_epoch()", figures)
     if problem:
         # On a GPU this training would crash at its first batch: no machine trains it.
-        raise CheckFailed(f"{what} stopped at the first batch: {problem}")
+        raise CheckFailed(f"{what} stopped at the first batch: {problem}", mistakes)
     accuracy = accuracy_of(figures, mnist.test_labels, what)
     comparison["Net (yours)"] = {
         "parameters": int(figures["params"]),
