@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.sandbox.cell import _EXTRA_PROCESSES
 from grader.cli import main
 from tests.conftest import FIXTURES
 
@@ -62,7 +63,7 @@ def test_cpu_s(over_the_limits):
                    "reported as 'exited with status 70' (grader/sandbox/worker.py)")
 def test_cpu_s_is_named_in_the_message(over_the_limits):
     for name in ("max_pool_lecture_example", "max_pool_random"):
-        assert "out of CPU time (SIGXCPU)" in over_the_limits[name]["message"]
+        assert "ran out of CPU time (SIGXCPU)" in over_the_limits[name]["message"]
 
 
 def test_processes(over_the_limits):
@@ -72,7 +73,9 @@ def test_processes(over_the_limits):
     assert check["status"] == "error", check["message"]
     assert f"(the process limit is processes={PROCESSES})" in check["message"]
     made = re.search(r"fork refused after (\d+) children", check["message"])
-    assert made is not None and int(made.group(1)) < PROCESSES
+    # The student's sandbox holds a few processes of its own beyond what a check may start
+    # (grader.sandbox.cell._EXTRA_PROCESSES); without a cap the bomb would reach its safety limit.
+    assert made is not None and int(made.group(1)) < PROCESSES + _EXTRA_PROCESSES
 
 
 def test_limits_cost_only_the_functions_that_ran_into_them(over_the_limits):

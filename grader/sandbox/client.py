@@ -151,7 +151,10 @@ class _Cell:
             return None
         wanted, request, ours = prefetched
         pid, pidfd, ours = self.await_spawn(request, ours)
-        if wanted == spec and pid not in self.exits:
+        # The previous check's code shares the cell and may have killed this worker; the
+        # exit may not be reported yet, but the worker's pidfd is readable once it ended.
+        # Handing over a dead worker would cost the next check its points by chance.
+        if wanted == spec and pid not in self.exits and not _has_exited(pidfd):
             return pid, pidfd, ours
         ours.close()  # an idle worker exits when its channel closes
         if pidfd is not None:
@@ -350,6 +353,10 @@ class Sandbox:
             try:
                 if not self._alive():
                     raise SandboxUnavailable("the sandbox process (zygote) exited")
+                if self._cell is not None and self._cell.gone:
+                    # Student code killed (or stopped answering in) its own sandbox: it is
+                    # built again for the checks that follow, and the report says so.
+                    self.restarts += 1
                 if self._cell is None or self._cell.spec != full or self._cell.gone:
                     self.close_cell()
                     self._cell = self._open_cell(full)
@@ -368,6 +375,13 @@ class Sandbox:
                 else:
                     self._restart()
         raise AssertionError("unreachable")
+
+
+def _has_exited(pidfd: int | None) -> bool:
+    if pidfd is None:
+        return False
+    readable, _, _ = select.select([pidfd], [], [], 0)
+    return bool(readable)
 
 
 class WorkerHandle:

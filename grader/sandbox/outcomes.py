@@ -67,20 +67,20 @@ class StudentTimeout(StudentCodeError):
 
 
 def describe_exit(code: int | None, signum: int | None) -> str:
-    """Plain words for how a child process ended."""
+    """Plain words for how a child process ended, to follow "the process"."""
     if signum is not None:
         try:
             name = signal.Signals(signum).name
         except ValueError:
             name = f"signal {signum}"
         hints = {
-            "SIGSEGV": "a segmentation fault",
-            "SIGKILL": "killed (often the memory limit or the timeout)",
+            "SIGSEGV": "crashed with a segmentation fault",
+            "SIGKILL": "was killed (often the memory limit or the timeout)",
             "SIGABRT": "aborted (os.abort or a failed C assertion)",
-            "SIGXCPU": "out of CPU time",
-            "SIGBUS": "a bus error",
+            "SIGXCPU": "ran out of CPU time",
+            "SIGBUS": "crashed with a bus error",
         }
-        return f"{hints.get(name, 'killed by a signal')} ({name})"
+        return f"{hints.get(name, 'was killed by a signal')} ({name})"
     if code is None:
         return "ended without returning a result"
     return f"exited with status {code} without returning a result (os._exit or a crash)"

@@ -86,7 +86,10 @@ def test_a_worker_that_dies_mid_task_costs_only_that_submission(tmp_path: Path) 
     folder(subs, "alice", "def answer():\n    return 42\n", name="dies.py")
     folder(subs, "mallory", "def answer():\n    return 'die'\n", name="dies.py")
     course = Course.at(KILLS_ITS_GRADER)
-    plan = BatchPlan(submissions=subs, out=tmp_path / "out", course=course, exercises=course.exercises())
+    # No canary: its runs share the cluster whose worker mallory kills (the canary is
+    # tested in tests/batch/test_canary.py).
+    plan = BatchPlan(submissions=subs, out=tmp_path / "out", course=course, exercises=course.exercises(),
+                     canary=False)
     # Dask retries a task whose worker died (3 times by default, each killing a worker):
     # the first death decides here.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):

@@ -57,7 +57,7 @@ CASES = [
     ("stdout_flood", _corr2d(CheckStatus.ERROR, "(files and printed output are limited to file_mb="), 16),
     ("disk_fill", _corr2d(CheckStatus.ERROR, "(files and printed output are limited to file_mb="), 16),
     ("sleep_past_timeout", _corr2d(CheckStatus.TIMEOUT, "corr2d() did not finish within the time limit (timeout_s=2)"), 16),
-    ("segfault_mid_check", _corr2d(CheckStatus.ERROR, "corr2d(): the process a segmentation fault (SIGSEGV)"), 16),
+    ("segfault_mid_check", _corr2d(CheckStatus.ERROR, "corr2d(): the process crashed with a segmentation fault (SIGSEGV)"), 16),
     ("os_abort_mid_check", _corr2d(CheckStatus.ERROR, "aborted (os.abort or a failed C assertion) (SIGABRT)"), 16),
     ("os_exit_mid_check", _corr2d(CheckStatus.ERROR, "corr2d(): the process exited with status 0 without returning a result"), 16),
     ("recursion_error", _corr2d(CheckStatus.ERROR, "corr2d() raised RecursionError: maximum recursion depth exceeded"), 16),
