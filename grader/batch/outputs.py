@@ -70,7 +70,7 @@ def feedback_html(record: StudentRecord) -> str:
         return RENDERERS["html"](record.report)
     title = f"Grader report for {record.student_id}"
     body = [f"<header><h1>{esc(title)}</h1>",
-            f'<p class="lead"><strong class="total">0 points</strong></p></header>',
+            '<p class="lead"><strong class="total">0 points</strong></p></header>',
             f"<p>{esc(_HEADLINES.get(record.status, ''))}</p>"]
     if record.message and record.status is not StudentStatus.MISSING:
         body.append(f'<p class="note message">{esc(record.message)}</p>')
