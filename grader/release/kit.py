@@ -22,6 +22,7 @@ from typing import Callable
 
 from grader import __version__
 from grader.catalog.course import COURSE_FILE, Course, Exercise
+from grader.catalog.points import checks_of
 from grader.ci.workflow import WorkflowOptions, render_workflow
 from grader.engine.references import RecordingReferences
 from grader.engine.run import grade_submission
@@ -125,8 +126,6 @@ def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], record
     check_dir.mkdir(parents=True)
     shutil.copyfile(exercise.check_dir / "exercise.toml", check_dir / "exercise.toml")
     public = hidden = 0
-    from grader.catalog.points import checks_of
-
     for declared in checks_of(exercise):
         hidden += declared.hidden
         public += not declared.hidden
