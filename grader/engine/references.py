@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from grader.catalog.course import Exercise
+from grader.release.tape import RecordingReference, ReplayReference, Tape, load_tape, tensor_digests
 
 
 class ReferenceSource(Protocol):
@@ -47,8 +48,6 @@ class ReplayedReferences:
         self._replays: dict[str, Any] = {}
 
     def reference_for(self, exercise: Exercise) -> Any:
-        from grader.release.tape import ReplayReference, load_tape
-
         if exercise.id not in self._replays:
             self._replays[exercise.id] = ReplayReference(load_tape(exercise.check_dir), exercise.id)
         return self._replays[exercise.id]
@@ -58,24 +57,17 @@ class RecordingReferences:
     """The solutions, every call written to one tape per exercise (`grader release`)."""
 
     def __init__(self) -> None:
-        from grader.release.tape import Tape
-
         self.tapes: dict[str, Tape] = {}
         self._solutions = SolutionReferences()
-        self._tape_type = Tape
         self._student_values: set[str] = set()
 
     def reference_for(self, exercise: Exercise) -> Any:
-        from grader.release.tape import RecordingReference
-
-        tape = self.tapes.setdefault(exercise.id, self._tape_type())
+        tape = self.tapes.setdefault(exercise.id, Tape())
         return RecordingReference(self._solutions.reference_for(exercise), tape, self._student_values)
 
     def observe_student_value(self, value: Any) -> None:
         """Remember what the student's code returned: a public check that hands such a
         value to the reference asks a question no kit can answer in advance."""
-        from grader.release.tape import tensor_digests
-
         self._student_values.update(tensor_digests(value))
 
 
