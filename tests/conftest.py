@@ -20,8 +20,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def _this_course(monkeypatch: pytest.MonkeyPatch) -> None:
     """CLI tests run from temporary folders, outside any course: point them at this
     repository's course, as an instructor's environment would (GRADER_COURSE). Tests of
-    course discovery pass their own environment."""
+    course discovery pass their own environment.
+
+    The course speaks Chinese by default: tests read English unless they ask for a
+    language (GRADER_LANG beats the locale and the course's default)."""
     monkeypatch.setenv("GRADER_COURSE", str(REPO_ROOT))
+    monkeypatch.setenv("GRADER_LANG", "en")
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from grader.authoring.marker import CheckFailed
+from grader.i18n import tr
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
@@ -39,7 +40,7 @@ class Mistake:
 
     @property
     def text(self) -> str:
-        return self.says or self.title
+        return tr(self.says or self.title)
 
 
 @dataclass(frozen=True)

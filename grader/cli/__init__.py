@@ -12,14 +12,15 @@ import sys
 from typing import Sequence
 
 from grader import __version__
-from grader.cli import check, data, grade, init_ci, listing, release
+from grader.cli import check, data, grade, init_ci, language, listing, messages, release
 from grader.cli.check import FORMATS
 from grader.cli.common import console
 from grader.errors import GraderError
+from grader.i18n import tr, use_language
 
 __all__ = ["FORMATS", "build_parser", "main"]
 
-SUBCOMMANDS = (listing, check, data, grade, release, init_ci)
+SUBCOMMANDS = (listing, check, data, grade, release, init_ci, messages)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in SUBCOMMANDS:
         command.add_parser(sub)
+    for command_parser in sub.choices.values():
+        language.add_option(command_parser)
     return parser
 
 
@@ -41,19 +44,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    try:
-        return args.run(args)
-    except GraderError as error:
-        from rich.text import Text
+    from rich.text import Text  # Text, not markup: a message may quote a student's "[...]".
 
+    choice, course_catalog = language.choose(args)
+    if choice.notice:
+        console(args, stderr=True).print(Text(f"note: {choice.notice}"), soft_wrap=True)
+    try:
+        with use_language(choice.language, course_catalog):
+            return args.run(args)
+    except GraderError as error:
         err = console(args, stderr=True)
-        # Text, not markup: a message may quote a student's "[...]".
-        err.print(Text.assemble(("error: ", "bold red"), error.message), soft_wrap=True)
-        if error.hint:
-            err.print(Text(f"hint: {error.hint}"), soft_wrap=True)
+        with use_language(choice.language, course_catalog):
+            err.print(Text.assemble((tr("error: "), "bold red"), error.message), soft_wrap=True)
+            if error.hint:
+                err.print(Text(tr("hint: {hint}", hint=error.hint)), soft_wrap=True)
         return error.exit_code
     except KeyboardInterrupt:
-        console(args, stderr=True).print("interrupted")
+        with use_language(choice.language, course_catalog):
+            console(args, stderr=True).print(tr("interrupted"))
         return 130
 
 

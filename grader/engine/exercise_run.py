@@ -16,6 +16,7 @@ from pathlib import Path
 from grader.catalog.course import Exercise
 from grader.catalog.points import checks_of
 from grader.catalog.submission import StudentFile
+from grader.i18n import tr
 from grader.models.manifest import CheckLimits
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult
 from grader.sandbox.outcomes import StudentCodeError, StudentTimeout
@@ -88,7 +89,7 @@ class ExerciseRun:
             checks.append(self._collection_result(checks))
         return ExerciseResult(
             id=plan.exercise.id,
-            title=plan.exercise.manifest.title,
+            title=tr(plan.exercise.manifest.title),
             student_file=str(plan.student_file.path) if plan.student_file.path else None,
             file_choice=plan.student_file.choice,
             checks=checks,
@@ -106,7 +107,7 @@ class ExerciseRun:
         at_stake = declared - sum(c.points_possible for c in checks)
         return CheckResult(
             id="collection",
-            title="checks could not be loaded",
+            title=tr("checks could not be loaded"),
             status=CheckStatus.GRADER_ERROR,
             points_possible=max(0.0, at_stake),
             message="the grader's checks for this exercise failed to load; tell the course "

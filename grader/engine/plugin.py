@@ -24,6 +24,7 @@ from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
 from grader.engine.exercise_run import ExercisePlan, ExerciseRun
 from grader.engine.references import ReferenceSource, default_references, import_file
 from grader.engine.student import StudentCode
+from grader.i18n import tr
 from grader.release.tape import NotRecordable, NotRecorded
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, NamedMistake
 from grader.sandbox.client import Sandbox, SandboxUnavailable
@@ -116,7 +117,7 @@ class GradingPlugin:
             info = _CheckInfo(
                 run=run,
                 name=name,
-                title=kwargs.get("title") or name.removeprefix("check_").replace("_", " "),
+                title=tr(kwargs.get("title") or name.removeprefix("check_").replace("_", " ")),
                 points=float(kwargs.get("points", 0.0)),
                 timeout_s=kwargs.get("timeout_s"),
                 hidden=bool(kwargs.get("hidden", False)),
@@ -290,7 +291,7 @@ def _named_mistakes(call: pytest.CallInfo[None], message: str) -> list[NamedMist
         mistakes = error.mistakes
     else:
         return []
-    return [NamedMistake(id=m.id, title=m.title, message=message) for m in mistakes]
+    return [NamedMistake(id=m.id, title=tr(m.title), message=message) for m in mistakes]
 
 
 def _is_hidden(item: pytest.Item) -> bool:

@@ -1,0 +1,43 @@
+"""--lang on every command, and the language a command speaks.
+
+`main` chooses once per command (--lang, $GRADER_LANG, the locale, the course's
+default) and translates the whole command in it, the course's own catalog included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from grader.i18n import LanguageChoice, available_languages, choose_language
+
+
+def add_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        default=None,
+        metavar="LANG",
+        help="the language of what the grader says, e.g. zh or en (default: $GRADER_LANG, "
+        "else the locale, else the course's own language)",
+    )
+
+
+def _course_quietly(args: argparse.Namespace):
+    """The course this command works on, if there is one; its errors are the command's to report."""
+    from grader.catalog.course import Course
+    from grader.errors import GraderError
+
+    try:
+        return Course.find(getattr(args, "course", None), os.environ, Path.cwd())
+    except GraderError:
+        return None
+
+
+def choose(args: argparse.Namespace) -> tuple[LanguageChoice, Path | None]:
+    """The language for this command, and the course's catalog folder (None: no course)."""
+    course = _course_quietly(args)
+    locale_dir = course.root / "locale" if course is not None else None
+    default = course.manifest.course.language if course is not None else None
+    choice = choose_language(getattr(args, "lang", None), os.environ, default, available_languages(locale_dir))
+    return choice, locale_dir

@@ -1,0 +1,72 @@
+"""`grader messages`: keep the message catalogs (a course's, or the engine's own).
+
+    grader messages update --lang zh   extract the messages, bring zh's .po up to date
+    grader messages compile            write the .mo files gettext reads
+    grader messages check              list what is untranslated or broken (exit 1)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from grader.cli.common import add_course_option, console
+from grader.errors import GraderError
+
+
+class CatalogIncomplete(GraderError):
+    exit_code = 1
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = sub.add_parser(
+        "messages",
+        help="keep the message catalogs that translate the grader (needs grader[i18n])",
+        description="Extract the messages a course's checks use into gettext catalogs "
+        "(locale/<lang>/LC_MESSAGES/course.po in the course folder), compile them, and find "
+        "what is untranslated. With --engine, the grader's own catalogs instead.",
+    )
+    parser.add_argument("action", choices=("update", "compile", "check"))
+    parser.add_argument("--engine", action="store_true", help="the engine's catalogs, not the course's")
+    parser.add_argument(
+        "--language", action="append", default=None, metavar="LANG",
+        help="the catalog language to update or check (repeatable); default: every language "
+        "with a catalog",
+    )
+    add_course_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    from grader.catalog.course import Course
+    from grader.i18n import catalogs as kept
+
+    if args.engine:
+        catalogs = kept.engine_catalogs()
+    else:
+        catalogs = kept.course_catalogs(Course.find(args.course, os.environ, Path.cwd()).root)
+    out = console(args)
+    languages = args.language or catalogs.languages()
+    if not languages:
+        raise GraderError(
+            f"no catalogs in {catalogs.locale_dir}",
+            hint="start one with `grader messages update --language zh`",
+        )
+    if args.action == "update":
+        for language in languages:
+            out.print(Text(f"updated {kept.update(catalogs, language)}"))
+        return 0
+    if args.action == "compile":
+        for path in kept.compile_all(catalogs):
+            out.print(Text(f"compiled {path}"))
+        return 0
+    found = kept.problems(catalogs, languages)
+    for problem in found:
+        out.print(Text(f"{problem.language}: {problem.problem}: {problem.message[:100]!r}"))
+    if found:
+        raise CatalogIncomplete(f"{len(found)} problem(s) in the {catalogs.domain} catalogs")
+    out.print(Text(f"the {catalogs.domain} catalogs are complete: {', '.join(languages)}"))
+    return 0

@@ -1,0 +1,158 @@
+"""Keeping the gettext catalogs: extract the messages, update each language's `.po`,
+compile the `.mo` files gettext reads, and find what is untranslated or broken.
+
+Maintenance only (`grader messages`): it needs Babel (the `i18n` extra); grading reads
+the compiled `.mo` files with the standard library's gettext and needs nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from grader.errors import GraderError
+from grader.i18n.translate import COURSE_DOMAIN, ENGINE_DOMAIN, ENGINE_LOCALE_DIR, placeholders
+
+_PYTHON = "grader.i18n.extract:extract_python"
+_TOML = "grader.i18n.extract:extract_exercise_toml"
+
+
+@dataclass(frozen=True)
+class CatalogSet:
+    """One domain's messages: where they are written and where they are kept."""
+
+    domain: str
+    sources: Path
+    locale_dir: Path
+    method_map: tuple[tuple[str, str], ...]
+
+    def po_path(self, language: str) -> Path:
+        return self.locale_dir / language / "LC_MESSAGES" / f"{self.domain}.po"
+
+    def mo_path(self, language: str) -> Path:
+        return self.po_path(language).with_suffix(".mo")
+
+    def languages(self) -> list[str]:
+        return sorted(p.parent.parent.name for p in self.locale_dir.glob(f"*/LC_MESSAGES/{self.domain}.po"))
+
+
+def engine_catalogs() -> CatalogSet:
+    package = ENGINE_LOCALE_DIR.parent
+    return CatalogSet(ENGINE_DOMAIN, package, ENGINE_LOCALE_DIR, (("**.py", _PYTHON),))
+
+
+def course_catalogs(course_root: Path) -> CatalogSet:
+    return CatalogSet(
+        COURSE_DOMAIN, course_root / "checks", course_root / "locale",
+        (("**/exercise.toml", _TOML), ("**.py", _PYTHON)),
+    )
+
+
+def _babel():
+    try:
+        from babel.messages import catalog, extract, mofile, pofile
+    except ImportError:
+        raise GraderError(
+            "keeping the message catalogs needs Babel, which is not installed",
+            hint="pip install 'grader[i18n]' (grading itself does not need it)",
+        ) from None
+    return catalog, extract, mofile, pofile
+
+
+def extract(catalogs: CatalogSet):
+    """A template catalog of every message the sources use."""
+    catalog_mod, extract_mod, _, _ = _babel()
+    template = catalog_mod.Catalog(domain=catalogs.domain, project=catalogs.domain, charset="utf-8")
+    found = extract_mod.extract_from_dir(str(catalogs.sources), method_map=list(catalogs.method_map))
+    for filename, lineno, message, comments, context in found:
+        if "__pycache__" in filename:
+            continue
+        template.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def update(catalogs: CatalogSet, language: str) -> Path:
+    """Bring `language`'s .po up to the sources (new messages untranslated, gone ones
+    kept as obsolete), creating it if needed. Returns its path."""
+    catalog_mod, _, _, pofile = _babel()
+    template = extract(catalogs)
+    path = catalogs.po_path(language)
+    if path.exists():
+        with path.open("rb") as handle:
+            catalog = pofile.read_po(handle, locale=language, domain=catalogs.domain)
+        catalog.update(template, no_fuzzy_matching=True)
+    else:
+        catalog = catalog_mod.Catalog(locale=language, domain=catalogs.domain, project=catalogs.domain, charset="utf-8")
+        catalog.update(template, no_fuzzy_matching=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    pofile.write_po(buffer, catalog, width=100, omit_header=False, sort_output=True, include_previous=False,
+                    ignore_obsolete=True)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def compiled(catalogs: CatalogSet, language: str) -> bytes:
+    _, _, mofile, pofile = _babel()
+    with catalogs.po_path(language).open("rb") as handle:
+        catalog = pofile.read_po(handle, locale=language, domain=catalogs.domain)
+    buffer = io.BytesIO()
+    mofile.write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def compile_all(catalogs: CatalogSet) -> list[Path]:
+    written = []
+    for language in catalogs.languages():
+        path = catalogs.mo_path(language)
+        path.write_bytes(compiled(catalogs, language))
+        written.append(path)
+    return written
+
+
+@dataclass(frozen=True)
+class CatalogProblem:
+    language: str
+    message: str
+    problem: str  # "untranslated", "fuzzy", "placeholders differ: ...", "not compiled"
+
+
+def problems(catalogs: CatalogSet, languages: Iterable[str] | None = None) -> list[CatalogProblem]:
+    """Every message of the sources that a language's catalog lacks, leaves fuzzy, or
+    translates with other placeholders; and a .mo older than its .po's content."""
+    _, _, _, pofile = _babel()
+    template = extract(catalogs)
+    found: list[CatalogProblem] = []
+    for language in languages if languages is not None else catalogs.languages():
+        path = catalogs.po_path(language)
+        if not path.exists():
+            found.append(CatalogProblem(language, str(path), "no catalog"))
+            continue
+        with path.open("rb") as handle:
+            catalog = pofile.read_po(handle, locale=language, domain=catalogs.domain)
+        for wanted in template:
+            if not wanted.id:
+                continue
+            entry = catalog.get(wanted.id, context=wanted.context)
+            label = wanted.id if isinstance(wanted.id, str) else wanted.id[0]
+            strings = [entry.string] if entry is not None and isinstance(entry.string, str) else list(entry.string or ()) if entry is not None else []
+            if entry is None or not all(strings):
+                found.append(CatalogProblem(language, label, "untranslated"))
+            elif entry.fuzzy:
+                found.append(CatalogProblem(language, label, "fuzzy"))
+            else:
+                ids = [wanted.id] if isinstance(wanted.id, str) else list(wanted.id)
+                expected = set().union(*(placeholders(i) for i in ids))
+                for text in strings:
+                    got = placeholders(text)
+                    # A plural form may leave out {n} ("一个" for one): never add or rename one.
+                    if not got <= expected or not (expected - {"n"}) <= got:
+                        found.append(CatalogProblem(
+                            language, label, f"placeholders differ: {sorted(got)} vs {sorted(expected)}"))
+                        break
+        mo = catalogs.mo_path(language)
+        if not mo.exists() or mo.read_bytes() != compiled(catalogs, language):
+            found.append(CatalogProblem(language, str(mo), "not compiled (run `grader messages compile`)"))
+    return found

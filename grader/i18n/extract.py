@@ -1,0 +1,66 @@
+"""Finding the messages to translate, as Babel extraction methods.
+
+Babel's own Python extractor reads `tr(...)`-style calls by position only. Ours also
+reads what a course declares as data: a check's `title=`, a `Mistake`'s title and its
+`says`, and an exercise.toml's title and description. Each yields Babel's
+(lineno, funcname, message(s), comments) tuples.
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from typing import IO, Any, Iterator
+
+# name -> the positional arguments (0-based) that are messages; kwargs by name.
+_POSITIONAL = {"tr": (0,), "N_": (0,), "trn": (0, 1), "Mistake": (1, 2)}
+_KEYWORDS = {"tr": (), "N_": (), "trn": (), "Mistake": ("title", "says"), "check": ("title",)}
+
+Extracted = tuple[int, str, "str | tuple[str, ...]", list[str]]
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _text(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    # Implicitly concatenated literals parse as one Constant; "a" + "b" does not: join it.
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _text(node.left), _text(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
+
+
+def extract_python(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Extracted]:
+    tree = ast.parse(fileobj.read())
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _name(node.func)
+        if name not in _KEYWORDS:
+            continue
+        if name == "trn":
+            texts = [_text(a) for a in node.args[:2]]
+            if len(texts) == 2 and None not in texts:
+                yield node.lineno, "ngettext", (texts[0], texts[1]), []
+            continue
+        for index in _POSITIONAL.get(name, ()):
+            if index < len(node.args) and (text := _text(node.args[index])):
+                yield node.lineno, "gettext", text, []
+        for keyword in node.keywords:
+            if keyword.arg in _KEYWORDS[name] and (text := _text(keyword.value)):
+                yield node.lineno, "gettext", text, []
+
+
+def extract_exercise_toml(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Extracted]:
+    manifest = tomllib.loads(fileobj.read().decode("utf-8"))
+    for field in ("title", "description"):
+        if isinstance(manifest.get(field), str) and manifest[field]:
+            yield 1, "gettext", manifest[field], [f"exercise.toml: {field}"]
