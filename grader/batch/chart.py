@@ -12,6 +12,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from grader.batch.summary import ClassSummary
+from grader.i18n import tr
 
 WIDTH, HEIGHT = 960, 420  # at least; wider for long labels, taller for many checks (18 px a row)
 _PLOT_TOP, _PLOT_BOTTOM = 60, 360
@@ -29,7 +30,7 @@ def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "")
 
 
 def _histogram(summary: ClassSummary) -> list[str]:
-    parts = [_text((_HIST_LEFT + _HIST_RIGHT) / 2, 40, "Score distribution (graded submissions)", "middle",
+    parts = [_text((_HIST_LEFT + _HIST_RIGHT) / 2, 40, tr("Score distribution (graded submissions)"), "middle",
                    ' font-weight="bold"')]
     peak = max(summary.histogram) or 1
     slot = (_HIST_RIGHT - _HIST_LEFT) / len(summary.histogram)
@@ -44,7 +45,7 @@ def _histogram(summary: ClassSummary) -> list[str]:
     parts.append(_text(_HIST_RIGHT, _PLOT_BOTTOM + 16, "100", "middle"))
     parts.append(f'<line x1="{_HIST_LEFT}" y1="{_PLOT_BOTTOM}" x2="{_HIST_RIGHT}" y2="{_PLOT_BOTTOM}" stroke="#333"/>')
     parts.append(_text((_HIST_LEFT + _HIST_RIGHT) / 2, _PLOT_BOTTOM + 34,
-                       f"percent ({summary.describe_scores()})", "middle"))
+                       tr("percent ({scores})", scores=summary.describe_scores()), "middle"))
     return parts
 
 
@@ -59,7 +60,7 @@ def _rates_left(summary: ClassSummary) -> float:
 
 def _pass_rates(summary: ClassSummary) -> list[str]:
     rates_left = _rates_left(summary)
-    parts = [_text(_LABELS_LEFT, 40, "Pass rate per check (hardest first)", "start", ' font-weight="bold"')]
+    parts = [_text(_LABELS_LEFT, 40, tr("Pass rate per check (hardest first)"), "start", ' font-weight="bold"')]
     if not summary.checks:
         return parts + [_text(_LABELS_LEFT, _PLOT_TOP + 20, "no graded submissions")]
     row = _ROW

@@ -9,6 +9,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from grader.i18n import tr
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.models.results import CheckStatus
 
@@ -81,23 +82,23 @@ def problems(records: list[StudentRecord]) -> list[Problem]:
     found: list[Problem] = []
     for record in sorted(records, key=lambda r: r.student_id):
         if record.status is StudentStatus.INVALID:
-            found.append(Problem(record.student_id, "invalid submission", "", _first_line(record.message)))
+            found.append(Problem(record.student_id, tr("invalid submission"), "", _first_line(record.message)))
         elif record.status is StudentStatus.GRADER_ERROR:
-            found.append(Problem(record.student_id, "grader error", "", _first_line(record.message)))
+            found.append(Problem(record.student_id, tr("grader error"), "", _first_line(record.message)))
         if record.report is None:
             continue
         for exercise in record.report.exercises:
             messages = {c.message for c in exercise.checks}
             if exercise.checks and len(messages) == 1 and _IMPORT_FAILED.match(next(iter(messages))):
-                found.append(Problem(record.student_id, "could not be imported", exercise.id,
+                found.append(Problem(record.student_id, tr("could not be imported"), exercise.id,
                                      _first_line(next(iter(messages)))))
                 continue
             for check in exercise.checks:
                 if check.status is CheckStatus.TIMEOUT:
-                    found.append(Problem(record.student_id, "timeout", f"{exercise.id}: {check.title}",
+                    found.append(Problem(record.student_id, tr("timeout"), f"{exercise.id}: {check.title}",
                                          _first_line(check.message)))
                 elif check.status is CheckStatus.GRADER_ERROR:
-                    found.append(Problem(record.student_id, "grader error", f"{exercise.id}: {check.title}",
+                    found.append(Problem(record.student_id, tr("grader error"), f"{exercise.id}: {check.title}",
                                          _first_line(check.message)))
     return found
 

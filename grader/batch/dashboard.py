@@ -19,9 +19,10 @@ from typing import Iterable
 
 from grader.batch.class_figures import comparison_spread, exercise_rates, problems
 from grader.batch.names import safe_file_name
-from grader.batch.records import StudentRecord, StudentStatus
+from grader.batch.records import StudentRecord, StudentStatus, status_word
 from grader.batch.roster import RosterEntry
 from grader.batch.summary import ClassSummary
+from grader.i18n import tr
 from grader.report.html_page import esc, page
 
 # Progressive enhancement: each header of a table.sortable becomes a button that sorts
@@ -89,16 +90,16 @@ def _glance(summary: ClassSummary) -> str:
 
     counts = summary.status_counts
     items = [
-        figure("students", summary.students),
-        figure("graded", summary.graded),
-        figure("missing", counts.get(StudentStatus.MISSING.value, 0)),
-        figure("invalid", counts.get(StudentStatus.INVALID.value, 0)),
-        figure("grader errors", counts.get(StudentStatus.GRADER_ERROR.value, 0)),
+        figure(tr("students"), summary.students),
+        figure(tr("graded"), summary.graded),
+        figure(tr("missing"), counts.get(StudentStatus.MISSING.value, 0)),
+        figure(tr("invalid"), counts.get(StudentStatus.INVALID.value, 0)),
+        figure(tr("grader errors"), counts.get(StudentStatus.GRADER_ERROR.value, 0)),
     ]
     if summary.mean_percent is not None:
-        items += [figure("mean score", f"{summary.mean_percent:g}%"),
-                  figure("median score", f"{summary.median_percent:g}%")]
-    return _section("glance", "At a glance", f'<ul class="figures" id="glance-figures">{"".join(items)}</ul>')
+        items += [figure(tr("mean score"), f"{summary.mean_percent:g}%"),
+                  figure(tr("median score"), f"{summary.median_percent:g}%")]
+    return _section("glance", tr("At a glance"), f'<ul class="figures" id="glance-figures">{"".join(items)}</ul>')
 
 
 def _distribution(summary: ClassSummary) -> str:
@@ -107,9 +108,9 @@ def _distribution(summary: ClassSummary) -> str:
         f'<tr><th scope="row">{summary.bin_label(i)}</th><td class="num">{count}</td><td>{_bar(count / peak)}</td></tr>'
         for i, count in enumerate(summary.histogram)
     ]
-    return _section("distribution", "Score distribution", _table(
-        f"Graded submissions per score band ({summary.describe_scores()})",
-        [("Score", False), ("Students", True), ("Bar", False)], rows, "chart"))
+    return _section("distribution", tr("Score distribution"), _table(
+        tr("Graded submissions per score band ({scores})", scores=summary.describe_scores()),
+        [(tr("Score"), False), (tr("Students"), True), (tr("Bar"), False)], rows, "chart"))
 
 
 def _exercises(records: list[StudentRecord]) -> str:
@@ -119,8 +120,8 @@ def _exercises(records: list[StudentRecord]) -> str:
         f"<td>{_bar(r.mean_points / r.points_possible if r.points_possible else 0)}</td></tr>"
         for r in exercise_rates(records)
     ]
-    return _table("Per exercise: students with full marks, mean points",
-                  [("Exercise", False), ("Full marks", True), ("Mean points", True), ("Bar", False)], rows, "chart")
+    return _table(tr("Per exercise: students with full marks, mean points"),
+                  [(tr("Exercise"), False), (tr("Full marks"), True), (tr("Mean points"), True), (tr("Bar"), False)], rows, "chart")
 
 
 def _checks(summary: ClassSummary) -> str:
@@ -129,45 +130,45 @@ def _checks(summary: ClassSummary) -> str:
         f'<td class="num">{c.passed}/{c.graded}</td><td class="num">{_percent(c.rate)}</td><td>{_bar(c.rate)}</td></tr>'
         for c in summary.checks
     ]
-    return _table("Per check, hardest first",
-                  [("Exercise", False), ("Check", False), ("Passed", True), ("Pass rate", True), ("Bar", False)],
+    return _table(tr("Per check, hardest first"),
+                  [(tr("Exercise"), False), (tr("Check"), False), (tr("Passed"), True), (tr("Pass rate"), True), (tr("Bar"), False)],
                   rows, "chart")
 
 
 def _student_links(ids: list[str]) -> str:
     links = ", ".join(f'<a href="{esc(feedback_href(s))}">{esc(s)}</a>' for s in ids[:IDS_SHOWN])
-    more = f" and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else ""
+    more = tr(" and {n} more", n=len(ids) - IDS_SHOWN) if len(ids) > IDS_SHOWN else ""
     return f'<span class="ids">{links}{more}</span>'
 
 
 def _mistakes(summary: ClassSummary) -> str:
     if not summary.mistakes:
-        return _section("mistakes", "Most common mistakes",
-                        "<p>No named mistake was recognised in the graded submissions.</p>")
+        return _section("mistakes", tr("Most common mistakes"),
+                        f"<p>{esc(tr('No named mistake was recognised in the graded submissions.'))}</p>")
     rows = [
         f'<tr id="mistake-{esc(m.id)}"><th scope="row">{esc(summary.describe_mistake(m))}<br>'
         f'<code>{esc(m.id)}</code> ({esc(", ".join(m.exercise_ids))})</th>'
         f'<td class="num">{m.count}</td><td>{_student_links(m.students)}</td></tr>'
         for m in summary.mistakes
     ]
-    return _section("mistakes", "Most common mistakes", _table(
-        "Named mistakes the checks recognised, most frequent first; a student counts once per mistake",
-        [("Mistake", False), ("Students", True), ("Who", False)], rows))
+    return _section("mistakes", tr("Most common mistakes"), _table(
+        tr("Named mistakes the checks recognised, most frequent first; a student counts once per mistake"),
+        [(tr("Mistake"), False), (tr("Students"), True), (tr("Who"), False)], rows))
 
 
 def _problems(records: list[StudentRecord]) -> str:
     found = problems(records)
     if not found:
-        return _section("problems", "Could not be judged normally",
-                        "<p>Every submission was imported and graded within its limits.</p>")
+        return _section("problems", tr("Could not be judged normally"),
+                        f"<p>{esc(tr('Every submission was imported and graded within its limits.'))}</p>")
     rows = [
         f'<tr><td><a href="{esc(feedback_href(p.student_id))}">{esc(p.student_id)}</a></td><td>{esc(p.kind)}</td>'
         f'<td>{esc(p.where)}</td><td><span class="message">{esc(p.message)}</span></td></tr>'
         for p in found
     ]
-    return _section("problems", "Could not be judged normally", _table(
-        "Invalid submissions, grader errors, files that could not be imported, timeouts",
-        [("Student", False), ("Problem", False), ("Where", False), ("Message", False)], rows))
+    return _section("problems", tr("Could not be judged normally"), _table(
+        tr("Invalid submissions, grader errors, files that could not be imported, timeouts"),
+        [(tr("Student"), False), (tr("Problem"), False), (tr("Where"), False), (tr("Message"), False)], rows))
 
 
 def _comparison(records: list[StudentRecord]) -> str:
@@ -180,10 +181,10 @@ def _comparison(records: list[StudentRecord]) -> str:
         f'<td class="num">{s.count}</td></tr>'
         for s in spreads
     ]
-    return _section("comparison", "Networks compared across the class", _table(
-        "Each network's figures over the graded submissions that reported them",
-        [("Exercise", False), ("Network", False), ("Figure", False), ("Median", True), ("Range", True),
-         ("Students", True)], rows))
+    return _section("comparison", tr("Networks compared across the class"), _table(
+        tr("Each network's figures over the graded submissions that reported them"),
+        [(tr("Exercise"), False), (tr("Network"), False), (tr("Figure"), False), (tr("Median"), True), (tr("Range"), True),
+         (tr("Students"), True)], rows))
 
 
 def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exercise_ids: list[str]) -> str:
@@ -194,34 +195,36 @@ def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exer
             f'<th scope="row" data-sort="{esc(record.student_id)}"><a href="{esc(feedback_href(record.student_id))}">'
             f"{esc(record.student_id)}</a></th>",
             f'<td data-sort="{esc(name)}">{esc(name)}</td>',
-            f'<td data-sort="{esc(record.status.value)}">{esc(record.status.value)}</td>',
+            f'<td data-sort="{esc(record.status.value)}">{esc(status_word(record.status))}</td>',
             *(f'<td class="num" data-sort="{record.exercise_points.get(e, 0.0):g}">'
               f"{record.exercise_points.get(e, 0.0):g}</td>" for e in exercise_ids),
             f'<td class="num" data-sort="{record.points_earned:g}">{record.points_earned:g}/{record.points_possible:g}</td>',
             f'<td class="num" data-sort="{record.percent:g}">{record.percent:g}%</td>',
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    headers = [("Student", False), ("Name", False), ("Status", False), *((e, True) for e in exercise_ids),
-               ("Total", True), ("Percent", True)]
-    table = _table("Every student; choose a column header to sort, a student to open their page",
+    headers = [(tr("Student"), False), (tr("Name"), False), (tr("Status"), False), *((e, True) for e in exercise_ids),
+               (tr("Total"), True), (tr("Percent"), True)]
+    table = _table(tr("Every student; choose a column header to sort, a student to open their page"),
                    headers, rows, "sortable students")
     # The rows come sorted by id: say so, and the script continues from there.
-    table = table.replace('<th scope="col">Student</th>', '<th scope="col" aria-sort="ascending">Student</th>', 1)
-    return _section("students", "Students", table)
+    student = esc(tr("Student"))
+    table = table.replace(f'<th scope="col">{student}</th>', f'<th scope="col" aria-sort="ascending">{student}</th>', 1)
+    return _section(tr("students"), tr("Students"), table)
 
 
 def render_dashboard(records: list[StudentRecord], summary: ClassSummary, roster: dict[str, RosterEntry],
                      exercise_ids: list[str], generated_at: datetime) -> str:
     body = "\n".join([
-        "<header><h1>Class dashboard</h1>",
-        f'<p class="lead">{summary.students} students, exercises {esc(", ".join(exercise_ids))}; '
-        f"generated {esc(generated_at.strftime('%Y-%m-%d %H:%M UTC'))}</p></header>",
+        f"<header><h1>{esc(tr('Class dashboard'))}</h1>",
+        '<p class="lead">' + esc(tr("{students} students, exercises {exercises}; generated {when}",
+                                    students=summary.students, exercises=", ".join(exercise_ids),
+                                    when=generated_at.strftime("%Y-%m-%d %H:%M UTC"))) + "</p></header>",
         _glance(summary),
         _distribution(summary),
-        _section("pass-rates", "Pass rates", _exercises(records), _checks(summary)),
+        _section("pass-rates", tr("Pass rates"), _exercises(records), _checks(summary)),
         _mistakes(summary),
         _problems(records),
         _comparison(records),
         _students(records, roster, exercise_ids),
     ])
-    return page("Class dashboard", body, script=_SORT_SCRIPT)
+    return page(tr("Class dashboard"), body, script=_SORT_SCRIPT)

@@ -7,6 +7,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from grader.i18n import N_, tr
 from grader.models.results import SubmissionReport
 
 
@@ -15,6 +16,21 @@ class StudentStatus(str, Enum):
     MISSING = "missing"  # on the roster, nothing submitted
     INVALID = "invalid"  # could not be read: corrupt or unsafe zip, unreadable file, duplicate
     GRADER_ERROR = "grader_error"  # the grader failed on it; retried on the next run
+
+
+_STATUS_WORDS = {
+    StudentStatus.GRADED.value: N_("graded"),
+    StudentStatus.MISSING.value: N_("missing"),
+    StudentStatus.INVALID.value: N_("invalid"),
+    StudentStatus.GRADER_ERROR.value: N_("grader error"),
+}
+
+
+def status_word(status: "StudentStatus | str") -> str:
+    """The status as the instructor reads it (grades.csv keeps the value itself)."""
+    value = status.value if isinstance(status, StudentStatus) else status
+    word = _STATUS_WORDS.get(value)
+    return tr(word) if word else value
 
 
 class StudentRecord(BaseModel):
@@ -26,6 +42,7 @@ class StudentRecord(BaseModel):
     source: str = Field("", description="the folder or .zip that was graded")
     content_hash: str = ""
     config_hash: str = Field("", description="grader version, checks, solutions and limits")
+    language: str = Field("en", description="the language of the student's feedback (messages and report)")
     points_earned: float = 0.0
     points_possible: float = 0.0
     exercise_points: dict[str, float] = Field(default_factory=dict)

@@ -1,7 +1,8 @@
 """The roster CSV: who is in the class, their names and emails.
 
 A header row is required; the id column may be called id, student_id, login or
-username (case-insensitive); name and email are optional columns. Students on the
+username (case-insensitive); name, email and lang (the language of the student's
+feedback, e.g. zh; overrides `grader grade --lang`) are optional columns. Students on the
 roster with no submission get a row with zero points and status "missing".
 """
 
@@ -21,6 +22,7 @@ class RosterEntry:
     student_id: str
     name: str = ""
     email: str = ""
+    language: str = ""  # the feedback's language; "" = the command's
 
 
 def load_roster(path: Path) -> dict[str, RosterEntry]:
@@ -49,5 +51,6 @@ def load_roster(path: Path) -> dict[str, RosterEntry]:
             student_id,
             name=(row.get(columns.get("name", ""), "") or "").strip(),
             email=(row.get(columns.get("email", ""), "") or "").strip(),
+            language=(row.get(columns.get("lang", columns.get("language", "")), "") or "").strip(),
         )
     return roster

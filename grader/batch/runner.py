@@ -21,6 +21,8 @@ from grader.batch.roster import RosterEntry
 from grader.batch.task import GradeTask
 from grader.catalog.course import Course, Exercise
 from grader.catalog.points import checks_of
+from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, available_languages, tr, use_language
+from grader.i18n.choose import normalise
 
 WORK_FOLDER = ".work"  # inside --out: where .zip submissions are unpacked while graded
 
@@ -41,6 +43,24 @@ class BatchPlan:
     regrade: bool = False
     data_dir: Path | None = None  # MNIST for the training checks; None: they are not run
     canary: bool = True  # grade the reference solution before and after the class
+    language: str = "en"  # of the students' feedback, unless the roster gives a student's own
+
+    def language_of(self, student_id: str) -> str:
+        """The student's own language from the roster (if it has messages), else the plan's."""
+        entry = self.roster.get(student_id)
+        wanted = normalise(entry.language) if entry is not None and entry.language else ""
+        if wanted and wanted in available_languages(self.course.root / COURSE_LOCALE_FOLDER):
+            return wanted
+        return self.language if not wanted else ENGLISH
+
+    def unknown_languages(self) -> dict[str, list[str]]:
+        """Roster languages without messages, and who asked for them (they read English)."""
+        known = available_languages(self.course.root / COURSE_LOCALE_FOLDER)
+        found: dict[str, list[str]] = {}
+        for entry in self.roster.values():
+            if entry.language and normalise(entry.language) not in known:
+                found.setdefault(entry.language, []).append(entry.student_id)
+        return found
 
 
 @dataclass
@@ -68,7 +88,13 @@ def _is_failure(record: StudentRecord) -> bool:
     return record.status in (StudentStatus.INVALID, StudentStatus.GRADER_ERROR)
 
 
+def config_with_language(config: str, language: str) -> str:
+    """A student's feedback in another language is out of date, like a changed check."""
+    return config if language == ENGLISH else f"{config}+{language}"
+
+
 def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
+    language = plan.language_of(entry.student_id)
     return GradeTask(
         student_id=entry.student_id,
         source=str(entry.path.resolve()),
@@ -76,7 +102,8 @@ def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
         course_root=str(plan.course.root),
         exercise_ids=tuple(e.id for e in plan.exercises),
         content_hash=digest,
-        config_hash=config,
+        config_hash=config_with_language(config, language),
+        language=language,
         timeout_s=plan.timeout_s,
         memory_mb=plan.memory_mb,
         data_dir=str(plan.data_dir) if plan.data_dir else None,
@@ -161,15 +188,18 @@ def run_batch(
         for entry in discovery.entries:
             if entry.problem:
                 store(StudentRecord(student_id=entry.student_id, status=StudentStatus.INVALID,
-                                    message=entry.problem, source=str(entry.path), config_hash=config))
+                                    message=entry.problem, source=str(entry.path), config_hash=config,
+                                    language=plan.language_of(entry.student_id)))
                 continue
             try:
                 digest = content_hash(entry)
             except UnreadableSubmission as exc:
                 store(StudentRecord(student_id=entry.student_id, status=StudentStatus.INVALID,
-                                    message=str(exc), source=str(entry.path), config_hash=config))
+                                    message=str(exc), source=str(entry.path), config_hash=config,
+                                    language=plan.language_of(entry.student_id)))
                 continue
-            if not plan.regrade and gradebook.is_current(entry.student_id, digest, config):
+            current = config_with_language(config, plan.language_of(entry.student_id))
+            if not plan.regrade and gradebook.is_current(entry.student_id, digest, current):
                 progress.done += 1
                 progress.skipped += 1
                 on_progress(progress, None)
@@ -181,9 +211,12 @@ def run_batch(
 
         submitted = {e.student_id for e in discovery.entries}
         for student_id in sorted(set(plan.roster) - submitted):
+            language = plan.language_of(student_id)
+            with use_language(language, plan.course.root / COURSE_LOCALE_FOLDER):
+                missing = tr("nothing was submitted")
             gradebook.put(StudentRecord(
-                student_id=student_id, status=StudentStatus.MISSING, message="nothing was submitted",
-                config_hash=config,
+                student_id=student_id, status=StudentStatus.MISSING, message=missing, language=language,
+                config_hash=config_with_language(config, language),
                 points_possible=possible,
             ))
         wanted = submitted | set(plan.roster)

@@ -16,6 +16,7 @@ import statistics
 
 from pydantic import BaseModel, Field
 
+from grader.i18n import tr, trn
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.models.results import CheckStatus
 
@@ -63,14 +64,14 @@ class ClassSummary(BaseModel):
 
     def describe_mistake(self, mistake: MistakeCount) -> str:
         """`23 of 80 students: <title>`: the line the terminal and the dashboard show."""
-        noun = "student" if self.graded == 1 else "students"
-        return f"{mistake.count} of {self.graded} {noun}: {mistake.title}"
+        return trn("{count} of {n} student: {title}", "{count} of {n} students: {title}", self.graded,
+                   count=mistake.count, title=mistake.title)
 
     def describe_scores(self) -> str:
         """`mean 62%, median 70%`, or why there are none."""
         if self.mean_percent is None or self.median_percent is None:
-            return "no graded submissions"
-        return f"mean {self.mean_percent:g}%, median {self.median_percent:g}%"
+            return tr("no graded submissions")
+        return tr("mean {mean}%, median {median}%", mean=f"{self.mean_percent:g}", median=f"{self.median_percent:g}")
 
 
 def _count_mistakes(graded: list[StudentRecord]) -> list[MistakeCount]:

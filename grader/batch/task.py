@@ -22,6 +22,7 @@ from grader.batch.entries import locate_exercise_folder
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.catalog.course import Course
 from grader.errors import GraderError
+from grader.i18n import COURSE_LOCALE_FOLDER, tr, use_language
 
 if TYPE_CHECKING:
     from grader.data.prepared import MnistProvider
@@ -41,11 +42,13 @@ class GradeTask:
     memory_mb: int | None = None
     data_dir: str | None = None  # MNIST, for the training checks; None: they are not run
     hidden_paths: tuple[str, ...] = ()  # the class's submissions and the output folder
+    language: str = "en"  # of the student's feedback
+
 
     def record(self, status: StudentStatus, message: str) -> StudentRecord:
         return StudentRecord(
             student_id=self.student_id, status=status, message=message, source=self.source,
-            content_hash=self.content_hash, config_hash=self.config_hash,
+            content_hash=self.content_hash, config_hash=self.config_hash, language=self.language,
         )
 
 
@@ -73,9 +76,10 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
         else:
             folder = locate_exercise_folder(source)
     except UnsafeArchive as exc:
-        return task.record(StudentStatus.INVALID, f"{exc}; hand in a .zip of your exercise files")
+        return task.record(StudentStatus.INVALID, tr("{problem}; hand in a .zip of your exercise files", problem=exc))
     except OSError as exc:
-        return task.record(StudentStatus.INVALID, f"cannot read {exc.filename or source}: {exc.strerror or exc}")
+        return task.record(StudentStatus.INVALID, tr("cannot read {path}: {reason}", path=exc.filename or source,
+                                                     reason=exc.strerror or exc))
     course = Course.at(Path(task.course_root))
     exercises = course.select(list(task.exercise_ids))
     report = grade_submission(
@@ -90,7 +94,7 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
     )
     return StudentRecord.from_report(
         report, student_id=task.student_id, source=task.source,
-        content_hash=task.content_hash, config_hash=task.config_hash,
+        content_hash=task.content_hash, config_hash=task.config_hash, language=task.language,
     )
 
 
@@ -98,7 +102,8 @@ def run_task(task: GradeTask, sandbox: "Sandbox") -> str:
     """Grade one submission; the StudentRecord as JSON. Never raises but for Ctrl-C."""
     started = time.perf_counter()
     try:
-        record = _grade(task, sandbox)
+        with use_language(task.language, Path(task.course_root) / COURSE_LOCALE_FOLDER):
+            record = _grade(task, sandbox)
     except GraderError as exc:
         record = task.record(StudentStatus.GRADER_ERROR, exc.message)
     except Exception as exc:  # the batch must go on; the record says what broke, for the staff

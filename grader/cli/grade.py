@@ -11,6 +11,7 @@ from grader.cli.common import add_course_option, positive
 from grader.cli.common import console as make_console
 from grader.cli.mnist import add_data_options, locate_mnist
 from grader.errors import GraderBug, GraderError, SubmissionNotFound
+from grader.i18n import COURSE_LOCALE_FOLDER, active_language, tr
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,7 +36,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     grade.add_argument("--exercises", nargs="+", default=None, metavar="EXERCISE",
                        help="grade only these exercises (default: all)")
     grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
-                       help="roster with columns id,name,email; absent students get status 'missing'")
+                       help="roster with columns id,name,email (and lang: a student's feedback language, "
+                       "overriding --lang); absent students get status 'missing'")
     grade.add_argument("--regrade", action="store_true", help="grade everything again, changed or not")
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="run on Dask: tcp://host:8786, or 'local' for a local cluster")
@@ -73,11 +75,11 @@ def run(args: argparse.Namespace) -> int:
 
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
-        raise GraderError("--jobs takes a number of at least 1")
+        raise GraderError(tr("--jobs takes a number of at least 1"))
     if not args.submissions.is_dir():
         raise SubmissionNotFound(
-            f"{args.submissions} is not a folder",
-            hint="pass the folder that holds one folder or .zip per student",
+            tr("{path} is not a folder", path=args.submissions),
+            hint=tr("pass the folder that holds one folder or .zip per student"),
         )
     course = Course.find(args.course, os.environ, Path.cwd())
     exercises = course.select(args.exercises) if args.exercises else course.exercises()
@@ -91,12 +93,17 @@ def run(args: argparse.Namespace) -> int:
         roster=load_roster(args.roster) if args.roster else {},
         regrade=args.regrade,
         data_dir=locate_mnist(args).folder if any(e.needs_mnist for e in exercises) else None,
+        # The students read the command's language (--lang ...), unless the roster says otherwise.
+        language=active_language(),
     )
     engine = grading_engine(args, jobs)
     console = make_console(args, stderr=True)
+    for wanted, students in plan.unknown_languages().items():
+        console.print(tr("note: the roster asks for {language!r}, which has no messages; {students} read English",
+                         language=wanted, students=", ".join(students[:IDS_SHOWN])), markup=False, soft_wrap=True)
     started = time.monotonic()
     bar = Progress(
-        TextColumn("grading"),
+        TextColumn(tr("grading")),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
@@ -109,21 +116,21 @@ def run(args: argparse.Namespace) -> int:
 
     def on_progress(progress: BatchProgress, record: object) -> None:
         minutes = (time.monotonic() - started) / 60
-        rate = f"{progress.graded_now / minutes:.1f}/min" if progress.graded_now and minutes else "-/min"
-        failures = f"{progress.failures} failed" if progress.failures else "no failures"
+        rate = tr("{rate}/min", rate=f"{progress.graded_now / minutes:.1f}") if progress.graded_now and minutes else tr("-/min")
+        failures = tr("{n} failed", n=progress.failures) if progress.failures else tr("no failures")
         bar.update(task_id, total=progress.total, completed=progress.done, rate=rate, failures=failures)
 
     with bar:
         outcome = run_batch(plan, engine, on_progress)  # type: ignore[arg-type]
     exercise_ids = [e.id for e in exercises]
-    paths = write_outputs(args.out, outcome.records, plan.roster, exercise_ids)
+    paths = write_outputs(args.out, outcome.records, plan.roster, exercise_ids, course.root / COURSE_LOCALE_FOLDER)
     summary = summarize(outcome.records)
     paths.update(write_summary(args.out, summary, outcome.records, plan.roster, exercise_ids))
     print_class_summary(make_console(args), summary, outcome, paths)
     if outcome.canary_failure:
         raise GraderBug(
             outcome.canary_failure,
-            hint="the results of this run are marked grader_error; fix the machine and run the same command again",
+            hint=tr("the results of this run are marked grader_error; fix the machine and run the same command again"),
         )
     return 0
 
@@ -138,11 +145,11 @@ def print_top_mistakes(console: "Console", summary: "ClassSummary") -> None:
     if not summary.mistakes:
         return
     shown = summary.mistakes[:MISTAKES_SHOWN]
-    more = f"; all {len(summary.mistakes)} in index.html" if len(summary.mistakes) > len(shown) else ""
-    console.print(f"Most common mistakes{more}:", markup=False)
+    more = tr("; all {n} in index.html", n=len(summary.mistakes)) if len(summary.mistakes) > len(shown) else ""
+    console.print(tr("Most common mistakes{more}:", more=more), markup=False)
     for mistake in shown:
         ids = mistake.students[:IDS_SHOWN]
-        rest = f" and {mistake.count - len(ids)} more" if mistake.count > len(ids) else ""
+        rest = tr(" and {n} more", n=mistake.count - len(ids)) if mistake.count > len(ids) else ""
         console.print(f"  {summary.describe_mistake(mistake)} ({', '.join(ids)}{rest})", markup=False,
                       soft_wrap=True)
 
@@ -152,36 +159,39 @@ def print_class_summary(
 ) -> None:
     from rich.table import Table
 
+    from grader.batch.records import status_word
+
     progress = outcome.progress
     console.print(
-        f"{progress.total} submissions: {progress.graded_now} graded now, {progress.skipped} unchanged "
-        f"(skipped), {progress.failures} could not be graded", markup=False,
+        tr("{total} submissions: {graded} graded now, {skipped} unchanged (skipped), {failures} could not be graded",
+           total=progress.total, graded=progress.graded_now, skipped=progress.skipped, failures=progress.failures),
+        markup=False,
     )
-    counts = ", ".join(f"{n} {status}" for status, n in summary.status_counts.items() if n)
-    console.print(f"students: {summary.students} ({counts or 'none'}); {summary.describe_scores()}",
-                  markup=False)
-    table = Table(title="Score distribution (graded)", title_justify="left")
-    table.add_column("Score")
-    table.add_column("Students", justify="right")
+    counts = ", ".join(f"{n} {status_word(status)}" for status, n in summary.status_counts.items() if n)
+    console.print(tr("students: {students} ({counts}); {scores}", students=summary.students,
+                     counts=counts or tr("none"), scores=summary.describe_scores()), markup=False)
+    table = Table(title=tr("Score distribution (graded)"), title_justify="left")
+    table.add_column(tr("Score"))
+    table.add_column(tr("Students"), justify="right")
     table.add_column("")
     peak = max(summary.histogram) or 1
     for index, count in enumerate(summary.histogram):
         table.add_row(summary.bin_label(index), str(count), "#" * round(30 * count / peak))
     console.print(table)
     shown = summary.checks[:HARDEST_SHOWN]
-    more = f"; all {len(summary.checks)} in summary.svg" if len(summary.checks) > len(shown) else ""
-    checks = Table(title=f"Pass rate per check (hardest first{more})", title_justify="left")
-    checks.add_column("Check")
-    checks.add_column("Passed", justify="right")
-    checks.add_column("Rate", justify="right")
+    more = tr("; all {n} in summary.svg", n=len(summary.checks)) if len(summary.checks) > len(shown) else ""
+    checks = Table(title=tr("Pass rate per check (hardest first{more})", more=more), title_justify="left")
+    checks.add_column(tr("Check"))
+    checks.add_column(tr("Passed"), justify="right")
+    checks.add_column(tr("Rate"), justify="right")
     for check in shown:
         checks.add_row(f"{check.exercise_id}: {check.title}", f"{check.passed}/{check.graded}",
                        f"{100 * check.rate:.0f}%")
     console.print(checks)
     print_top_mistakes(console, summary)
     for name in outcome.ignored:
-        console.print(f"note: ignored {name}: not a folder or .zip", markup=False)
+        console.print(tr("note: ignored {name}: not a folder or .zip", name=name), markup=False)
     if outcome.not_on_roster:
-        console.print(f"note: not on the roster: {', '.join(outcome.not_on_roster)}", markup=False)
+        console.print(tr("note: not on the roster: {students}", students=", ".join(outcome.not_on_roster)), markup=False)
     for kind, path in paths.items():
         console.print(f"{kind}: {path}", markup=False)

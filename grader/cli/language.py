@@ -10,7 +10,7 @@ import argparse
 import os
 from pathlib import Path
 
-from grader.i18n import LanguageChoice, available_languages, choose_language
+from grader.i18n import COURSE_LOCALE_FOLDER, LanguageChoice, available_languages, choose_language
 
 
 def add_option(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +37,7 @@ def _course_quietly(args: argparse.Namespace):
 def choose(args: argparse.Namespace) -> tuple[LanguageChoice, Path | None]:
     """The language for this command, and the course's catalog folder (None: no course)."""
     course = _course_quietly(args)
-    locale_dir = course.root / "locale" if course is not None else None
+    locale_dir = course.root / COURSE_LOCALE_FOLDER if course is not None else None
     default = course.manifest.course.language if course is not None else None
     choice = choose_language(getattr(args, "lang", None), os.environ, default, available_languages(locale_dir))
     return choice, locale_dir

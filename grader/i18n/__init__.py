@@ -9,6 +9,7 @@ folder (`grader messages` extracts and compiles them). See README, "Languages".
 
 from grader.i18n.choose import ENV_LANG, LanguageChoice, choose_language, locale_language
 from grader.i18n.translate import (
+    COURSE_LOCALE_FOLDER,
     ENGLISH,
     N_,
     active_language,
@@ -19,6 +20,7 @@ from grader.i18n.translate import (
 )
 
 __all__ = [
+    "COURSE_LOCALE_FOLDER",
     "ENGLISH",
     "ENV_LANG",
     "LanguageChoice",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from grader.errors import GraderError
-from grader.i18n.translate import COURSE_DOMAIN, ENGINE_DOMAIN, ENGINE_LOCALE_DIR, placeholders
+from grader.i18n.translate import COURSE_DOMAIN, COURSE_LOCALE_FOLDER, ENGINE_DOMAIN, ENGINE_LOCALE_DIR, placeholders
 
 _PYTHON = "grader.i18n.extract:extract_python"
 _TOML = "grader.i18n.extract:extract_exercise_toml"
@@ -45,7 +45,7 @@ def engine_catalogs() -> CatalogSet:
 
 def course_catalogs(course_root: Path) -> CatalogSet:
     return CatalogSet(
-        COURSE_DOMAIN, course_root / "checks", course_root / "locale",
+        COURSE_DOMAIN, course_root / "checks", course_root / COURSE_LOCALE_FOLDER,
         (("**/exercise.toml", _TOML), ("**.py", _PYTHON)),
     )
 

@@ -23,6 +23,7 @@ ENGLISH = "en"
 ENGINE_DOMAIN = "grader"
 COURSE_DOMAIN = "course"
 ENGINE_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+COURSE_LOCALE_FOLDER = "locale"  # in the course folder: locale/<lang>/LC_MESSAGES/course.mo
 
 
 @dataclass(frozen=True)
