@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from grader.cli.common import add_course_option, console
+from grader.i18n import active_language, tr
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -18,7 +19,10 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "notebooks), the public checks only, the reference values they need (recorded now, "
         "never the solutions), course.toml pinned to this engine, a student README and the CI "
         "workflow. The kit is graded on the stubs and the solutions before it is written; a "
-        "public check that cannot work without the solution stops the release, named.",
+        "public check that cannot work without the solution stops the release, named. The stubs' "
+        "instructions, the notebooks and README.md are in the command's language (--lang; the "
+        "course's catalog translates the stubs' docstrings), the README in every other language "
+        "beside it.",
     )
     release.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write the kit")
     source = release.add_mutually_exclusive_group(required=True)
@@ -52,19 +56,22 @@ def run(args: argparse.Namespace) -> int:
             python=args.python,
             torch=args.torch or installed_torch_version(),
             force=args.force,
+            language=active_language(),
         )
         started = time.monotonic()
         err = console(args, stderr=True)
-        with err.status("releasing ...") as status:
+        with err.status(tr("releasing ...")) as status:
             summary = build_kit(course, options, sandbox, progress=lambda text: status.update(text))
     seconds = time.monotonic() - started
     console(args).print(
-        f"released {course.title} to {summary.out}: {len(summary.exercises)} exercises, "
-        f"{summary.public_checks} public checks ({summary.hidden_checks} hidden ones left out), "
-        f"{summary.recorded_calls} recorded reference calls, {summary.files} files, "
-        f"{summary.bytes / 1024:.0f} KiB, in {seconds:.1f} s\ncontent hash {summary.content_hash}",
+        tr("released {title} to {out}: {exercises} exercises, {public} public checks ({hidden} hidden ones "
+           "left out), {calls} recorded reference calls, {files} files, {kib} KiB, in {seconds} s\n"
+           "content hash {digest}", title=course.title, out=summary.out, exercises=len(summary.exercises),
+           public=summary.public_checks, hidden=summary.hidden_checks, calls=summary.recorded_calls,
+           files=summary.files, kib=f"{summary.bytes / 1024:.0f}", seconds=f"{seconds:.1f}",
+           digest=summary.content_hash),
         markup=False, highlight=False,
     )
     for warning in summary.warnings:
-        console(args).print(f"warning: {warning}", markup=False, highlight=False)
+        console(args).print(tr("warning: {warning}", warning=warning), markup=False, highlight=False)
     return 0

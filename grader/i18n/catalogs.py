@@ -17,16 +17,19 @@ from grader.i18n.translate import COURSE_DOMAIN, COURSE_LOCALE_FOLDER, ENGINE_DO
 
 _PYTHON = "grader.i18n.extract:extract_python"
 _TOML = "grader.i18n.extract:extract_exercise_toml"
+_DOCSTRINGS = "grader.i18n.extract:extract_docstrings"
+
+MethodMap = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
 class CatalogSet:
-    """One domain's messages: where they are written and where they are kept."""
+    """One domain's messages: the folders they are written in (each with Babel's
+    method map) and where the catalogs are kept."""
 
     domain: str
-    sources: Path
+    sources: tuple[tuple[Path, MethodMap], ...]
     locale_dir: Path
-    method_map: tuple[tuple[str, str], ...]
 
     def po_path(self, language: str) -> Path:
         return self.locale_dir / language / "LC_MESSAGES" / f"{self.domain}.po"
@@ -40,13 +43,19 @@ class CatalogSet:
 
 def engine_catalogs() -> CatalogSet:
     package = ENGINE_LOCALE_DIR.parent
-    return CatalogSet(ENGINE_DOMAIN, package, ENGINE_LOCALE_DIR, (("**.py", _PYTHON),))
+    return CatalogSet(ENGINE_DOMAIN, ((package, (("**.py", _PYTHON),)),), ENGINE_LOCALE_DIR)
 
 
 def course_catalogs(course_root: Path) -> CatalogSet:
+    """The checks' messages and titles, the exercises' titles, and the stubs' docstrings
+    (a kit released in a language carries its stubs' instructions translated)."""
     return CatalogSet(
-        COURSE_DOMAIN, course_root / "checks", course_root / COURSE_LOCALE_FOLDER,
-        (("**/exercise.toml", _TOML), ("**.py", _PYTHON)),
+        COURSE_DOMAIN,
+        (
+            (course_root / "checks", (("**/exercise.toml", _TOML), ("**.py", _PYTHON))),
+            (course_root / "exercises", (("*.py", _DOCSTRINGS),)),
+        ),
+        course_root / COURSE_LOCALE_FOLDER,
     )
 
 
@@ -65,11 +74,15 @@ def extract(catalogs: CatalogSet):
     """A template catalog of every message the sources use."""
     catalog_mod, extract_mod, _, _ = _babel()
     template = catalog_mod.Catalog(domain=catalogs.domain, project=catalogs.domain, charset="utf-8")
-    found = extract_mod.extract_from_dir(str(catalogs.sources), method_map=list(catalogs.method_map))
-    for filename, lineno, message, comments, context in found:
-        if "__pycache__" in filename:
+    for folder, method_map in catalogs.sources:
+        if not folder.is_dir():
             continue
-        template.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+        found = extract_mod.extract_from_dir(str(folder), method_map=list(method_map))
+        for filename, lineno, message, comments, context in found:
+            if "__pycache__" in filename:
+                continue
+            where = f"{folder.name}/{filename}"
+            template.add(message, locations=[(where, lineno)], auto_comments=comments, context=context)
     return template
 
 

@@ -9,6 +9,7 @@ reads what a course declares as data: a check's `title=`, a `Mistake`'s title an
 from __future__ import annotations
 
 import ast
+import inspect
 import tomllib
 from typing import IO, Any, Iterator
 
@@ -57,6 +58,23 @@ def extract_python(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options
         for keyword in node.keywords:
             if keyword.arg in _KEYWORDS[name] and (text := _text(keyword.value)):
                 yield node.lineno, "gettext", text, []
+
+
+def docstrings(tree: ast.Module) -> Iterator[tuple[ast.Constant, str]]:
+    """The module's, its classes' and its functions' docstrings: (the literal, its text
+    as `inspect.cleandoc` gives it, which is the message)."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                yield first.value, inspect.cleandoc(first.value.value)
+
+
+def extract_docstrings(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Extracted]:
+    """A stub's instructions: its docstrings (they are the exercise's text)."""
+    for literal, text in docstrings(ast.parse(fileobj.read())):
+        if text:
+            yield literal.lineno, "gettext", text, ["a stub's docstring"]
 
 
 def extract_exercise_toml(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Extracted]:

@@ -28,12 +28,15 @@ from grader.engine.references import RecordingReferences
 from grader.engine.run import grade_submission
 from grader.errors import GraderError
 from grader.models.results import CheckStatus, SubmissionReport
+from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, tr, use_language
 from grader.release.notebook import render_notebook
+from grader.release.stub_language import translate_docstrings
 from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
 from grader.release.tape import TAPE_FILE
 from grader.sandbox.client import Sandbox
 
-STUDENT_README = Path(__file__).with_name("student_readme.md")
+STUDENT_README = Path(__file__).with_name("student_readme.md")  # English; student_readme.<lang>.md beside it
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 WORKFLOW_PATH = Path(".github") / "workflows" / "grader.yml"
 
 Progress = Callable[[str], None]
@@ -51,6 +54,7 @@ class ReleaseOptions:
     python: str = "3.11"
     torch: str = "2.13.0"
     force: bool = False
+    language: str = ENGLISH  # of the stubs' instructions, the notebooks and README.md
 
 
 @dataclass
@@ -113,12 +117,14 @@ def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], record
     exercises_dir = kit / "exercises"
     exercises_dir.mkdir(exist_ok=True)
     stub_target = exercises_dir / exercise.manifest.student_file
-    shutil.copyfile(exercise.stub_path, stub_target)
+    # In the kit's language (the active one): the stub's instructions, and the notebook made of them.
+    stub = translate_docstrings(exercise.stub_path.read_text(encoding="utf-8"))
+    stub_target.write_bytes(stub.encode("utf-8"))
     notebook = render_notebook(
-        exercise.stub_path.read_text(encoding="utf-8"),
+        stub,
         exercise_id=exercise.id,
-        title=exercise.manifest.title,
-        description=exercise.manifest.description,
+        title=tr(exercise.manifest.title),
+        description=tr(exercise.manifest.description) if exercise.manifest.description else "",
     )
     stub_target.with_suffix(".ipynb").write_bytes(notebook.encode("utf-8"))
 
@@ -143,7 +149,7 @@ def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], record
     return public, hidden
 
 
-def _course_toml(course: Course, digest: str) -> str:
+def _course_toml(course: Course, digest: str, language: str) -> str:
     info = course.manifest.course
     mnist = course.manifest.data.mnist
     lines = [
@@ -153,7 +159,7 @@ def _course_toml(course: Course, digest: str) -> str:
         "[course]",
         f"title = {_toml_string(info.title)}",
         f"version = {_toml_string(info.version)}",
-        f"language = {_toml_string(info.language)}",
+        f"language = {_toml_string(language)}",
         "# Recorded reference values are exact for this engine: install exactly it.",
         f'engine = "=={__version__}"',
         f"exercise_shorthand = {_toml_string(info.exercise_shorthand)}",
@@ -175,14 +181,32 @@ def _toml_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _student_readme(course: Course, install: str, options: ReleaseOptions, exercises: list[Exercise]) -> str:
-    rows = "\n".join(
-        f"| `{e.id}` | {e.manifest.title} | `exercises/{e.manifest.student_file}` or "
-        f"`exercises/{Path(e.manifest.student_file).with_suffix('.ipynb').name}` |"
-        for e in exercises
-    )
+def readme_languages() -> list[str]:
+    """English, and every language the student README is written in."""
+    found = {ENGLISH} | {p.suffixes[0][1:] for p in STUDENT_README.parent.glob("student_readme.*.md")}
+    return sorted(found)
+
+
+def _readme_name(language: str, kit_language: str) -> str:
+    return "README.md" if language == kit_language else f"README.{language}.md"
+
+
+def _student_readme(course: Course, install: str, options: ReleaseOptions, exercises: list[Exercise],
+                    language: str) -> str:
+    """The README in `language` (the template's words, and the exercises' titles)."""
+    template = STUDENT_README if language == ENGLISH else STUDENT_README.with_name(f"student_readme.{language}.md")
+    with use_language(language, course.root / COURSE_LOCALE_FOLDER):
+        rows = "\n".join(
+            f"| `{e.id}` | {tr(e.manifest.title)} | `exercises/{e.manifest.student_file}` / "
+            f"`exercises/{Path(e.manifest.student_file).with_suffix('.ipynb').name}` |"
+            for e in exercises
+        )
     first = exercises[0].id if exercises else "EXERCISE"
-    text = STUDENT_README.read_text(encoding="utf-8")
+    others = [lang for lang in readme_languages() if lang != language]
+    links = " · ".join(f"[{LANGUAGE_NAMES.get(lang, lang)}]({_readme_name(lang, options.language)})" for lang in others)
+    text = template.read_text(encoding="utf-8")
+    if links:
+        text = f"<!-- {LANGUAGE_NAMES.get(language, language)} --> {links}\n\n" + text
     for marker, value in {
         "@@TITLE@@": course.title,
         "@@VERSION@@": course.manifest.course.version,
@@ -227,7 +251,10 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
             summary.hidden_checks += hidden
             summary.recorded_calls += sum(len(t.entries) for t in recording.tapes.values())
             summary.exercises.append(exercise.id)
-        (kit / "README.md").write_text(_student_readme(course, install, options, exercises), encoding="utf-8")
+        for language in readme_languages():
+            readme = _student_readme(course, install, options, exercises, language)
+            (kit / _readme_name(language, options.language)).write_text(readme, encoding="utf-8")
+        _copy_catalogs(course, kit)
         workflow = kit / WORKFLOW_PATH
         workflow.parent.mkdir(parents=True)
         workflow.write_text(render_workflow(WorkflowOptions(grader_source=install, python=options.python,
@@ -237,7 +264,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
             (kit / "wheels").mkdir()
             shutil.copyfile(options.engine_wheel, kit / "wheels" / options.engine_wheel.name)
         digest = content_hash(kit)
-        (kit / COURSE_FILE).write_text(_course_toml(course, digest), encoding="utf-8")
+        (kit / COURSE_FILE).write_text(_course_toml(course, digest, options.language), encoding="utf-8")
 
         _verify(course, kit, exercises, sandbox, scratch / "submissions", progress, summary.warnings)
         leaks = leaked_solutions(kit, sorted({e.solution_path for e in exercises}))
@@ -251,6 +278,16 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
                 summary.bytes += path.stat().st_size
         _publish(kit, options.out)
     return summary
+
+
+def _copy_catalogs(course: Course, kit: Path) -> None:
+    """The course's compiled catalogs (its checks' titles and messages in each language);
+    the .po sources stay with the course."""
+    source = course.root / COURSE_LOCALE_FOLDER
+    for compiled in sorted(source.glob("*/LC_MESSAGES/*.mo")):
+        target = kit / COURSE_LOCALE_FOLDER / compiled.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(compiled, target)
 
 
 def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandbox, scratch: Path,

@@ -39,5 +39,5 @@ class FakeEngine:
             report = report_for(task.student_id, [d == "1" for d in digits])
             yield StudentRecord.from_report(
                 report, student_id=task.student_id, source=task.source,
-                content_hash=task.content_hash, config_hash=task.config_hash,
+                content_hash=task.content_hash, config_hash=task.config_hash, language=task.language,
             ).to_json()

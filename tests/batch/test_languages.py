@@ -1,0 +1,103 @@
+"""Batch grading in the students' languages: `grade --lang`, a roster's per-student lang
+column, feedback files in each student's language, the instructor's files in theirs."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from grader.batch.outputs import grades_csv, write_outputs
+from grader.batch.records import StudentStatus
+from grader.batch.roster import RosterEntry, load_roster
+from grader.batch.runner import BatchPlan, run_batch
+from grader.catalog.course import Course
+from grader.cli import main
+from grader.i18n import use_language
+from tests.batch.classroom import PARTLY_WRONG, REFERENCE, folder
+from tests.batch.fakes import FakeEngine
+from tests.conftest import REPO_ROOT
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+COURSE_LOCALE = REPO_ROOT / "locale"
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> BatchPlan:
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for student in ("alice", "bob", "carol"):
+        folder(subs, student, "110")
+    course = Course.at(REPO_ROOT)
+    roster = {
+        "alice": RosterEntry("alice", language="zh_CN"),
+        "bob": RosterEntry("bob"),
+        "carol": RosterEntry("carol", language="xx"),
+        "frank": RosterEntry("frank", language="zh"),
+    }
+    return BatchPlan(submissions=subs, out=tmp_path / "out", course=course, exercises=course.select(["exercise_01"]),
+                     roster=roster, canary=False, language="en")
+
+
+def test_each_student_is_graded_in_the_roster_language_or_the_commands(plan: BatchPlan) -> None:
+    records = {r.student_id: r for r in run_batch(plan, FakeEngine()).records}
+    assert {k: r.language for k, r in records.items()} == {"alice": "zh", "bob": "en", "carol": "en", "frank": "zh"}
+    assert records["frank"].status is StudentStatus.MISSING and records["frank"].message == "没有提交任何内容"
+    assert plan.unknown_languages() == {"xx": ["carol"]}
+
+
+def test_a_changed_language_regrades_that_student_only(plan: BatchPlan) -> None:
+    run_batch(plan, FakeEngine())
+    plan.roster["alice"] = RosterEntry("alice")
+    engine = FakeEngine()
+    outcome = run_batch(plan, engine)
+    assert engine.graded == ["alice"]
+    assert {r.student_id: r.language for r in outcome.records}["alice"] == "en"
+
+
+def test_feedback_files_follow_the_student_and_grades_csv_the_instructor(plan: BatchPlan) -> None:
+    outcome = run_batch(plan, FakeEngine())
+    with use_language("en"):
+        write_outputs(plan.out, outcome.records, plan.roster, ["exercise_01"], COURSE_LOCALE)
+    feedback = plan.out / "feedback"
+    assert "没有收到提交" in (feedback / "frank.md").read_text(encoding="utf-8")
+    assert "没有收到提交" in (feedback / "frank.html").read_text(encoding="utf-8")
+    assert not CJK.search((feedback / "bob.md").read_text(encoding="utf-8"))
+    header = (plan.out / "grades.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("student_id,name,email,exercise_01,")
+    with use_language("zh", COURSE_LOCALE):
+        chinese = grades_csv(outcome.records, plan.roster, ["exercise_01"]).splitlines()[0]
+    assert chinese.startswith("学号,姓名,邮箱,exercise_01,")
+
+
+def test_the_roster_reads_a_lang_column(tmp_path: Path) -> None:
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text("id,name,lang\nalice,Alice,zh\nbob,Bob,\n", encoding="utf-8")
+    roster = load_roster(roster_file)
+    assert (roster["alice"].language, roster["bob"].language) == ("zh", "")
+
+
+def test_grade_lang_zh_writes_chinese_feedback_and_dashboard_but_a_roster_en_student_reads_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    folder(subs, "alice", REFERENCE)
+    folder(subs, "bob", PARTLY_WRONG)
+    (tmp_path / "roster.csv").write_text("id,name,lang\nalice,Alice,en\nbob,Bob,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["--no-color", "grade", str(subs), "--jobs", "1", "--out", str(out), "--lang", "zh",
+                 "--roster", str(tmp_path / "roster.csv"), "--timeout", "5", "--exercises", "exercise_01"])
+    assert code == 0
+    alice = (out / "feedback" / "alice.md").read_text(encoding="utf-8")
+    bob = (out / "feedback" / "bob.md").read_text(encoding="utf-8")
+    assert not CJK.search(alice), alice[:300]
+    assert len(CJK.findall(bob)) > 20, bob[:300]
+    assert "班级总览" in (out / "index.html").read_text(encoding="utf-8")
+    with (out / "grades.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:3] == ["学号", "姓名", "邮箱"]
+    # Machine values stay as they are: the status column holds the status value.
+    assert {row[rows[0].index("状态")] for row in rows[1:]} == {"graded"}
