@@ -3,6 +3,7 @@ scores every fixture submission as the instructor's full course does."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,9 @@ def course() -> Course:
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory, module_sandbox, course) -> Path:
     out = tmp_path_factory.mktemp("course-kit") / "kit"
-    build_kit(course, ReleaseOptions(out=out, engine_source="grader==0.2.0"), module_sandbox)
+    # Released in Chinese, as the course is taught: the comparisons below grade in English
+    # (GRADER_LANG=en), so a kit's language must change nothing but the words.
+    build_kit(course, ReleaseOptions(out=out, engine_source="grader==0.2.0", language="zh"), module_sandbox)
     return out
 
 
@@ -112,3 +115,36 @@ def test_the_kit_scores_the_feedback_catalogue_as_the_course_does(kit, course, m
     for case in [c for c in load_cases() if c.exercise == "exercise_03" and c.kind == "correct"]:
         full = _public(course, case.exercise, case.folder, module_sandbox, public_only=True)
         assert _public(kit_course, case.exercise, case.folder, module_sandbox) == full, case.name
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_a_kit_released_in_chinese_speaks_chinese(kit, course, monkeypatch, capsys):
+    import ast
+    import json
+
+    from grader.cli import main
+
+    stub = (kit / "exercises" / "exercise_01.py").read_text(encoding="utf-8")
+    english = (REPO_ROOT / "exercises" / "exercise_01.py").read_text(encoding="utf-8")
+    assert "互相关" in ast.get_docstring(next(n for n in ast.parse(stub).body if getattr(n, "name", "") == "corr2d"))
+    # The code is the course's: only the docstrings changed.
+    strip = lambda source: [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef)]
+    assert [f.name for f in strip(stub)] == [f.name for f in strip(english)]
+    notebook = json.loads((kit / "exercises" / "exercise_01.ipynb").read_text(encoding="utf-8"))
+    assert CJK.search("".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"))
+    assert CJK.search((kit / "README.md").read_text(encoding="utf-8"))
+    assert not CJK.search((kit / "README.en.md").read_text(encoding="utf-8").replace("中文", ""))
+    assert 'language = "zh"' in (kit / "course.toml").read_text(encoding="utf-8")
+    assert (kit / "locale" / "zh" / "LC_MESSAGES" / "course.mo").is_file()
+    assert not list(kit.rglob("*.po"))
+    # A student in the kit, with no language asked for, reads Chinese: the course's default.
+    for name in ("GRADER_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GRADER_COURSE", str(kit))
+    assert main(["--no-color", "check", "exercise_02", "--submission", str(kit / "exercises"), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (exercise,) = report["exercises"]
+    assert CJK.search(exercise["title"]) and all(CJK.search(c["title"]) for c in exercise["checks"])
+    assert {c["status"] for c in exercise["checks"]} <= {"passed", "failed", "error"}
