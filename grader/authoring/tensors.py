@@ -51,7 +51,8 @@ def _close(got: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) 
 
 def _excerpt(got: torch.Tensor, expected: torch.Tensor, index: tuple[int, ...], radius: int = 1) -> str:
     """A small window of expected vs got around the worst element, in the last two dims,
-    within the tensor's bounds (the window's label never names an index beyond them)."""
+    within the tensor's bounds (at an edge it moves inwards: its label never names an
+    index beyond them)."""
     if expected.dim() < 2:
         lo = max(0, index[0] - 2) if index else 0
         exp = expected.reshape(-1)[lo : lo + 5].tolist() if expected.dim() else [expected.item()]
@@ -59,14 +60,19 @@ def _excerpt(got: torch.Tensor, expected: torch.Tensor, index: tuple[int, ...], 
         return tr("expected {expected}\n     got {got}", expected=_round(exp), got=_round(gt))
     lead = index[:-2]
     r, c = index[-2], index[-1]
-    rows, columns = expected.shape[-2], expected.shape[-1]
-    rs = slice(max(0, r - radius), min(rows, r + radius + 1))
-    cs = slice(max(0, c - radius), min(columns, c + radius + 1))
+    rs, cs = _window(r, expected.shape[-2], radius), _window(c, expected.shape[-1], radius)
     exp = expected[lead][rs, cs].tolist()
     gt = got[lead][rs, cs].tolist()
     where = f"[{', '.join(str(i) for i in lead)}{', ' if lead else ''}{rs.start}:{rs.stop}, {cs.start}:{cs.stop}]"
     return tr("around {where}:\n  expected {expected}\n       got {got}", where=where, expected=_round(exp),
               got=_round(gt))
+
+
+def _window(i: int, size: int, radius: int) -> slice:
+    """2*radius+1 indices around i, moved inwards at an edge, never beyond 0..size."""
+    width = 2 * radius + 1
+    start = max(0, min(i - radius, size - width))
+    return slice(start, min(size, start + width))
 
 
 def _round(values: Any) -> Any:
