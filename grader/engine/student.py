@@ -105,6 +105,8 @@ def _not_utf8(file_name: str, line: int) -> StudentImportError:
 def _syntax_error(error: ErrorReport, file_name: str) -> StudentImportError:
     """Said once: where (file, cell, line), the parser's message, then the line itself."""
     line = error.where[0] if error.where else None
+    # A module the student's file imports may hold the error: name that file.
+    file_name = line.file if line is not None and line.file else file_name
     if line is None or not line.line:
         return StudentImportError(tr("{file} has a syntax error: {error}", file=file_name, error=error.message))
     if line.cell and line.execution:

@@ -90,6 +90,7 @@ class SourceLine:
     function: str = ""  # the function it is in (a traceback frame), "" for a syntax error
     cell: int = 0  # a notebook's cell number (1-based, over all cells); 0 in a .py file
     execution: int = 0  # the cell's `In [n]`; 0 when it has none
+    file: str = ""  # another file's name (a module the student's file imports); "" for their own
 
 
 @dataclass(frozen=True)

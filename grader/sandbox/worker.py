@@ -76,8 +76,10 @@ def _student_frames(exc: BaseException, student_path: str) -> tuple[SourceLine, 
 
 def _syntax_error_line(exc: SyntaxError, student_path: str) -> SourceLine:
     """The line a syntax error is on, in the file or (in a notebook) within its cell."""
-    number, execution = cell_position(exc.filename or "", os.path.basename(student_path)) or (0, 0)
-    return SourceLine(exc.lineno or 0, (exc.text or "").strip()[:500], "", number, execution)
+    cell = cell_position(exc.filename or "", os.path.basename(student_path))
+    number, execution = cell or (0, 0)
+    other = "" if cell or not exc.filename or exc.filename == student_path else os.path.basename(exc.filename)
+    return SourceLine(exc.lineno or 0, (exc.text or "").strip()[:500], "", number, execution, other[:200])
 
 
 def _describe_error(exc: BaseException, student_path: str, during: str) -> ErrorReport:

@@ -202,3 +202,33 @@ def test_non_utf8_bytes_only_in_a_comment_still_grade(grade, tmp_path):
     folder = _submission(tmp_path, "# 第一次练习：卷积\n".encode("gbk") + reference)
     result = _graded(grade, "zh", folder)
     assert result.points_earned == result.points_possible
+
+
+def test_a_syntax_error_in_a_module_the_file_imports_names_that_module(grade, tmp_path):
+    folder = _submission(tmp_path, b"import torch\nfrom helpers import pad\n")
+    (folder / "helpers.py").write_bytes(b"def pad(x):\n    return x +\n")
+    result = _graded(grade, "zh", folder)
+    assert {c.message for c in result.checks} == {"helpers.py 第 2 行有语法错误：invalid syntax\n    return x +"}
+
+
+@pytest.mark.parametrize("name, content, empty", [
+    ("exercise_01.py", b"", True),
+    ("exercise_01.py", b" \n\t\n", True),
+    ("exercise_01.py", b"# nothing yet\n", False),
+    ("exercise_01.ipynb", b'{"cells": [{"cell_type": "markdown", "source": "# 1"}, '
+                          b'{"cell_type": "code", "source": ["\\n", "  "]}]}', True),
+    ("exercise_01.ipynb", b'{"cells": [{"cell_type": "code", "source": "import torch"}]}', False),
+    ("exercise_01.ipynb", b"not json", False),
+])
+def test_what_counts_as_an_empty_file(name, content, empty):
+    from grader.engine.student import is_empty_source
+
+    assert is_empty_source(Path(name), content) is empty
+
+
+def test_the_first_line_that_is_not_utf8():
+    from grader.engine.student import first_non_utf8_line
+
+    assert first_non_utf8_line("a\nb\n".encode()) is None
+    assert first_non_utf8_line("a\n卷积\n".encode()) is None
+    assert first_non_utf8_line(b"a\nb\n" + "# 卷积\n".encode("gbk")) == 3
