@@ -102,6 +102,12 @@ def _not_utf8(file_name: str, line: int) -> StudentImportError:
         file=file_name, line=line))
 
 
+def _empty(file_name: str) -> MissingFunction:
+    return MissingFunction(tr(
+        "{file} is empty: there is no code to grade (was it saved?). Write your solution in it, keeping "
+        "the function names from the exercise stub", file=file_name))
+
+
 def _syntax_error(error: ErrorReport, file_name: str) -> StudentImportError:
     """Said once: where (file, cell, line), the parser's message, then the line itself."""
     line = error.where[0] if error.where else None
@@ -130,8 +136,10 @@ def error_from_reply(
     kind, exc_type, exc_message = error.kind, error.type, error.message
     hint = _limit_hint(exc_type, exc_message, limits)
     if error.during == "import":
+        content = _read(path)
+        if path is not None and content is not None and not content.strip():
+            return _empty(file_name)  # a notebook of zero bytes does not even load
         if _decoding_failed(error):
-            content = _read(path)
             line = first_non_utf8_line(content) if content is not None else None
             if line is not None:
                 return _not_utf8(file_name, line)
@@ -149,9 +157,7 @@ def error_from_reply(
     if kind == "missing_function":
         content = _read(path)
         if path is not None and content is not None and is_empty_source(path, content):
-            return MissingFunction(tr(
-                "{file} is empty: there is no code to grade (was it saved?). Write your solution in it, keeping "
-                "the function names from the exercise stub", file=file_name))
+            return _empty(file_name)
         return MissingFunction(tr("{file} has no function `{function}`; keep the names from the exercise stub",
                                   file=file_name, function=exc_message))
     if kind == "exit" and exc_type == "SystemExit":

@@ -232,3 +232,15 @@ def test_the_first_line_that_is_not_utf8():
     assert first_non_utf8_line("a\nb\n".encode()) is None
     assert first_non_utf8_line("a\n卷积\n".encode()) is None
     assert first_non_utf8_line(b"a\nb\n" + "# 卷积\n".encode("gbk")) == 3
+
+
+@pytest.mark.parametrize("content", [b"", b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'],
+                         ids=["zero bytes", "no cells"])
+def test_an_empty_notebook_is_called_empty(grade, tmp_path, content):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "exercise_01.ipynb").write_bytes(content)
+    result = _graded(grade, "zh", folder)
+    assert {c.status for c in result.checks} == {CheckStatus.FAILED}
+    assert {c.message for c in result.checks} == {
+        "exercise_01.ipynb 是空文件：没有可以评分的代码（文件保存了吗？）。请在其中写出你的答案，并保留练习模板中的函数名"}
