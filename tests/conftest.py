@@ -16,6 +16,16 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english_before_any_fixture() -> Iterator[None]:
+    """GRADER_LANG=en for module- and session-scoped fixtures too: they are set up before
+    `_this_course` below (a module's `grader check` run would otherwise speak the course's
+    default language, Chinese)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRADER_LANG", "en")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _this_course(monkeypatch: pytest.MonkeyPatch) -> None:
     """CLI tests run from temporary folders, outside any course: point them at this

@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 import torch
 
 from grader.authoring.mistakes import Found, Mistake
+from grader.i18n import N_, tr
 
 SCALED = Mistake("evidence.scaled", "every value off by the same factor")
 OFFSET = Mistake("evidence.offset", "every value off by the same amount")
@@ -56,7 +57,7 @@ def describe_factor(c: float) -> str:
 
 def all_zero(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
     if got.shape == expected.shape and got.numel() and not bool(got.any()) and bool(expected.any()):
-        return Found(ALL_ZERO, "every value is 0: was the result computed but never written into the output?")
+        return Found(ALL_ZERO, tr("every value is 0: was the result computed but never written into the output?"))
     return None
 
 
@@ -71,8 +72,8 @@ def scaled(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found |
     if abs(c - 1) < 1e-3 or abs(c) < 1e-6 or not tol.close(got.double(), c * expected.double()):
         return None
     if abs(c + 1) < 1e-6:
-        return Found(SCALED, "every value has the wrong sign (-1 times the expected one)")
-    return Found(SCALED, f"every value is {describe_factor(c)} times the expected one")
+        return Found(SCALED, tr("every value has the wrong sign (-1 times the expected one)"))
+    return Found(SCALED, tr("every value is {factor} times the expected one", factor=describe_factor(c)))
 
 
 def offset(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
@@ -81,14 +82,14 @@ def offset(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found |
     d = float((got.double() - expected.double()).mean())
     if abs(d) <= tol.atol or not tol.close(got.double(), expected.double() + d):
         return None
-    return Found(OFFSET, f"every value is off by the same amount, {d:+.4g}")
+    return Found(OFFSET, tr("every value is off by the same amount, {amount}", amount=f"{d:+.4g}"))
 
 
 def transposed(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
     if expected.dim() < 2 or expected.shape[-1] == expected.shape[-2] == 1:
         return None
     if tol.close(got, expected.transpose(-2, -1)):
-        return Found(TRANSPOSED, "the result is transposed: its last two dimensions (rows and columns) are swapped")
+        return Found(TRANSPOSED, tr("the result is transposed: its last two dimensions (rows and columns) are swapped"))
     return None
 
 
@@ -100,22 +101,29 @@ def permuted(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found
         if order == identity or order == (*identity[:-2], identity[-1], identity[-2]):
             continue
         if tol.close(got, expected.permute(order)):
-            return Found(PERMUTED, f"the right values with the dimensions in another order: it is the expected "
-                                   f"result permuted by {order} (a permute or transpose too many or too few?)")
+            return Found(PERMUTED, tr("the right values with the dimensions in another order: it is the expected "
+                                      "result permuted by {order} (a permute or transpose too many or too few?)",
+                                      order=order))
     return None
 
 
 def shifted(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
     if got.shape != expected.shape or expected.dim() < 2:
         return None
-    for dim, name in ((-1, "column"), (-2, "row")):
+    sentences = {
+        -1: (N_("the result is shifted by one column: each column holds what the next one should"),
+             N_("the result is shifted by one column: each column holds what the previous one should")),
+        -2: (N_("the result is shifted by one row: each row holds what the next one should"),
+             N_("the result is shifted by one row: each row holds what the previous one should")),
+    }
+    for dim in (-1, -2):
         if expected.shape[dim] < 3:
             continue
         n = expected.shape[dim]
         if tol.close(got.narrow(dim, 0, n - 1), expected.narrow(dim, 1, n - 1)):
-            return Found(SHIFTED, f"the result is shifted by one {name}: each {name} holds what the next one should")
+            return Found(SHIFTED, tr(sentences[dim][0]))
         if tol.close(got.narrow(dim, 1, n - 1), expected.narrow(dim, 0, n - 1)):
-            return Found(SHIFTED, f"the result is shifted by one {name}: each {name} holds what the previous one should")
+            return Found(SHIFTED, tr(sentences[dim][1]))
     return None
 
 
@@ -128,9 +136,11 @@ def edge_wrong(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Fou
     inner = wrong[..., :-1, :-1]
     if bool(inner.any()):
         return None
-    zeros = " (left at 0)" if bool((got[wrong] == 0).all()) else ""
-    return Found(EDGE_WRONG, f"every wrong value is in the last row or the last column{zeros}, and the rest is "
-                             "right: check the upper bounds of your loops or slices")
+    if bool((got[wrong] == 0).all()):
+        return Found(EDGE_WRONG, tr("every wrong value is in the last row or the last column (left at 0), and the "
+                                    "rest is right: check the upper bounds of your loops or slices"))
+    return Found(EDGE_WRONG, tr("every wrong value is in the last row or the last column, and the rest is "
+                                "right: check the upper bounds of your loops or slices"))
 
 
 TENSOR_EVIDENCE: list[TensorEvidence] = [all_zero, scaled, offset, transposed, permuted, shifted, edge_wrong]
@@ -151,15 +161,16 @@ def scaled_number(got: float, expected: float) -> Found | None:
     if not expected or not got or got == expected:
         return None
     ratio = got / expected
-    for c, text in ((ratio, f"{describe_factor(ratio)} times"), (1 / ratio, f"1/{describe_factor(1 / ratio)} of")):
+    sentences = (N_("exactly {factor} times the expected value"), N_("exactly 1/{factor} of the expected value"))
+    for c, sentence in zip((ratio, 1 / ratio), sentences):
         if abs(c) >= 2 and math.isclose(c, round(c), rel_tol=1e-9):
-            return Found(SCALED, f"exactly {text} the expected value")
+            return Found(SCALED, tr(sentence, factor=describe_factor(c)))
     return None
 
 
 def off_by_one(got: float, expected: float) -> Found | None:
     if isinstance(got, int) and isinstance(expected, int) and abs(got - expected) == 1:
-        return Found(OFF_BY_ONE, "off by one")
+        return Found(OFF_BY_ONE, tr("off by one"))
     return None
 
 
@@ -168,11 +179,14 @@ NUMBER_EVIDENCE: list[NumberEvidence] = [off_by_one, scaled_number]
 
 def differs_by(amount: int, meaning: str, mistake: Mistake = DIFFERS_BY) -> NumberEvidence:
     """Evidence that got - expected is exactly +-amount, which means something here
-    (e.g. the number of bias terms)."""
+    (e.g. the number of bias terms). `meaning` is translated when shown (mark it with N_)."""
     def diagnose(got: float, expected: float) -> Found | None:
         if amount and got - expected in (amount, -amount):
-            more = "more" if got > expected else "fewer"
-            return Found(mistake, f"exactly {amount} {more} than expected: {meaning}")
+            if got > expected:
+                return Found(mistake, tr("exactly {amount} more than expected: {meaning}",
+                                         amount=amount, meaning=tr(meaning)))
+            return Found(mistake, tr("exactly {amount} fewer than expected: {meaning}",
+                                     amount=amount, meaning=tr(meaning)))
         return None
     return diagnose
 
@@ -181,8 +195,11 @@ def factor(amount: int, meaning: str, mistake: Mistake = SCALED) -> NumberEviden
     """Evidence that got is exactly `amount` times (or 1/amount of) the expected value."""
     def diagnose(got: float, expected: float) -> Found | None:
         if amount > 1 and expected and got in (expected * amount, expected / amount):
-            how = f"{amount} times" if got == expected * amount else f"1/{amount} of"
-            return Found(mistake, f"exactly {how} the expected value: {meaning}")
+            if got == expected * amount:
+                return Found(mistake, tr("exactly {factor} times the expected value: {meaning}",
+                                         factor=amount, meaning=tr(meaning)))
+            return Found(mistake, tr("exactly 1/{factor} of the expected value: {meaning}",
+                                     factor=amount, meaning=tr(meaning)))
         return None
     return diagnose
 

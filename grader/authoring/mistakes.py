@@ -63,9 +63,19 @@ def looks_like(matches: Sequence[Mistake]) -> tuple[str, tuple[Mistake, ...]]:
     """The phrase for the matching mistakes and those to record: one match is named;
     several are all listed (the evidence cannot tell them apart) and none is recorded."""
     if len(matches) == 1:
-        return f"looks like {matches[0].text}", (matches[0],)
-    listed = "; or ".join(m.text for m in matches)
-    return f"matches several known mistakes, which these inputs cannot tell apart: {listed}", ()
+        return tr("looks like {mistake}", mistake=matches[0].text), (matches[0],)
+    return tr("matches several known mistakes, which these inputs cannot tell apart: {listed}",
+              listed=either(m.text for m in matches)), ()
+
+
+def because(message: str, detail: str) -> str:
+    """`message: detail`, with the active language's punctuation."""
+    return tr("{told}: {detail}", told=message, detail=detail)
+
+
+def either(texts: Iterable[str]) -> str:
+    """Alternatives, each a clause: "a; or b; or c"."""
+    return tr("; or ").join(texts)
 
 
 def reproduced(told: str, matches: Sequence[Mistake]) -> CheckFailed:
@@ -93,8 +103,9 @@ def expect_each(cases: Iterable[Callable[[], None]]) -> None:
         common = [m for m in first.candidates if all(m in f.candidates for f in failures)]
         if len(common) == 1:
             (mistake,) = common
-            cases_note = f" (the only known mistake that reproduces all {len(failures)} failing cases)"
-            raise CheckFailed(f"{first.told}looks like {mistake.text}{cases_note}", (mistake,),
+            phrase = tr("looks like {mistake} (the only known mistake that reproduces all {n} failing cases)",
+                        mistake=mistake.text, n=len(failures))
+            raise CheckFailed(f"{first.told}{phrase}", (mistake,),
                               candidates=common, told=first.told)
     raise first
 

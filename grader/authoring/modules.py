@@ -15,7 +15,8 @@ from torch import nn
 
 from grader.authoring.answers import NO_RETURN
 from grader.authoring.marker import CheckFailed
-from grader.authoring.mistakes import Mistake, looks_like
+from grader.authoring.mistakes import Mistake, because, looks_like
+from grader.i18n import N_, tr
 
 SOFTMAX_OUTPUT = Mistake("network.softmax_output", "softmax applied to the output (return logits)")
 LOG_SOFTMAX_OUTPUT = Mistake("network.log_softmax_output", "log_softmax applied to the output (return logits)")
@@ -28,19 +29,24 @@ BIAS_MISSING = Mistake("network.bias_missing", "a layer built without bias (bias
 FORM_DIFFERS = Mistake("network.form_differs", "the right function in another form than the exercise asks for")
 ACTIVATIONS = ("sigmoid", "tanh")
 
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+ORDINALS = (N_("first"), N_("second"), N_("third"), N_("fourth"), N_("fifth"), N_("sixth"), N_("seventh"),
+            N_("eighth"), N_("ninth"), N_("tenth"))
 OUTPUT_SQUASHERS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid"}
 
 
 def ordinal(index: int) -> str:
-    return ORDINALS[index] if index < len(ORDINALS) else f"#{index + 1}"
+    return tr(ORDINALS[index]) if index < len(ORDINALS) else f"#{index + 1}"
 
 
-def expect_module(description: dict[str, Any], what: str, expected: str = "an nn.Module") -> None:
+def expect_module(description: dict[str, Any], what: str, expected: str = N_("an nn.Module")) -> None:
+    """`expected` says what was expected; it is translated when a catalog has it."""
+    expected = tr(expected)
     if not description.get("is_module"):
         kind = description.get("type", "?")
-        hint = "; did you forget `return`?" if kind == "NoneType" else ""
-        raise CheckFailed(f"{what} returned {kind}, expected {expected}{hint}", (NO_RETURN,) if hint else ())
+        if kind == "NoneType":
+            raise CheckFailed(tr("{what} returned {type}, expected {expected}; did you forget `return`?",
+                                 what=what, type=kind, expected=expected), (NO_RETURN,))
+        raise CheckFailed(tr("{what} returned {type}, expected {expected}", what=what, type=kind, expected=expected))
 
 
 def layers_of(description: dict[str, Any], layer_type: str) -> list[dict[str, Any]]:
@@ -56,18 +62,25 @@ def expect_layer_sizes(
 
     Linear layers are recognised by what forward computes when there are no nn.Linear
     modules (F.linear or x @ W.T with the module's own parameters is a linear layer too)."""
-    unit = ("inputs", "outputs") if layer_type == "Linear" else ("input channels", "output channels")
+    if layer_type == "Linear":
+        has_in = N_("{layer} has {n} inputs, expected {expected}")
+        has_out = N_("{layer} has {n} outputs, expected {expected}")
+    else:
+        has_in = N_("{layer} has {n} input channels, expected {expected}")
+        has_out = N_("{layer} has {n} output channels, expected {expected}")
     layers = layers_of(description, layer_type)
     if not layers and layer_type == "Linear" and description.get("linear_sizes"):
-        layers = [{"name": "a linear operation", "in": i, "out": o} for i, o in description["linear_sizes"]]
+        layers = [{"name": tr("a linear operation"), "in": i, "out": o} for i, o in description["linear_sizes"]]
     if len(layers) != len(sizes):
-        raise CheckFailed(f"{what} has {len(layers)} {layer_type} layers, expected {len(sizes)}")
+        raise CheckFailed(tr("{what} has {n} {layer_type} layers, expected {expected}",
+                             what=what, n=len(layers), layer_type=layer_type, expected=len(sizes)))
     for index, (layer, (size_in, size_out)) in enumerate(zip(layers, sizes)):
-        name = f"{what}: {ordinal(index)} {layer_type} (`{layer['name']}`)"
+        name = tr("{what}: {ordinal} {layer_type} (`{name}`)",
+                  what=what, ordinal=ordinal(index), layer_type=layer_type, name=layer["name"])
         if layer["in"] != size_in:
-            raise CheckFailed(f"{name} has {layer['in']} {unit[0]}, expected {size_in}")
+            raise CheckFailed(tr(has_in, layer=name, n=layer["in"], expected=size_in))
         if layer["out"] != size_out:
-            raise CheckFailed(f"{name} has {layer['out']} {unit[1]}, expected {size_out}")
+            raise CheckFailed(tr(has_out, layer=name, n=layer["out"], expected=size_out))
 
 
 def expect_relu_between(description: dict[str, Any], what: str, layer_kind: str = "linear") -> None:
@@ -82,15 +95,18 @@ def expect_relu_between(description: dict[str, Any], what: str, layer_kind: str 
         other = next((op for op in between if op in ACTIVATIONS), None)
         if other:
             raise CheckFailed(
-                f"{what} applies {other} after the {ordinal(index)} {layer_kind} layer where the exercise asks "
-                "for ReLU", (WRONG_ACTIVATION,))
+                tr("{what} applies {activation} after the {ordinal} {layer_kind} layer where the exercise asks "
+                   "for ReLU", what=what, activation=other, ordinal=ordinal(index), layer_kind=layer_kind),
+                (WRONG_ACTIVATION,))
         if positions and "relu" in ops[: positions[0]]:
             raise CheckFailed(
-                f"{what} applies ReLU to its input, before the first {layer_kind} layer, and none after the "
-                f"{ordinal(index)} one: the ReLU belongs between the layers", (RELU_ON_INPUT,))
+                tr("{what} applies ReLU to its input, before the first {layer_kind} layer, and none after the "
+                   "{ordinal} one: the ReLU belongs between the layers",
+                   what=what, layer_kind=layer_kind, ordinal=ordinal(index)), (RELU_ON_INPUT,))
         raise CheckFailed(
-            f"{what}: no ReLU after the {ordinal(index)} {layer_kind} layer; without a "
-            "non-linearity between them, stacked layers collapse into one linear map", (RELU_MISSING,))
+            tr("{what}: no ReLU after the {ordinal} {layer_kind} layer; without a "
+               "non-linearity between them, stacked layers collapse into one linear map",
+               what=what, ordinal=ordinal(index), layer_kind=layer_kind), (RELU_MISSING,))
 
 
 def expect_logits(description: dict[str, Any], what: str) -> None:
@@ -100,8 +116,8 @@ def expect_logits(description: dict[str, Any], what: str) -> None:
     for op in ops[last + 1 :]:
         if op in OUTPUT_SQUASHERS:
             raise CheckFailed(
-                f"{what} applies {op} to its output; return the logits (raw scores): "
-                "nn.CrossEntropyLoss applies log-softmax itself", (SQUASHED_OUTPUT[op],)
+                tr("{what} applies {op} to its output; return the logits (raw scores): "
+                   "nn.CrossEntropyLoss applies log-softmax itself", what=what, op=op), (SQUASHED_OUTPUT[op],)
             )
 
 
@@ -115,18 +131,20 @@ def expect_param_count(
     if got == expected:
         return
     matches = [m for m, value in (mistakes or {}).items() if got == value]
+    told = tr("{what} has {got} parameters, expected {expected}", what=what, got=got, expected=expected)
     if matches:
         phrase, named = looks_like(matches)
-        raise CheckFailed(f"{what} has {got} parameters, expected {expected}: {phrase}", named)
+        raise CheckFailed(because(told, phrase), named)
     for count in range(1, len(bias_terms) + 1):
         for layers in combinations(range(len(bias_terms)), count):
             if expected - got == sum(bias_terms[i] for i in layers):
-                which = "every layer" if count == len(bias_terms) > 1 else " and ".join(
-                    f"the {ordinal(i)} layer" for i in layers)
+                which = tr("every layer") if count == len(bias_terms) > 1 else tr(" and ").join(
+                    tr("the {ordinal} layer", ordinal=ordinal(i)) for i in layers)
                 raise CheckFailed(
-                    f"{what} has {got} parameters, expected {expected}: {expected - got} fewer, exactly the bias "
-                    f"terms of {which}; was it built with bias=False?", (BIAS_MISSING,))
-    raise CheckFailed(f"{what} has {got} parameters, expected {expected}")
+                    tr("{what} has {got} parameters, expected {expected}: {fewer} fewer, exactly the bias "
+                       "terms of {which}; was it built with bias=False?",
+                       what=what, got=got, expected=expected, fewer=expected - got, which=which), (BIAS_MISSING,))
+    raise CheckFailed(told)
 
 
 def expect_structure(
@@ -157,8 +175,9 @@ def expect_structure(
             if expectation in computed:
                 continue
             raise CheckFailed(
-                f"{what} computes the same function as the reference (same weights, same outputs); "
-                f"only its form differs from what the exercise asks for: {complaint.message}", (FORM_DIFFERS,)
+                tr("{what} computes the same function as the reference (same weights, same outputs); "
+                   "only its form differs from what the exercise asks for: {complaint}",
+                   what=what, complaint=complaint.message), (FORM_DIFFERS,)
             ) from None
 
 
@@ -175,8 +194,9 @@ def expect_loadable(result: dict[str, Any], weights: list[torch.Tensor], what: s
         expected = [list(w.shape) for w in weights]
         diff = next((i for i, (g, e) in enumerate(zip(got, expected)) if g != e), min(len(got), len(expected)))
         raise CheckFailed(
-            f"cannot load the reference's weights into {what}: its parameters (in order) are "
-            f"{len(got)} tensors {got[:8]}, expected {len(expected)} {expected[:8]}; the first "
-            f"difference is at parameter {diff + 1}"
+            tr("cannot load the reference's weights into {what}: its parameters (in order) are "
+               "{n} tensors {shapes}, expected {expected_n} {expected}; the first "
+               "difference is at parameter {position}", what=what, n=len(got), shapes=got[:8],
+               expected_n=len(expected), expected=expected[:8], position=diff + 1)
         )
     return list(result["outputs"])

@@ -13,7 +13,8 @@ import torch
 from grader.authoring.answers import INTEGER_RESULT, non_tensor_mistake
 from grader.authoring.evidence import OFF_BY_ONE, TensorEvidence, Tolerance, permuted, tensor_evidence, transposed
 from grader.authoring.marker import CheckFailed
-from grader.authoring.mistakes import Mistake, match, reproduced
+from grader.authoring.mistakes import Mistake, because, match, reproduced
+from grader.i18n import tr
 from grader.sandbox.codec import OpaqueValue
 
 
@@ -26,21 +27,18 @@ def describe_non_tensor(got: Any, what: str) -> str | None:
     if isinstance(got, torch.Tensor):
         return None
     if got is None:
-        return f"{what} returned None; did you forget `return`?"
+        return tr("{what} returned None; did you forget `return`?", what=what)
     if isinstance(got, OpaqueValue) and got.type_name == "numpy.ndarray":
-        return (
-            f"{what} returned a numpy.ndarray; return a torch.Tensor "
-            "(build it with torch operations, or wrap it with torch.from_numpy)"
-        )
+        return tr("{what} returned a numpy.ndarray; return a torch.Tensor "
+                  "(build it with torch operations, or wrap it with torch.from_numpy)", what=what)
     if isinstance(got, OpaqueValue) and got.tensor_subclass:
-        return (
-            f"{what} returned an instance of {got.type_name}, a subclass of torch.Tensor; "
-            "return a plain torch.Tensor"
-        )
+        return tr("{what} returned an instance of {type}, a subclass of torch.Tensor; return a plain torch.Tensor",
+                  what=what, type=got.type_name)
     if isinstance(got, list):
-        return f"{what} returned a list; return a torch.Tensor (torch.stack or torch.tensor can build one)"
+        return tr("{what} returned a list; return a torch.Tensor (torch.stack or torch.tensor can build one)",
+                  what=what)
     name = got.type_name if isinstance(got, OpaqueValue) else type(got).__name__
-    return f"{what} returned {name}, expected a torch.Tensor"
+    return tr("{what} returned {type}, expected a torch.Tensor", what=what, type=name)
 
 
 def _close(got: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> bool:
@@ -52,20 +50,29 @@ def _close(got: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) 
 
 
 def _excerpt(got: torch.Tensor, expected: torch.Tensor, index: tuple[int, ...], radius: int = 1) -> str:
-    """A small window of expected vs got around the worst element, in the last two dims."""
+    """A small window of expected vs got around the worst element, in the last two dims,
+    within the tensor's bounds (at an edge it moves inwards: its label never names an
+    index beyond them)."""
     if expected.dim() < 2:
         lo = max(0, index[0] - 2) if index else 0
         exp = expected.reshape(-1)[lo : lo + 5].tolist() if expected.dim() else [expected.item()]
         gt = got.reshape(-1)[lo : lo + 5].tolist() if got.dim() else [got.item()]
-        return f"expected {_round(exp)}\n     got {_round(gt)}"
+        return tr("expected {expected}\n     got {got}", expected=_round(exp), got=_round(gt))
     lead = index[:-2]
     r, c = index[-2], index[-1]
-    rs = slice(max(0, r - radius), r + radius + 1)
-    cs = slice(max(0, c - radius), c + radius + 1)
+    rs, cs = _window(r, expected.shape[-2], radius), _window(c, expected.shape[-1], radius)
     exp = expected[lead][rs, cs].tolist()
     gt = got[lead][rs, cs].tolist()
     where = f"[{', '.join(str(i) for i in lead)}{', ' if lead else ''}{rs.start}:{rs.stop}, {cs.start}:{cs.stop}]"
-    return f"around {where}:\n  expected {_round(exp)}\n       got {_round(gt)}"
+    return tr("around {where}:\n  expected {expected}\n       got {got}", where=where, expected=_round(exp),
+              got=_round(gt))
+
+
+def _window(i: int, size: int, radius: int) -> slice:
+    """2*radius+1 indices around i, moved inwards at an edge, never beyond 0..size."""
+    width = 2 * radius + 1
+    start = max(0, min(i - radius, size - width))
+    return slice(start, min(size, start + width))
 
 
 def _round(values: Any) -> Any:
@@ -117,16 +124,16 @@ def expect_tensor(
     if matches:
         raise reproduced(f"{what} ", matches)
     if got.shape != expected.shape:
-        message = f"{what} has shape {_fmt_shape(got.shape)}, expected {_fmt_shape(expected.shape)}"
+        message = tr("{what} has shape {shape}, expected {expected}",
+                     what=what, shape=_fmt_shape(got.shape), expected=_fmt_shape(expected.shape))
         found = next((f for f in (transposed(got, expected, tol), permuted(got, expected, tol)) if f), None)
         if found is not None:
-            raise CheckFailed(f"{message}: {found.sentence}", (found.mistake,))
+            raise CheckFailed(because(message, found.sentence), (found.mistake,))
         if got.dim() == expected.dim() and got.dim() >= 2:
             diffs = [g - e for g, e in zip(got.shape[-2:], expected.shape[-2:])]
             if got.shape[:-2] == expected.shape[:-2] and all(abs(d) == 1 for d in diffs if d) and any(diffs):
-                message += (
-                    "; the output size is off by one: out = floor((in + 2*padding - kernel) / stride) + 1"
-                )
+                message = tr("{told}; the output size is off by one: "
+                             "out = floor((in + 2*padding - kernel) / stride) + 1", told=message)
                 raise CheckFailed(message, (OFF_BY_ONE,))
         raise CheckFailed(message)
     if check_dtype and got.dtype != expected.dtype and not (got.is_floating_point() and expected.is_floating_point()):
@@ -136,28 +143,36 @@ def expect_tensor(
         if bool(bad.any()) and not bool((~torch.isfinite(expected))[bad].all()):
             first = tuple(int(i) for i in bad.nonzero()[0])
             kind = "NaN" if bool(torch.isnan(got).any()) else "inf"
-            raise CheckFailed(f"{what} contains {kind} (first at index {first}); expected finite values")
+            raise CheckFailed(tr("{what} contains {kind} (first at index {index}); expected finite values",
+                                 what=what, kind=kind, index=first))
     diff = (got.double() - expected.double()).abs()
     flat = int(diff.reshape(-1).argmax())
     index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape)) if diff.dim() else ()
     wrong = int((diff > atol + rtol * expected.double().abs()).sum())
     found = tensor_evidence(got, expected, tol, evidence)
-    shows = f"; {found.sentence}" if found else ""
+    largest = f"{float(diff.reshape(-1)[flat]):.4g}"
+    shape = _fmt_shape(expected.shape)
+    if found:
+        message = tr("{what} has the right shape {shape} but wrong values: {wrong} of {total} elements differ; "
+                     "{evidence}; the largest error is {error} at index {index}", what=what, shape=shape,
+                     wrong=wrong, total=expected.numel(), evidence=found.sentence, error=largest, index=index)
+    else:
+        message = tr("{what} has the right shape {shape} but wrong values: {wrong} of {total} elements differ; "
+                     "the largest error is {error} at index {index}", what=what, shape=shape,
+                     wrong=wrong, total=expected.numel(), error=largest, index=index)
     raise CheckFailed(
-        f"{what} has the right shape {_fmt_shape(expected.shape)} but wrong values: "
-        f"{wrong} of {expected.numel()} elements differ{shows}; the largest error is "
-        f"{float(diff.reshape(-1)[flat]):.4g} at index {index}\n"
-        + _excerpt(got.double(), expected.double(), index),
+        message + "\n" + _excerpt(got.double(), expected.double(), index),
         (found.mistake,) if found else (),
     )
 
 
 def _dtype_message(got: torch.Tensor, expected: torch.Tensor, what: str) -> str:
-    message = f"{what} has dtype {got.dtype}, expected {expected.dtype}"
+    message = tr("{what} has dtype {dtype}, expected {expected}", what=what, dtype=got.dtype, expected=expected.dtype)
     if expected.is_floating_point() and not got.is_floating_point():
-        message += "; the result was computed in integers: keep the input's floating-point dtype"
-    elif got.is_floating_point() and not expected.is_floating_point():
-        message += "; the result should be integers here"
+        return tr("{told}; the result was computed in integers: keep the input's floating-point dtype",
+                  told=message)
+    if got.is_floating_point() and not expected.is_floating_point():
+        return tr("{told}; the result should be integers here", told=message)
     return message
 
 

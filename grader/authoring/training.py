@@ -16,7 +16,8 @@ import torch
 from grader.authoring.answers import LOSS_TENSOR_KEPT, NO_RETURN, TENSOR_FOR_NUMBER
 from grader.authoring.evidence import number_evidence
 from grader.authoring.marker import CheckFailed
-from grader.authoring.mistakes import Mistake, looks_like, match
+from grader.authoring.mistakes import Mistake, because, either, looks_like, match
+from grader.i18n import tr
 from grader.sandbox.codec import OpaqueValue
 
 RTOL, ATOL = 1e-5, 1e-6
@@ -31,33 +32,36 @@ def expect_python_float(got: Any, what: str) -> float:
     if isinstance(got, torch.Tensor):
         if got.requires_grad:
             raise CheckFailed(
-                f"{what} returned a tensor that is still part of the autograd graph; summing `loss` "
-                "tensors keeps every batch's graph alive (memory grows with each batch): accumulate "
-                "loss.item(), a Python float, instead", (LOSS_TENSOR_KEPT,)
+                tr("{what} returned a tensor that is still part of the autograd graph; summing `loss` "
+                   "tensors keeps every batch's graph alive (memory grows with each batch): accumulate "
+                   "loss.item(), a Python float, instead", what=what), (LOSS_TENSOR_KEPT,)
             )
-        raise CheckFailed(f"{what} returned a tensor; return a Python float (use .item())", (TENSOR_FOR_NUMBER,))
+        raise CheckFailed(tr("{what} returned a tensor; return a Python float (use .item())", what=what),
+                          (TENSOR_FOR_NUMBER,))
     if got is None:
-        raise CheckFailed(f"{what} returned None; did you forget `return`?", (NO_RETURN,))
+        raise CheckFailed(tr("{what} returned None; did you forget `return`?", what=what), (NO_RETURN,))
     if isinstance(got, bool) or not isinstance(got, (int, float)):
-        raise CheckFailed(f"{what} returned {_type_name(got)}, expected a float")
+        raise CheckFailed(tr("{what} returned {type}, expected a float", what=what, type=_type_name(got)))
     if not math.isfinite(got):
-        raise CheckFailed(f"{what} returned {got}; expected a finite number")
+        raise CheckFailed(tr("{what} returned {got}; expected a finite number", what=what, got=got))
     return float(got)
 
 
 def expect_float_list(got: Any, length: int, what: str) -> list[float]:
     if not isinstance(got, list):
-        raise CheckFailed(f"{what} returned {_type_name(got)}, expected a list of {length} floats")
+        raise CheckFailed(tr("{what} returned {type}, expected a list of {n} floats",
+                             what=what, type=_type_name(got), n=length))
     if len(got) != length:
-        raise CheckFailed(f"{what} returned {len(got)} losses, expected {length} (one per epoch)")
+        raise CheckFailed(tr("{what} returned {got} losses, expected {n} (one per epoch)",
+                             what=what, got=len(got), n=length))
     tensors = [v for v in got if isinstance(v, torch.Tensor)]
     if tensors:
         kept = any(t.requires_grad for t in tensors)
-        keeps = " and keeps each epoch's autograd graph alive" if kept else ""
-        raise CheckFailed(
-            f"{what} returned the losses as tensors{keeps}; append loss.item(), a Python float",
-            (LOSS_TENSOR_KEPT if kept else TENSOR_FOR_NUMBER,),
-        )
+        if kept:
+            raise CheckFailed(tr("{what} returned the losses as tensors and keeps each epoch's autograd graph alive; "
+                                 "append loss.item(), a Python float", what=what), (LOSS_TENSOR_KEPT,))
+        raise CheckFailed(tr("{what} returned the losses as tensors; append loss.item(), a Python float", what=what),
+                          (TENSOR_FOR_NUMBER,))
     return [expect_python_float(v, f"{what}[{i}]") for i, v in enumerate(got)]
 
 
@@ -91,13 +95,14 @@ def expect_close_float(got: float, expected: float, what: str, candidates: Mappi
     """A float within the training tolerance; else the reproducing mistake, else what the numbers show."""
     if close(got, expected):
         return
-    told = f"{what} returned {got:.5g}, expected {expected_is}{expected:.5g}"
+    told = tr("{what} returned {got}, expected {expected}",
+              what=what, got=f"{got:.5g}", expected=f"{tr(expected_is) if expected_is else ''}{expected:.5g}")
     explained = explain(got, candidates)
     if explained:
-        raise CheckFailed(f"{told}: {explained[0]}", explained[1])
+        raise CheckFailed(because(told, explained[0]), explained[1])
     found = number_evidence(got, expected)
     if found is not None:
-        raise CheckFailed(f"{told}: {found.sentence}", (found.mistake,))
+        raise CheckFailed(because(told, found.sentence), (found.mistake,))
     raise CheckFailed(told)
 
 
@@ -112,12 +117,16 @@ def loss_evidence(losses: Any, expected: Sequence[float]) -> tuple[str, Mistake]
         return None
     first, want = float(losses[0]), float(expected[0])
     if close(first, want):
-        return ("the first loss, computed before any update, is right (so are the forward pass and the loss); "
-                "the updates differ", FIRST_LOSS_RIGHT)
+        return (tr("the first loss, computed before any update, is right (so are the forward pass and the loss); "
+                   "the updates differ"), FIRST_LOSS_RIGHT)
     found = number_evidence(first, want)
-    shows = f", {found.sentence}" if found else ""
-    return (f"already the first loss, computed before any update, differs ({first:.5g}, expected {want:.5g}{shows}): "
-            "the forward pass or the loss is computed differently", FIRST_LOSS_WRONG)
+    if found:
+        return (tr("already the first loss, computed before any update, differs ({got}, expected {expected}, "
+                   "{evidence}): the forward pass or the loss is computed differently",
+                   got=f"{first:.5g}", expected=f"{want:.5g}", evidence=found.sentence), FIRST_LOSS_WRONG)
+    return (tr("already the first loss, computed before any update, differs ({got}, expected {expected}): "
+               "the forward pass or the loss is computed differently", got=f"{first:.5g}", expected=f"{want:.5g}"),
+            FIRST_LOSS_WRONG)
 
 
 def expect_same_parameters(
@@ -130,15 +139,16 @@ def expect_same_parameters(
         return
     matches = name_mistakes(got, mistakes)
     if len(matches) == 1:
-        raise CheckFailed(f"after {what} the parameters are what they would be if {matches[0].text}", matches)
+        raise CheckFailed(tr("after {what} the parameters are what they would be if {mistake}",
+                             what=what, mistake=matches[0].text), matches)
     if matches:
-        listed = "; or ".join(m.text for m in matches)
-        raise CheckFailed(f"after {what} the parameters are what they would be if any of these were so "
-                          f"(these inputs cannot tell them apart): {listed}")
+        raise CheckFailed(tr("after {what} the parameters are what they would be if any of these were so "
+                             "(these inputs cannot tell them apart): {listed}",
+                             what=what, listed=either(m.text for m in matches)))
     worst = max(float((g.double() - e.double()).abs().max()) for g, e in zip(got, expected))
     evidence = loss_evidence(*losses) if losses else None
-    raise CheckFailed(
-        f"after {what} the parameters differ from the reference's (largest difference {worst:.3g}), "
-        "although both started from the same weights and data" + (f"; {evidence[0]}" if evidence else ""),
-        (evidence[1],) if evidence else (),
-    )
+    message = tr("after {what} the parameters differ from the reference's (largest difference {difference}), "
+                 "although both started from the same weights and data", what=what, difference=f"{worst:.3g}")
+    if evidence:
+        raise CheckFailed(tr("{told}; {detail}", told=message, detail=evidence[0]), (evidence[1],))
+    raise CheckFailed(message)

@@ -7,7 +7,8 @@ from typing import Any, Mapping, Sequence
 from grader.authoring.answers import FLOAT_FOR_INT, LIST_FOR_TUPLE, NO_RETURN, TENSOR_FOR_NUMBER
 from grader.authoring.evidence import OFF_BY_ONE, NumberEvidence, number_evidence
 from grader.authoring.marker import CheckFailed
-from grader.authoring.mistakes import Mistake, match, reproduced
+from grader.authoring.mistakes import Mistake, because, match, reproduced
+from grader.i18n import tr
 from grader.sandbox.codec import OpaqueValue
 
 
@@ -27,27 +28,30 @@ def expect_int(
     named mistakes whose value equals it (only those), else by what the numbers show
     (off by one, a factor, the check's own `evidence`), else by got and expected alone."""
     if got is None:
-        raise CheckFailed(f"{what} returned None; did you forget `return`?", (NO_RETURN,))
+        raise CheckFailed(tr("{what} returned None; did you forget `return`?", what=what), (NO_RETURN,))
     if isinstance(got, bool) or not isinstance(got, (int, float)):
         if hasattr(got, "shape") or (isinstance(got, OpaqueValue) and "Tensor" in got.type_name):
-            raise CheckFailed(f"{what} returned a tensor; return a Python int (use int(...) or .item())",
+            raise CheckFailed(tr("{what} returned a tensor; return a Python int (use int(...) or .item())", what=what),
                               (TENSOR_FOR_NUMBER,))
-        raise CheckFailed(f"{what} returned {_type_name(got)}, expected an int")
+        raise CheckFailed(tr("{what} returned {type}, expected an int", what=what, type=_type_name(got)))
     if isinstance(got, float):
         if got == expected:
-            raise CheckFailed(f"{what} returned the float {got!r}; return an int (use // or int(...))", (FLOAT_FOR_INT,))
-        raise CheckFailed(f"{what} returned the float {got!r}, expected the int {expected}")
+            raise CheckFailed(tr("{what} returned the float {got}; return an int (use // or int(...))",
+                                 what=what, got=repr(got)), (FLOAT_FOR_INT,))
+        raise CheckFailed(tr("{what} returned the float {got}, expected the int {expected}",
+                             what=what, got=repr(got), expected=expected))
     if got == expected:
         return
     # A candidate equal to the right answer can never explain a wrong one: drop it.
     candidates = {m: v for m, v in (mistakes or {}).items() if v != expected}
     matches = match(got, candidates, lambda g, v: g == v)
+    told = tr("{what} returned {got}, expected {expected}", what=what, got=got, expected=expected)
     if matches:
-        raise reproduced(f"{what} returned {got}, expected {expected}: ", matches)
+        raise reproduced(tr("{told}: ", told=told), matches)
     found = number_evidence(got, expected, evidence)
     if found is not None:
-        raise CheckFailed(f"{what} returned {got}, expected {expected}: {found.sentence}", (found.mistake,))
-    raise CheckFailed(f"{what} returned {got}, expected {expected}")
+        raise CheckFailed(because(told, found.sentence), (found.mistake,))
+    raise CheckFailed(told)
 
 
 def expect_shape_tuple(
@@ -55,25 +59,30 @@ def expect_shape_tuple(
 ) -> None:
     """A tuple of ints such as (N, C, H, W); `mistakes` as for expect_int."""
     if isinstance(got, list) and len(got) == len(expected):
-        raise CheckFailed(f"{what} returned a list; return a tuple", (LIST_FOR_TUPLE,))
+        raise CheckFailed(tr("{what} returned a list; return a tuple", what=what), (LIST_FOR_TUPLE,))
     if got is None:
-        raise CheckFailed(f"{what} returned None; did you forget `return`?", (NO_RETURN,))
+        raise CheckFailed(tr("{what} returned None; did you forget `return`?", what=what), (NO_RETURN,))
     if not isinstance(got, tuple):
-        raise CheckFailed(f"{what} returned {_type_name(got)}, expected a tuple of {len(expected)} ints")
+        raise CheckFailed(tr("{what} returned {type}, expected a tuple of {n} ints",
+                             what=what, type=_type_name(got), n=len(expected)))
     if len(got) != len(expected):
-        raise CheckFailed(f"{what} returned {len(got)} values {got}, expected {len(expected)}: {expected}")
+        raise CheckFailed(tr("{what} returned {n} values {got}, expected {expected_n}: {expected}",
+                             what=what, n=len(got), got=got, expected_n=len(expected), expected=expected))
     for position, (g, e) in enumerate(zip(got, expected)):
         if isinstance(g, bool) or not isinstance(g, int):
-            raise CheckFailed(f"{what}[{position}] is {_type_name(g)} {g!r}; every entry should be an int")
+            raise CheckFailed(tr("{what}[{position}] is {type} {value}; every entry should be an int",
+                                 what=what, position=position, type=_type_name(g), value=repr(g)))
     if got == expected:
         return
     names = ("N", "C_out", "H_out", "W_out") if len(expected) == 4 else tuple(str(i) for i in range(len(expected)))
-    wrong = [f"{n}: got {g}, expected {e}" for n, g, e in zip(names, got, expected) if g != e]
-    message = f"{what} returned {got}, expected {expected} ({'; '.join(wrong)})"
+    wrong = [tr("{name}: got {got}, expected {expected}", name=n, got=g, expected=e)
+             for n, g, e in zip(names, got, expected) if g != e]
+    message = tr("{what} returned {got}, expected {expected} ({entries})",
+                 what=what, got=got, expected=expected, entries=tr("; ").join(wrong))
     candidates = {m: v for m, v in (mistakes or {}).items() if v != expected}
     matches = match(got, candidates, lambda g, v: g == v)
     if matches:
-        raise reproduced(f"{message}: ", matches)
+        raise reproduced(tr("{told}: ", told=message), matches)
     if all(abs(g - e) <= 1 for g, e in zip(got, expected)):
-        raise CheckFailed(message + "; off by one", (OFF_BY_ONE,))
+        raise CheckFailed(tr("{told}; off by one", told=message), (OFF_BY_ONE,))
     raise CheckFailed(message)

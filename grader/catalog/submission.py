@@ -9,6 +9,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.errors import SubmissionNotFound
+from grader.i18n import tr
 from grader.release.notebook import code_digest, generated_from, is_untouched_notebook, stub_digest
 
 
@@ -40,10 +41,10 @@ def resolve_submission_dir(path: Path | None, cwd: Path) -> Path:
     # Absolute: the worker that imports the student's file runs in another folder.
     path = (cwd / path).absolute()
     if not path.exists():
-        raise SubmissionNotFound(f"submission folder {path} does not exist")
+        raise SubmissionNotFound(tr("submission folder {path} does not exist", path=path))
     if not path.is_dir():
         raise SubmissionNotFound(
-            f"{path} is a file; --submission takes the folder that holds exercise_NN.py files"
+            tr("{path} is a file; --submission takes the folder that holds exercise_NN.py files", path=path)
         )
     nested = path / "exercises"
     if nested.is_dir() and not any(path.glob("exercise_*.*")):
@@ -63,7 +64,8 @@ def find_student_file(
     for candidate in (py, notebook):
         if candidate.is_symlink() and not candidate.resolve().is_relative_to(submission_dir.resolve()):
             return StudentFile(
-                None, f"{candidate.name} is a link to a file outside the submission folder; it was not graded"
+                None, tr("{file} is a link to a file outside the submission folder; it was not graded",
+                         file=candidate.name)
             )
     if py.is_file() and notebook.is_file():
         return _choose(py, notebook, exercise_id or py.stem, stub_source)
@@ -73,7 +75,8 @@ def find_student_file(
         return StudentFile(notebook)
     # Only the expected file's name: the folder is the grader's path (in a batch, the
     # instructor's), which means nothing to the student who reads this.
-    return StudentFile(None, f"{py.name} (or {notebook.name}) not found in the submission")
+    return StudentFile(None, tr("{file} (or {notebook}) not found in the submission",
+                                file=py.name, notebook=notebook.name))
 
 
 def _choose(py: Path, notebook_path: Path, exercise_id: str, stub_source: str | None) -> StudentFile:
@@ -85,21 +88,24 @@ def _choose(py: Path, notebook_path: Path, exercise_id: str, stub_source: str | 
     if untouched is not None:
         py_untouched, notebook_untouched = untouched
         if py_untouched and not notebook_untouched:
-            return StudentFile(notebook_path, choice=f"{py.name} is the untouched stub")
+            return StudentFile(notebook_path, choice=tr("{file} is the untouched stub", file=py.name))
         if notebook_untouched and not py_untouched:
-            return StudentFile(py, choice=f"{notebook_path.name} is the untouched stub")
+            return StudentFile(py, choice=tr("{file} is the untouched stub", file=notebook_path.name))
         if py_untouched:
-            return StudentFile(py, choice="both are the untouched stub")
+            return StudentFile(py, choice=tr("both are the untouched stub"))
     elif py_source is not None and notebook is not None and _generated_from_py(notebook, py_source, exercise_id):
-        return StudentFile(py, choice=f"{notebook_path.name} holds the same code")
+        return StudentFile(py, choice=tr("{file} holds the same code", file=notebook_path.name))
     # Both hold work (or there is no way to tell): the one saved last.
-    both = "both differ from the stub; " if untouched is not None else ""
     py_time, notebook_time = py.stat().st_mtime, notebook_path.stat().st_mtime
     if notebook_time > py_time:
-        return StudentFile(notebook_path, choice=f"{both}{notebook_path.name} was saved last")
-    if py_time > notebook_time:
-        return StudentFile(py, choice=f"{both}{py.name} was saved last")
-    return StudentFile(py, choice=f"{both}both were saved at the same time")
+        why = tr("{file} was saved last", file=notebook_path.name)
+    elif py_time > notebook_time:
+        why = tr("{file} was saved last", file=py.name)
+    else:
+        why = tr("both were saved at the same time")
+    if untouched is not None:
+        why = tr("both differ from the stub; {why}", why=why)
+    return StudentFile(notebook_path if notebook_time > py_time else py, choice=why)
 
 
 def _untouched(

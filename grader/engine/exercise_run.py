@@ -76,8 +76,9 @@ class ExerciseRun:
         left = self.plan.budget_s - (time.monotonic() - self._started_at)
         if left <= 0:
             raise StudentTimeout(
-                f"not run: the time budget for all checks of {self.plan.exercise.id} "
-                f"(submission_timeout_s={self.plan.budget_s:g}) is used up"
+                tr("not run: the time budget for all checks of {exercise} "
+                   "(submission_timeout_s={budget}) is used up",
+                   exercise=self.plan.exercise.id, budget=f"{self.plan.budget_s:g}")
             )
         return left
 
@@ -110,6 +111,6 @@ class ExerciseRun:
             title=tr("checks could not be loaded"),
             status=CheckStatus.GRADER_ERROR,
             points_possible=max(0.0, at_stake),
-            message="the grader's checks for this exercise failed to load; tell the course "
-            "staff.\n" + self.collection_error,
+            message=tr("the grader's checks for this exercise failed to load; tell the course staff.")
+            + "\n" + self.collection_error,
         )

@@ -170,7 +170,7 @@ class GradingPlugin:
         try:
             data = self.data.get()
         except DataUnavailable as missing:
-            pytest.skip(f"not run: {missing}")
+            pytest.skip(tr("not run: {reason}", reason=missing))
         settings = self._info(request).run.plan.exercise.course.data.mnist
         return dataclasses.replace(data, normalisation=(settings.mean, settings.std))
 
@@ -252,10 +252,10 @@ class GradingPlugin:
             return CheckStatus.PASSED, ""
         excinfo = call.excinfo
         if report.skipped or (excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)):
-            reason = str(excinfo.value) if excinfo is not None else "skipped"
+            reason = str(excinfo.value) if excinfo is not None else tr("skipped")
             return CheckStatus.SKIPPED, getattr(excinfo.value, "msg", reason) if excinfo else reason
         if excinfo is None:
-            return CheckStatus.GRADER_ERROR, "the check failed without an exception"
+            return CheckStatus.GRADER_ERROR, tr("the check failed without an exception")
         error = excinfo.value
         if isinstance(error, StudentCodeError):
             return error.status, error.message
@@ -264,21 +264,29 @@ class GradingPlugin:
         if isinstance(error, AssertionError):
             return CheckStatus.FAILED, _assertion_message(str(error))
         if isinstance(error, NotRecordable):
-            return CheckStatus.GRADER_ERROR, f"this public check cannot be recorded for a student kit: {error}"
+            return CheckStatus.GRADER_ERROR, tr("this public check cannot be recorded for a student kit: {error}",
+                                                error=error)
         if isinstance(error, NotRecorded):
             return (
                 CheckStatus.GRADER_ERROR,
-                f"this check asked a question its kit was not released with ({error}). "
-                "This is not your fault; tell the course staff.",
+                tr("this check asked a question its kit was not released with ({error}). "
+                   "This is not your fault; tell the course staff.", error=error),
             )
         if isinstance(error, SandboxUnavailable):
-            return CheckStatus.GRADER_ERROR, f"the sandbox failed: {error}"
+            return CheckStatus.GRADER_ERROR, tr("the sandbox failed: {error}", error=error)
         last = traceback.extract_tb(excinfo.tb)[-1:]
-        where = f" ({Path(last[0].filename).name}, line {last[0].lineno})" if last else ""
+        failure = f"{type(error).__name__}: {error}"
+        if last:
+            return (
+                CheckStatus.GRADER_ERROR,
+                tr("the grader itself failed on this check: {error} ({file}, line {line}). "
+                   "This is not your fault; tell the course staff.",
+                   error=failure, file=Path(last[0].filename).name, line=last[0].lineno),
+            )
         return (
             CheckStatus.GRADER_ERROR,
-            f"the grader itself failed on this check: {type(error).__name__}: {error}{where}. "
-            "This is not your fault; tell the course staff.",
+            tr("the grader itself failed on this check: {error}. This is not your fault; tell the course staff.",
+               error=failure),
         )
 
 
@@ -307,4 +315,4 @@ def _assertion_message(text: str) -> str:
         return message
     if text.startswith("assert "):
         return text.splitlines()[0]
-    return text or "the answer is not what the check expects"
+    return text or tr("the answer is not what the check expects")

@@ -17,8 +17,9 @@ from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file, read_stub
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
+from grader.i18n import N_, tr
 from grader.engine.references import ReferenceSource
-from grader.engine.plugin import ExercisePlan, GradingPlugin, ProgressCallback
+from grader.engine.plugin import ExercisePlan, ExerciseRun, GradingPlugin, ProgressCallback
 from grader.engine.student import StudentCode
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
 from grader.sandbox.client import Sandbox, SandboxUnavailable
@@ -149,11 +150,12 @@ def _plan(
 
 
 _PROTECTION_WORDS = {
-    "network": "network isolation (student code could open connections)",
-    "filesystem": "an allow-listed file system (student code could read any file the grading user can, "
-    "such as other copies of the course, and where even a mount namespace is missing, the reference solutions)",
-    "processes": "process isolation (student code could see and signal other processes)",
-    "process-count": "a cap on the number of processes (a fork bomb is stopped only by the timeout)",
+    "network": N_("network isolation (student code could open connections)"),
+    "filesystem": N_("an allow-listed file system (student code could read any file the grading user can, "
+                     "such as other copies of the course, and where even a mount namespace is missing, the "
+                     "reference solutions)"),
+    "processes": N_("process isolation (student code could see and signal other processes)"),
+    "process-count": N_("a cap on the number of processes (a fork bomb is stopped only by the timeout)"),
 }
 
 
@@ -162,7 +164,7 @@ def protection_notes(sandbox: Sandbox) -> list[str]:
     if sandbox.protections is None:
         return []
     return [
-        f"not available on this machine: {words}"
+        tr("not available on this machine: {protection}", protection=tr(words))
         for name, words in _PROTECTION_WORDS.items()
         if name not in sandbox.protections
     ]
@@ -171,12 +173,14 @@ def protection_notes(sandbox: Sandbox) -> list[str]:
 _STUB_IMPORT_S = 10.0  # a stub imports in milliseconds; this is generous on a loaded machine
 
 
-def _grader_suspected(sandbox: Sandbox, plan: ExercisePlan, result: ExerciseResult) -> str:
+def _grader_suspected(sandbox: Sandbox, run: ExerciseRun, result: ExerciseResult) -> str:
     """The cheap canary of `grader check`: when every check timed out importing the
     student's file, import the exercise's own stub the same way. If that times out
     too, the fault is the grader's on this machine, not the student's."""
-    checks = result.checks
-    if not checks or not all(c.status is CheckStatus.TIMEOUT and c.message.startswith("importing ") for c in checks):
+    checks, plan = result.checks, run.plan
+    if not checks or not isinstance(run.import_failure, StudentTimeout):
+        return ""
+    if not all(c.status is CheckStatus.TIMEOUT for c in checks):
         return ""
     stub = plan.exercise.stub_path
     if not stub.is_file():
@@ -186,10 +190,10 @@ def _grader_suspected(sandbox: Sandbox, plan: ExercisePlan, result: ExerciseResu
     try:
         code.load()
     except StudentTimeout:
-        return (
-            f"every check of {plan.exercise.id} timed out importing {stub.name}, and so did importing the "
-            f"exercise's own stub, which takes milliseconds: the grader may be at fault on this machine, "
-            "not your code; tell the course staff"
+        return tr(
+            "every check of {exercise} timed out importing {file}, and so did importing the "
+            "exercise's own stub, which takes milliseconds: the grader may be at fault on this machine, "
+            "not your code; tell the course staff", exercise=plan.exercise.id, file=stub.name,
         )
     except (StudentCodeError, SandboxUnavailable):
         return ""
@@ -249,12 +253,12 @@ def grade_submission(
         exercises=plugin.results(),
     )
     report.notes.extend(protection_notes(sandbox))
-    for plan, result in zip(plans, report.exercises):
-        suspicion = _grader_suspected(sandbox, plan, result)
+    for exercise_run, result in zip(plugin.runs, report.exercises):
+        suspicion = _grader_suspected(sandbox, exercise_run, result)
         if suspicion:
             report.notes.append(suspicion)
     restarts = sandbox.restarts - restarts_before
     if restarts:
-        report.notes.append(f"the sandbox was restarted {restarts} time(s) after student code killed it")
+        report.notes.append(tr("the sandbox was restarted {n} time(s) after student code killed it", n=restarts))
     report.duration_s = round(time.perf_counter() - started, 3)
     return report

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Callable
 
+from grader.i18n import tr
 from grader.models.manifest import CheckLimits
 from grader.sandbox import codec
 from grader.sandbox.client import Sandbox, WorkerHandle
@@ -16,46 +18,155 @@ from grader.sandbox.outcomes import (
     StudentImportError,
     StudentRaised,
 )
-from grader.sandbox.protocol import CellSpec, ErrorReport, Limits, Request, WorkerSpec
+from grader.sandbox.protocol import CellSpec, ErrorReport, Limits, Request, SourceLine, WorkerSpec
 from grader.sandbox.tracing import friendly
 
 
-def _where(error: ErrorReport) -> str:
-    return f"\n{error.where}" if error.where else ""
+_READ_CAP = 16 * 1024 * 1024  # a student's file is read here only to word a failure
+
+
+def _place(file_name: str, line: SourceLine) -> str:
+    """`exercise_01.py`, or in a notebook `exercise_01.ipynb, cell 3 (In [7])`."""
+    if not line.cell:
+        return file_name
+    if line.execution:
+        return tr("{file}, cell {cell} (In [{execution}])", file=file_name, cell=line.cell, execution=line.execution)
+    return tr("{file}, cell {cell}", file=file_name, cell=line.cell)
+
+
+def _where(error: ErrorReport, file_name: str) -> str:
+    """The student's own frames of a traceback, one line each, after a newline."""
+    lines = [
+        tr("  {place}, line {line}, in {function}: {code}",
+           place=_place(file_name, frame), line=frame.line, function=frame.function, code=frame.code)
+        for frame in error.where[-3:]
+    ]
+    return "".join("\n" + line for line in lines)
 
 
 def _limit_hint(exc_type: str, exc_message: str, limits: CheckLimits) -> str:
     """Name the limit a failure ran into, with its value, when we can tell."""
     if exc_type == "MemoryError" or "can't allocate memory" in exc_message or "Cannot allocate memory" in exc_message:
-        return f" (the memory limit is memory_mb={limits.memory_mb})"
+        return tr(" (the memory limit is memory_mb={memory_mb})", memory_mb=limits.memory_mb)
     if "File too large" in exc_message or "No space left on device" in exc_message:
-        return f" (files and printed output are limited to file_mb={limits.file_mb} MiB)"
+        return tr(" (files and printed output are limited to file_mb={file_mb} MiB)", file_mb=limits.file_mb)
     if exc_type == "BlockingIOError" or "Resource temporarily unavailable" in exc_message:
-        return f" (the process limit is processes={limits.processes})"
+        return tr(" (the process limit is processes={processes})", processes=limits.processes)
     return ""
 
 
-def error_from_reply(error: ErrorReport, what: str, file_name: str, limits: CheckLimits) -> StudentCodeError:
-    """Turn the child's description of a failure into the exception a check sees."""
+def _read(path: Path | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            return handle.read(_READ_CAP)
+    except OSError:
+        return None
+
+
+def first_non_utf8_line(content: bytes) -> int | None:
+    """The line (1-based) of the first bytes that are not UTF-8; None when all are."""
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return content.count(b"\n", 0, bad.start) + 1
+    return None
+
+
+def is_empty_source(path: Path, content: bytes) -> bool:
+    """Nothing but white space in a .py file; no code in any cell of a notebook."""
+    if not content.strip():
+        return True
+    if path.suffix != ".ipynb":
+        return False
+    try:
+        cells = json.loads(content.decode("utf-8")).get("cells", [])
+        sources = ["".join(c.get("source", "")) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+                   for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return not any(source.strip() for source in sources)
+
+
+def _decoding_failed(error: ErrorReport) -> bool:
+    text = error.message.lower()
+    return error.type == "UnicodeDecodeError" or (
+        error.kind == "syntax_error" and ("utf-8" in text or "unicode error" in text or "encoding" in text))
+
+
+def _not_utf8(file_name: str, line: int) -> StudentImportError:
+    return StudentImportError(tr(
+        "{file} is not saved as UTF-8 (line {line} holds bytes that are not UTF-8 text, as an editor that saves "
+        "in GBK or another local encoding writes them): save the file as UTF-8 in your editor and grade it again",
+        file=file_name, line=line))
+
+
+def _empty(file_name: str) -> MissingFunction:
+    return MissingFunction(tr(
+        "{file} is empty: there is no code to grade (was it saved?). Write your solution in it, keeping "
+        "the function names from the exercise stub", file=file_name))
+
+
+def _syntax_error(error: ErrorReport, file_name: str) -> StudentImportError:
+    """Said once: where (file, cell, line), the parser's message, then the line itself."""
+    line = error.where[0] if error.where else None
+    # A module the student's file imports may hold the error: name that file.
+    file_name = line.file if line is not None and line.file else file_name
+    if line is None or not line.line:
+        return StudentImportError(tr("{file} has a syntax error: {error}", file=file_name, error=error.message))
+    if line.cell and line.execution:
+        message = tr("{file} has a syntax error in cell {cell} (In [{execution}]), line {line}: {error}",
+                     file=file_name, cell=line.cell, execution=line.execution, line=line.line, error=error.message)
+    elif line.cell:
+        message = tr("{file} has a syntax error in cell {cell}, line {line}: {error}",
+                     file=file_name, cell=line.cell, line=line.line, error=error.message)
+    else:
+        message = tr("{file} has a syntax error on line {line}: {error}",
+                     file=file_name, line=line.line, error=error.message)
+    return StudentImportError(message + (f"\n    {line.code}" if line.code else ""))
+
+
+def error_from_reply(
+    error: ErrorReport, what: str, file_name: str, limits: CheckLimits, path: Path | None = None
+) -> StudentCodeError:
+    """Turn the child's description of a failure into the exception a check sees.
+    `path` (the student's file, as the grading process sees it) lets a message say that
+    the file is empty or not UTF-8 when that is what went wrong."""
     kind, exc_type, exc_message = error.kind, error.type, error.message
     hint = _limit_hint(exc_type, exc_message, limits)
     if error.during == "import":
+        content = _read(path)
+        if path is not None and content is not None and not content.strip():
+            return _empty(file_name)  # a notebook of zero bytes does not even load
+        if _decoding_failed(error):
+            line = first_non_utf8_line(content) if content is not None else None
+            if line is not None:
+                return _not_utf8(file_name, line)
         if kind == "syntax_error":
-            return StudentImportError(f"{file_name} has a syntax error ({exc_message}), {error.where}")
+            return _syntax_error(error, file_name)
         if kind == "exit" and exc_type == "SystemExit":
-            return StudentImportError(f"{file_name} called {exc_message} while being imported; remove top-level exits")
+            return StudentImportError(tr("{file} called {exit} while being imported; remove top-level exits",
+                                         file=file_name, exit=exc_message))
         return StudentImportError(
-            f"importing {file_name} raised {exc_type}: {exc_message}{hint}{_where(error)}"
+            tr("importing {file} raised {type}: {error}", file=file_name, type=exc_type, error=exc_message)
+            + hint + _where(error, file_name)
         )
     if kind == "not_implemented":
-        return NotImplementedYet(f"not implemented yet: {what} raises NotImplementedError")
+        return NotImplementedYet(tr("not implemented yet: {what} raises NotImplementedError", what=what))
     if kind == "missing_function":
-        return MissingFunction(
-            f"{file_name} has no function `{exc_message}`; keep the names from the exercise stub"
-        )
+        content = _read(path)
+        if path is not None and content is not None and is_empty_source(path, content):
+            return _empty(file_name)
+        return MissingFunction(tr("{file} has no function `{function}`; keep the names from the exercise stub",
+                                  file=file_name, function=exc_message))
     if kind == "exit" and exc_type == "SystemExit":
-        return StudentRaised(f"{what} called {exc_message}", exc_type, exc_message)
-    return StudentRaised(f"{what} raised {exc_type}: {exc_message}{hint}{_where(error)}", exc_type, exc_message)
+        return StudentRaised(tr("{what} called {exit}", what=what, exit=exc_message), exc_type, exc_message)
+    return StudentRaised(
+        tr("{what} raised {type}: {error}", what=what, type=exc_type, error=exc_message)
+        + hint + _where(error, file_name),
+        exc_type, exc_message,
+    )
 
 
 class StudentCode:
@@ -117,13 +228,14 @@ class StudentCode:
     def _request(self, request: Request, what: str) -> Any:
         reply = self._handle().request(request, what, self._limit_note())
         if reply.forbidden:
-            used = ", ".join(friendly(name) for name in reply.forbidden)
+            used = tr(", ").join(friendly(name) for name in reply.forbidden)
             raise ForbiddenCall(
-                f"{what} used {used}; this exercise asks you to write it with plain tensor operations"
+                tr("{what} used {used}; this exercise asks you to write it with plain tensor operations",
+                   what=what, used=used)
             )
         if not reply.ok:
-            error = reply.error or ErrorReport(kind="exception", type="", message="no error report")
-            raise error_from_reply(error, what, self.file_name, self.limits)
+            error = reply.error or ErrorReport(kind="exception", type="", message=tr("no error report"))
+            raise error_from_reply(error, what, self.file_name, self.limits, self.module_path)
         try:
             value = codec.decode(reply.value)
         except codec.CodecError as exc:
@@ -134,7 +246,7 @@ class StudentCode:
 
     def load(self) -> list[str]:
         """Import the module; returns its public names."""
-        return self._request(Request(id=0, op="import"), f"importing {self.file_name}")
+        return self._request(Request(id=0, op="import"), tr("importing {file}", file=self.file_name))
 
     def call(self, function: str, *args: Any, forbid: tuple[str, ...] = (), **kwargs: Any) -> Any:
         """Call `function(*args, **kwargs)` in the student's module; returns plain data."""

@@ -14,6 +14,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from grader.i18n import trn
+
 
 def mlp(sizes: list[int], dropout: float = 0.0) -> nn.Sequential:
     """Linear layers of the given sizes with ReLU (and Dropout, if asked) between them."""
@@ -83,8 +85,9 @@ class Budget:
         return len(self.lrs)
 
     def describe(self) -> str:
-        return (f"{self.epochs} epochs of Adam (learning rate {', '.join(f'{lr:g}' for lr in self.lrs)} "
-                f"by epoch), batch size {self.batch_size}")
+        return trn("{n} epoch of Adam (learning rate {lrs} by epoch), batch size {batch_size}",
+                   "{n} epochs of Adam (learning rate {lrs} by epoch), batch size {batch_size}",
+                   self.epochs, lrs=", ".join(f"{lr:g}" for lr in self.lrs), batch_size=self.batch_size)
 
     def as_dict(self) -> dict[str, Any]:
         return {"lrs": list(self.lrs), "batch_size": self.batch_size, "seed": self.seed, "threads": self.threads}

@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from grader.i18n import N_, tr
 from grader.sandbox import protocol
 from grader.sandbox.environment import child_environment
 from grader.sandbox.framing import (
@@ -46,7 +47,7 @@ _ZYGOTE_BOOT = (
 )
 _EXIT_WAIT_S = 2.0
 _SPAWN_WAIT_S = 30.0
-UNREADABLE = "your code sent the grader something it could not read"
+UNREADABLE = N_("your code sent the grader something it could not read")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -253,11 +254,11 @@ class Sandbox:
         for fd in fds:
             os.close(fd)
         if not data:
-            raise SandboxUnavailable("the sandbox process (zygote) exited")
+            raise SandboxUnavailable(tr("the sandbox process (zygote) exited"))
         try:
             message = protocol.parse(data, protocol.FromZygote)
         except ProtocolViolation as exc:  # the zygote runs no student code: our bug
-            raise SandboxUnavailable(f"the sandbox process sent {exc}") from None
+            raise SandboxUnavailable(tr("the sandbox process sent {problem}", problem=exc)) from None
         if isinstance(message, protocol.CellOpened):
             self._opened[message.request] = message.pid
         elif isinstance(message, protocol.Started):
@@ -267,7 +268,7 @@ class Sandbox:
         deadline = time.monotonic() + self.start_timeout_s
         while not self._ready:
             if time.monotonic() > deadline:
-                raise SandboxUnavailable("the sandbox process did not start in time")
+                raise SandboxUnavailable(tr("the sandbox process did not start in time"))
             self._read_zygote(deadline)
 
     def _alive(self) -> bool:
@@ -320,14 +321,14 @@ class Sandbox:
         while request not in self._opened:
             if time.monotonic() > deadline:
                 ours.close()
-                raise SandboxUnavailable("the sandbox did not open a cell in time")
+                raise SandboxUnavailable(tr("the sandbox did not open a cell in time"))
             self._read_zygote(deadline)
         cell = _Cell(spec, ours, self._opened.pop(request))
         try:
             ready = cell.wait_ready(_SPAWN_WAIT_S)
         except _CellGone:
             cell.close()
-            raise SandboxUnavailable("a student's sandbox could not be built") from None
+            raise SandboxUnavailable(tr("a student's sandbox could not be built")) from None
         if self.protections is None:
             self.protections = set(ready.protections)
         return cell
@@ -352,7 +353,7 @@ class Sandbox:
         for attempt in range(2):
             try:
                 if not self._alive():
-                    raise SandboxUnavailable("the sandbox process (zygote) exited")
+                    raise SandboxUnavailable(tr("the sandbox process (zygote) exited"))
                 if self._cell is not None and self._cell.gone:
                     # Student code killed (or stopped answering in) its own sandbox: it is
                     # built again for the checks that follow, and the report says so.
@@ -369,7 +370,7 @@ class Sandbox:
                 return WorkerHandle(self._cell, pid, pidfd, channel, time.monotonic() + budget_s)
             except (SandboxUnavailable, OSError, _CellGone):
                 if attempt:
-                    raise SandboxUnavailable("the sandbox process could not be restarted") from None
+                    raise SandboxUnavailable(tr("the sandbox process could not be restarted")) from None
                 if self._alive():
                     self.close_cell()
                 else:
@@ -412,15 +413,18 @@ class WorkerHandle:
             send_message(self.channel, protocol.dumps(request))
             raw = recv_message(self.channel, deadline=self.deadline)
         except ChannelTimeout:
-            raise self._fail(StudentTimeout, f"{what} did not finish within the time limit ({limit_note})") from None
+            raise self._fail(StudentTimeout, tr("{what} did not finish within the time limit ({limit})",
+                                                what=what, limit=limit_note)) from None
         except (ChannelClosed, BrokenPipeError, ConnectionResetError):
             # Ask how it ended before killing it, or every death would read "SIGKILL".
             exited = self.cell.wait_exit(self.pid)
             self._exit_seen = exited is not None
             how = describe_exit(exited.code, exited.signal) if exited else describe_exit(None, None)
-            raise self._fail(StudentCrashed, f"{what}: the process {how}") from None
+            raise self._fail(StudentCrashed, tr("{what}: the process {how}", what=what, how=how)) from None
         except MessageTooLarge as exc:
-            raise self._fail(UnreadableResult, f"{what} returned too much data ({exc})") from None
+            detail = tr("message of {size} bytes exceeds the cap of {cap}", size=exc.size, cap=exc.cap)
+            raise self._fail(UnreadableResult, tr("{what} returned too much data ({detail})",
+                                                  what=what, detail=detail)) from None
         try:
             reply = protocol.parse(raw, Reply)
             if reply.id != request.id:
@@ -434,7 +438,8 @@ class WorkerHandle:
 
     def unreadable(self, what: str, detail: str) -> Exception:
         """The student's fault: what their worker sent cannot be read. Ends the worker."""
-        return self._fail(UnreadableResult, f"{what}: {UNREADABLE} ({detail[:200]})")
+        return self._fail(UnreadableResult, tr("{what}: {problem} ({detail})",
+                                               what=what, problem=tr(UNREADABLE), detail=detail[:200]))
 
     def kill(self) -> None:
         self.cell.kill_worker(self.pid, self.pidfd)

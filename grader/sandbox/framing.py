@@ -27,6 +27,11 @@ class ChannelTimeout(TimeoutError):
 class MessageTooLarge(ValueError):
     """The other side announced a message over the cap."""
 
+    def __init__(self, size: int, cap: int) -> None:
+        super().__init__(f"message of {size} bytes exceeds the cap of {cap}")
+        self.size = size
+        self.cap = cap
+
 
 def send_message(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(_HEADER.pack(len(payload)) + payload)
@@ -56,5 +61,5 @@ def recv_message(
 ) -> bytes:
     (size,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size, deadline))
     if size > max_bytes:
-        raise MessageTooLarge(f"message of {size} bytes exceeds the cap of {max_bytes}")
+        raise MessageTooLarge(size, max_bytes)
     return _recv_exact(sock, size, deadline)

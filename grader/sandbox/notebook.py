@@ -35,7 +35,7 @@ _PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
 _FUTURE_FLAGS = functools.reduce(
     operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
 )
-_CELL_NAME = re.compile(r"^<(?P<notebook>.+?), (?P<cell>cell \d+(?: \(In \[\d+\]\))?)>$")
+_CELL_NAME = re.compile(r"^<(?P<notebook>.+?), (?P<cell>cell (?P<number>\d+)(?: \(In \[(?P<execution>\d+)\]\))?)>$")
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,15 @@ def cell_label(filename: str, notebook_name: str) -> str | None:
     if match is None or match["notebook"] != notebook_name:
         return None
     return match["cell"]
+
+
+def cell_position(filename: str, notebook_name: str) -> tuple[int, int] | None:
+    """(cell number, its `In [n]` or 0) for a filename made by NotebookCell.filename for
+    the notebook `notebook_name`; None for any other file."""
+    match = _CELL_NAME.match(filename)
+    if match is None or match["notebook"] != notebook_name:
+        return None
+    return int(match["number"]), int(match["execution"] or 0)
 
 
 def _starts_statement(code_before: str) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import signal
 
+from grader.i18n import N_, tr
 from grader.models.results import CheckStatus
 
 
@@ -66,24 +67,26 @@ class StudentTimeout(StudentCodeError):
     status = CheckStatus.TIMEOUT
 
 
+_SIGNAL_WORDS = {
+    "SIGSEGV": N_("crashed with a segmentation fault ({signal})"),
+    "SIGKILL": N_("was killed (often the memory limit or the timeout) ({signal})"),
+    "SIGABRT": N_("aborted (os.abort or a failed C assertion) ({signal})"),
+    "SIGXCPU": N_("ran out of CPU time ({signal})"),
+    "SIGBUS": N_("crashed with a bus error ({signal})"),
+}
+
+
 def describe_exit(code: int | None, signum: int | None) -> str:
     """Plain words for how a child process ended, to follow "the process"."""
     if signum is not None:
         try:
             name = signal.Signals(signum).name
         except ValueError:
-            name = f"signal {signum}"
-        hints = {
-            "SIGSEGV": "crashed with a segmentation fault",
-            "SIGKILL": "was killed (often the memory limit or the timeout)",
-            "SIGABRT": "aborted (os.abort or a failed C assertion)",
-            "SIGXCPU": "ran out of CPU time",
-            "SIGBUS": "crashed with a bus error",
-        }
-        return f"{hints.get(name, 'was killed by a signal')} ({name})"
+            name = tr("signal {number}", number=signum)
+        return tr(_SIGNAL_WORDS.get(name, N_("was killed by a signal ({signal})")), signal=name)
     if code is None:
-        return "ended without returning a result"
-    return f"exited with status {code} without returning a result (os._exit or a crash)"
+        return tr("ended without returning a result")
+    return tr("exited with status {code} without returning a result (os._exit or a crash)", code=code)
 
 
 class MissingStudentFile(StudentCodeError):

@@ -81,13 +81,28 @@ ErrorKind = Literal["not_implemented", "syntax_error", "exit", "exception", "mis
 
 
 @dataclass(frozen=True)
+class SourceLine:
+    """A line of the student's file (or of a notebook's cell) that an error points at.
+    Data, not words: the grading process says it in the student's language."""
+
+    line: int
+    code: str = ""  # the line's text, stripped
+    function: str = ""  # the function it is in (a traceback frame), "" for a syntax error
+    cell: int = 0  # a notebook's cell number (1-based, over all cells); 0 in a .py file
+    execution: int = 0  # the cell's `In [n]`; 0 when it has none
+    file: str = ""  # another file's name (a module the student's file imports); "" for their own
+
+
+@dataclass(frozen=True)
 class ErrorReport:
-    """Why student code gave no value, as the worker saw it."""
+    """Why student code gave no value, as the worker saw it. A syntax error's message is
+    the parser's own (`expected ':'`) and `where` its one line; an exception's `where`
+    holds the last frames in the student's own file."""
 
     kind: ErrorKind
     type: str
     message: str
-    where: str = ""
+    where: tuple[SourceLine, ...] = ()
     during: Literal["import", "call"] = "call"
 
 
@@ -298,6 +313,6 @@ def _record(value: Any, cls: Any, where: str) -> Any:
 __all__ = [
     "CellOpened", "CellReady", "CellSpec", "ErrorKind", "ErrorReport", "Exited", "FromCell",
     "FromZygote", "KillWorker", "Limits", "OpenCell", "ProtocolViolation", "Reply", "Request",
-    "SpawnWorker", "Started", "ToCell", "ToZygote", "WorkerSpawned", "WorkerSpec", "dumps",
+    "SourceLine", "SpawnWorker", "Started", "ToCell", "ToZygote", "WorkerSpawned", "WorkerSpec", "dumps",
     "from_data", "loads_json", "parse",
 ]

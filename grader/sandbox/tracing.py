@@ -19,13 +19,15 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
+from grader.i18n import N_, tr
+
 _FRIENDLY = {
-    "conv": "a torch convolution (F.conv2d / nn.Conv2d / torch.conv2d)",
-    "max_pool": "torch's max pooling (F.max_pool2d / nn.MaxPool2d)",
-    "avg_pool": "torch's average pooling (F.avg_pool2d / nn.AvgPool2d)",
-    "adaptive": "torch's adaptive pooling (F.adaptive_*_pool2d)",
-    "unfold": "torch's im2col (F.unfold / nn.Unfold)",
-    "im2col": "torch's im2col (F.unfold / nn.Unfold)",
+    "conv": N_("a torch convolution (F.conv2d / nn.Conv2d / torch.conv2d)"),
+    "max_pool": N_("torch's max pooling (F.max_pool2d / nn.MaxPool2d)"),
+    "avg_pool": N_("torch's average pooling (F.avg_pool2d / nn.AvgPool2d)"),
+    "adaptive": N_("torch's adaptive pooling (F.adaptive_*_pool2d)"),
+    "unfold": N_("torch's im2col (F.unfold / nn.Unfold)"),
+    "im2col": N_("torch's im2col (F.unfold / nn.Unfold)"),
 }
 
 
@@ -47,7 +49,7 @@ def friendly(name: str) -> str:
     bare = name.split(".")[-1].lstrip("_")
     for prefix, text in _FRIENDLY.items():
         if bare.startswith(prefix):
-            return f"{text} [{name}]"
+            return f"{tr(text)} [{name}]"
     return name
 
 

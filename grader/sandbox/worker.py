@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from grader.sandbox import codec, isolation, protocol, rootfs
 from grader.sandbox.framing import ChannelClosed, recv_message, send_message
 from grader.sandbox.loader import load_student_module, load_trusted_module
-from grader.sandbox.notebook import cell_label
-from grader.sandbox.protocol import ErrorReport, Limits, Reply, Request, WorkerSpec
+from grader.sandbox.notebook import cell_position
+from grader.sandbox.protocol import ErrorReport, Limits, Reply, Request, SourceLine, WorkerSpec
 from grader.sandbox.tracing import OperatorSpy
 
 if TYPE_CHECKING:
@@ -60,24 +60,26 @@ def _apply_limits(limits: Limits, processes: int) -> None:
     set_limit(resource.RLIMIT_CPU, max(1, int(cpu_s + 0.999)))
 
 
-def _student_frames(exc: BaseException, student_path: str) -> str:
+def _student_frames(exc: BaseException, student_path: str) -> tuple[SourceLine, ...]:
     """The traceback lines inside the student's own file (or a notebook's cells): what
-    they can act on."""
+    they can act on. The grading process words them."""
     name = os.path.basename(student_path)
-    lines: list[str] = []
+    lines: list[SourceLine] = []
     for frame in traceback.extract_tb(exc.__traceback__):
-        cell = cell_label(frame.filename, name)
+        cell = cell_position(frame.filename, name)
         if frame.filename == student_path or cell is not None:
-            where = f"{name}, {cell}" if cell else name
-            lines.append(f"  {where}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}")
-    return "\n".join(lines[-3:])
+            number, execution = cell or (0, 0)
+            lines.append(SourceLine(frame.lineno or 0, (frame.line or "").strip()[:500], frame.name[:200],
+                                    number, execution))
+    return tuple(lines[-3:])
 
 
-def _syntax_error_where(exc: SyntaxError, student_path: str) -> str:
-    """`line 3: text`, or in a notebook `cell 2, line 3: text` (the line within the cell)."""
-    where = f"line {exc.lineno}: {(exc.text or '').strip()}"
-    cell = cell_label(exc.filename or "", os.path.basename(student_path))
-    return f"{cell}, {where}" if cell else where
+def _syntax_error_line(exc: SyntaxError, student_path: str) -> SourceLine:
+    """The line a syntax error is on, in the file or (in a notebook) within its cell."""
+    cell = cell_position(exc.filename or "", os.path.basename(student_path))
+    number, execution = cell or (0, 0)
+    other = "" if cell or not exc.filename or exc.filename == student_path else os.path.basename(exc.filename)
+    return SourceLine(exc.lineno or 0, (exc.text or "").strip()[:500], "", number, execution, other[:200])
 
 
 def _describe_error(exc: BaseException, student_path: str, during: str) -> ErrorReport:
@@ -91,7 +93,9 @@ def _describe_error(exc: BaseException, student_path: str, during: str) -> Error
         kind = "not_implemented"
     elif isinstance(exc, SyntaxError) and during == "import":
         kind = "syntax_error"
-        where = _syntax_error_where(exc, student_path)
+        # The parser's words only: str(exc) repeats the file and line, which `where` holds.
+        message = str(exc.msg if isinstance(exc.msg, str) else message)[:2000]
+        where = (_syntax_error_line(exc, student_path),)
     elif isinstance(exc, (SystemExit, KeyboardInterrupt, GeneratorExit)):
         kind = "exit"
         if isinstance(exc, SystemExit):

@@ -7,7 +7,7 @@ import pytest
 from grader.sandbox import protocol
 from grader.sandbox.protocol import (
     CellReady, CellSpec, ErrorReport, Exited, KillWorker, Limits, OpenCell, ProtocolViolation, Reply, Request,
-    SpawnWorker, WorkerSpawned, WorkerSpec,
+    SourceLine, SpawnWorker, WorkerSpawned, WorkerSpec,
 )
 
 LIMITS = Limits(timeout_s=2.5, cpu_s=None, memory_mb=512, file_mb=8, processes=16)
@@ -21,12 +21,23 @@ RECORDS = [
     (Exited(2, code=None, signal=11), protocol.FromCell),
     (Request(1, "call", function="corr2d", args=[1, {"$tuple": [2]}], forbid=("conv2d",)), Request),
     (Reply(1, False, error=ErrorReport("not_implemented", "NotImplementedError", "", during="call")), Reply),
+    # Where an error is travels as data (the grading process words it in the student's language).
+    (Reply(1, False, error=ErrorReport("syntax_error", "SyntaxError", "expected ':'",
+                                       where=(SourceLine(3, "def corr2d(x, k)", "", 2, 7),), during="import")), Reply),
 ]
 
 
 @pytest.mark.parametrize("record, expected", RECORDS, ids=[type(r).__name__ for r, _ in RECORDS])
 def test_records_survive_the_wire(record, expected):
     assert protocol.parse(protocol.dumps(record), expected) == record
+
+
+def test_a_line_of_an_error_report_must_be_data():
+    reply = {"id": 1, "ok": False, "error": {"kind": "exception", "type": "ValueError", "message": "boom",
+                                              "where": [{"line": "3; rm -rf /"}]}}
+    with pytest.raises(ProtocolViolation) as refused:
+        protocol.from_data(reply, Reply)
+    assert str(refused.value) == "message.error.where.line: expected int"
 
 
 @pytest.mark.parametrize(
