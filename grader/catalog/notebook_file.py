@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from grader.errors import SubmissionNotFound
+from grader.i18n import tr
 
 # Set by Jupyter servers (2.x) in a kernel's environment: the notebook's path,
 # relative to the server's root folder or absolute.
@@ -65,20 +66,21 @@ def find_notebook(
     if explicit is not None:
         path = explicit if explicit.is_absolute() else cwd / explicit
         if not path.is_file():
-            raise SubmissionNotFound(f"notebook {path} does not exist")
-        return NotebookFile(path, "named in grader.check()")
+            raise SubmissionNotFound(tr("notebook {path} does not exist", path=path))
+        return NotebookFile(path, tr("named in grader.check()"))
     current = _current_notebook(user_ns, environ, cwd)
     if current is not None:
-        return NotebookFile(current.absolute(), "the notebook grader.check() ran in")
+        return NotebookFile(current.absolute(), tr("the notebook grader.check() ran in"))
     name = Path(student_file).with_suffix(".ipynb").name
     tried = [cwd / "exercises" / name, cwd / name]
     for path in tried:
         if path.is_file():
-            return NotebookFile(path, f"found in {path.parent}")
+            return NotebookFile(path, tr("found in {folder}", folder=path.parent))
     raise SubmissionNotFound(
-        f"cannot tell which notebook to grade: this kernel does not say, and "
-        f"{' and '.join(str(p) for p in tried)} do not exist",
-        hint=f'pass the notebook\'s path: grader.check("{Path(student_file).stem}", notebook="path/to/{name}")',
+        tr("cannot tell which notebook to grade: this kernel does not say, and {first} and {second} do not exist",
+           first=tried[0], second=tried[1]),
+        hint=tr('pass the notebook\'s path: grader.check("{exercise}", notebook="path/to/{name}")',
+                exercise=Path(student_file).stem, name=name),
     )
 
 
@@ -105,8 +107,9 @@ def unsaved_run(notebook: Any, history: Sequence[str], current: int) -> str | No
         # IPython stores magics rewritten as get_ipython() calls: the label must do.
         if "get_ipython()" in ran or _normalised(cell.source) == _normalised(ran):
             return None
-    return (
-        f"the notebook on disk does not hold In [{last}], the last cell you ran: it has "
+    return tr(
+        "the notebook on disk does not hold In [{last}], the last cell you ran: it has "
         "changes that are not saved. This report grades the saved file; save the notebook "
-        "(Ctrl+S) and run this cell again"
+        "(Ctrl+S) and run this cell again",
+        last=last,
     )
