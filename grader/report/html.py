@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from grader.i18n import tr
+from grader.i18n import N_, tr
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
 from grader.report.common import points, score_line, score_points, student_message, withheld
 from grader.report.html_page import esc, page, status_badge, tr_html
@@ -80,7 +80,7 @@ def _exercise(exercise: ExerciseResult) -> str:
     if exercise.student_file:
         # Why this file, when the submission had both a .py and a notebook.
         why = f" ({esc(exercise.file_choice)})" if exercise.file_choice else ""
-        graded = tr_html("Graded file: {file}", file=f"<code>{esc(PurePath(exercise.student_file).name)}</code>")
+        graded = tr_html(N_("Graded file: {file}"), file=f"<code>{esc(PurePath(exercise.student_file).name)}</code>")
         parts.append(f"<p>{graded}{why}</p>")
     if exercise.checks:
         parts.append(

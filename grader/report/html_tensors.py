@@ -29,8 +29,9 @@ from typing import Any
 from grader.i18n import N_, tr
 from grader.report.html_page import esc
 
-# The window line: its index (the last two dims as slices), then a colon (either width).
-_WINDOW = re.compile(r"^.*?\[(?P<where>(?:\d+, )*(?P<r>\d+):\d+, (?P<c>\d+):\d+)\]\s*[:：]$")
+# The window line: its index (the last two dims as slices), ending in a colon (either
+# width) after any words ("around [0, 0, 1:3, 1:3]:", "在 [0, 0, 1:3, 1:3] 附近：").
+_WINDOW = re.compile(r"^[^\[\]]*\[(?P<where>(?:\d+, )*(?P<r>\d+):\d+, (?P<c>\d+):\d+)\][^\[\]]*[:：]$")
 _EXPECTED_WORD, _GOT_WORD = N_("expected"), N_("got")
 _VALUES = r"\s*[:：]?\s*(?P<values>\[.*\]|[-\d.e+infa]+)\s*$"
 _RTOL, _ATOL = 1e-4, 1e-5  # expect_tensor's defaults: what counts as a differing cell
