@@ -16,6 +16,16 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _english_for_wider_fixtures() -> Iterator[None]:
+    """GRADER_LANG=en already while module- and session-scoped fixtures run (a class graded
+    once for a module, a report page rendered once): the function-scoped fixture below
+    comes after them, and the course's own default is Chinese."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRADER_LANG", "en")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _this_course(monkeypatch: pytest.MonkeyPatch) -> None:
     """CLI tests run from temporary folders, outside any course: point them at this

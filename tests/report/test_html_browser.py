@@ -33,9 +33,8 @@ def report_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "exercises").mkdir()
     (root / "exercises" / "exercise_01.py").write_text(WRONG_AVG_POOL)
     page = root / "report.html"
-    # Module-scoped: the autouse GRADER_LANG=en of tests/conftest.py is not set yet here.
     code = main(["--no-color", "check", "exercise_01", "--submission", str(root / "exercises"),
-                 "--format", "html", "--output", str(page), "--lang", "en"])
+                 "--format", "html", "--output", str(page)])
     assert code == 0
     return page
 
