@@ -95,5 +95,5 @@ def mnist_provider(args: argparse.Namespace, console: "Console", located: "Locat
             return MnistProvider(cache)
         except (DataError, OSError) as error:
             reason = error.message if isinstance(error, DataError) else str(error)
-            message += " " + tr("(A download was tried and failed: {reason})", reason=reason[:300])
+            message += tr(" (A download was tried and failed: {reason})", reason=reason[:300])
     return MnistProvider(None, message)

@@ -111,15 +111,16 @@ def how_to_provide(located: Located) -> str:
     names = ", ".join(spec.gz_name for spec in MNIST_FILES)
     looked = "; ".join(f"{c.folder} ({shown_reason(why)})" for c, why in located.passed_over if why != NO_FOLDER)
     absent = [str(c.folder) for c, why in located.passed_over if why == NO_FOLDER]
+    # Each sentence brings its own space before it: Chinese sentences take none after "。".
     parts = [tr("MNIST data not found.")]
     if looked:
-        parts.append(tr("Looked in: {places}.", places=looked))
+        parts.append(tr(" Looked in: {places}.", places=looked))
     if absent:
-        parts.append(tr("Not present: {folders}.", folders=", ".join(absent[:4]) + (" ..." if len(absent) > 4 else "")))
+        parts.append(tr(" Not present: {folders}.", folders=", ".join(absent[:4]) + (" ..." if len(absent) > 4 else "")))
     parts.append(tr(
-        "Provide it in one of these ways: run `grader data --download` (needs a network); "
+        " Provide it in one of these ways: run `grader data --download` (needs a network); "
         "or put the four files ({names}) in a folder and pass `--data-dir FOLDER` or set "
         "{variable}=FOLDER; or run `grader data --import FOLDER` to copy them into the user cache.",
         names=names, variable=ENV_VAR,
     ))
-    return " ".join(parts)
+    return "".join(parts)
