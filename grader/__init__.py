@@ -19,14 +19,17 @@ def check(
     *,
     course: str | os.PathLike[str] | None = None,
     console: Any = None,
+    lang: str | None = None,
 ) -> "SubmissionReport | None":
     """Grade a saved notebook from inside it: `grader.check("exercise_03")`.
 
     Shows the report's table in the output cell and returns the report. See
     grader.cli.notebook.check for which file is graded and what it can tell about
     unsaved changes; `console` is a rich Console to draw on (default: rich's own,
-    which renders in Jupyter). Imported on call: `import grader` stays light (no torch, no rich).
+    which renders in Jupyter); `lang` the language ("zh", "en"; default: $GRADER_LANG,
+    else the locale, else the course's own, as for `grader check`). Imported on call:
+    `import grader` stays light (no torch, no rich).
     """
     from grader.cli.notebook import check as check_notebook
 
-    return check_notebook(exercise, notebook, course=course, console=console)
+    return check_notebook(exercise, notebook, course=course, console=console, lang=lang)

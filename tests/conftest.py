@@ -16,11 +16,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _english_before_any_fixture() -> Iterator[None]:
-    """GRADER_LANG=en for module- and session-scoped fixtures too: they are set up before
-    `_this_course` below (a module's `grader check` run would otherwise speak the course's
-    default language, Chinese)."""
+@pytest.fixture(autouse=True, scope="session")
+def _english_for_wider_fixtures() -> Iterator[None]:
+    """GRADER_LANG=en already while module- and session-scoped fixtures run (a class graded
+    once for a module, a report page rendered once): the function-scoped fixture below
+    comes after them, and the course's own default is Chinese."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GRADER_LANG", "en")
         yield

@@ -9,6 +9,8 @@ up from the working folder.
 from __future__ import annotations
 
 import difflib
+import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Mapping
 from pydantic import ValidationError
 
 from grader.errors import CourseNotFound, ExerciseNotFound, ManifestError
+from grader.i18n import tr
 from grader.models.manifest import CourseManifest, ExerciseManifest
 
 MANIFEST_NAME = "exercise.toml"
@@ -52,11 +55,11 @@ def _read_course_manifest(path: Path) -> CourseManifest:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return CourseManifest.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"{path}: not valid TOML: {exc}") from exc
+        raise ManifestError(tr("{path}: not valid TOML: {reason}", path=path, reason=exc)) from exc
     except ValidationError as exc:
         raise ManifestError(f"{path}: {_problems(exc)}") from exc
     except OSError as exc:
-        raise CourseNotFound(f"cannot read {path}: {exc.strerror}") from exc
+        raise CourseNotFound(tr("cannot read {path}: {reason}", path=path, reason=exc.strerror)) from exc
 
 
 def _problems(exc: ValidationError) -> str:
@@ -73,9 +76,10 @@ def _check_engine(manifest: CourseManifest, path: Path) -> None:
     if wanted and not SpecifierSet(wanted).contains(grader.__version__, prereleases=True):
         pin = f"=={manifest.release.engine_version}" if manifest.release else wanted
         raise CourseNotFound(
-            f"{path} needs grader {wanted}, but grader {grader.__version__} is installed",
-            hint=f'install the grader this course was made for: pip install "grader{pin}" '
-            "(or the install line in the course's README)",
+            tr("{path} needs grader {wanted}, but grader {installed} is installed",
+               path=path, wanted=wanted, installed=grader.__version__),
+            hint=tr('install the grader this course was made for: pip install "grader{pin}" '
+                    "(or the install line in the course's README)", pin=pin),
         )
 
 
@@ -93,13 +97,13 @@ class Course:
         marker = root / COURSE_FILE
         if not marker.is_file():
             raise CourseNotFound(
-                f"no course at {root}: there is no {COURSE_FILE} there",
-                hint="pass --course DIR with the folder that holds course.toml and checks/",
+                tr("no course at {folder}: there is no {file} there", folder=root, file=COURSE_FILE),
+                hint=tr("pass --course DIR with the folder that holds course.toml and checks/"),
             )
         manifest = _read_course_manifest(marker)
         _check_engine(manifest, marker)
         if not (root / "checks").is_dir():
-            raise CourseNotFound(f"the course at {root} has no checks/ folder")
+            raise CourseNotFound(tr("the course at {folder} has no checks/ folder", folder=root))
         return cls(root, manifest)
 
     @classmethod
@@ -117,10 +121,10 @@ class Course:
                 return cls.at(folder)
         shown = ", ".join(str(p) for p in looked[:4]) + (" ..." if len(looked) > 4 else "")
         raise CourseNotFound(
-            f"no course found: no --course, no ${ENV_COURSE}, and no {COURSE_FILE} in {shown} "
-            "or any folder above",
-            hint="run grader inside the course's folder (the one with course.toml), "
-            f"or pass --course DIR, or set {ENV_COURSE}",
+            tr("no course found: no --course, no ${variable}, and no {file} in {folders} or any folder above",
+               variable=ENV_COURSE, file=COURSE_FILE, folders=shown),
+            hint=tr("run grader inside the course's folder (the one with course.toml), "
+                    "or pass --course DIR, or set {variable}", variable=ENV_COURSE),
         )
 
     @property
@@ -137,14 +141,14 @@ class Course:
             data = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
             manifest = ExerciseManifest.model_validate(data)
         except tomllib.TOMLDecodeError as exc:
-            raise ManifestError(f"{manifest_path}: not valid TOML: {exc}") from exc
+            raise ManifestError(tr("{path}: not valid TOML: {reason}", path=manifest_path, reason=exc)) from exc
         except ValidationError as exc:
             raise ManifestError(f"{manifest_path}: {_problems(exc)}") from exc
         if manifest.id != manifest_path.parent.name:
-            raise ManifestError(
-                f"{manifest_path}: id {manifest.id!r} differs from its folder name "
-                f"{manifest_path.parent.name!r}"
-            )
+            raise ManifestError(tr(
+                "{path}: id {id} differs from its folder name {folder}",
+                path=manifest_path, id=repr(manifest.id), folder=repr(manifest_path.parent.name),
+            ))
         return Exercise(
             manifest=manifest,
             check_dir=manifest_path.parent,
@@ -165,8 +169,47 @@ class Course:
             if key.isdigit() and shorthand:
                 key = shorthand.format(int(key))
             if key not in known:
-                close = difflib.get_close_matches(key, list(known), n=3)
-                hint = f"did you mean {', '.join(close)}?" if close else "run `grader list` to see them"
-                raise ExerciseNotFound(f"unknown exercise {wanted!r}", hint=hint)
+                raise ExerciseNotFound(tr("unknown exercise {name}", name=repr(wanted)), hint=_suggestion(key, list(known)))
             chosen.append(known[key])
         return chosen
+
+
+def _distinct_part(key: str, ids: list[str]) -> tuple[str, list[str]] | None:
+    """`("99", ["01", ..., "06"])` for "exercise_99" among exercise_01..06: what is left of
+    the key and of each id after the prefix they all share, cut at a separator (so the
+    "0" of "exercise_0" stays with the numbers). None when the key lacks that prefix."""
+    shared = re.match(r"^(.*[_\-. ])", os.path.commonprefix(ids)) if len(ids) > 1 else None
+    prefix = shared.group(1) if shared else ""
+    if not prefix or not key.startswith(prefix):
+        return None
+    return key[len(prefix):], [i[len(prefix):] for i in ids]
+
+
+def closest_ids(key: str, ids: list[str], cutoff: float = 0.6) -> list[str]:
+    """The ids genuinely close to `key`: a typo away, never just "the same prefix".
+    exercise_1 -> exercise_01; exercise_99 -> nothing (every id shares "exercise_" with
+    it, and 99 resembles none of 01..06); excercise_02 -> exercise_02 alone."""
+    key = key.lower()
+    split = _distinct_part(key, ids)
+    if split is not None:
+        theirs, parts = split
+    else:
+        theirs, parts = key, ids
+    scores = [difflib.SequenceMatcher(None, theirs, part.lower()).ratio() for part in parts]
+    best = max(scores, default=0.0)
+    if best < cutoff:
+        return []
+    # The best and any within a hair of it: near-ties are shown, merely similar ids are not.
+    return [i for i, s in sorted(zip(ids, scores), key=lambda p: -p[1]) if s >= best - 0.02][:3]
+
+
+def _suggestion(key: str, ids: list[str]) -> str:
+    """The hint for an unknown exercise: the closest ids, else the range of valid ones."""
+    close = closest_ids(key, ids)
+    if close:
+        return tr("did you mean {ids}?", ids=", ".join(close))
+    if not ids:
+        return tr("this course has no exercises (no checks/*/exercise.toml)")
+    ordered = sorted(ids)
+    shown = ", ".join(ordered) if len(ordered) <= 3 else f"{ordered[0]} … {ordered[-1]}"
+    return tr("the exercises are {ids} (`grader list` shows them)", ids=shown)

@@ -110,5 +110,6 @@ def unsaved_run(notebook: Any, history: Sequence[str], current: int) -> str | No
     return tr(
         "the notebook on disk does not hold In [{last}], the last cell you ran: it has "
         "changes that are not saved. This report grades the saved file; save the notebook "
-        "(Ctrl+S) and run this cell again", last=last,
+        "(Ctrl+S) and run this cell again",
+        last=last,
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.errors import ReportWriteError, WorkflowExists
+from grader.i18n import tr
 
 TEMPLATE = Path(__file__).with_name("grader.yml")
 DEFAULT_PATH = Path(".github") / "workflows" / "grader.yml"
@@ -55,12 +56,12 @@ def write_workflow(path: Path, options: WorkflowOptions, force: bool = False) ->
     """Write the workflow to `path`; an existing file is replaced only with `force`."""
     if path.exists() and not force:
         raise WorkflowExists(
-            f"{path} already exists; not overwriting it",
-            hint="pass --force to replace it, or --path to write somewhere else",
+            tr("{path} already exists; not overwriting it", path=path),
+            hint=tr("pass --force to replace it, or --path to write somewhere else"),
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render_workflow(options), encoding="utf-8")
     except OSError as exc:
-        raise ReportWriteError(f"cannot write the workflow to {path}: {exc.strerror}") from exc
+        raise ReportWriteError(tr("cannot write the workflow to {path}: {reason}", path=path, reason=exc.strerror)) from exc
     return path

@@ -11,6 +11,7 @@ from grader.cli.common import add_course_option, append, console, percentage, po
 from grader.cli import watch
 from grader.cli.mnist import add_data_options, locate_mnist, mnist_provider
 from grader.errors import GraderError, ScoreBelowThreshold
+from grader.i18n import tr
 
 # The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
 # building the parser imports no model code (a test keeps the two in step).
@@ -78,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.all == bool(args.exercises):
         raise GraderError(
-            "name the exercises to check, or pass --all (not both)",
-            hint="e.g. `grader check exercise_01` or `grader check --all`",
+            tr("name the exercises to check, or pass --all (not both)"),
+            hint=tr("e.g. `grader check exercise_01` or `grader check --all`"),
         )
     watch.refuse_incompatible(args)
     # Every usage error (unknown exercise, missing folder, a --data-dir without MNIST) is
@@ -109,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
             if args.watch:
                 return watch.watch(course, exercises, submission, sandbox, overrides, data, console(args),
                                    show_hidden=args.show_hidden)
-            with console(args, stderr=True).status(f"grading {', '.join(e.id for e in exercises)} in {submission} ...") as status:
+            grading = tr("grading {exercises} in {submission} ...",
+                         exercises=", ".join(e.id for e in exercises), submission=submission)
+            with console(args, stderr=True).status(escape(grading)) as status:
 
                 def progress(text: str, done: int, total: int) -> None:
                     status.update(escape(f"[{done + 1}/{total}] {text}"))
@@ -143,5 +146,6 @@ def run(args: argparse.Namespace) -> int:
     if step_summary:
         append(Path(step_summary), RENDERERS["markdown"](report))
     if args.fail_under is not None and report.percent < args.fail_under:
-        raise ScoreBelowThreshold(f"score {report.percent:g}% is below --fail-under {args.fail_under:g}%")
+        raise ScoreBelowThreshold(tr("score {percent}% is below --fail-under {threshold}%",
+                                     percent=f"{report.percent:g}", threshold=f"{args.fail_under:g}"))
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from grader.errors import ReportWriteError
+from grader.i18n import tr
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,4 +73,6 @@ def append(path: Path, text: str) -> None:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(text if text.endswith("\n") else text + "\n")
     except OSError as exc:
-        raise ReportWriteError(f"cannot append the summary to {path}: {exc.strerror}") from exc
+        raise ReportWriteError(
+            tr("cannot append the summary to {path}: {reason}", path=path, reason=exc.strerror)
+        ) from exc

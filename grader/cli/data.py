@@ -9,6 +9,7 @@ from pathlib import Path
 from grader.cli.common import console as make_console
 from grader.cli.mnist import ENV_DATA_DIR, add_data_options, download, locate_mnist
 from grader.errors import DataNotFound
+from grader.i18n import tr
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -33,35 +34,39 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 def run(args: argparse.Namespace) -> int:
     from grader.data.download import import_mnist, is_verified
     from grader.data.files import ATTRIBUTION, MNIST_FILES
-    from grader.data.locate import default_cache_dir, how_to_provide
+    from grader.data.locate import default_cache_dir, how_to_provide, shown_source, shown_reason
     from grader.data.mnist import file_path, load_mnist
 
     console = make_console(args)
     target = args.to or default_cache_dir(os.environ, Path.home())
     if args.download:
         download(target, console)
-        console.print(f"MNIST downloaded and verified in {target}", markup=False)
+        console.print(tr("MNIST downloaded and verified in {folder}", folder=target), markup=False)
     elif args.import_from is not None:
         copied = import_mnist(args.import_from, target)
-        console.print(f"imported {len(copied)} verified files into {target}", markup=False)
+        console.print(tr("imported {count} verified files into {folder}", count=len(copied), folder=target),
+                      markup=False)
     if (args.download or args.import_from is not None) and args.to is not None and args.data_dir is None:
         # Where the files just went, not where the usual search finds (or misses) MNIST.
         args.data_dir = args.to
     located = locate_mnist(args)
     for candidate, why in located.passed_over:
-        console.print(f"  {candidate.folder}  ({candidate.source}): {why}", markup=False, highlight=False)
+        console.print(f"  {candidate.folder}  ({shown_source(candidate.source)}): {shown_reason(why)}",
+                      markup=False, highlight=False)
     if located.folder is None:
         raise DataNotFound(how_to_provide(located))
-    console.print(f"MNIST found in {located.folder} ({located.source})", markup=False, highlight=False)
+    console.print(tr("MNIST found in {folder} ({source})", folder=located.folder, source=shown_source(located.source)),
+                  markup=False, highlight=False)
     if args.verify:
         for spec in MNIST_FILES:
             path = file_path(located.folder, spec)
             assert path is not None
-            state = "sha256 ok" if is_verified(path, spec) else "sha256 differs from the original file"
+            state = tr("sha256 ok") if is_verified(path, spec) else tr("sha256 differs from the original file")
             console.print(f"  {path.name}: {state}", markup=False)
         data = load_mnist(located.folder)
         console.print(
-            f"  {data.train_images.shape[0]} training and {data.test_images.shape[0]} test images read",
+            "  " + tr("{train} training and {test} test images read",
+                      train=data.train_images.shape[0], test=data.test_images.shape[0]),
             markup=False,
         )
     console.print(ATTRIBUTION, markup=False, style="dim")

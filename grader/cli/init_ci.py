@@ -7,6 +7,7 @@ from pathlib import Path
 
 from grader.cli.common import console, percentage
 from grader.errors import GraderError
+from grader.i18n import tr
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -41,10 +42,10 @@ def _require_course_in_repository(cwd: Path) -> None:
         Course.find(None, {}, cwd)
     except CourseNotFound as missing:
         raise GraderError(
-            f"init-ci: this repository holds no course, so the workflow would have nothing to grade "
-            f"({missing.message})",
-            hint="run it in a student kit made by `grader release` (which already carries the workflow), "
-            "or in a repository with the course's course.toml and checks/",
+            tr("init-ci: this repository holds no course, so the workflow would have nothing to grade "
+               "({reason})", reason=missing.message),
+            hint=tr("run it in a student kit made by `grader release` (which already carries the workflow), "
+                    "or in a repository with the course's course.toml and checks/"),
         ) from missing
 
 
@@ -54,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.grader_source:
         # "grader" on PyPI is another project: the workflow must name where ours comes from.
         raise GraderError(
-            "init-ci needs --grader-source: where the workflow installs the course's grader from",
-            hint="e.g. --grader-source 'grader @ git+https://github.com/ORG/grader@v0.1.0' "
-            "(a plain `grader` from PyPI is a different project)",
+            tr("init-ci needs --grader-source: where the workflow installs the course's grader from"),
+            hint=tr("e.g. --grader-source 'grader @ git+https://github.com/ORG/grader@v0.1.0' "
+                    "(a plain `grader` from PyPI is a different project)"),
         )
     _require_course_in_repository(Path.cwd())
     options = WorkflowOptions(
@@ -66,5 +67,9 @@ def run(args: argparse.Namespace) -> int:
         fail_under=args.fail_under,
     )
     path = write_workflow(args.path or Path.cwd() / DEFAULT_PATH, options, force=args.force)
-    console(args).print(f"wrote {path}: commit and push it to grade every push", markup=False)
+    # Two lines, neither wrapped by rich: a long path must not push the sentence after it
+    # across a line break ("commit and push it to / grade every push").
+    out = console(args)
+    out.print(tr("wrote {path}", path=path), markup=False, soft_wrap=True)
+    out.print(tr("commit and push it to grade every push"), markup=False, soft_wrap=True)
     return 0

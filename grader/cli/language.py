@@ -23,21 +23,27 @@ def add_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _course_quietly(args: argparse.Namespace):
+def _course_quietly(explicit: Path | None):
     """The course this command works on, if there is one; its errors are the command's to report."""
     from grader.catalog.course import Course
     from grader.errors import GraderError
 
     try:
-        return Course.find(getattr(args, "course", None), os.environ, Path.cwd())
+        return Course.find(explicit, os.environ, Path.cwd())
     except GraderError:
         return None
 
 
-def choose(args: argparse.Namespace) -> tuple[LanguageChoice, Path | None]:
-    """The language for this command, and the course's catalog folder (None: no course)."""
-    course = _course_quietly(args)
+def choose_for(flag: str | None, course_dir: Path | None) -> tuple[LanguageChoice, Path | None]:
+    """The language (`flag`, else $GRADER_LANG, the locale, the course's default) and the
+    course's catalog folder (None: no course). Shared by the CLI and `grader.check()`."""
+    course = _course_quietly(course_dir)
     locale_dir = course.root / COURSE_LOCALE_FOLDER if course is not None else None
     default = course.manifest.course.language if course is not None else None
-    choice = choose_language(getattr(args, "lang", None), os.environ, default, available_languages(locale_dir))
+    choice = choose_language(flag, os.environ, default, available_languages(locale_dir))
     return choice, locale_dir
+
+
+def choose(args: argparse.Namespace) -> tuple[LanguageChoice, Path | None]:
+    """The language for this command, and the course's catalog folder (None: no course)."""
+    return choose_for(getattr(args, "lang", None), getattr(args, "course", None))

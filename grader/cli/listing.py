@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from grader.cli.common import add_course_option, console
+from grader.i18n import tr
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -22,16 +23,16 @@ def run(args: argparse.Namespace) -> int:
     from grader.catalog.points import checks_of
 
     course = Course.find(args.course, os.environ, Path.cwd())
-    table = Table(title="Exercises", title_justify="left")
-    table.add_column("Exercise")
-    table.add_column("Title")
-    table.add_column("Checks", justify="right")
-    table.add_column("Points", justify="right")
+    table = Table(title=tr("Exercises"), title_justify="left")
+    table.add_column(tr("Exercise"))
+    table.add_column(tr("Title"))
+    table.add_column(tr("Checks"), justify="right")
+    table.add_column(tr("Points"), justify="right")
     for exercise in course.exercises():
         checks = checks_of(exercise)
         table.add_row(
             exercise.id,
-            exercise.manifest.title,
+            tr(exercise.manifest.title),  # the course's catalog translates it
             str(len(checks)),
             f"{sum(c.points for c in checks):g}",
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.errors import DataError, DataNotFound
+from grader.i18n import tr
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,10 +35,10 @@ def add_data_options(parser: argparse.ArgumentParser, downloads: bool = True) ->
 
 
 def locate_mnist(args: argparse.Namespace) -> "Located":
-    from grader.data.locate import candidates, default_cache_dir, find_mnist
+    from grader.data.locate import candidates, default_cache_dir, find_mnist, shown_reason
 
     if args.data_dir is not None and not args.data_dir.is_dir():
-        raise DataNotFound(f"--data-dir {args.data_dir} is not a folder")
+        raise DataNotFound(tr("--data-dir {folder} is not a folder", folder=args.data_dir))
     located = find_mnist(
         candidates(
             data_dir=args.data_dir,
@@ -49,9 +50,10 @@ def locate_mnist(args: argparse.Namespace) -> "Located":
     if args.data_dir is not None and located.source not in ("--data-dir", "--data-dir (torchvision layout)"):
         # An explicit folder that lacks the data is a mistake to report, not to search past.
         raise DataNotFound(
-            f"--data-dir {args.data_dir} does not hold MNIST ({located.passed_over[0][1]})",
-            hint="the folder must hold train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-            "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (or MNIST/raw/ with them)",
+            tr("--data-dir {folder} does not hold MNIST ({reason})", folder=args.data_dir,
+               reason=shown_reason(located.passed_over[0][1])),
+            hint=tr("the folder must hold train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                    "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (or MNIST/raw/ with them)"),
         )
     return located
 
@@ -93,5 +95,5 @@ def mnist_provider(args: argparse.Namespace, console: "Console", located: "Locat
             return MnistProvider(cache)
         except (DataError, OSError) as error:
             reason = error.message if isinstance(error, DataError) else str(error)
-            message += f" (A download was tried and failed: {reason[:300]})"
+            message += tr(" (A download was tried and failed: {reason})", reason=reason[:300])
     return MnistProvider(None, message)

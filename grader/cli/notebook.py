@@ -2,7 +2,8 @@
 
 It grades the notebook *file on disk* (so save first), shows the report's table in
 the output cell (rich renders in Jupyter and VS Code) and returns the report. Like
-the CLI it is an edge: errors become a message and a hint, never a traceback.
+the CLI it is an edge: errors become a message and a hint, never a traceback. It speaks
+the language the CLI would (`lang`, else $GRADER_LANG, the locale, the course's default).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.errors import GraderError
+from grader.i18n import tr, use_language
 from grader.sandbox.notebook import GRADING_ENV
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ def check(
     *,
     course: str | os.PathLike[str] | None = None,
     console: "Console | None" = None,
+    lang: str | None = None,
 ) -> "SubmissionReport | None":
     """Grade the saved notebook for `exercise` and show the report; returns the report
     (None when grading could not start: the reason is shown instead).
@@ -76,7 +79,8 @@ def check(
     `exercises/<exercise>.ipynb` or `<exercise>.ipynb` in the working folder. The
     course is `course`, else $GRADER_COURSE, else the nearest folder with a
     course.toml at or above the working folder. Hidden checks' feedback is withheld
-    from the table and from the returned report.
+    from the table and from the returned report. The language is `lang` (e.g. "zh"),
+    else $GRADER_LANG, else the locale, else the course's default, as for `grader check`.
 
     Unsaved changes: the file on disk is what is graded. When the last cell run in
     this kernel is not in the saved file (by its `In [n]` label and code), a warning
@@ -89,14 +93,20 @@ def check(
     from rich.console import Console
     from rich.text import Text
 
+    from grader.cli.language import choose_for
+
     console = console or Console(highlight=False)
-    try:
-        return _check(exercise, notebook, course, console)
-    except GraderError as error:
-        console.print(Text.assemble(("error: ", "bold red"), error.message))
-        if error.hint:
-            console.print(Text(f"hint: {error.hint}"))
-        return None
+    choice, course_catalog = choose_for(lang, Path(course) if course is not None else None)
+    if choice.notice:
+        console.print(Text(f"note: {choice.notice}"))
+    with use_language(choice.language, course_catalog):
+        try:
+            return _check(exercise, notebook, course, console)
+        except GraderError as error:
+            console.print(Text.assemble((tr("error: "), "bold red"), error.message))
+            if error.hint:
+                console.print(Text(tr("hint: {hint}", hint=error.hint)))
+            return None
 
 
 def _check(
@@ -133,7 +143,7 @@ def _check(
         except Exception:  # noqa: BLE001 - an unreadable notebook is graded (and reported) as it is
             warning = None
         if warning:
-            console.print(Text(f"warning: {warning}", style="bold yellow"))
+            console.print(Text(tr("warning: {warning}", warning=warning), style="bold yellow"))
     data = _mnist(cwd) if exercise.needs_mnist else None
     try:
         with tempfile.TemporaryDirectory(prefix="grader-notebook-") as staging, Sandbox() as sandbox:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from grader.errors import GraderError
+from grader.i18n import tr
 
 if TYPE_CHECKING:
     # Only for annotations: building the parser (`grader --help`) imports no model code.
@@ -46,9 +47,9 @@ def refuse_incompatible(args: argparse.Namespace) -> None:
         return
     if args.format != "terminal" or args.output is not None or args.fail_under is not None:
         raise GraderError(
-            "--watch shows the terminal report only; it cannot be combined with --format, "
-            "--output or --fail-under",
-            hint="run `grader check` without --watch to write a report file",
+            tr("--watch shows the terminal report only; it cannot be combined with --format, "
+               "--output or --fail-under"),
+            hint=tr("run `grader check` without --watch to write a report file"),
         )
 
 
@@ -86,24 +87,25 @@ def changes(before: "SubmissionReport | None", after: "SubmissionReport") -> lis
 
 
 def _score(report: "SubmissionReport") -> str:
-    return f"{report.points_earned:g}/{report.points_possible:g} points ({report.percent:g}%)"
+    from grader.report.common import score_line
+
+    return score_line(report.points_earned, report.points_possible, report.percent)
 
 
 def _show(console: "Console", report: "SubmissionReport", previous: "SubmissionReport | None",
           footer: str, show_hidden: bool) -> None:
     from rich.text import Text
 
-    from grader.report.terminal import STATUS_STYLE, render_terminal
+    from grader.report.terminal import render_terminal, status_text
 
     console.clear()  # in place on a terminal; a pipe gets one report after another
     render_terminal(report, console, show_hidden=show_hidden)  # hidden feedback stays withheld
     found = changes(previous, report)
     if previous is not None:
-        console.print(Text(f"since the last run: {_score(previous)} -> {_score(report)}"))
+        console.print(Text(tr("since the last run: {before} -> {after}", before=_score(previous), after=_score(report))))
     for change in found:
-        before = STATUS_STYLE[change.before][0] if change.before else "NEW"
-        word, style = STATUS_STYLE[change.after]
-        console.print(Text.assemble(f"  {before} -> ", (word, style), f"  {change.exercise}: {change.title}"))
+        before = status_text(change.before).plain if change.before else tr("NEW")
+        console.print(Text.assemble(f"  {before} -> ", status_text(change.after), f"  {change.exercise}: {change.title}"))
     console.print(Text(footer, style="dim"))
 
 
@@ -125,13 +127,13 @@ class WatchSession:
         report = self.grade()
         previous, self.last = self.last, report
         self.runs += 1
-        what = ", ".join(p.name for p in changed) if changed else "start"
-        _show(
-            self.console, report, previous,
-            f"[run {self.runs} ({what}) took {self.clock() - started:.2f} s; watching "
-            f"{', '.join(p.name for p in self.files.paths)}; Ctrl-C to stop]",
-            self.show_hidden,
+        what = ", ".join(p.name for p in changed) if changed else tr("start")
+        footer = tr(
+            "[run {run} ({what}) took {seconds} s; watching {files}; Ctrl-C to stop]",
+            run=self.runs, what=what, seconds=f"{self.clock() - started:.2f}",
+            files=", ".join(p.name for p in self.files.paths),
         )
+        _show(self.console, report, previous, footer, self.show_hidden)
         return report
 
     def run(self, max_runs: int | None = None) -> int:
@@ -145,9 +147,9 @@ class WatchSession:
         except KeyboardInterrupt:
             pass  # the way out of a watch: not an error
         if self.last is None:
-            self.console.print(Text("stopped before the first check finished"))
+            self.console.print(Text(tr("stopped before the first check finished")))
         else:
-            self.console.print(Text(f"stopped watching; last score: {_score(self.last)}", style="bold"))
+            self.console.print(Text(tr("stopped watching; last score: {score}", score=_score(self.last)), style="bold"))
         return 0
 
 

@@ -17,6 +17,7 @@ from typing import Callable, Iterator, Protocol
 from grader.data.files import MNIST_FILES, MnistFile
 from grader.data.mnist import file_path
 from grader.errors import DownloadFailed
+from grader.i18n import tr
 
 # The mirrors torchvision uses, in its order.
 MIRRORS: tuple[str, ...] = (
@@ -88,15 +89,16 @@ def _fetch_one(spec: MnistFile, dest: Path, transport: Transport, mirrors: tuple
             partial.unlink(missing_ok=True)
             continue
         if digest.hexdigest() != spec.gz_sha256:
-            failures.append(f"{url}: checksum mismatch ({received} bytes received); file discarded")
+            failures.append(tr("{url}: checksum mismatch ({received} bytes received); file discarded",
+                               url=url, received=received))
             partial.unlink(missing_ok=True)
             continue
         partial.replace(target)
         return
     raise DownloadFailed(
-        f"could not download {spec.gz_name}: " + "; ".join(failures),
-        hint="without a network, copy the four files from a machine that has them and run "
-        "`grader data --import FOLDER` (or pass --data-dir FOLDER)",
+        tr("could not download {file}: {failures}", file=spec.gz_name, failures="; ".join(failures)),
+        hint=tr("without a network, copy the four files from a machine that has them and run "
+                "`grader data --import FOLDER` (or pass --data-dir FOLDER)"),
     )
 
 
@@ -128,11 +130,12 @@ def import_mnist(source: Path, dest: Path) -> list[str]:
     for spec in MNIST_FILES:
         path = file_path(source, spec)
         if path is None:
-            problems.append(f"{source / spec.gz_name} is missing")
+            problems.append(tr("{path} is missing", path=source / spec.gz_name))
         elif not is_verified(path, spec):
-            problems.append(f"{path} does not match the original file's sha256 (corrupt or a different data set)")
+            problems.append(tr("{path} does not match the original file's sha256 (corrupt or a different data set)",
+                               path=path))
     if problems:
-        raise DownloadFailed("cannot import MNIST: " + "; ".join(problems))
+        raise DownloadFailed(tr("cannot import MNIST: {problems}", problems="; ".join(problems)))
     dest.mkdir(parents=True, exist_ok=True)
     for spec in MNIST_FILES:
         path = file_path(source, spec)

@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 
 from grader.errors import DataFileError
+from grader.i18n import N_, tr
 
 _UNSIGNED_BYTE = 0x08
 
@@ -23,7 +24,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DataFileError(f"cannot read {path}: {exc.strerror}") from exc
+        raise DataFileError(tr("cannot read {path}: {reason}", path=path, reason=exc.strerror)) from exc
     if path.suffix != ".gz":
         return raw
     try:
@@ -31,8 +32,8 @@ def _read_bytes(path: Path) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         # gzip raises EOFError for a truncated download and BadGzipFile for junk.
         raise DataFileError(
-            f"{path} is not a valid gzip file ({exc}); it is probably truncated or corrupt",
-            hint="delete it and fetch it again with `grader data --download`",
+            tr("{path} is not a valid gzip file ({reason}); it is probably truncated or corrupt", path=path, reason=exc),
+            hint=tr("delete it and fetch it again with `grader data --download`"),
         ) from exc
 
 
@@ -45,33 +46,39 @@ def read_idx(path: Path, *, magic: int, count: int | None = None, item_shape: tu
     data = _read_bytes(path)
     ndim = magic & 0xFF
     header_size = 4 + 4 * ndim
+    too_short = N_("{path} is too short ({size} bytes) to be an IDX file; it is truncated")
     if len(data) < 4:
-        raise DataFileError(f"{path} is too short ({len(data)} bytes) to be an IDX file; it is truncated")
+        raise DataFileError(tr(too_short, path=path, size=len(data)))
     found_magic = struct.unpack(">I", data[:4])[0]
     if found_magic != magic:
-        raise DataFileError(
-            f"{path} has magic number {found_magic}, expected {magic}: "
-            "it is not the IDX file this name promises (or it is corrupt)"
-        )
+        raise DataFileError(tr(
+            "{path} has magic number {found}, expected {expected}: "
+            "it is not the IDX file this name promises (or it is corrupt)",
+            path=path, found=found_magic, expected=magic,
+        ))
     if (found_magic >> 8) & 0xFF != _UNSIGNED_BYTE:
-        raise DataFileError(f"{path} does not hold unsigned bytes")
+        raise DataFileError(tr("{path} does not hold unsigned bytes", path=path))
     if len(data) < header_size:
-        raise DataFileError(f"{path} is too short ({len(data)} bytes) to be an IDX file; it is truncated")
+        raise DataFileError(tr(too_short, path=path, size=len(data)))
     dims = struct.unpack(f">{ndim}I", data[4:header_size])
     expected_dims = (count, *item_shape) if count is not None else None
     if expected_dims is not None and dims != expected_dims:
         raise DataFileError(
-            f"{path} declares sizes {dims}, expected {expected_dims}"
+            tr("{path} declares sizes {sizes}, expected {expected}", path=path, sizes=dims, expected=expected_dims)
         )
     numel = 1
     for d in dims:
         numel *= d
     body = len(data) - header_size
     if body != numel:
-        state = "truncated" if body < numel else "followed by extra bytes"
+        message = (
+            N_("{path} declares {declared} data bytes but holds {held}: the file is truncated")
+            if body < numel
+            else N_("{path} declares {declared} data bytes but holds {held}: the file is followed by extra bytes")
+        )
         raise DataFileError(
-            f"{path} declares {numel} data bytes but holds {body}: the file is {state}",
-            hint="delete it and fetch it again with `grader data --download`",
+            tr(message, path=path, declared=numel, held=body),
+            hint=tr("delete it and fetch it again with `grader data --download`"),
         )
     tensor = torch.frombuffer(bytearray(data), dtype=torch.uint8, offset=header_size, count=numel)
     return tensor.reshape(dims)

@@ -2,6 +2,9 @@
 
 Every location is a parameter: the CLI reads the environment and the working
 directory and hands them in, so nothing here depends on hidden inputs.
+
+Where a candidate came from and why it was passed over are kept in English (callers
+compare them); `shown_source` and `shown_reason` say them in the active language.
 """
 
 from __future__ import annotations
@@ -11,8 +14,15 @@ from pathlib import Path
 from typing import Mapping
 
 from grader.data.files import MNIST_FILES, missing_files
+from grader.i18n import N_, tr
 
 ENV_VAR = "GRADER_DATA_DIR"
+USER_CACHE = N_("the user cache")
+TORCHVISION = N_("torchvision layout")
+NO_FOLDER = N_("no such folder")
+NO_FILES = N_("no MNIST files")
+_TORCHVISION_SUFFIX = f" ({TORCHVISION})"
+_MISSING = "missing "
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,7 @@ def _expand(folder: Path, source: str) -> list[Candidate]:
     """A folder with the four files, or a torchvision root holding them under MNIST/raw/."""
     return [
         Candidate(folder, source),
-        Candidate(folder / "MNIST" / "raw", f"{source} (torchvision layout)"),
+        Candidate(folder / "MNIST" / "raw", f"{source}{_TORCHVISION_SUFFIX}"),
     ]
 
 
@@ -59,10 +69,10 @@ def candidates(
     if env_dir:
         found += _expand(Path(env_dir), f"${ENV_VAR}")
     if cache_dir is not None:
-        found += _expand(cache_dir, "the user cache")
+        found += _expand(cache_dir, USER_CACHE)
     if cwd is not None:
         for root in (cwd / "data", cwd / "dataset" / "mnist"):
-            found.append(Candidate(root / "MNIST" / "raw", "torchvision layout"))
+            found.append(Candidate(root / "MNIST" / "raw", TORCHVISION))
     return found
 
 
@@ -71,30 +81,46 @@ def find_mnist(search: list[Candidate]) -> Located:
     passed_over: list[tuple[Candidate, str]] = []
     for candidate in search:
         if not candidate.folder.is_dir():
-            passed_over.append((candidate, "no such folder"))
+            passed_over.append((candidate, NO_FOLDER))
             continue
         missing = missing_files(candidate.folder)
         if missing:
-            what = "no MNIST files" if len(missing) == len(MNIST_FILES) else f"missing {', '.join(missing)}"
+            what = NO_FILES if len(missing) == len(MNIST_FILES) else _MISSING + ", ".join(missing)
             passed_over.append((candidate, what))
             continue
         return Located(candidate.folder, candidate.source, passed_over)
     return Located(None, "", passed_over)
 
 
+def shown_source(source: str) -> str:
+    """Where a candidate came from, in the active language."""
+    if source.endswith(_TORCHVISION_SUFFIX):
+        return tr("{source} (torchvision layout)", source=shown_source(source.removesuffix(_TORCHVISION_SUFFIX)))
+    return tr(source) if source in (USER_CACHE, TORCHVISION) else source
+
+
+def shown_reason(why: str) -> str:
+    """Why a candidate was passed over, in the active language."""
+    if why.startswith(_MISSING):
+        return tr("missing {files}", files=why.removeprefix(_MISSING))
+    return tr(why) if why in (NO_FOLDER, NO_FILES) else why
+
+
 def how_to_provide(located: Located) -> str:
     """What a student reads when the data is missing: where we looked and the three ways to fix it."""
     names = ", ".join(spec.gz_name for spec in MNIST_FILES)
-    looked = "; ".join(f"{c.folder} ({why})" for c, why in located.passed_over if why != "no such folder")
-    absent = [str(c.folder) for c, why in located.passed_over if why == "no such folder"]
-    where = ""
+    looked = "; ".join(f"{c.folder} ({shown_reason(why)})" for c, why in located.passed_over if why != NO_FOLDER)
+    absent = [str(c.folder) for c, why in located.passed_over if why == NO_FOLDER]
+    # Each sentence brings its own space before it: Chinese sentences take none after "。".
+    parts = [tr("MNIST data not found.")]
     if looked:
-        where += f" Looked in: {looked}."
+        parts.append(tr(" Looked in: {places}.", places=looked))
     if absent:
-        where += f" Not present: {', '.join(absent[:4])}{' ...' if len(absent) > 4 else ''}."
-    return (
-        "MNIST data not found." + where
-        + " Provide it in one of these ways: run `grader data --download` (needs a network); "
-        f"or put the four files ({names}) in a folder and pass `--data-dir FOLDER` or set "
-        f"{ENV_VAR}=FOLDER; or run `grader data --import FOLDER` to copy them into the user cache."
-    )
+        parts.append(tr(" Not present: {folders}.", folders=", ".join(absent[:4]) + (" ..." if len(absent) > 4 else "")))
+    parts.append(tr(
+        " Provide it in one of these ways: run `grader data --download` (needs a network); "
+        "or put the four files ({names}) in a folder and pass `--data-dir FOLDER` or set "
+        "{variable}=FOLDER; or run `grader data --import FOLDER` to copy them into the user cache.",
+        names=names, variable=ENV_VAR,
+    ))
+    return "".join(parts)

@@ -10,6 +10,7 @@ import torch
 from grader.data.files import IMAGE_SIZE, MNIST_FILES, MnistFile, file_path, missing_files
 from grader.data.idx import read_idx
 from grader.errors import DataFileError
+from grader.i18n import tr
 
 __all__ = ["MnistData", "file_path", "load_mnist", "missing_files"]
 
@@ -28,13 +29,14 @@ class MnistData:
 def _read(folder: Path, spec: MnistFile, full: bool) -> torch.Tensor:
     path = file_path(folder, spec)
     if path is None:
-        raise DataFileError(f"{folder / spec.gz_name} is missing")
+        raise DataFileError(tr("{path} is missing", path=folder / spec.gz_name))
     item_shape = (IMAGE_SIZE, IMAGE_SIZE) if spec.kind == "images" else ()
     if full:
         return read_idx(path, magic=spec.magic, count=spec.count, item_shape=item_shape)
     tensor = read_idx(path, magic=spec.magic)
     if tuple(tensor.shape[1:]) != item_shape:
-        raise DataFileError(f"{path} holds items of shape {tuple(tensor.shape[1:])}, expected {item_shape}")
+        raise DataFileError(tr("{path} holds items of shape {shape}, expected {expected}",
+                               path=path, shape=tuple(tensor.shape[1:]), expected=item_shape))
     return tensor
 
 
@@ -44,9 +46,11 @@ def load_mnist(folder: Path, *, full: bool = True) -> MnistData:
     for split in ("train", "test"):
         images, labels = tensors[f"{split}_images"], tensors[f"{split}_labels"]
         if images.shape[0] != labels.shape[0]:
-            raise DataFileError(
-                f"{folder}: the {split} split has {images.shape[0]} images but {labels.shape[0]} labels"
-            )
+            raise DataFileError(tr(
+                "{folder}: the {split} split has {images} images but {labels} labels",
+                folder=folder, split=split, images=images.shape[0], labels=labels.shape[0],
+            ))
         if labels.numel() and int(labels.max()) > 9:
-            raise DataFileError(f"{folder}: the {split} labels hold {int(labels.max())}; digits are 0-9")
+            raise DataFileError(tr("{folder}: the {split} labels hold {label}; digits are 0-9",
+                                   folder=folder, split=split, label=int(labels.max())))
     return MnistData(folder=folder, **tensors)

@@ -2,29 +2,50 @@
 
 A check marked hidden keeps its verdict and points in every format, but its message
 is withheld from the formats a student reads (the message can give the test away).
+
+Words a person reads (status words, "points", "hidden") are marked here in English and
+translated where they are shown, in the active language (grader.i18n); what machines
+read (JSON keys, status values, ids) is never translated.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
+from grader.i18n import N_, tr
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
 
+# In English; `status_word` gives the word in the active language.
 STATUS_WORD: dict[CheckStatus, str] = {
-    CheckStatus.PASSED: "PASS",
-    CheckStatus.FAILED: "FAIL",
-    CheckStatus.ERROR: "ERROR",
-    CheckStatus.TIMEOUT: "TIMEOUT",
-    CheckStatus.SKIPPED: "NOT RUN",
-    CheckStatus.GRADER_ERROR: "GRADER ERROR",
+    CheckStatus.PASSED: N_("PASS"),
+    CheckStatus.FAILED: N_("FAIL"),
+    CheckStatus.ERROR: N_("ERROR"),
+    CheckStatus.TIMEOUT: N_("TIMEOUT"),
+    CheckStatus.SKIPPED: N_("NOT RUN"),
+    CheckStatus.GRADER_ERROR: N_("GRADER ERROR"),
 }
 
-HIDDEN_MESSAGE = "hidden"
+HIDDEN_MESSAGE = N_("hidden")
+
+
+def status_word(status: CheckStatus) -> str:
+    """The status as a person reads it, in the active language ("PASS", "通过")."""
+    return tr(STATUS_WORD[status])
 
 
 def points(earned: float, possible: float) -> str:
     """`3/4`: points without trailing zeros."""
     return f"{earned:g}/{possible:g}"
+
+
+def score_points(earned: float, possible: float) -> str:
+    """`3/4 points` in the active language."""
+    return tr("{score} points", score=points(earned, possible))
+
+
+def score_line(earned: float, possible: float, percent: float) -> str:
+    """`3/4 points (75%)` in the active language."""
+    return tr("{score} points ({percent}%)", score=points(earned, possible), percent=f"{percent:g}")
 
 
 def withheld(check: CheckResult) -> bool:
@@ -36,7 +57,7 @@ def withheld(check: CheckResult) -> bool:
 
 def student_message(check: CheckResult) -> str:
     """The feedback a student may read: withheld for hidden checks that ran."""
-    return HIDDEN_MESSAGE if withheld(check) else check.message
+    return tr(HIDDEN_MESSAGE) if withheld(check) else check.message
 
 
 def graded_file(exercise: ExerciseResult) -> str:
@@ -44,7 +65,7 @@ def graded_file(exercise: ExerciseResult) -> str:
     submission had both files, for the exercise's header; "" when there was no choice."""
     if not exercise.file_choice or not exercise.student_file:
         return ""
-    return f"graded {PurePath(exercise.student_file).name} ({exercise.file_choice})"
+    return tr("graded {file} ({why})", file=PurePath(exercise.student_file).name, why=exercise.file_choice)
 
 
 def withhold_hidden(report: SubmissionReport) -> SubmissionReport:
@@ -52,7 +73,7 @@ def withhold_hidden(report: SubmissionReport) -> SubmissionReport:
     hidden checks keep status and points; their messages and named mistakes go."""
     exercises = [
         exercise.model_copy(update={"checks": [
-            check.model_copy(update={"message": HIDDEN_MESSAGE, "mistakes": []}) if withheld(check) else check
+            check.model_copy(update={"message": tr(HIDDEN_MESSAGE), "mistakes": []}) if withheld(check) else check
             for check in exercise.checks
         ]})
         for exercise in report.exercises

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.errors import ReportWriteError
+from grader.i18n import tr
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -15,4 +16,6 @@ def write_atomically(path: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
-        raise ReportWriteError(f"cannot write the report to {path}: {exc.strerror or exc}") from exc
+        raise ReportWriteError(
+            tr("cannot write the report to {path}: {reason}", path=path, reason=exc.strerror or exc)
+        ) from exc

@@ -6,6 +6,10 @@ submission) and `tests`, one per check, each with `score`, `max_score`, `name`,
 check is `after_published`: Gradescope shows it to students only once the
 instructor publishes the grades, and always to the instructor, so its message is
 kept here rather than withheld.
+
+The `output` texts are what a student reads: their verdict word and score line are in
+the active language. Field names and `status`/`visibility` values stay as Gradescope
+defines them.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ import json
 from typing import Any
 
 from grader.models.results import CheckResult, CheckStatus, SubmissionReport
-from grader.report.common import STATUS_WORD, graded_file, report_notes
+from grader.report.common import graded_file, report_notes, score_line, status_word
 
 
 def _test(exercise_number: int, check_number: int, exercise_id: str, check: CheckResult) -> dict[str, Any]:
-    verdict = STATUS_WORD[check.status]
+    verdict = status_word(check.status)
     output = f"{verdict}: {check.message}" if check.message else verdict
     return {
         "name": f"{exercise_id}: {check.title}",
@@ -40,7 +44,7 @@ def render(report: SubmissionReport) -> str:
     # Which file was graded, when a submission had both: first, where the student reads.
     choices = [f"{e.id}: {graded_file(e)}" for e in report.exercises if graded_file(e)]
     output = "\n".join([*choices, *report_notes(report)])
-    summary = f"{report.points_earned:g}/{report.points_possible:g} points ({report.percent:g}%)"
+    summary = score_line(report.points_earned, report.points_possible, report.percent)
     results: dict[str, Any] = {
         "score": report.points_earned,
         "execution_time": round(report.duration_s),

@@ -5,16 +5,18 @@ points and feedback; tensor excerpts as aligned grids; the exercise's comparison
 (e.g. Net vs DeepNet) as a table; notes. It prints cleanly (a print stylesheet).
 Hidden checks keep their verdict and points, and their feedback is withheld, as in
 every format a student reads; so are the mistakes they recognised. Paths on the
-grading machine are not shown: the graded file appears by name only.
+grading machine are not shown: the graded file appears by name only. Headings,
+column names and status words are in the active language.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
+from grader.i18n import N_, tr
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
-from grader.report.common import points, student_message, withheld
-from grader.report.html_page import esc, page, status_badge
+from grader.report.common import points, score_line, score_points, student_message, withheld
+from grader.report.html_page import esc, page, status_badge, tr_html
 from grader.report.html_tensors import message_html
 
 
@@ -46,8 +48,8 @@ def _comparison(exercise: ExerciseResult) -> str:
         for name, figures in exercise.comparison.items()
     )
     return (
-        f'<table class="comparison"><caption>{esc(exercise.id)}: comparison</caption>'
-        f'<thead><tr><th scope="col">Network</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        f'<table class="comparison"><caption>{esc(tr("{exercise}: comparison", exercise=exercise.id))}</caption>'
+        f'<thead><tr><th scope="col">{esc(tr("Network"))}</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
     )
 
 
@@ -55,7 +57,7 @@ def _feedback(check: CheckResult) -> str:
     if withheld(check):  # the message, and any mistake it names, would give the check away
         return f'<p class="message">{esc(student_message(check))}</p>'
     parts = [message_html(check.message)] if check.message else []
-    parts += [f'<p class="mistake">Recognised mistake: {esc(m.title)}</p>' for m in check.mistakes]
+    parts += [f'<p class="mistake">{esc(tr("Recognised mistake: {title}", title=m.title))}</p>' for m in check.mistakes]
     return "".join(parts)
 
 
@@ -73,30 +75,35 @@ def _exercise(exercise: ExerciseResult) -> str:
     parts = [
         f'<section aria-labelledby="{esc(exercise.id)}">',
         f'<h2 id="{esc(exercise.id)}">{esc(heading)} '
-        f"<small>({points(exercise.points_earned, exercise.points_possible)} points)</small></h2>",
+        f"<small>({esc(score_points(exercise.points_earned, exercise.points_possible))})</small></h2>",
     ]
     if exercise.student_file:
         # Why this file, when the submission had both a .py and a notebook.
         why = f" ({esc(exercise.file_choice)})" if exercise.file_choice else ""
-        parts.append(f"<p>Graded file: <code>{esc(PurePath(exercise.student_file).name)}</code>{why}</p>")
+        graded = tr_html(N_("Graded file: {file}"), file=f"<code>{esc(PurePath(exercise.student_file).name)}</code>")
+        parts.append(f"<p>{graded}{why}</p>")
     if exercise.checks:
         parts.append(
-            f'<table class="checks"><caption class="visually-hidden">Checks of {esc(exercise.id)}</caption>'
-            '<thead><tr><th scope="col">Check</th><th scope="col">Status</th>'
-            '<th scope="col" class="num">Points</th><th scope="col">Feedback</th></tr></thead><tbody>'
+            f'<table class="checks"><caption class="visually-hidden">'
+            f'{esc(tr("Checks of {exercise}", exercise=exercise.id))}</caption>'
+            f'<thead><tr><th scope="col">{esc(tr("Check"))}</th><th scope="col">{esc(tr("Status"))}</th>'
+            f'<th scope="col" class="num">{esc(tr("Points"))}</th><th scope="col">{esc(tr("Feedback"))}</th>'
+            "</tr></thead><tbody>"
             + "".join(_check_row(c) for c in exercise.checks)
             + "</tbody></table>"
         )
     if exercise.comparison:
         parts.append(_comparison(exercise))
     if exercise.message:
-        parts.append(f'<p class="note">Note: {esc(exercise.message)}</p>')
+        parts.append(f'<p class="note">{esc(tr("Note: {note}", note=exercise.message))}</p>')
     parts.append("</section>")
     return "\n".join(parts)
 
 
 def title_of(report: SubmissionReport) -> str:
-    return f"Grader report for {report.student_id}" if report.student_id else "Grader report"
+    if report.student_id:
+        return tr("Grader report for {student}", student=report.student_id)
+    return tr("Grader report")
 
 
 def report_body(report: SubmissionReport) -> str:
@@ -108,12 +115,13 @@ def report_body(report: SubmissionReport) -> str:
     )
     parts = [
         f"<header><h1>{esc(title_of(report))}</h1>",
-        f'<p class="lead"><strong class="total">{points(report.points_earned, report.points_possible)} points '
-        f"({report.percent:g}%)</strong> &middot; graded {esc(when)} by grader {esc(report.grader_version)}</p>",
-        f'<nav aria-label="Exercises"><ul class="figures">{contents}</ul></nav></header>',
+        f'<p class="lead"><strong class="total">'
+        f"{esc(score_line(report.points_earned, report.points_possible, report.percent))}</strong> &middot; "
+        f"{esc(tr('graded {when} by grader {version}', when=when, version=report.grader_version))}</p>",
+        f'<nav aria-label="{esc(tr("Exercises"))}"><ul class="figures">{contents}</ul></nav></header>',
         *(_exercise(e) for e in report.exercises),
     ]
-    parts += [f'<p class="note">Note: {esc(n)}</p>' for n in report.notes]
+    parts += [f'<p class="note">{esc(tr("Note: {note}", note=n))}</p>' for n in report.notes]
     return "\n".join(parts)
 
 

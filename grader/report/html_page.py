@@ -4,14 +4,17 @@ A page must open from the file system or an e-mail attachment, offline, years la
 no CDN, no web font, no external image or script. Statuses are words as well as
 colours (and a border style), so a page reads the same printed in black and white.
 Every string that reaches markup goes through `esc`: messages carry student text.
+Words are in the active language, and the page says which (`<html lang>`); `tr_html`
+translates a sentence around markup that is filled in after escaping.
 """
 
 from __future__ import annotations
 
 import html
 
+from grader.i18n import active_language, tr
 from grader.models.results import CheckStatus
-from grader.report.common import STATUS_WORD
+from grader.report.common import status_word
 
 # The status's CSS class: its colour on screen; the word is always printed too.
 STATUS_CLASS: dict[CheckStatus, str] = {
@@ -52,7 +55,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .figures li { min-width: 8rem; } .figures strong { display: block; font-size: 1.6rem; }
 .bar { background: var(--bg-alt); border: 1px solid var(--line); height: 1rem; min-width: 8rem; }
 .bar > span { display: block; height: 100%; background: var(--bar); }
-.grids { display: flex; flex-wrap: wrap; gap: 1rem; margin: .5rem 0; }
+/* Side by side, always: a reader compares row with row (a narrow screen scrolls them). */
+.grids { display: flex; flex-wrap: nowrap; overflow-x: auto; gap: 1rem; margin: .5rem 0; }
 table.grid { width: auto; margin: 0; font: 13px/1.3 ui-monospace, "DejaVu Sans Mono", monospace; }
 table.grid td, table.grid th { border: 1px solid var(--line); padding: .15rem .4rem; text-align: right; }
 table.grid th { color: var(--muted); font-weight: 400; }
@@ -82,8 +86,17 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def tr_html(message: str, **markup: str) -> str:
+    """`message` translated and escaped, its {placeholders} then filled with `markup`
+    (already HTML: escape what it holds yourself)."""
+    try:
+        return esc(tr(message)).format(**markup)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+        return esc(message).format(**markup)
+
+
 def status_badge(status: CheckStatus) -> str:
-    return f'<span class="status {STATUS_CLASS[status]}">{STATUS_WORD[status]}</span>'
+    return f'<span class="status {STATUS_CLASS[status]}">{esc(status_word(status))}</span>'
 
 
 def page(title: str, body: str, *, script: str = "") -> str:
@@ -91,7 +104,7 @@ def page(title: str, body: str, *, script: str = "") -> str:
     tail = f"<script>\n{script}\n</script>\n" if script else ""
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(active_language())}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         # Nothing may be fetched: a page that tried would fail offline, or leak who opened it.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "

@@ -12,6 +12,11 @@ grids are recovered from it here: two lines that read `expected <list>` then `go
 <list>` become two aligned tables, the differing cells in bold with an outline (not
 colour alone), rows and columns numbered from the window's origin. Anything that does
 not parse stays text, so a message can never be lost to this layout.
+
+A translated message says "expected" and "got" in its own language: the lines are
+recognised by the English words and by this catalog's translation of them (the
+engine's excerpt must use the same words), and the window by its index alone
+(`[1, 2, 0:3, 1:4]` ending the line with a colon), whatever words surround it.
 """
 
 from __future__ import annotations
@@ -21,11 +26,14 @@ import math
 import re
 from typing import Any
 
+from grader.i18n import N_, tr
 from grader.report.html_page import esc
 
-_WINDOW = re.compile(r"^around \[(?P<lead>(?:\d+, )*)(?P<r>\d+):\d+, (?P<c>\d+):\d+\]:$")
-_EXPECTED = re.compile(r"^\s*expected (?P<values>\[.*\]|[-\d.e+infa]+)\s*$")
-_GOT = re.compile(r"^\s*got (?P<values>\[.*\]|[-\d.e+infa]+)\s*$")
+# The window line: its index (the last two dims as slices), ending in a colon (either
+# width) after any words ("around [0, 0, 1:3, 1:3]:", "在 [0, 0, 1:3, 1:3] 附近：").
+_WINDOW = re.compile(r"^[^\[\]]*\[(?P<where>(?:\d+, )*(?P<r>\d+):\d+, (?P<c>\d+):\d+)\][^\[\]]*[:：]$")
+_EXPECTED_WORD, _GOT_WORD = N_("expected"), N_("got")
+_VALUES = r"\s*[:：]?\s*(?P<values>\[.*\]|[-\d.e+infa]+)\s*$"
 _RTOL, _ATOL = 1e-4, 1e-5  # expect_tensor's defaults: what counts as a differing cell
 
 
@@ -58,13 +66,20 @@ def _cell(value: Any) -> str:
     return "nan" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _line(word: str) -> "re.Pattern[str]":
+    """A line `<word> <values>`, the word in English or in the active language."""
+    words = sorted({word, tr(word)}, key=len, reverse=True)
+    return re.compile(r"^\s*(?:" + "|".join(re.escape(w) for w in words) + r")" + _VALUES)
+
+
 def _grid(label: str, rows: list[list[Any]], other: list[list[Any]], origin: tuple[int, int] | None) -> str:
     columns = max(len(row) for row in rows)
     r0, c0 = origin or (0, 0)
     head = "".join(f'<th scope="col">{c0 + j}</th>' for j in range(columns)) if origin else ""
     lines = [f'<table class="grid"><caption>{esc(label)}</caption>']
     if origin:
-        lines.append(f'<thead><tr><th scope="col"><span class="visually-hidden">row</span></th>{head}</tr></thead>')
+        row = esc(tr("row"))
+        lines.append(f'<thead><tr><th scope="col"><span class="visually-hidden">{row}</span></th>{head}</tr></thead>')
     lines.append("<tbody>")
     for i, row in enumerate(rows):
         cells = []
@@ -81,15 +96,16 @@ def _grid(label: str, rows: list[list[Any]], other: list[list[Any]], origin: tup
 
 def _excerpt(window: str | None, expected: list[list[Any]], got: list[list[Any]]) -> str:
     origin = None
-    caption = "Expected and got"
+    caption = tr("Expected and got; differing values in bold, outlined")
     if window:
         match = _WINDOW.match(window)
         if match:
             origin = (int(match["r"]), int(match["c"]))
-            caption = f"Expected and got at {window[len('around '):-1]}"
+            caption = tr("Expected and got at [{where}]; differing values in bold, outlined", where=match["where"])
+    grids = _grid(tr(_EXPECTED_WORD), expected, got, origin) + _grid(tr(_GOT_WORD), got, expected, origin)
     return (
-        f'<figure class="excerpt"><figcaption>{esc(caption)}; differing values in bold, outlined</figcaption>'
-        f'<div class="grids">{_grid("expected", expected, got, origin)}{_grid("got", got, expected, origin)}</div>'
+        f'<figure class="excerpt"><figcaption>{esc(caption)}</figcaption>'
+        f'<div class="grids">{grids}</div>'
         "</figure>"
     )
 
@@ -97,6 +113,7 @@ def _excerpt(window: str | None, expected: list[list[Any]], got: list[list[Any]]
 def message_html(message: str) -> str:
     """The message as HTML: text as preformatted paragraphs, excerpts as grids."""
     lines = message.splitlines()
+    expected_line, got_line = _line(_EXPECTED_WORD), _line(_GOT_WORD)
     parts: list[str] = []
     text: list[str] = []
 
@@ -107,8 +124,8 @@ def message_html(message: str) -> str:
 
     i = 0
     while i < len(lines):
-        expected = _EXPECTED.match(lines[i])
-        got = _GOT.match(lines[i + 1]) if expected and i + 1 < len(lines) else None
+        expected = expected_line.match(lines[i])
+        got = got_line.match(lines[i + 1]) if expected and i + 1 < len(lines) else None
         grids = (_values(expected["values"]), _values(got["values"])) if expected and got else (None, None)
         if grids[0] is not None and grids[1] is not None:
             window = text.pop() if text and _WINDOW.match(text[-1]) else None

@@ -6,14 +6,16 @@ Only what a Markdown viewer would take as HTML is escaped (`<` opening a tag, `&
 opening an entity): the file is also read as plain text, where `10 -&gt; 128` would
 be noise, so `->`, `a < b` and `x & y` stay as written.
 Hidden checks show their verdict and points, with the feedback "hidden".
+Headings, column names and status words are in the active language.
 """
 
 from __future__ import annotations
 
 import re
 
+from grader.i18n import tr
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
-from grader.report.common import STATUS_WORD, graded_file, points, student_message
+from grader.report.common import graded_file, points, score_line, score_points, status_word, student_message
 
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # `<b`, `</`, `<!--`, `<?`: HTML to a viewer
@@ -30,7 +32,7 @@ def escape_cell(text: str) -> str:
 def _check_row(check: CheckResult) -> str:
     cells = (
         escape_cell(check.title),
-        STATUS_WORD[check.status],
+        escape_cell(status_word(check.status)),
         points(check.points_earned, check.points_possible),
         escape_cell(student_message(check)),
     )
@@ -38,32 +40,30 @@ def _check_row(check: CheckResult) -> str:
 
 
 def _exercise_section(exercise: ExerciseResult) -> list[str]:
-    lines = [
-        f"### {escape_cell(exercise.id)}: {escape_cell(exercise.title)} "
-        f"({points(exercise.points_earned, exercise.points_possible)} points)",
-        "",
-    ]
+    score = score_points(exercise.points_earned, exercise.points_possible)
+    lines = [f"### {escape_cell(exercise.id)}: {escape_cell(exercise.title)} ({escape_cell(score)})", ""]
     if graded_file(exercise):
         lines += [f"*{escape_cell(graded_file(exercise))}*", ""]
     if exercise.checks:
-        lines += ["| Check | Status | Points | Feedback |", "|---|---|---:|---|"]
+        header = (tr("Check"), tr("Status"), tr("Points"), tr("Feedback"))
+        lines += ["| " + " | ".join(escape_cell(h) for h in header) + " |", "|---|---|---:|---|"]
         lines += [_check_row(c) for c in exercise.checks]
         lines.append("")
     if exercise.message:
-        lines += [f"> note: {escape_cell(exercise.message)}", ""]
+        lines += [f"> {tr('note: {note}', note=escape_cell(exercise.message))}", ""]
     return lines
 
 
 def render(report: SubmissionReport) -> str:
-    who = f" for {escape_cell(report.student_id)}" if report.student_id else ""
-    lines = [
-        f"## Grader report{who}: {points(report.points_earned, report.points_possible)} points "
-        f"({report.percent:g}%)",
-        "",
-    ]
+    score = escape_cell(score_line(report.points_earned, report.points_possible, report.percent))
+    if report.student_id:
+        heading = tr("Grader report for {student}: {score}", student=escape_cell(report.student_id), score=score)
+    else:
+        heading = tr("Grader report: {score}", score=score)
+    lines = [f"## {heading}", ""]
     for exercise in report.exercises:
         lines += _exercise_section(exercise)
     run_notes = list(report.notes)
     if run_notes:
-        lines += [f"> note: {escape_cell(n)}" for n in run_notes] + [""]
+        lines += [f"> {tr('note: {note}', note=escape_cell(n))}" for n in run_notes] + [""]
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """The terminal report, drawn with rich on the Console it is given.
 
 Statuses carry a word as well as a colour, so the report reads the same on a
-terminal without colour (NO_COLOR, CI logs, a pipe).
+terminal without colour (NO_COLOR, CI logs, a pipe). Every word is in the active
+language; rich measures wide (CJK) characters, so a Chinese table keeps its borders.
 """
 
 from __future__ import annotations
@@ -10,21 +11,23 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from grader.i18n import tr
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import graded_file, student_message
+from grader.report.common import graded_file, points, score_line, score_points, status_word, student_message
 
-STATUS_STYLE: dict[CheckStatus, tuple[str, str]] = {
-    CheckStatus.PASSED: ("PASS", "bold green"),
-    CheckStatus.FAILED: ("FAIL", "bold red"),
-    CheckStatus.ERROR: ("ERROR", "bold red"),
-    CheckStatus.TIMEOUT: ("TIMEOUT", "bold yellow"),
-    CheckStatus.SKIPPED: ("NOT RUN", "yellow"),
-    CheckStatus.GRADER_ERROR: ("GRADER ERROR", "bold magenta"),
+STATUS_COLOUR: dict[CheckStatus, str] = {
+    CheckStatus.PASSED: "bold green",
+    CheckStatus.FAILED: "bold red",
+    CheckStatus.ERROR: "bold red",
+    CheckStatus.TIMEOUT: "bold yellow",
+    CheckStatus.SKIPPED: "yellow",
+    CheckStatus.GRADER_ERROR: "bold magenta",
 }
 
 
-def _points(earned: float, possible: float) -> str:
-    return f"{earned:g}/{possible:g}"
+def status_text(status: CheckStatus) -> Text:
+    """The status's word (in the active language) in its colour."""
+    return Text(status_word(status), style=STATUS_COLOUR[status])
 
 
 def _exercise_table(exercise: ExerciseResult, show_hidden: bool) -> Table:
@@ -39,19 +42,18 @@ def _exercise_table(exercise: ExerciseResult, show_hidden: bool) -> Table:
         show_lines=False,
         expand=True,
     )
-    table.add_column("Check", ratio=3, overflow="fold")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Points", justify="right", no_wrap=True)
-    table.add_column("Feedback", ratio=5, overflow="fold")
+    table.add_column(tr("Check"), ratio=3, overflow="fold")
+    table.add_column(tr("Status"), no_wrap=True)
+    table.add_column(tr("Points"), justify="right", no_wrap=True)
+    table.add_column(tr("Feedback"), ratio=5, overflow="fold")
     for result in exercise.checks:
-        word, style = STATUS_STYLE[result.status]
         table.add_row(
-            result.title,
-            Text(word, style=style),
-            _points(result.points_earned, result.points_possible),
+            Text(result.title),
+            status_text(result.status),
+            points(result.points_earned, result.points_possible),
             Text(result.message if show_hidden else student_message(result)),
         )
-    table.caption = f"{exercise.id}: {_points(exercise.points_earned, exercise.points_possible)} points"
+    table.caption = f"{exercise.id}: {score_points(exercise.points_earned, exercise.points_possible)}"
     table.caption_justify = "right"
     return table
 
@@ -61,7 +63,7 @@ def _comparison_table(exercise: ExerciseResult) -> Table:
     columns: list[str] = []
     for figures in exercise.comparison.values():
         columns += [c for c in figures if c not in columns]
-    table = Table(title=f"{exercise.id}: comparison", title_justify="left")
+    table = Table(title=tr("{exercise}: comparison", exercise=exercise.id), title_justify="left")
     table.add_column("")
     for column in columns:
         table.add_column(column, justify="right")
@@ -78,14 +80,10 @@ def render_terminal(report: SubmissionReport, console: Console, show_hidden: boo
         if exercise.comparison:
             console.print(_comparison_table(exercise))
         if exercise.message:
-            console.print(Text(f"note: {exercise.message}", style="yellow"))
+            console.print(Text(tr("note: {note}", note=exercise.message), style="yellow"))
         console.print()
     for note in report.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
+        console.print(Text(tr("note: {note}", note=note), style="yellow"))
     style = "bold green" if report.percent >= 100 else ("bold yellow" if report.percent > 0 else "bold red")
-    console.print(
-        Text(
-            f"Total: {_points(report.points_earned, report.points_possible)} points ({report.percent:g}%)",
-            style=style,
-        )
-    )
+    score = score_line(report.points_earned, report.points_possible, report.percent)
+    console.print(Text(tr("Total: {score}", score=score), style=style))

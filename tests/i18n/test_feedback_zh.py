@@ -83,7 +83,7 @@ def grade(course, sandbox):  # module-scoped twin of conftest's `grade`
 
 def _excerpt(message: str) -> tuple[str, str, str]:
     """(window, expected values, got values) of a wrong-values message, in either language."""
-    match = re.search(r"\n(?:around (\[.*\]):|(\[.*\]) 附近：)\n\s+(?:expected|期望) (.*)\n\s+(?:got|实际) (.*)$", message)
+    match = re.search(r"\n(?:around (\[.*\]):|在 (\[.*\]) 附近：)\n\s+(?:expected|期望值) (.*)\n\s+(?:got|实际值) (.*)$", message)
     assert match, message
     return match[1] or match[2], match[3], match[4]
 
@@ -99,7 +99,7 @@ def test_wrong_values_in_chinese_keep_the_numbers_and_the_excerpt(graded_both):
     )
     assert zh.message.startswith(
         "corr2d(x, k) 的形状 (3, 3) 正确，但数值错误：9 个元素中有 1 个不同；所有错误的值都在最后一行或最后一列，"
-        "其余都正确：请检查循环或切片的上界；最大误差为 1，位于索引 (2, 2)\n[0:3, 0:3] 附近：\n  期望 [["
+        "其余都正确：请检查循环或切片的上界；最大误差为 1，位于索引 (2, 2)\n在 [0:3, 0:3] 附近：\n  期望值 [["
     )
     assert _excerpt(zh.message) == _excerpt(en.message)
     # The named mistake is recorded with the same id, its title in the student's language.

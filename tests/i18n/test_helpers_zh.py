@@ -62,7 +62,7 @@ CASES = [
      "f(x) has the right shape (3) but wrong values: 3 of 3 elements differ; every value is 2 times the expected "
      "one; the largest error is 3 at index (2,)\nexpected [1.0, 2.0, 3.0]\n     got [2.0, 4.0, 6.0]",
      "f(x) 的形状 (3) 正确，但数值错误：3 个元素中有 3 个不同；所有值都是期望值的 2 倍；最大误差为 3，位于索引 (2,)\n"
-     "期望 [1.0, 2.0, 3.0]\n实际 [2.0, 4.0, 6.0]"),
+     "期望值 [1.0, 2.0, 3.0]\n实际值 [2.0, 4.0, 6.0]"),
     (lambda: expect_param_count(100, 110, "Net()", bias_terms=[4, 6]),
      "Net() has 100 parameters, expected 110: 10 fewer, exactly the bias terms of every layer; was it built with "
      "bias=False?",
