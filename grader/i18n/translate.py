@@ -83,14 +83,15 @@ def _format(translated: str, original: str, params: dict[str, Any]) -> str:
         return original.format(**params)
 
 
-def tr(message: str, **params: Any) -> str:
+def tr(message: str, /, **params: Any) -> str:
     """`message` in the active language, its {named} placeholders filled from `params`.
 
-    Without params the text is returned as translated, braces and all."""
+    Without params the text is returned as translated, braces and all. `message` is
+    positional-only, so a placeholder may be called {message} too."""
     return _format(_active.get().translations.gettext(message), message, params)
 
 
-def trn(singular: str, plural: str, n: int, **params: Any) -> str:
+def trn(singular: str, plural: str, n: int, /, **params: Any) -> str:
     """The singular or plural form for n (placeholders as in `tr`; {n} is n)."""
     params.setdefault("n", n)
     translated = _active.get().translations.ngettext(singular, plural, n)

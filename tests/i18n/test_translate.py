@@ -16,6 +16,9 @@ def test_english_is_the_message_itself_with_its_placeholders_filled():
     assert tr("braces {kept} without params") == "braces {kept} without params"
     assert trn("{n} check", "{n} checks", 1) == "1 check"
     assert trn("{n} check", "{n} checks", 3) == "3 checks"
+    # Any name is a placeholder's, the function's own parameter names included.
+    assert tr("{message} and {params}", message="m", params="p") == "m and p"
+    assert trn("{singular}", "{plural}", 2, singular="s", plural="p") == "p"
 
 
 def test_the_language_holds_inside_the_block_only():
