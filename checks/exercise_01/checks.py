@@ -229,8 +229,8 @@ def check_conv2d_channel_mismatch(student):
             )) from None
         if "3" not in raised.exc_message or "4" not in raised.exc_message:
             raise CheckFailed(tr(
-                "the ValueError should name both channel counts (3 and 4); its message was {message}",
-                message=repr(raised.exc_message),
+                "the ValueError should name both channel counts (3 and 4); its message was {said}",
+                said=repr(raised.exc_message),
             )) from None
         return
     raise CheckFailed(tr(
