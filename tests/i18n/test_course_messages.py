@@ -19,7 +19,6 @@ import ast
 import re
 import textwrap
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
