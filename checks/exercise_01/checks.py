@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.authoring import CheckFailed, Mistake, StudentRaised, check, expect_tensor
+from grader.i18n import tr
 
 # torch functions the student may not call (names as the sandbox's tracer records
 # them; tensor methods such as the allowed `x.unfold` are recorded as `Tensor.unfold`).
@@ -72,10 +73,12 @@ CONV2D_CHANNELS_KEPT = Mistake(
 CONV2D_FIRST_CHANNEL = Mistake(
     "conv2d.first_channel_only", "conv2d uses only the first input channel",
     "the input channels were not summed (only the first channel was used)")
+# Written out (not built from f-strings) so that the message catalog finds each title.
 POOL_STRIDE_1 = {
-    kind: Mistake(f"{kind}_pool2d.stride_default_1", f"{kind}_pool2d's stride defaults to 1",
-                  "the stride defaulting to 1 (it should default to kernel_size)")
-    for kind in ("max", "avg")
+    "max": Mistake("max_pool2d.stride_default_1", "max_pool2d's stride defaults to 1",
+                   "the stride defaulting to 1 (it should default to kernel_size)"),
+    "avg": Mistake("avg_pool2d.stride_default_1", "avg_pool2d's stride defaults to 1",
+                   "the stride defaulting to 1 (it should default to kernel_size)"),
 }
 POOL_OTHER_KIND = {
     "max": Mistake("max_pool2d.averages", "max_pool2d averages", "average pooling instead of max pooling"),
@@ -154,7 +157,7 @@ def check_corr2d_random(student):
         expected = F.conv2d(_nchw(x), _nchw(k))[0, 0]
         got = student.call("corr2d", x, k, forbid=FORBIDDEN)
         expect_tensor(
-            got, expected, f"corr2d(x of {h}x{w}, k of {kh}x{kw})", rtol=RTOL, atol=ATOL,
+            got, expected, tr("corr2d(x of {h}x{w}, k of {kh}x{kw})", h=h, w=w, kh=kh, kw=kw), rtol=RTOL, atol=ATOL,
             mistakes={CORR2D_FLIPPED: F.conv2d(_nchw(x), _nchw(k.flip(0, 1)))[0, 0]},
         )
 
@@ -220,20 +223,20 @@ def check_conv2d_channel_mismatch(student):
         got = student.call("conv2d", x, weight, forbid=FORBIDDEN)
     except StudentRaised as raised:
         if raised.exc_type != "ValueError":
-            raise CheckFailed(
-                f"conv2d with 3 input channels and a weight for 4 raised {raised.exc_type}; "
-                "raise ValueError instead"
-            ) from None
+            raise CheckFailed(tr(
+                "conv2d with 3 input channels and a weight for 4 raised {exception}; raise ValueError instead",
+                exception=raised.exc_type,
+            )) from None
         if "3" not in raised.exc_message or "4" not in raised.exc_message:
-            raise CheckFailed(
-                f"the ValueError should name both channel counts (3 and 4); its message was "
-                f"{raised.exc_message!r}"
-            ) from None
+            raise CheckFailed(tr(
+                "the ValueError should name both channel counts (3 and 4); its message was {said}",
+                said=repr(raised.exc_message),
+            )) from None
         return
-    raise CheckFailed(
-        "conv2d with x of 3 channels and weight of 4 in-channels returned "
-        f"{type(got).__name__} instead of raising ValueError"
-    )
+    raise CheckFailed(tr(
+        "conv2d with x of 3 channels and weight of 4 in-channels returned {type} instead of raising ValueError",
+        type=type(got).__name__,
+    ))
 
 
 # -- pooling ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from grader.authoring import Mistake, check, differs_by, expect_each, expect_int, expect_shape_tuple, factor
+from grader.i18n import N_, tr
 
 GEN_SEED = 2024
 
@@ -85,13 +86,13 @@ def conv_size_mistakes(size: int, k: int, s: int, p: int, d: int) -> dict[Mistak
 # -- conv_output_size --------------------------------------------------------------
 
 LECTURE_SIZES = [
-    # (size, kernel, stride, padding, expected, where it comes from)
-    (28, 3, 1, 0, 26, "Conv2d(1, 3, 3) on 28x28"),
-    (28, 3, 1, 1, 28, "Conv2d(1, 3, 3, padding=1) on 28x28"),
-    (28, 3, 2, 1, 14, "Conv2d(1, 3, 3, stride=2, padding=1) on 28x28"),
-    (100, 3, 1, 0, 98, "Conv2d(5, 10, 3) on 100x100"),
-    (10, 5, 2, 1, 4, "a 10x10 input with K=5, P=1, S=2"),
-    (32, 3, 2, 1, 16, "a 32x32 input with K=3, P=1, S=2"),
+    # (size, kernel, stride, padding, expected, where it comes from: translated where shown)
+    (28, 3, 1, 0, 26, N_("Conv2d(1, 3, 3) on 28x28")),
+    (28, 3, 1, 1, 28, N_("Conv2d(1, 3, 3, padding=1) on 28x28")),
+    (28, 3, 2, 1, 14, N_("Conv2d(1, 3, 3, stride=2, padding=1) on 28x28")),
+    (100, 3, 1, 0, 98, N_("Conv2d(5, 10, 3) on 100x100")),
+    (10, 5, 2, 1, 4, N_("a 10x10 input with K=5, P=1, S=2")),
+    (32, 3, 2, 1, 16, N_("a 32x32 input with K=3, P=1, S=2")),
 ]
 
 
@@ -100,7 +101,7 @@ def check_conv_output_size_lecture(student):
     def case(size, k, s, p, expected, source):
         got = student.call("conv_output_size", size, k, stride=s, padding=p)
         return lambda: expect_int(
-            got, expected, f"conv_output_size({size}, {k}, stride={s}, padding={p}) ({source})",
+            got, expected, f"conv_output_size({size}, {k}, stride={s}, padding={p}) ({tr(source)})",
             mistakes=conv_size_mistakes(size, k, s, p, 1),
         )
 
@@ -205,8 +206,8 @@ def check_conv2d_param_count(student):
         }
         got = student.call("conv2d_param_count", cin, cout, k, bias=bias)
         expect_int(got, expected, f"conv2d_param_count({cin}, {cout}, {k}, bias={bias})", mistakes=mistakes,
-                   evidence=[differs_by(cout, f"the number of bias terms (out_channels = {cout})"),
-                             factor(cin, f"a factor of in_channels = {cin}")])
+                   evidence=[differs_by(cout, tr("the number of bias terms (out_channels = {cout})", cout=cout)),
+                             factor(cin, tr("a factor of in_channels = {cin}", cin=cin))])
 
 
 @check(points=2, title="conv2d_macs: multiply-accumulates of the lecture's layers")

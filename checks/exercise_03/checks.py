@@ -29,6 +29,7 @@ from grader.authoring.modules import (
     expect_structure,
     weights_of,
 )
+from grader.i18n import tr
 
 PROBES = Path(__file__).with_name("probes.py")
 MLP_SIZES = [(10, 128), (128, 5)]
@@ -42,9 +43,12 @@ RELU_ON_OUTPUT = Mistake("network.relu_on_output", "ReLU applied to the output a
 SIGMOID_FOR_RELU = Mistake(WRONG_ACTIVATION.id, WRONG_ACTIVATION.title, "sigmoid used between the layers instead of ReLU")
 MISSING_ATTRIBUTE = Mistake("mlp.attribute_missing", "MLP lacks the attribute hidden or out")
 NOT_LINEAR = Mistake("mlp.attribute_not_linear", "MLP.hidden or MLP.out is not an nn.Linear")
+# Written out (not built from an f-string) so that the message catalog finds each one.
 ONE_RELU_MISSING = [
-    Mistake(RELU_MISSING.id, RELU_MISSING.title, f"the ReLU after the {n} layer is missing")
-    for n in ("first", "second", "third", "fourth")
+    Mistake(RELU_MISSING.id, RELU_MISSING.title, "the ReLU after the first layer is missing"),
+    Mistake(RELU_MISSING.id, RELU_MISSING.title, "the ReLU after the second layer is missing"),
+    Mistake(RELU_MISSING.id, RELU_MISSING.title, "the ReLU after the third layer is missing"),
+    Mistake(RELU_MISSING.id, RELU_MISSING.title, "the ReLU after the fourth layer is missing"),
 ]
 BIAS_TERMS = {"make_mlp": [128, 5], "MLP": [128, 5], "FCNet": [512, 256, 128, 64, 10]}
 
@@ -52,7 +56,7 @@ BIAS_TERMS = {"make_mlp": [128, 5], "MLP": [128, 5], "FCNet": [512, 256, 128, 64
 def _describe(student, factory: str, input_shape: list[int]) -> dict:
     what = f"{factory}()"
     description = student.probe(PROBES, "describe_model", factory, input_shape, what=what)
-    expect_module(description, what, "an nn.Module")
+    expect_module(description, what)
     return description
 
 
@@ -111,7 +115,8 @@ def _expect_equivalent(student, factory: str, reference_model: torch.nn.Module, 
     outputs = expect_loadable(result, weights, what)
     for x, got, expected in zip(inputs, outputs, expected_outputs):
         shape = "x".join(str(s) for s in x.shape)
-        expect_tensor(got, expected, f"{what}(x) for x of shape {shape} with the reference's weights",
+        expect_tensor(got, expected, tr("{call}(x) for x of shape {shape} with the reference's weights",
+                                        call=what, shape=shape),
                       mistakes=lambda: mistakes(weights, x.reshape(x.shape[0], -1), expected))
 
 
@@ -134,7 +139,8 @@ def check_make_mlp_structure(student, reference):
 
     def sequential() -> None:
         if description["type"] != "Sequential":
-            raise CheckFailed(f"make_mlp() returned a {description['type']}, expected an nn.Sequential", (NOT_SEQUENTIAL,))
+            raise CheckFailed(tr("make_mlp() returned a {type}, expected an nn.Sequential", type=description["type"]),
+                              (NOT_SEQUENTIAL,))
 
     torch.manual_seed(3)
     expect_structure(
@@ -166,13 +172,17 @@ def check_mlp_class_structure(student, reference):
         for name, (size_in, size_out) in (("hidden", (10, 128)), ("out", (128, 5))):
             layer = registered.get(name)
             if layer is None:
-                names = ", ".join(registered) or "none"
-                raise CheckFailed(f"MLP has no layer attribute `{name}` (its layers: {names}); "
-                                  f"assign self.{name} = nn.Linear(...) in __init__", (MISSING_ATTRIBUTE,))
+                names = ", ".join(registered) or tr("none")
+                raise CheckFailed(tr("MLP has no layer attribute `{name}` (its layers: {names}); "
+                                     "assign self.{name} = nn.Linear(...) in __init__", name=name, names=names),
+                                  (MISSING_ATTRIBUTE,))
             if layer["type"] != "Linear":
-                raise CheckFailed(f"MLP.{name} is a {layer['type']}, expected nn.Linear", (NOT_LINEAR,))
+                raise CheckFailed(tr("MLP.{name} is a {type}, expected nn.Linear", name=name, type=layer["type"]),
+                                  (NOT_LINEAR,))
             if (layer["in"], layer["out"]) != (size_in, size_out):
-                raise CheckFailed(f"MLP.{name} is Linear({layer['in']}, {layer['out']}), expected Linear({size_in}, {size_out})")
+                raise CheckFailed(tr("MLP.{name} is Linear({got_in}, {got_out}), expected Linear({size_in}, {size_out})",
+                                     name=name, got_in=layer["in"], got_out=layer["out"], size_in=size_in,
+                                     size_out=size_out))
 
     torch.manual_seed(4)
     expect_structure(

@@ -23,6 +23,7 @@ from grader.authoring.training import (
     expect_same_parameters,
     explain,
 )
+from grader.i18n import tr
 from grader.probes.training import loader, mlp, parameters_of, with_weights
 
 PROBES = Path(__file__).with_name("probes.py")
@@ -118,7 +119,8 @@ def _train_mistakes(weights, x, y, epochs: int, lr: float, wrong_lrs: dict[Mista
 
 
 def _lr(mistake: Mistake, says: str) -> Mistake:
-    """One id for every wrong learning rate, told with the rate that reproduces the answer."""
+    """One id for every wrong learning rate, told with the rate that reproduces the answer
+    (`says` comes translated: the rates fill its placeholders)."""
     return Mistake(mistake.id, mistake.title, says)
 
 
@@ -134,15 +136,16 @@ def _expect_train_matches(result: dict, expected_losses, expected_params, epochs
     if not close(losses, expected_losses):
         explained = explain(losses, {d: l for d, (l, _) in mistakes.items()})
         if explained and len(explained[1]) == 1:
-            raise CheckFailed(f"train() returned the losses you would get if {explained[1][0].text}", explained[1])
+            raise CheckFailed(tr("train() returned the losses you would get if {mistake}", mistake=explained[1][0].text),
+                              explained[1])
         if explained:
-            raise CheckFailed(f"train() returned losses that {explained[0]}")
+            raise CheckFailed(tr("train() returned losses that {phrase}", phrase=explained[0]))
         shifted = expected_losses[1:]
         if close(losses[:-1], shifted):
-            raise CheckFailed("train() returned each epoch's loss measured after the step; record loss.item() of "
-                              "the forward pass that the step used", (LOSS_AFTER_STEP,))
-        raise CheckFailed(f"train() returned losses {[round(v, 4) for v in losses[:3]]}..., "
-                          f"expected {[round(v, 4) for v in expected_losses[:3]]}...")
+            raise CheckFailed(tr("train() returned each epoch's loss measured after the step; record loss.item() of "
+                                 "the forward pass that the step used"), (LOSS_AFTER_STEP,))
+        raise CheckFailed(tr("train() returned losses {got}..., expected {expected}...",
+                             got=[round(v, 4) for v in losses[:3]], expected=[round(v, 4) for v in expected_losses[:3]]))
 
 
 @check(points=3, title="train: same losses and final weights as the reference (defaults epochs=20, lr=5e-3)")
@@ -151,7 +154,8 @@ def check_train_matches_reference(student, reference):
     net = with_weights(mlp(SIZES), weights)
     expected_losses = reference.train(net, x.clone(), y.clone())
     mistakes = _train_mistakes(weights, x, y, 20, 5e-3, {
-        _lr(WRONG_LR, f"the learning rate were {wrong} instead of lr=0.005"): wrong for wrong in (1e-2, 1e-3, 1e-1)
+        _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.005", wrong=wrong)): wrong
+        for wrong in (1e-2, 1e-3, 1e-1)
     })
     result = _run_student_train(student, weights, x, y, {})
     _expect_train_matches(result, expected_losses, parameters_of(net), 20, mistakes)
@@ -163,8 +167,8 @@ def check_train_uses_arguments(student, reference):
     net = with_weights(mlp(SIZES), weights)
     expected_losses = reference.train(net, x.clone(), y.clone(), epochs=7, lr=0.05)
     mistakes = _train_mistakes(weights, x, y, 7, 0.05, {
-        _lr(LR_IGNORED, "the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)"): 5e-3,
-        _lr(WRONG_LR, "the learning rate were 0.01 instead of lr=0.05"): 1e-2,
+        _lr(LR_IGNORED, tr("the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)")): 5e-3,
+        _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.05", wrong=0.01)): 1e-2,
     })
     mistakes[EPOCHS_IGNORED] = _simulate_train(weights, x, y, 20, 0.05)
     result = _run_student_train(student, weights, x, y, {"epochs": 7, "lr": 0.05})
@@ -177,10 +181,11 @@ def check_train_passes_logits(student):
     trace = student.probe(PROBES, "trace_train", SIZES, weights, x, y, what="train(net, X, y)")
     for name in trace:
         if name.removeprefix("Tensor.") in ("softmax", "log_softmax"):
-            raise CheckFailed(
-                f"train() applies {name.removeprefix('Tensor.')} to the outputs before nn.CrossEntropyLoss; "
-                "CrossEntropyLoss applies log-softmax itself: pass it the raw logits", (SOFTMAX_BEFORE_LOSS,)
-            )
+            raise CheckFailed(tr(
+                "train() applies {function} to the outputs before nn.CrossEntropyLoss; "
+                "CrossEntropyLoss applies log-softmax itself: pass it the raw logits",
+                function=name.removeprefix("Tensor."),
+            ), (SOFTMAX_BEFORE_LOSS,))
 
 
 def _simulate_epoch(weights, x, y, *, zero_grad=True, step_first=False,
@@ -241,7 +246,7 @@ def check_train_epoch_mean_loss(student, reference):
         MEAN_OVER_SAMPLES: sum(l * s for l, s in zip(batch_losses, sizes)) / len(y),
         SUM_OVER_SAMPLES: sum(batch_losses) / len(y),
         OWN_OPTIMIZER: sum(own_optimizer_losses) / len(own_optimizer_losses),
-    }, expected_is="the mean batch loss ")
+    }, expected_is=tr("the mean batch loss "))
 
 
 def _accuracy_problem(dropout: float) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:
@@ -280,11 +285,11 @@ def check_accuracy_eval_mode(student):
     weights, x, y = _accuracy_problem(dropout=0.5)
     result = _run_student_accuracy(student, weights, 0.5, x, y)
     if not result["training"]:
-        raise CheckFailed("accuracy() never ran the model")
+        raise CheckFailed(tr("accuracy() never ran the model"))
     if any(result["training"]):
-        raise CheckFailed(
+        raise CheckFailed(tr(
             "accuracy() ran the model in training mode, where Dropout drops activations at random; "
-            "call model.eval() before evaluating", (ACCURACY_TRAIN_MODE,)
+            "call model.eval() before evaluating"), (ACCURACY_TRAIN_MODE,)
         )
 
 
@@ -293,10 +298,10 @@ def check_accuracy_no_grad(student):
     weights, x, y = _accuracy_problem(dropout=0.0)
     result = _run_student_accuracy(student, weights, 0.0, x, y)
     if result["gradients_left"]:
-        raise CheckFailed("accuracy() left gradients in the model's parameters; evaluation must not call "
-                          "backward(): wrap it in torch.no_grad()", (ACCURACY_GRADIENTS,))
+        raise CheckFailed(tr("accuracy() left gradients in the model's parameters; evaluation must not call "
+                             "backward(): wrap it in torch.no_grad()"), (ACCURACY_GRADIENTS,))
     if any(result["grad_enabled"]):
-        raise CheckFailed(
+        raise CheckFailed(tr(
             "accuracy() ran the model with autograd recording, building a graph nobody uses (memory and "
-            "time); wrap the evaluation loop in torch.no_grad()", (ACCURACY_NO_GRAD,)
+            "time); wrap the evaluation loop in torch.no_grad()"), (ACCURACY_NO_GRAD,)
         )

@@ -33,6 +33,7 @@ from grader.authoring.modules import (
     weights_of,
 )
 from grader.authoring.training import close, expect_python_float
+from grader.i18n import N_, tr
 from grader.probes.training import Budget, loader, parameters_of
 
 PROBES = Path(__file__).with_name("probes.py")
@@ -42,9 +43,11 @@ MNIST_TIMEOUT_S = 900
 DEVICE_AS_STRING = Mistake("get_device.string", "get_device returns a string instead of a torch.device")
 CUDA_CALL = Mistake("device.cuda_call", "moves tensors with .cuda() instead of .to(device)")
 WRONG_DEVICE = Mistake("device.wrong_device", "moves tensors to a device other than the one it is given")
+# Written out (not built from f-strings) so that the message catalog finds each title.
 NOT_MOVED = {
-    role: Mistake(f"device.{role}_not_moved", f"the {role} not moved to the device")
-    for role in ("model", "inputs", "targets")
+    "model": Mistake("device.model_not_moved", "the model not moved to the device"),
+    "inputs": Mistake("device.inputs_not_moved", "the inputs not moved to the device"),
+    "targets": Mistake("device.targets_not_moved", "the targets not moved to the device"),
 }
 EVALUATE_PERCENT = Mistake("evaluate.percentage", "evaluate returns a percentage")
 
@@ -74,16 +77,20 @@ def _expect_attributes(description: dict) -> None:
     for name, (kind, (size_in, size_out), kernel) in expected.items():
         layer = registered.get(name)
         if layer is None:
-            raise CheckFailed(f"Net has no layer attribute `{name}` (its layers: {', '.join(registered) or 'none'})")
+            raise CheckFailed(tr("Net has no layer attribute `{name}` (its layers: {names})",
+                                 name=name, names=", ".join(registered) or tr("none")))
         if layer["type"] != kind:
-            raise CheckFailed(f"Net.{name} is a {layer['type']}, expected nn.{kind}")
+            raise CheckFailed(tr("Net.{name} is a {type}, expected nn.{kind}", name=name, type=layer["type"], kind=kind))
         if (layer["in"], layer["out"]) != (size_in, size_out):
-            raise CheckFailed(f"Net.{name} maps {layer['in']} to {layer['out']}, expected {size_in} to {size_out}")
+            raise CheckFailed(tr("Net.{name} maps {got_in} to {got_out}, expected {size_in} to {size_out}",
+                                 name=name, got_in=layer["in"], got_out=layer["out"], size_in=size_in,
+                                 size_out=size_out))
         if kernel and layer["kernel"] != kernel:
-            raise CheckFailed(f"Net.{name} has kernel size {tuple(layer['kernel'])}, expected (5, 5)")
+            raise CheckFailed(tr("Net.{name} has kernel size {kernel}, expected (5, 5)",
+                                 name=name, kernel=tuple(layer["kernel"])))
     pooling = registered.get("pooling")
     if pooling is None or pooling["type"] != "MaxPool2d" or pooling["kernel"] not in (2, [2, 2]):
-        raise CheckFailed("Net.pooling should be nn.MaxPool2d(2)")
+        raise CheckFailed(tr("Net.pooling should be nn.MaxPool2d(2)"))
 
 
 def _expect_forward_layers(description: dict) -> None:
@@ -91,13 +98,14 @@ def _expect_forward_layers(description: dict) -> None:
     expect_layer_sizes(description, "Conv2d", [(1, 10), (10, 20)], "Net")
     ops = description["ops"]
     if ops.count("maxpool") != 2:
-        raise CheckFailed(f"Net.forward pools {ops.count('maxpool')} times, expected 2 (after each convolution)")
+        raise CheckFailed(tr("Net.forward pools {n} times, expected 2 (after each convolution)", n=ops.count("maxpool")))
     expect_relu_between(description, "Net.forward", layer_kind="conv")
     if ops.count("relu") < 2:
-        raise CheckFailed(f"Net.forward applies ReLU {ops.count('relu')} times, expected 2 (after each pooling)")
+        raise CheckFailed(tr("Net.forward applies ReLU {n} times, expected 2 (after each pooling)", n=ops.count("relu")))
     expect_logits(description, "Net.forward")
     if description["output_shape"] != [2, 10]:
-        raise CheckFailed(f"Net()(x) for x of shape (2, 1, 28, 28) has shape {description['output_shape']}, expected [2, 10]")
+        raise CheckFailed(tr("Net()(x) for x of shape (2, 1, 28, 28) has shape {shape}, expected [2, 10]",
+                             shape=description["output_shape"]))
 
 
 def _same_function(student, reference):
@@ -142,7 +150,7 @@ def check_net_forward(student, reference):
     model.eval()
     with torch.no_grad():
         expected = model(x)
-    expect_tensor(got, expected, "Net()(x) with the reference's weights", mistakes={
+    expect_tensor(got, expected, tr("Net()(x) with the reference's weights"), mistakes={
         SOFTMAX_OUTPUT: expected.softmax(dim=1),
         LOG_SOFTMAX_OUTPUT: expected.log_softmax(dim=1),
     })
@@ -150,30 +158,32 @@ def check_net_forward(student, reference):
 
 def _expect_device(got, expected: torch.device, world: str) -> None:
     if isinstance(got, str):
-        raise CheckFailed(f"get_device() returned the string {got!r} {world}; return torch.device({got!r})",
-                          (DEVICE_AS_STRING,))
+        raise CheckFailed(tr("get_device() returned the string {got} {world}; return torch.device({got})",
+                             got=repr(got), world=tr(world)), (DEVICE_AS_STRING,))
     if not isinstance(got, torch.device):
-        raise CheckFailed(f"get_device() returned {type(got).__name__} {world}, expected a torch.device")
+        raise CheckFailed(tr("get_device() returned {type} {world}, expected a torch.device",
+                             type=type(got).__name__, world=tr(world)))
     if got.type != expected.type or (got.index not in (None, 0)):
-        raise CheckFailed(f"get_device() returned {got} {world}, expected {expected}")
+        raise CheckFailed(tr("get_device() returned {got} {world}, expected {expected}",
+                             got=got, world=tr(world), expected=expected))
 
 
 @check(points=1, title="get_device: cuda:0 when CUDA is available")
 def check_get_device_with_cuda(student):
     got = student.probe(PROBES, "get_device", True, what="get_device()")
-    _expect_device(got, torch.device("cuda:0"), "when CUDA is available")
+    _expect_device(got, torch.device("cuda:0"), N_("when CUDA is available"))
 
 
 @check(points=1, title="get_device: cpu when CUDA is not available")
 def check_get_device_without_cuda(student):
     got = student.probe(PROBES, "get_device", False, what="get_device()")
-    _expect_device(got, torch.device("cpu"), "when CUDA is not available")
+    _expect_device(got, torch.device("cpu"), N_("when CUDA is not available"))
 
 
-_HOW_TO_MOVE = {
-    "model": "the model (call model.to(device) at the start)",
-    "inputs": "the inputs (inputs = inputs.to(device) for every batch)",
-    "targets": "the targets (targets = targets.to(device) for every batch)",
+_HOW_TO_MOVE = {  # translated where shown
+    "model": N_("the model (call model.to(device) at the start)"),
+    "inputs": N_("the inputs (inputs = inputs.to(device) for every batch)"),
+    "targets": N_("the targets (targets = targets.to(device) for every batch)"),
 }
 
 
@@ -188,19 +198,22 @@ def _device_problem(what: str, result: dict) -> tuple[str, list[Mistake]]:
     named mistakes it shows: the same on every machine, GPU or not (see grader.probes.devices)."""
     if "wrong_device" in result:
         return (
-            f"{what} moves tensors or the model to {result['wrong_device']}, not to the device it is given "
-            f"({result['given']}): that fails on machines without that device; use .to(device)", [WRONG_DEVICE]
+            tr("{what} moves tensors or the model to {device}, not to the device it is given ({given}): "
+               "that fails on machines without that device; use .to(device)",
+               what=what, device=result["wrong_device"], given=result["given"]),
+            [WRONG_DEVICE],
         )
     if "not_moved" in result and "cuda()" in result["not_moved"]:
         return (
-            f"{what} moves tensors or the model with .cuda() instead of .to(device): that fails on machines "
-            "without a GPU and ignores the device it is given; use .to(device)", [CUDA_CALL]
+            tr("{what} moves tensors or the model with .cuda() instead of .to(device): that fails on machines "
+               "without a GPU and ignores the device it is given; use .to(device)", what=what),
+            [CUDA_CALL],
         )
     if "not_moved" in result:
-        missing = [_HOW_TO_MOVE.get(role, role) for role in result["not_moved"]]
+        missing = [tr(_HOW_TO_MOVE[role]) if role in _HOW_TO_MOVE else role for role in result["not_moved"]]
         return (
-            f"{what} did not move {' and '.join(missing)} to the device; on a GPU this fails with "
-            "'Expected all tensors to be on the same device'",
+            tr("{what} did not move {missing} to the device; on a GPU this fails with "
+               "'Expected all tensors to be on the same device'", what=what, missing=tr(" and ").join(missing)),
             [NOT_MOVED[role] for role in result["not_moved"] if role in NOT_MOVED],
         )
     return "", []
@@ -215,10 +228,10 @@ def _expect_moves(student, function: str) -> None:
         raise CheckFailed(problem, mistakes)
     real = student.probe(PROBES, "real_cuda_loop", function, weights, x, y, what=what)
     if "error" in real:
-        raise CheckFailed(f"{what} failed on the GPU: {real['error']}")
+        raise CheckFailed(tr("{what} failed on the GPU: {error}", what=what, error=real["error"]))
     if real.get("model_on_device") is False:
-        raise CheckFailed(f"after {what} on the GPU the model's parameters are not on the GPU: call model.to(device)",
-                          (NOT_MOVED["model"],))
+        raise CheckFailed(tr("after {what} on the GPU the model's parameters are not on the GPU: call model.to(device)",
+                             what=what), (NOT_MOVED["model"],))
 
 
 @check(points=2, title="train_epoch: moves the model, inputs and targets to the device")
@@ -241,16 +254,16 @@ def check_evaluate_value(student, reference):
     expected = reference.evaluate(model, loader(x, y, 4), torch.device("cpu"))
     got = expect_python_float(student.probe(PROBES, "evaluate_value", weights, x, y, what="evaluate()"), "evaluate()")
     if close(got, 100 * expected) and expected:
-        raise CheckFailed(f"evaluate() returned {got:g}, a percentage; return a fraction in [0, 1] ({expected:g})",
-                          (EVALUATE_PERCENT,))
+        raise CheckFailed(tr("evaluate() returned {got}, a percentage; return a fraction in [0, 1] ({expected})",
+                             got=f"{got:g}", expected=f"{expected:g}"), (EVALUATE_PERCENT,))
     if not close(got, expected):
-        raise CheckFailed(f"evaluate() returned {got:g}, expected {expected:g}")
+        raise CheckFailed(tr("evaluate() returned {got}, expected {expected}", got=f"{got:g}", expected=f"{expected:g}"))
 
 
 def accuracy_of(figures: dict, test_labels: torch.Tensor, what: str) -> float:
     predictions = figures.get("predictions")
     if not isinstance(predictions, torch.Tensor) or predictions.shape != test_labels.shape:
-        raise CheckFailed(f"{what} produced no usable predictions")
+        raise CheckFailed(tr("{what} produced no usable predictions", what=what))
     return float((predictions.long() == test_labels).double().mean())
 
 
@@ -258,22 +271,26 @@ def accuracy_of(figures: dict, test_labels: torch.Tensor, what: str) -> float:
        timeout_s=MNIST_TIMEOUT_S)
 def check_mnist_accuracy(mnist, student, comparison):
     plan = budget()
-    what = "training your Net with your train_epoch on MNIST"
+    what = tr("training your Net with your train_epoch on MNIST")
     figures = student.probe(PROBES, "train_net_on_mnist", str(mnist.child_file), list(mnist.normalisation), plan.as_dict(), what=what)
     problem, mistakes = _device_problem("train_epoch()", figures)
     if problem:
         # On a GPU this training would crash at its first batch: no machine trains it.
-        raise CheckFailed(f"{what} stopped at the first batch: {problem}", mistakes)
+        raise CheckFailed(tr("{what} stopped at the first batch: {problem}", what=what, problem=problem), mistakes)
     accuracy = accuracy_of(figures, mnist.test_labels, what)
-    comparison["Net (yours)"] = {
-        "parameters": int(figures["params"]),
-        "MACs per image": int(figures["macs"]),
-        "training time (s)": round(float(figures["train_seconds"]), 1),
-        "test accuracy (%)": round(100 * accuracy, 2),
+    # The comparison's row and column names stay English in the results (they are data keys);
+    # N_ puts them in the catalog for a report that shows them translated.
+    comparison[N_("Net (yours)")] = {
+        N_("parameters"): int(figures["params"]),
+        N_("MACs per image"): int(figures["macs"]),
+        N_("training time (s)"): round(float(figures["train_seconds"]), 1),
+        N_("test accuracy (%)"): round(100 * accuracy, 2),
     }
     losses = ", ".join(f"{v:.3f}" if isinstance(v, float) else repr(v) for v in figures.get("losses", []))
     if accuracy < THRESHOLD:
-        raise CheckFailed(
-            f"test accuracy {100 * accuracy:.2f}% after {plan.describe()}; at least {100 * THRESHOLD:g}% is "
-            f"required (the reference reaches it on every seed). Epoch losses returned by train_epoch: {losses}"
-        )
+        raise CheckFailed(tr(
+            "test accuracy {accuracy}% after {training}; at least {threshold}% is required (the reference "
+            "reaches it on every seed). Epoch losses returned by train_epoch: {losses}",
+            accuracy=f"{100 * accuracy:.2f}", training=plan.describe(), threshold=f"{100 * THRESHOLD:g}",
+            losses=losses,
+        ))

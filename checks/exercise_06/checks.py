@@ -19,6 +19,7 @@ import torch
 from grader.authoring import CheckFailed, check
 from grader.authoring.modules import SQUASHED_OUTPUT, expect_module
 from grader.data.prepared import CheckData, load_child_file
+from grader.i18n import N_, tr
 from grader.probes.modules import count_macs
 from grader.probes.training import Budget, train_on_mnist
 
@@ -28,6 +29,12 @@ THRESHOLD = 0.98
 MNIST_TIMEOUT_S = 1200
 EXPECTED = {"conv": 3, "relu": 3, "maxpool": 3, "linear": 3}
 NAMES = {"conv": "Conv2d", "relu": "ReLU", "maxpool": "MaxPool2d", "linear": "Linear"}
+# One message per block (an ordinal word does not translate on its own): translated where shown.
+NO_BLOCK_END = (
+    N_("DeepNet: no {missing} after the first convolution"),
+    N_("DeepNet: no {missing} after the second convolution"),
+    N_("DeepNet: no {missing} after the third convolution"),
+)
 
 
 def budget() -> Budget:
@@ -52,20 +59,21 @@ def check_layer_counts(student):
     ]
     if wrong:
         found = ", ".join(f"{counts[k]} {NAMES[k]}" for k in EXPECTED)
-        raise CheckFailed(
-            f"DeepNet's forward runs {found}; expected three of each (wrong: {', '.join(wrong)}). "
+        raise CheckFailed(tr(
+            "DeepNet's forward runs {found}; expected three of each (wrong: {wrong}). "
             "Layers are counted from what forward executes, so a layer defined in __init__ but "
-            "never called does not count"
-        )
+            "never called does not count", found=found, wrong=", ".join(wrong),
+        ))
     convs = [i for i, op in enumerate(ops) if op == "conv"]
     for index, (start, stop) in enumerate(zip(convs, [*convs[1:], len(ops)])):
         block = ops[start:stop]
         if "relu" not in block or "maxpool" not in block:
-            missing = " and ".join(k for k in ("relu", "maxpool") if k not in block)
-            raise CheckFailed(f"DeepNet: no {missing} after the {('first', 'second', 'third')[index]} convolution")
+            missing = tr(" and ").join(k for k in ("relu", "maxpool") if k not in block)
+            raise CheckFailed(tr(NO_BLOCK_END[index], missing=missing))
     squash = [op for op in ops[max(i for i, op in enumerate(ops) if op == "linear"):] if op in ("softmax", "log_softmax")]
     if squash:
-        raise CheckFailed(f"DeepNet applies {squash[0]} to its output; return the logits", (SQUASHED_OUTPUT[squash[0]],))
+        raise CheckFailed(tr("DeepNet applies {function} to its output; return the logits", function=squash[0]),
+                          (SQUASHED_OUTPUT[squash[0]],))
 
 
 @check(points=1, title="DeepNet: (N, 1, 28, 28) -> (N, 10)")
@@ -74,7 +82,8 @@ def check_output_shape(student):
         description = _describe(student, [n, 1, 28, 28])
         if description["output_shape"] != [n, 10]:
             got = description["output_shape"] or description["output_type"]
-            raise CheckFailed(f"DeepNet()(x) for x of shape ({n}, 1, 28, 28) has shape {got}, expected [{n}, 10]")
+            raise CheckFailed(tr("DeepNet()(x) for x of shape ({n}, 1, 28, 28) has shape {shape}, expected [{n}, 10]",
+                                 n=n, shape=got))
 
 
 def _course_net_figures(mnist: CheckData, plan: Budget, course_net: Any) -> dict[str, float | str]:
@@ -99,11 +108,12 @@ def _course_net_figures(mnist: CheckData, plan: Budget, course_net: Any) -> dict
 
 
 def _row(params: int, macs: int, seconds: float, accuracy: float) -> dict[str, float | str]:
+    # Data keys, English in the results; N_ puts them in the catalog for a translated report.
     return {
-        "parameters": params,
-        "MACs per image": macs,
-        "training time (s)": round(seconds, 1),
-        "test accuracy (%)": round(100 * accuracy, 2),
+        N_("parameters"): params,
+        N_("MACs per image"): macs,
+        N_("training time (s)"): round(seconds, 1),
+        N_("test accuracy (%)"): round(100 * accuracy, 2),
     }
 
 
@@ -111,16 +121,17 @@ def _row(params: int, macs: int, seconds: float, accuracy: float) -> dict[str, f
        hidden=True)
 def check_mnist_accuracy(mnist, student, comparison, reference_of):
     plan = budget()
-    what = "training your DeepNet on MNIST"
+    what = tr("training your DeepNet on MNIST")
     figures = student.probe(TRAINING_PROBES, "train_deepnet_on_mnist", str(mnist.child_file),
                             list(mnist.normalisation), plan.as_dict(), what=what)
     predictions = figures.get("predictions")
     if not isinstance(predictions, torch.Tensor) or predictions.shape != mnist.test_labels.shape:
-        raise CheckFailed(f"{what} produced no usable predictions")
+        raise CheckFailed(tr("{what} produced no usable predictions", what=what))
     accuracy = float((predictions.long() == mnist.test_labels).double().mean())
-    comparison["DeepNet (yours)"] = _row(int(figures["params"]), int(figures["macs"]), float(figures["train_seconds"]), accuracy)
-    comparison["Net (course)"] = _course_net_figures(mnist, plan, reference_of("exercise_05"))
+    comparison[N_("DeepNet (yours)")] = _row(int(figures["params"]), int(figures["macs"]), float(figures["train_seconds"]), accuracy)
+    comparison[N_("Net (course)")] = _course_net_figures(mnist, plan, reference_of("exercise_05"))
     if accuracy < THRESHOLD:
-        raise CheckFailed(
-            f"test accuracy {100 * accuracy:.2f}% after {plan.describe()}; at least {100 * THRESHOLD:g}% is required"
-        )
+        raise CheckFailed(tr(
+            "test accuracy {accuracy}% after {training}; at least {threshold}% is required",
+            accuracy=f"{100 * accuracy:.2f}", training=plan.describe(), threshold=f"{100 * THRESHOLD:g}",
+        ))
