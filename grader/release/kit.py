@@ -246,7 +246,8 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
                     hint="a public check may ask the reference only questions that do not depend on "
                     "the submission; mark the others @check(hidden=True) or rewrite them",
                 )
-            public, hidden = _write_exercise(exercise, kit, probe_log.get(exercise.id, set()), recording)
+            with use_language(options.language, course.root / COURSE_LOCALE_FOLDER):
+                public, hidden = _write_exercise(exercise, kit, probe_log.get(exercise.id, set()), recording)
             summary.public_checks += public
             summary.hidden_checks += hidden
             summary.recorded_calls += sum(len(t.entries) for t in recording.tapes.values())
