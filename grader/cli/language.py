@@ -13,10 +13,12 @@ from pathlib import Path
 from grader.i18n import COURSE_LOCALE_FOLDER, LanguageChoice, available_languages, choose_language
 
 
-def add_option(parser: argparse.ArgumentParser) -> None:
+def add_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None:
+    """--lang before the command (`grader --lang zh check ...`) or after it; the
+    command's own copy must not reset what was given before it, hence SUPPRESS."""
     parser.add_argument(
         "--lang",
-        default=None,
+        default=None if top_level else argparse.SUPPRESS,
         metavar="LANG",
         help="the language of what the grader says, e.g. zh or en (default: $GRADER_LANG, "
         "else the locale, else the course's own language)",

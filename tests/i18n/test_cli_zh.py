@@ -119,6 +119,19 @@ def test_an_unknown_exercise_gets_the_close_ids_or_the_range(capsys, lang, asked
     assert capsys.readouterr().err.splitlines() == [error, hint]
 
 
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["--lang", "zh", "check", "exercise_99"], "错误：未知的练习 'exercise_99'"),
+        (["--lang", "zh", "check", "exercise_99", "--lang", "en"], "error: unknown exercise 'exercise_99'"),
+        (["check", "exercise_99", "--lang", "zh"], "错误：未知的练习 'exercise_99'"),
+    ],
+)
+def test_lang_goes_before_the_command_or_after_it_and_the_later_one_wins(capsys, argv, error) -> None:
+    assert main(["--no-color", *argv]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == error
+
+
 # --- mended: init-ci's message does not break mid-sentence -------------------------
 
 
