@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from grader.i18n import tr
 from grader.batch.records import StudentRecord, StudentStatus
+from grader.batch.summary import in_the_readers_language_first
 from grader.models.results import CheckStatus
 
 # How the engine words a file that could not be imported (grader.engine.student's
@@ -52,7 +53,8 @@ class FigureSpread:
 
 
 def _graded(records: list[StudentRecord]) -> list[StudentRecord]:
-    return [r for r in records if r.status is StudentStatus.GRADED and r.report is not None]
+    return in_the_readers_language_first(
+        [r for r in records if r.status is StudentStatus.GRADED and r.report is not None])
 
 
 def exercise_rates(records: list[StudentRecord]) -> list[ExerciseRate]:

@@ -16,7 +16,7 @@ import statistics
 
 from pydantic import BaseModel, Field
 
-from grader.i18n import tr, trn
+from grader.i18n import active_language, tr, trn
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.models.results import CheckStatus
 
@@ -93,8 +93,17 @@ def _count_mistakes(graded: list[StudentRecord]) -> list[MistakeCount]:
     return sorted(counts, key=lambda m: (-m.count, m.id))
 
 
+def in_the_readers_language_first(records: list[StudentRecord]) -> list[StudentRecord]:
+    """Records graded in the active language first: titles (of checks, exercises and
+    mistakes) are taken from the first record that has them, and a class whose roster
+    mixes languages should give the instructor's page the instructor's words."""
+    reader = active_language()
+    return sorted(records, key=lambda r: r.language != reader)  # stable: the order otherwise kept
+
+
 def summarize(records: list[StudentRecord]) -> ClassSummary:
-    graded = [r for r in records if r.status is StudentStatus.GRADED and r.report is not None]
+    graded = in_the_readers_language_first(
+        [r for r in records if r.status is StudentStatus.GRADED and r.report is not None])
     histogram = [0] * (100 // BIN_WIDTH)
     for record in graded:
         histogram[min(int(record.percent // BIN_WIDTH), len(histogram) - 1)] += 1

@@ -101,3 +101,27 @@ def test_grade_lang_zh_writes_chinese_feedback_and_dashboard_but_a_roster_en_stu
     assert rows[0][:3] == ["学号", "姓名", "邮箱"]
     # Machine values stay as they are: the status column holds the status value.
     assert {row[rows[0].index("状态")] for row in rows[1:]} == {"graded"}
+
+
+def test_a_mixed_class_summary_takes_its_titles_from_records_in_the_readers_language() -> None:
+    from grader.batch.records import StudentRecord
+    from grader.batch.summary import summarize
+    from grader.models.results import CheckResult, CheckStatus, ExerciseResult, NamedMistake, SubmissionReport
+
+    def record(student: str, language: str, check_title: str, mistake_title: str) -> StudentRecord:
+        check = CheckResult(id="conv2d_lecture", title=check_title, points_possible=1, points_earned=0,
+                            status=CheckStatus.FAILED,
+                            mistakes=[NamedMistake(id="conv2d.kernel_flipped", title=mistake_title, message="")])
+        report = SubmissionReport(grader_version="test", submission=student, student_id=student,
+                                  exercises=[ExerciseResult(id="exercise_01", title="ex", checks=[check])])
+        return StudentRecord.from_report(report, student_id=student, language=language)
+
+    records = [record("alice", "zh", "conv2d：课上的例子", "conv2d 翻转了卷积核"),
+               record("bob", "en", "conv2d: the lecture's example", "conv2d flips the kernel")]
+    with use_language("en"):
+        english = summarize(records)
+    with use_language("zh", COURSE_LOCALE):
+        chinese = summarize(records)
+    assert (english.mistakes[0].title, english.checks[0].title) == ("conv2d flips the kernel", "conv2d: the lecture's example")
+    assert (chinese.mistakes[0].title, chinese.checks[0].title) == ("conv2d 翻转了卷积核", "conv2d：课上的例子")
+    assert english.mistakes[0].students == chinese.mistakes[0].students == ["alice", "bob"]
