@@ -176,7 +176,7 @@ def _comparison(records: list[StudentRecord]) -> str:
     if not spreads:
         return ""
     rows = [
-        f'<tr><td>{esc(s.exercise_id)}</td><th scope="row">{esc(s.network)}</th><td>{esc(s.figure)}</td>'
+        f'<tr><td>{esc(s.exercise_id)}</td><th scope="row">{esc(tr(s.network))}</th><td>{esc(tr(s.figure))}</td>'
         f'<td class="num">{s.median:,.10g}</td><td class="num">{s.low:,.10g} to {s.high:,.10g}</td>'
         f'<td class="num">{s.count}</td></tr>'
         for s in spreads

@@ -40,9 +40,10 @@ def comparison_columns(comparison: dict[str, dict[str, float | str]]) -> list[st
 
 def _comparison(exercise: ExerciseResult) -> str:
     columns = comparison_columns(exercise.comparison)
-    head = "".join(f'<th scope="col" class="num">{esc(c)}</th>' for c in columns)
+    # Rows and columns are data keys (English in the JSON); shown in the reader's language.
+    head = "".join(f'<th scope="col" class="num">{esc(tr(c))}</th>' for c in columns)
     rows = "".join(
-        f'<tr><th scope="row">{esc(name)}</th>'
+        f'<tr><th scope="row">{esc(tr(name))}</th>'
         + "".join(f'<td class="num">{esc(_number(figures[c])) if c in figures else ""}</td>' for c in columns)
         + "</tr>"
         for name, figures in exercise.comparison.items()

@@ -65,11 +65,12 @@ def _comparison_table(exercise: ExerciseResult) -> Table:
         columns += [c for c in figures if c not in columns]
     table = Table(title=tr("{exercise}: comparison", exercise=exercise.id), title_justify="left")
     table.add_column("")
+    # Rows and columns are data keys (English in the JSON); shown in the reader's language.
     for column in columns:
-        table.add_column(column, justify="right")
+        table.add_column(tr(column), justify="right")
     for row, figures in exercise.comparison.items():
         cells = [figures.get(c, "") for c in columns]
-        table.add_row(row, *(f"{v:,}" if isinstance(v, int) else f"{v:g}" if isinstance(v, float) else str(v) for v in cells))
+        table.add_row(tr(row), *(f"{v:,}" if isinstance(v, int) else f"{v:g}" if isinstance(v, float) else str(v) for v in cells))
     return table
 
 

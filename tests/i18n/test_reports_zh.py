@@ -221,3 +221,23 @@ def test_watch_lines_in_chinese() -> None:
     assert "未通过 -> 通过  exercise_01: conv2d: padding=1" in text
     assert "[第 1 次运行（启动）用时" in text and "秒；正在监视 ；按 Ctrl-C 停止]" in text
     assert "已停止监视；最后得分：" in text
+
+
+def test_a_comparisons_keys_are_data_in_json_and_the_courses_words_on_screen() -> None:
+    from tests.conftest import REPO_ROOT
+
+    exercise = ExerciseResult(
+        id="exercise_06", title="DeepNet", student_file="/s/exercise_06.py", checks=[],
+        comparison={"DeepNet (yours)": {"parameters": 93322, "test accuracy (%)": 99.05},
+                    "Net (course)": {"parameters": 21840, "test accuracy (%)": 98.9}},
+    )
+    report = SubmissionReport(grader_version="0.2.0", submission="/s", exercises=[exercise])
+    out = io.StringIO()
+    with use_language("zh", REPO_ROOT / "locale"):
+        render_terminal(report, Console(file=out, width=120, no_color=True))
+        page = RENDERERS["html"](report)
+        data = json.loads(RENDERERS["json"](report))
+    for shown in (out.getvalue(), page):
+        assert "DeepNet（你的）" in shown and "Net（课程的）" in shown and "参数" in shown
+        assert "DeepNet (yours)" not in shown and "parameters" not in shown
+    assert data["exercises"][0]["comparison"]["DeepNet (yours)"]["parameters"] == 93322
