@@ -37,3 +37,17 @@ def test_the_check_finds_an_untranslated_message_and_a_lost_placeholder(tmp_path
     catalogs.compile_all(catalog_set)
     found = {(p.message, p.problem.split(":")[0]) for p in catalogs.problems(catalog_set, ["zh"])}
     assert found == {("got {value}, expected {expected}", "placeholders differ"), ("not translated yet", "untranslated")}
+
+
+def test_a_mo_file_that_does_not_hold_the_po_files_translations_is_found(tmp_path):
+    sources = tmp_path / "checks"
+    sources.mkdir()
+    (sources / "checks.py").write_text("from grader.i18n import tr\ntr('hello')\n", encoding="utf-8")
+    catalog_set = catalogs.course_catalogs(tmp_path)
+    po = catalogs.update(catalog_set, "zh")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "hello"\nmsgstr ""', 'msgid "hello"\nmsgstr "你好"'),
+                  encoding="utf-8")
+    catalogs.compile_all(catalog_set)
+    assert catalogs.problems(catalog_set, ["zh"]) == []
+    po.write_text(po.read_text(encoding="utf-8").replace("你好", "您好"), encoding="utf-8")
+    assert [p.problem.split(" (")[0] for p in catalogs.problems(catalog_set, ["zh"])] == ["not compiled"]
