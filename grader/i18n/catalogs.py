@@ -87,22 +87,23 @@ def extract(catalogs: CatalogSet):
 
 
 def update(catalogs: CatalogSet, language: str) -> Path:
-    """Bring `language`'s .po up to the sources (new messages untranslated, gone ones
-    kept as obsolete), creating it if needed. Returns its path."""
+    """Bring `language`'s .po up to the sources, creating it if needed: new messages
+    come untranslated, or fuzzy with a similar message's translation (fuzzy ones are not
+    compiled until a translator confirms them); gone ones are kept as obsolete (#~), as
+    msgmerge does. Returns its path."""
     catalog_mod, _, _, pofile = _babel()
     template = extract(catalogs)
     path = catalogs.po_path(language)
     if path.exists():
         with path.open("rb") as handle:
             catalog = pofile.read_po(handle, locale=language, domain=catalogs.domain)
-        catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(template)
     else:
         catalog = catalog_mod.Catalog(locale=language, domain=catalogs.domain, project=catalogs.domain, charset="utf-8")
-        catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(template)
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    pofile.write_po(buffer, catalog, width=100, omit_header=False, sort_output=True, include_previous=False,
-                    ignore_obsolete=True)
+    pofile.write_po(buffer, catalog, width=100, omit_header=False, sort_output=True, include_previous=True)
     path.write_bytes(buffer.getvalue())
     return path
 
@@ -167,10 +168,14 @@ def problems(catalogs: CatalogSet, languages: Iterable[str] | None = None) -> li
             else:
                 ids = [wanted.id] if isinstance(wanted.id, str) else list(wanted.id)
                 expected = set().union(*(placeholders(i) for i in ids))
+                # Only a plural form may leave out its count ("一个" for one); nothing else may drop one.
+                may_drop = {"n"} if len(ids) > 1 else set()
+                if "<positional>" in expected:
+                    found.append(CatalogProblem(language, label, "a positional placeholder: tr() fills {names} only"))
+                    continue
                 for text in strings:
                     got = placeholders(text)
-                    # A plural form may leave out {n} ("一个" for one): never add or rename one.
-                    if not got <= expected or not (expected - {"n"}) <= got:
+                    if not got <= expected or not (expected - may_drop) <= got:
                         found.append(CatalogProblem(
                             language, label, f"placeholders differ: {sorted(got)} vs {sorted(expected)}"))
                         break

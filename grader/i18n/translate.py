@@ -104,8 +104,10 @@ def N_(message: str) -> str:
 
 
 def placeholders(message: str) -> set[str]:
-    """The named placeholders of a message, for the catalog's consistency test."""
+    """The placeholders of a message, for the catalog's consistency test. A positional
+    one (`{}`, `{0}`) is reported as "<positional>": tr() fills names only."""
     try:
-        return {field for _, field, _, _ in string.Formatter().parse(message) if field}
+        fields = [field for _, field, _, _ in string.Formatter().parse(message) if field is not None]
     except ValueError:
         return {"<unbalanced braces>"}
+    return {"<positional>" if not field or field.split(".")[0].split("[")[0].isdigit() else field for field in fields}

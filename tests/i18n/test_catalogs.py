@@ -51,3 +51,44 @@ def test_a_mo_file_that_does_not_hold_the_po_files_translations_is_found(tmp_pat
     assert catalogs.problems(catalog_set, ["zh"]) == []
     po.write_text(po.read_text(encoding="utf-8").replace("你好", "您好"), encoding="utf-8")
     assert [p.problem.split(" (")[0] for p in catalogs.problems(catalog_set, ["zh"])] == ["not compiled"]
+
+
+def test_a_dropped_count_or_a_positional_placeholder_is_found(tmp_path):
+    sources = tmp_path / "checks"
+    sources.mkdir()
+    (sources / "checks.py").write_text(
+        "from grader.i18n import tr, trn\n"
+        "tr('restarted {n} time(s)', n=2)\n"
+        "trn('{n} epoch', '{n} epochs', 1)\n"
+        "tr('got {}, fine')\n",
+        encoding="utf-8",
+    )
+    catalog_set = catalogs.course_catalogs(tmp_path)
+    po = catalogs.update(catalog_set, "zh")
+    text = po.read_text(encoding="utf-8")
+    text = text.replace('msgid "restarted {n} time(s)"\nmsgstr ""', 'msgid "restarted {n} time(s)"\nmsgstr "重启过"')
+    text = text.replace('msgid_plural "{n} epochs"\nmsgstr[0] ""', 'msgid_plural "{n} epochs"\nmsgstr[0] "一轮"')
+    text = text.replace('msgid "got {}, fine"\nmsgstr ""', 'msgid "got {}, fine"\nmsgstr "{}，没问题"')
+    po.write_text(text, encoding="utf-8")
+    catalogs.compile_all(catalog_set)
+    found = {(p.message, p.problem.split(":")[0]) for p in catalogs.problems(catalog_set, ["zh"])}
+    # A plural form may leave its count out ("一轮" for one); no other message may.
+    assert found == {("restarted {n} time(s)", "placeholders differ"), ("got {}, fine", "a positional placeholder")}
+
+
+def test_no_message_is_built_before_it_is_translated():
+    """tr(f"...") or tr("a" + x) cannot be extracted, so it would never be translated:
+    the message must be a literal, its values placeholders. (tr(variable) is fine: the
+    variable holds text marked with N_() where it is declared.)"""
+    import ast
+
+    offenders = []
+    for root in (REPO_ROOT / "grader", REPO_ROOT / "checks"):
+        for path in root.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("tr", "trn", "N_"):
+                    for arg in node.args[:2 if getattr(node.func, "id", "") == "trn" else 1]:
+                        if isinstance(arg, ast.JoinedStr) or (isinstance(arg, ast.BinOp) and not all(
+                                isinstance(side, ast.Constant) for side in (arg.left, arg.right))):
+                            offenders.append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}")
+    assert offenders == []
