@@ -18,6 +18,7 @@ from typing import Mapping
 
 from pydantic import ValidationError
 
+from grader.catalog.course_root import COURSE_FILE, ENV_COURSE, course_root
 from grader.errors import CourseNotFound, ExerciseNotFound, ManifestError
 from grader.i18n import tr
 from grader.models.manifest import CourseManifest, ExerciseManifest
@@ -46,8 +47,6 @@ class Exercise:
         return sorted(self.check_dir.glob("checks*.py"))
 
 
-COURSE_FILE = "course.toml"
-ENV_COURSE = "GRADER_COURSE"
 
 
 def _read_course_manifest(path: Path) -> CourseManifest:
@@ -110,15 +109,9 @@ class Course:
     def find(cls, explicit: Path | None, env: Mapping[str, str], cwd: Path) -> "Course":
         """--course DIR, else $GRADER_COURSE, else the nearest folder at or above `cwd`
         holding a course.toml (as git and pytest find their roots)."""
-        if explicit is not None:
-            return cls.at(explicit)
-        if env.get(ENV_COURSE):
-            return cls.at(Path(env[ENV_COURSE]))
-        looked: list[Path] = []
-        for folder in (cwd.resolve(), *cwd.resolve().parents):
-            looked.append(folder)
-            if (folder / COURSE_FILE).is_file():
-                return cls.at(folder)
+        root, looked = course_root(explicit, env, cwd)
+        if root is not None:
+            return cls.at(root)
         shown = ", ".join(str(p) for p in looked[:4]) + (" ..." if len(looked) > 4 else "")
         raise CourseNotFound(
             tr("no course found: no --course, no ${variable}, and no {file} in {folders} or any folder above",

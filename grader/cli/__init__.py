@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from grader import __version__
@@ -39,9 +40,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _option_value(argv: Sequence[str], name: str) -> str | None:
+    """The last `--name VALUE` / `--name=VALUE` in argv, before argparse has read it."""
+    found = None
+    for index, arg in enumerate(argv):
+        if arg == name and index + 1 < len(argv):
+            found = argv[index + 1]
+        elif arg.startswith(name + "="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # The language is needed before argparse reports a bad option value (ours say it in
+    # the user's language); the full choice is made again from the parsed options below.
+    course = _option_value(argv, "--course")
+    early, early_catalog = language.choose_for(_option_value(argv, "--lang"), Path(course) if course else None)
+    with use_language(early.language, early_catalog):
+        args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2

@@ -25,9 +25,9 @@ def positive(kind: type) -> "Callable[[str], float | int]":
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+            raise argparse.ArgumentTypeError(tr("{text} is not a number", text=repr(text))) from None
         if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text} must be above zero")
+            raise argparse.ArgumentTypeError(tr("{text} must be above zero", text=text))
         return value
 
     return parse
@@ -38,9 +38,9 @@ def percentage(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(tr("{text} is not a number", text=repr(text))) from None
     if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
+        raise argparse.ArgumentTypeError(tr("{text} is not a percentage between 0 and 100", text=text))
     return value
 
 

@@ -10,6 +10,7 @@ import argparse
 import os
 from pathlib import Path
 
+from grader.catalog.course_root import course_language, course_root
 from grader.i18n import COURSE_LOCALE_FOLDER, LanguageChoice, available_languages, choose_language
 
 
@@ -25,24 +26,14 @@ def add_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None
     )
 
 
-def _course_quietly(explicit: Path | None):
-    """The course this command works on, if there is one; its errors are the command's to report."""
-    from grader.catalog.course import Course
-    from grader.errors import GraderError
-
-    try:
-        return Course.find(explicit, os.environ, Path.cwd())
-    except GraderError:
-        return None
-
-
 def choose_for(flag: str | None, course_dir: Path | None) -> tuple[LanguageChoice, Path | None]:
     """The language (`flag`, else $GRADER_LANG, the locale, the course's default) and the
-    course's catalog folder (None: no course). Shared by the CLI and `grader.check()`."""
-    course = _course_quietly(course_dir)
-    locale_dir = course.root / COURSE_LOCALE_FOLDER if course is not None else None
-    default = course.manifest.course.language if course is not None else None
-    choice = choose_language(flag, os.environ, default, available_languages(locale_dir))
+    course's catalog folder (None: no course). Shared by the CLI and `grader.check()`.
+    The course is located and its language read without validating it: its errors are
+    the command's to report."""
+    root, _ = course_root(course_dir, os.environ, Path.cwd())
+    locale_dir = root / COURSE_LOCALE_FOLDER if root is not None else None
+    choice = choose_language(flag, os.environ, course_language(root), available_languages(locale_dir))
     return choice, locale_dir
 
 

@@ -204,3 +204,10 @@ def test_grader_check_shows_a_chinese_report(tmp_path, monkeypatch, cli_sandbox)
     assert "exercise_01.ipynb（运行 grader.check() 的笔记本）" in shown
     assert "┃ 检查项" in shown and "通过" in shown and "总分：20/20 分（100%）" in shown
     assert "PASS" not in shown
+
+
+def test_a_bad_option_value_is_reported_in_the_chosen_language(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "1", "--timeout", "-1", "--lang", "zh"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("argument --timeout: -1 必须大于零")
