@@ -23,7 +23,7 @@ from grader.authoring.training import (
     expect_same_parameters,
     explain,
 )
-from grader.i18n import tr
+from grader.i18n import N_, tr
 from grader.probes.training import loader, mlp, parameters_of, with_weights
 
 PROBES = Path(__file__).with_name("probes.py")
@@ -246,7 +246,7 @@ def check_train_epoch_mean_loss(student, reference):
         MEAN_OVER_SAMPLES: sum(l * s for l, s in zip(batch_losses, sizes)) / len(y),
         SUM_OVER_SAMPLES: sum(batch_losses) / len(y),
         OWN_OPTIMIZER: sum(own_optimizer_losses) / len(own_optimizer_losses),
-    }, expected_is=tr("the mean batch loss "))
+    }, message=N_("{what} returned {got}, expected the mean batch loss {expected}"))
 
 
 def _accuracy_problem(dropout: float) -> tuple[list[torch.Tensor], torch.Tensor, torch.Tensor]:

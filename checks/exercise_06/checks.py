@@ -29,12 +29,26 @@ THRESHOLD = 0.98
 MNIST_TIMEOUT_S = 1200
 EXPECTED = {"conv": 3, "relu": 3, "maxpool": 3, "linear": 3}
 NAMES = {"conv": "Conv2d", "relu": "ReLU", "maxpool": "MaxPool2d", "linear": "Linear"}
-# One message per block (an ordinal word does not translate on its own): translated where shown.
-NO_BLOCK_END = (
-    N_("DeepNet: no {missing} after the first convolution"),
-    N_("DeepNet: no {missing} after the second convolution"),
-    N_("DeepNet: no {missing} after the third convolution"),
-)
+# One whole message per block and per what it lacks (an ordinal word does not translate
+# on its own, nor does "no" before a list): translated where shown. The keys are the
+# probe's tags, which are no words.
+NO_BLOCK_END = {
+    ("relu",): (
+        N_("DeepNet: no ReLU after the first convolution"),
+        N_("DeepNet: no ReLU after the second convolution"),
+        N_("DeepNet: no ReLU after the third convolution"),
+    ),
+    ("maxpool",): (
+        N_("DeepNet: no max pooling after the first convolution"),
+        N_("DeepNet: no max pooling after the second convolution"),
+        N_("DeepNet: no max pooling after the third convolution"),
+    ),
+    ("relu", "maxpool"): (
+        N_("DeepNet: no ReLU or max pooling after the first convolution"),
+        N_("DeepNet: no ReLU or max pooling after the second convolution"),
+        N_("DeepNet: no ReLU or max pooling after the third convolution"),
+    ),
+}
 
 
 def budget() -> Budget:
@@ -68,8 +82,8 @@ def check_layer_counts(student):
     for index, (start, stop) in enumerate(zip(convs, [*convs[1:], len(ops)])):
         block = ops[start:stop]
         if "relu" not in block or "maxpool" not in block:
-            missing = tr(" and ").join(k for k in ("relu", "maxpool") if k not in block)
-            raise CheckFailed(tr(NO_BLOCK_END[index], missing=missing))
+            missing = tuple(k for k in ("relu", "maxpool") if k not in block)
+            raise CheckFailed(tr(NO_BLOCK_END[missing][index]))
     squash = [op for op in ops[max(i for i, op in enumerate(ops) if op == "linear"):] if op in ("softmax", "log_softmax")]
     if squash:
         raise CheckFailed(tr("DeepNet applies {function} to its output; return the logits", function=squash[0]),

@@ -22,16 +22,19 @@ class CheckFailed(AssertionError):
     answer (see grader.authoring.mistakes)."""
 
     def __init__(
-        self, message: str, mistakes: Iterable[Mistake] = (), *, candidates: Iterable[Mistake] = (), told: str = ""
+        self, message: str, mistakes: Iterable[Mistake] = (), *, candidates: Iterable[Mistake] = (), told: str = "",
+        what: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.mistakes: tuple[Mistake, ...] = tuple(mistakes)
         # Every named mistake that reproduces this answer (also when several do and none
-        # is recorded), and the message before the phrase naming them: expect_each uses
-        # them to tell several candidates apart across a check's cases.
+        # is recorded), and what the message said before naming them (the message so
+        # far, or else the expression it is about): expect_each uses them to tell several
+        # candidates apart across a check's cases, and words the message anew.
         self.candidates: tuple[Mistake, ...] = tuple(candidates)
         self.told = told
+        self.what = what
 
 
 def check(

@@ -78,11 +78,34 @@ def either(texts: Iterable[str]) -> str:
     return tr("; or ").join(texts)
 
 
-def reproduced(told: str, matches: Sequence[Mistake]) -> CheckFailed:
-    """The failure for an answer that these named mistakes reproduce; `told` is the
-    message up to the phrase that names them (e.g. "f(x) returned 3, expected 4: ")."""
-    phrase, named = looks_like(matches)
-    return CheckFailed(told + phrase, named, candidates=matches, told=told)
+def reproduced(told: str, matches: Sequence[Mistake], *, what: str = "") -> CheckFailed:
+    """The failure for an answer that these named mistakes reproduce. `told` is the
+    message so far, which goes on to name them ("f(1) returned 3, expected 4: looks
+    like ..."); with no `told`, a whole sentence about the expression `what` names them
+    ("f(x) looks like ..."). Whole messages either way: each language words and
+    punctuates the join itself."""
+    message, named = _naming(matches, told, what)
+    return CheckFailed(message, named, candidates=matches, told=told, what=what)
+
+
+def _naming(matches: Sequence[Mistake], told: str, what: str, cases: int = 0) -> tuple[str, tuple[Mistake, ...]]:
+    """The message naming `matches` (see `reproduced`), and the mistakes to record;
+    `cases`: the one match is the only one that reproduces that many failing cases."""
+    if cases:
+        mistake = matches[0]
+        if told:
+            phrase = tr("looks like {mistake} (the only known mistake that reproduces all {n} failing cases)",
+                        mistake=mistake.text, n=cases)
+            return because(told, phrase), (mistake,)
+        return tr("{what} looks like {mistake} (the only known mistake that reproduces all {n} failing cases)",
+                  what=what, mistake=mistake.text, n=cases), (mistake,)
+    if told:
+        phrase, named = looks_like(matches)
+        return because(told, phrase), named
+    if len(matches) == 1:
+        return tr("{what} looks like {mistake}", what=what, mistake=matches[0].text), (matches[0],)
+    return tr("{what} matches several known mistakes, which these inputs cannot tell apart: {listed}",
+              what=what, listed=either(m.text for m in matches)), ()
 
 
 def expect_each(cases: Iterable[Callable[[], None]]) -> None:
@@ -102,11 +125,8 @@ def expect_each(cases: Iterable[Callable[[], None]]) -> None:
     if len(first.candidates) > 1:
         common = [m for m in first.candidates if all(m in f.candidates for f in failures)]
         if len(common) == 1:
-            (mistake,) = common
-            phrase = tr("looks like {mistake} (the only known mistake that reproduces all {n} failing cases)",
-                        mistake=mistake.text, n=len(failures))
-            raise CheckFailed(f"{first.told}{phrase}", (mistake,),
-                              candidates=common, told=first.told)
+            message, named = _naming(common, first.told, first.what, cases=len(failures))
+            raise CheckFailed(message, named, candidates=common, told=first.told, what=first.what)
     raise first
 
 

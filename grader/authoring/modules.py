@@ -83,9 +83,33 @@ def expect_layer_sizes(
             raise CheckFailed(tr(has_out, layer=name, n=layer["out"], expected=size_out))
 
 
+# Whole messages per kind of layer (the probe's tags "linear" and "conv"): a kind's
+# name does not translate on its own (全连接层, 卷积层).
+_RELU_MESSAGES = {
+    "linear": {
+        "wrong_activation": N_("{what} applies {activation} after the {ordinal} linear layer where the exercise "
+                               "asks for ReLU"),
+        "on_input": N_("{what} applies ReLU to its input, before the first linear layer, and none after the "
+                       "{ordinal} one: the ReLU belongs between the layers"),
+        "missing": N_("{what}: no ReLU after the {ordinal} linear layer; without a non-linearity between them, "
+                      "stacked layers collapse into one linear map"),
+    },
+    "conv": {
+        "wrong_activation": N_("{what} applies {activation} after the {ordinal} conv layer where the exercise "
+                               "asks for ReLU"),
+        "on_input": N_("{what} applies ReLU to its input, before the first conv layer, and none after the "
+                       "{ordinal} one: the ReLU belongs between the layers"),
+        "missing": N_("{what}: no ReLU after the {ordinal} conv layer; without a non-linearity between them, "
+                      "stacked layers collapse into one linear map"),
+    },
+}
+
+
 def expect_relu_between(description: dict[str, Any], what: str, layer_kind: str = "linear") -> None:
-    """A ReLU after every `layer_kind` layer but the last (recognised by what it computes,
-    however it is written); another activation there, or a ReLU on the input, is named."""
+    """A ReLU after every `layer_kind` layer ("linear" or "conv") but the last (recognised
+    by what it computes, however it is written); another activation there, or a ReLU on
+    the input, is named."""
+    messages = _RELU_MESSAGES[layer_kind]
     ops = description["ops"]
     positions = [i for i, op in enumerate(ops) if op == layer_kind]
     for index, (start, stop) in enumerate(zip(positions, positions[1:])):
@@ -95,18 +119,11 @@ def expect_relu_between(description: dict[str, Any], what: str, layer_kind: str 
         other = next((op for op in between if op in ACTIVATIONS), None)
         if other:
             raise CheckFailed(
-                tr("{what} applies {activation} after the {ordinal} {layer_kind} layer where the exercise asks "
-                   "for ReLU", what=what, activation=other, ordinal=ordinal(index), layer_kind=layer_kind),
+                tr(messages["wrong_activation"], what=what, activation=other, ordinal=ordinal(index)),
                 (WRONG_ACTIVATION,))
         if positions and "relu" in ops[: positions[0]]:
-            raise CheckFailed(
-                tr("{what} applies ReLU to its input, before the first {layer_kind} layer, and none after the "
-                   "{ordinal} one: the ReLU belongs between the layers",
-                   what=what, layer_kind=layer_kind, ordinal=ordinal(index)), (RELU_ON_INPUT,))
-        raise CheckFailed(
-            tr("{what}: no ReLU after the {ordinal} {layer_kind} layer; without a "
-               "non-linearity between them, stacked layers collapse into one linear map",
-               what=what, ordinal=ordinal(index), layer_kind=layer_kind), (RELU_MISSING,))
+            raise CheckFailed(tr(messages["on_input"], what=what, ordinal=ordinal(index)), (RELU_ON_INPUT,))
+        raise CheckFailed(tr(messages["missing"], what=what, ordinal=ordinal(index)), (RELU_MISSING,))
 
 
 def expect_logits(description: dict[str, Any], what: str) -> None:

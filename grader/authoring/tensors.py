@@ -122,7 +122,7 @@ def expect_tensor(
         mistakes = mistakes()
     matches = match_mistake(got, mistakes or {}, rtol, atol)
     if matches:
-        raise reproduced(f"{what} ", matches)
+        raise reproduced("", matches, what=what)
     if got.shape != expected.shape:
         message = tr("{what} has shape {shape}, expected {expected}",
                      what=what, shape=_fmt_shape(got.shape), expected=_fmt_shape(expected.shape))

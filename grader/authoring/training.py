@@ -17,7 +17,7 @@ from grader.authoring.answers import LOSS_TENSOR_KEPT, NO_RETURN, TENSOR_FOR_NUM
 from grader.authoring.evidence import number_evidence
 from grader.authoring.marker import CheckFailed
 from grader.authoring.mistakes import Mistake, because, either, looks_like, match
-from grader.i18n import tr
+from grader.i18n import N_, tr
 from grader.sandbox.codec import OpaqueValue
 
 RTOL, ATOL = 1e-5, 1e-6
@@ -91,12 +91,15 @@ def explain(got: Any, candidates: Mapping[Mistake, Any]) -> tuple[str, tuple[Mis
 
 
 def expect_close_float(got: float, expected: float, what: str, candidates: Mapping[Mistake, float],
-                       expected_is: str = "") -> None:
-    """A float within the training tolerance; else the reproducing mistake, else what the numbers show."""
+                       message: str = N_("{what} returned {got}, expected {expected}")) -> None:
+    """A float within the training tolerance; else the reproducing mistake, else what the numbers show.
+
+    `message` (marked with N_, translated here) says what was returned and expected, with
+    the placeholders {what}, {got} and {expected}: a check that says what the number is
+    words the whole sentence ("... expected the mean batch loss {expected}")."""
     if close(got, expected):
         return
-    told = tr("{what} returned {got}, expected {expected}",
-              what=what, got=f"{got:.5g}", expected=f"{tr(expected_is) if expected_is else ''}{expected:.5g}")
+    told = tr(message, what=what, got=f"{got:.5g}", expected=f"{expected:.5g}")
     explained = explain(got, candidates)
     if explained:
         raise CheckFailed(because(told, explained[0]), explained[1])

@@ -47,7 +47,7 @@ def expect_int(
     matches = match(got, candidates, lambda g, v: g == v)
     told = tr("{what} returned {got}, expected {expected}", what=what, got=got, expected=expected)
     if matches:
-        raise reproduced(tr("{told}: ", told=told), matches)
+        raise reproduced(told, matches)
     found = number_evidence(got, expected, evidence)
     if found is not None:
         raise CheckFailed(because(told, found.sentence), (found.mistake,))
@@ -82,7 +82,7 @@ def expect_shape_tuple(
     candidates = {m: v for m, v in (mistakes or {}).items() if v != expected}
     matches = match(got, candidates, lambda g, v: g == v)
     if matches:
-        raise reproduced(tr("{told}: ", told=message), matches)
+        raise reproduced(message, matches)
     if all(abs(g - e) <= 1 for g, e in zip(got, expected)):
         raise CheckFailed(tr("{told}; off by one", told=message), (OFF_BY_ONE,))
     raise CheckFailed(message)

@@ -113,15 +113,19 @@ def _untouched(
 ) -> tuple[bool, bool] | None:
     """(the .py is the untouched stub, the notebook is), judged against the course's
     stub, else against the digests a generated notebook records; None when neither
-    is at hand. An unreadable file counts as work: grading it shows the student why."""
+    is at hand. Docstrings do not count: a kit in another language translates them.
+    An unreadable file counts as work: grading it shows the student why."""
     if stub_source is not None:
         py_untouched = py_source is not None and stub_digest(py_source) == stub_digest(stub_source)
         return py_untouched, notebook is not None and _generated_from_py(notebook, stub_source, exercise_id)
     record = generated_from(notebook) if notebook is not None else None
     if record is None:
         return None
-    py_untouched = py_source is not None and stub_digest(py_source) == record.stub_sha256
-    return py_untouched, code_digest(notebook) == record.code_sha256
+    # A kit released before docstrings stopped counting recorded the older digests.
+    py_untouched = py_source is not None and record.stub_sha256 in (
+        stub_digest(py_source), stub_digest(py_source, docstrings=True)
+    )
+    return py_untouched, record.code_sha256 in (code_digest(notebook), code_digest(notebook, docstrings=True))
 
 
 def _generated_from_py(notebook: NotebookNode, source: str, exercise_id: str) -> bool:

@@ -13,7 +13,8 @@ The notebook is never edited by hand. From `exercises/exercise_NN.py` it gets:
 The output is byte-identical for the same input: cell ids are numbered, not random,
 and nbformat writes sorted keys. `is_untouched_notebook` tells whether a student's
 notebook still holds exactly the code generated from the stub (outputs, execution
-counts and markdown edits do not count as work). The notebook's metadata records
+counts, markdown and docstrings do not count as work: a kit in another language
+translates the docstrings). The notebook's metadata records
 digests of its stub and of its own code (`generated_from`), so the same can be told
 where no separate stub exists: in a kit, the student's .py *is* the course's stub.
 """
@@ -145,16 +146,61 @@ def _normalised(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
-def stub_digest(source: str) -> str:
-    """sha256 of a stub (or a student's .py) as code: equal digests, same code."""
-    return hashlib.sha256(_normalised(source).encode("utf-8")).hexdigest()
+_DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def code_digest(notebook: NotebookNode) -> str:
-    """sha256 of a notebook's code cells, in order: outputs, execution counts and
-    markdown do not change it."""
-    cells = [_normalised(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
-    return hashlib.sha256(json.dumps(cells).encode("utf-8")).hexdigest()
+def _without_docstrings(source: str) -> str:
+    """The code of `source`: normalised, less its module's, classes' and functions'
+    docstrings (a kit in another language translates them: the same code), or all of
+    it normalised when it does not parse (a student's unfinished work).
+
+    The docstrings are cut out of the text, not the code rebuilt from its syntax tree:
+    `ast.dump` and `ast.unparse` differ between Python versions, and the digests are
+    recorded by the instructor's Python and compared by the student's."""
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):  # ValueError: a null byte, before Python 3.12
+        return _normalised(source)
+    statements = [
+        node.body[0]
+        for node in ast.walk(tree)
+        if isinstance(node, _DOCUMENTED)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+        and isinstance(node.body[0].value.value, str)
+    ]
+    lines = text.split("\n")
+    # From the end backwards, so that earlier positions stay valid; offsets count UTF-8 bytes.
+    for node in sorted(statements, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+        end_lineno = node.end_lineno or node.lineno
+        head = lines[node.lineno - 1].encode("utf-8")[: node.col_offset].decode("utf-8")
+        tail = lines[end_lineno - 1].encode("utf-8")[node.end_col_offset :].decode("utf-8")
+        rest = head + tail
+        lines[node.lineno - 1 : end_lineno] = [rest] if rest.strip() else []
+    return _normalised("\n".join(lines))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def stub_digest(source: str, *, docstrings: bool = False) -> str:
+    """sha256 of a stub (or a student's .py) as code: equal digests, same code.
+    Docstrings do not count (a kit's stub is the course's with its instructions
+    translated); `docstrings=True` gives the digest notebooks recorded before that,
+    still compared so that kits released then keep telling a stub from work."""
+    return _sha256(_normalised(source) if docstrings else _without_docstrings(source))
+
+
+def code_digest(notebook: NotebookNode, *, docstrings: bool = False) -> str:
+    """sha256 of a notebook's code cells, in order: outputs, execution counts,
+    markdown and docstrings do not change it (`docstrings=True`: the older digest
+    that counted them, as `stub_digest`)."""
+    code = _normalised if docstrings else _without_docstrings
+    cells = [code(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
+    return _sha256(json.dumps(cells))
 
 
 @dataclass(frozen=True)

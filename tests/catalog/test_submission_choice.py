@@ -8,7 +8,9 @@ from pathlib import Path
 import nbformat
 
 from grader.catalog.submission import find_student_file, read_stub
-from grader.release.notebook import build_notebook, render_notebook
+from grader.i18n import use_language
+from grader.release.notebook import build_notebook, code_digest, render_notebook, stub_digest
+from grader.release.stub_language import translate_docstrings
 from tests.conftest import REPO_ROOT
 
 STUB = (REPO_ROOT / "exercises" / "exercise_01.py").read_text()
@@ -137,3 +139,51 @@ def test_graded_end_to_end_the_header_names_the_notebook(grade, tmp_path):
     assert Path(result.student_file).name == "exercise_01.ipynb"
     assert result.file_choice == "exercise_01.py is the untouched stub"
     assert result.message == ""  # said in the header, not in a note under the table
+
+
+def _in_chinese(source: str) -> str:
+    """The stub as a zh kit ships it: its docstrings translated, its code the same."""
+    with use_language("zh", REPO_ROOT / "locale"):
+        return translate_docstrings(source)
+
+
+def test_a_zh_kit_folder_graded_against_the_course_stub(tmp_path):
+    """`grader grade` on the course (or `grader check` in the course on a kit student's
+    folder) compares with the English stub: the kit's untouched Chinese files still
+    count as the stub."""
+    chinese_stub = _in_chinese(STUB)
+    folder = _folder(tmp_path, chinese_stub, SOLUTION)
+    _saved_at(folder / "exercise_01.py", 2_000_000_000)  # the stub is newer: it still loses
+    chosen = find_student_file(folder, "exercise_01.py", "exercise_01", STUB)
+    assert (chosen.path, chosen.choice) == (folder / "exercise_01.ipynb", "exercise_01.py is the untouched stub")
+    folder = _folder(tmp_path, SOLUTION, chinese_stub)
+    _saved_at(folder / "exercise_01.ipynb", 2_000_000_000)
+    chosen = find_student_file(folder, "exercise_01.py", "exercise_01", STUB)
+    assert (chosen.path, chosen.choice) == (folder / "exercise_01.py", "exercise_01.ipynb is the untouched stub")
+
+
+def test_a_notebook_recorded_before_docstrings_stopped_counting_still_tells_the_stub(tmp_path):
+    """Kits released earlier recorded digests of the code with its docstrings; their
+    students' untouched files (docstrings as released) still match them."""
+    stub = _in_chinese(STUB)
+    assert stub_digest(stub, docstrings=True) != stub_digest(stub)
+    folder = _folder(tmp_path, stub, stub)
+    notebook = build_notebook(stub, "exercise_01", "t")
+    notebook.metadata["grader"]["stub_sha256"] = stub_digest(stub, docstrings=True)
+    notebook.metadata["grader"]["code_sha256"] = code_digest(notebook, docstrings=True)
+    cell = next(c for c in notebook.cells if c.cell_type == "code" and "def corr2d" in c.source)
+    cell.source = cell.source.replace("raise NotImplementedError", "return x")
+    nbformat.write(notebook, folder / "exercise_01.ipynb")
+    _saved_at(folder / "exercise_01.py", 1_800_000_000)
+    _saved_at(folder / "exercise_01.ipynb", 1_800_000_000)
+    chosen = find_student_file(folder, "exercise_01.py", "exercise_01", None)
+    assert (chosen.path, chosen.choice) == (folder / "exercise_01.ipynb", "exercise_01.py is the untouched stub")
+    # And the untouched notebook matches its older code digest.
+    folder = _folder(tmp_path, SOLUTION, stub)
+    notebook = build_notebook(stub, "exercise_01", "t")
+    notebook.metadata["grader"]["code_sha256"] = code_digest(notebook, docstrings=True)
+    nbformat.write(notebook, folder / "exercise_01.ipynb")
+    _saved_at(folder / "exercise_01.py", 1_800_000_000)
+    _saved_at(folder / "exercise_01.ipynb", 1_800_000_000)
+    chosen = find_student_file(folder, "exercise_01.py", "exercise_01", None)
+    assert (chosen.path, chosen.choice) == (folder / "exercise_01.py", "exercise_01.ipynb is the untouched stub")

@@ -461,3 +461,77 @@ def test_a_translated_message_keeps_its_numbers_and_code():
         told = tr(message, h=7, w=5, kh=2, kw=3)
     assert told != tr(message, h=7, w=5, kh=2, kw=3) and CJK.search(told)
     assert "7x5" in told and "2x3" in told and told.startswith("corr2d")
+
+
+def _named(mistake: str) -> Named:
+    return next(n for n in NAMED if n.mistake == mistake)
+
+
+def test_what_a_number_should_be_is_one_sentence(grade, tmp_path_factory, graded):
+    """The check words "expected the mean batch loss {expected}" whole: Chinese puts the
+    number after the words, with no fragment glued in front of it."""
+    named = _named("train_epoch.last_batch_loss")
+    zh = _check(grade, tmp_path_factory, graded, named, "zh").message
+    en = _check(grade, tmp_path_factory, graded, named, "en").message
+    assert re.match(r"train_epoch\(\) returned [-\d.e]+, expected the mean batch loss [-\d.e]+: looks like ", en), en
+    assert re.match(r"train_epoch\(\) 返回了 [-\d.e]+，应为各批次损失的平均值 [-\d.e]+：看起来是", zh), zh
+
+
+def test_a_mistake_named_about_an_expression_is_one_sentence(grade, tmp_path_factory, graded):
+    """ "corr2d(x of 6x6, k of 3x3) looks like ...": no ASCII space glued between the
+    translated expression and the Chinese phrase."""
+    named = _named("corr2d.kernel_flipped")
+    zh = _check(grade, tmp_path_factory, graded, named, "zh").message
+    en = _check(grade, tmp_path_factory, graded, named, "en").message
+    assert en.startswith("corr2d(x, k) looks like a true convolution"), en
+    assert zh.startswith("corr2d(x, k)：看起来是"), zh
+    # The random inputs' expression, translated, ends with a full-width parenthesis.
+    import torch
+
+    from grader.authoring import CheckFailed, Mistake, expect_tensor
+
+    flipped = Mistake("corr2d.kernel_flipped", "the kernel is flipped")
+    for language, expected in (("en", "corr2d(x of 6x6, k of 3x3) looks like "),
+                               ("zh", "corr2d（x 为 6x6，k 为 3x3）：看起来是")):
+        with use_language(language, COURSE_LOCALE), pytest.raises(CheckFailed) as raised:
+            what = tr("corr2d(x of {h}x{w}, k of {kh}x{kw})", h=6, w=6, kh=3, kw=3)
+            expect_tensor(torch.ones(4, 4) * 2, torch.ones(4, 4), what, mistakes={flipped: torch.ones(4, 4) * 2})
+        assert raised.value.message.startswith(expected), raised.value.message
+
+
+def _deepnet_checks():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("exercise_06_checks", REPO_ROOT / "checks" / "exercise_06" / "checks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _Traced:
+    """A student whose DeepNet's forward ran these layer operations (the probe's tags)."""
+
+    def __init__(self, ops: list[str]) -> None:
+        self.ops = ops
+
+    def probe(self, *args, **kwargs):
+        return {"is_module": True, "ops": self.ops}
+
+
+@pytest.mark.parametrize("ops, english, chinese", [
+    ("conv maxpool conv relu maxpool conv relu maxpool linear relu linear relu linear",
+     "DeepNet: no ReLU after the first convolution", "DeepNet：第一个卷积之后没有 ReLU"),
+    ("conv relu maxpool conv relu conv relu maxpool maxpool linear relu linear relu linear",
+     "DeepNet: no max pooling after the second convolution", "DeepNet：第二个卷积之后没有最大池化"),
+    ("conv relu relu maxpool conv relu maxpool maxpool conv linear linear linear",
+     "DeepNet: no ReLU or max pooling after the third convolution", "DeepNet：第三个卷积之后既没有 ReLU 也没有最大池化"),
+])
+def test_what_a_deepnet_block_lacks_is_said_in_words(ops, english, chinese):
+    """Not the probe's tags ("relu", "maxpool") joined into the sentence."""
+    from grader.authoring import CheckFailed
+
+    checks = _deepnet_checks()
+    for language, expected in (("en", english), ("zh", chinese)):
+        with use_language(language, COURSE_LOCALE), pytest.raises(CheckFailed) as raised:
+            checks.check_layer_counts(_Traced(ops.split()))
+        assert raised.value.message == expected

@@ -83,7 +83,34 @@ CASES = [
     (lambda: expect_relu_between({"ops": ["linear", "linear"]}, "FCNet()"),
      "FCNet(): no ReLU after the first linear layer; without a non-linearity between them, stacked layers "
      "collapse into one linear map",
-     "FCNet()：第一个 linear 层之后没有 ReLU；层与层之间没有非线性激活函数，叠加的层就会退化成一个线性映射"),
+     "FCNet()：第一个全连接层之后没有 ReLU；层与层之间没有非线性激活函数，叠加的层就会退化成一个线性映射"),
+    # The probe's layer tags ("linear", "conv") are no words: each kind has its own messages.
+    (lambda: expect_relu_between({"ops": ["conv", "maxpool", "conv"]}, "Net.forward", layer_kind="conv"),
+     "Net.forward: no ReLU after the first conv layer; without a non-linearity between them, stacked layers "
+     "collapse into one linear map",
+     "Net.forward：第一个卷积层之后没有 ReLU；层与层之间没有非线性激活函数，叠加的层就会退化成一个线性映射"),
+    (lambda: expect_relu_between({"ops": ["conv", "tanh", "conv"]}, "Net.forward", layer_kind="conv"),
+     "Net.forward applies tanh after the first conv layer where the exercise asks for ReLU",
+     "Net.forward 在第一个卷积层之后使用了 tanh，而练习要求的是 ReLU"),
+    (lambda: expect_relu_between({"ops": ["relu", "linear", "linear", "relu", "linear"]}, "MLP.forward"),
+     "MLP.forward applies ReLU to its input, before the first linear layer, and none after the first one: the "
+     "ReLU belongs between the layers",
+     "MLP.forward 在第一个全连接层之前对输入使用了 ReLU，而第一个全连接层之后却没有：ReLU 应该放在层与层之间"),
+    # A named mistake about the expression itself: one whole sentence (no space glued before
+    # the Chinese phrase).
+    (lambda: expect_tensor(torch.ones(2) * 3, torch.ones(2), "f(x)", mistakes={A: torch.ones(2) * 3}),
+     "f(x) looks like mistake a",
+     "f(x)：看起来是mistake a"),
+    (lambda: expect_tensor(torch.ones(2) * 3, torch.ones(2), "f(x)", mistakes={A: torch.ones(2) * 3,
+                                                                              B: torch.ones(2) * 3}),
+     "f(x) matches several known mistakes, which these inputs cannot tell apart: mistake a; or mistake b",
+     "f(x)：与多个已知的常见错误相符，这些输入无法区分它们：mistake a；或者mistake b"),
+    (lambda: expect_each([lambda: expect_tensor(torch.ones(2) * 2, torch.ones(2), "f(1)",
+                                                mistakes={A: torch.ones(2) * 2, B: torch.ones(2) * 2}),
+                          lambda: expect_tensor(torch.ones(2) * 4, torch.ones(2), "f(2)",
+                                                mistakes={A: torch.ones(2) * 4, B: torch.ones(2) * 5})]),
+     "f(1) looks like mistake a (the only known mistake that reproduces all 2 failing cases)",
+     "f(1)：看起来是mistake a（在已知的常见错误中，只有它能重现全部 2 个未通过的用例）"),
     (lambda: expect_float_list([1.0], 3, "train()"),
      "train() returned 1 losses, expected 3 (one per epoch)",
      "train() 返回了 1 个损失值，应为 3 个（每轮一个）"),

@@ -134,3 +134,48 @@ def test_import_grader_stays_light():
     code = "import grader, sys; print(callable(grader.check), 'torch' in sys.modules, 'rich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "False", "False"]
+
+
+def _in_chinese(source: str) -> str:
+    """The stub as a zh kit ships it: its docstrings translated, its code the same."""
+    from grader.i18n import use_language
+    from grader.release.stub_language import translate_docstrings
+
+    with use_language("zh", REPO_ROOT / "locale"):
+        return translate_docstrings(source)
+
+
+@pytest.mark.parametrize("stub", STUBS, ids=lambda p: p.stem)
+def test_a_stub_with_translated_docstrings_is_the_same_untouched_stub(stub):
+    """A zh kit's stub differs from the course's only in its docstrings: the course's
+    grader (and `grader check` in the course on a kit student's folder) must still see
+    the untouched stub, as a .py and as the notebook generated from it."""
+    source = stub.read_text(encoding="utf-8")
+    chinese = _in_chinese(source)
+    assert chinese != source  # the course's catalog translates the instructions
+    assert stub_digest(chinese) == stub_digest(source)
+    assert stub_digest(chinese.replace("\n", "\r\n")) == stub_digest(source)
+    notebook = build_notebook(chinese, stub.stem, "标题")
+    assert is_untouched_notebook(notebook, source, stub.stem)
+    assert generated_from(notebook).code_sha256 == code_digest(build_notebook(source, stub.stem, "t"))
+    # Changing a function's body is work, in either language.
+    worked = chinese.replace("raise NotImplementedError", "return None", 1)
+    assert stub_digest(worked) != stub_digest(source)
+    code_cell = next(c for c in notebook.cells if c.cell_type == "code" and "raise NotImplementedError" in c.source)
+    code_cell.source = code_cell.source.replace("raise NotImplementedError", "return None", 1)
+    assert not is_untouched_notebook(notebook, source, stub.stem)
+
+
+def test_only_docstrings_are_left_out_of_the_digest():
+    source = 'def f(x):\n    """Doc."""\n    # a comment\n    return x  # 注释\n'
+    assert stub_digest(source) == stub_digest('def f(x):\n    """另一个说明，\n    两行。"""\n    # a comment\n    return x  # 注释\n')
+    assert stub_digest(source) == stub_digest('def f(x):\n    # a comment\n    return x  # 注释\n')
+    assert stub_digest(source) != stub_digest(source.replace("# a comment", "# my comment"))
+    assert stub_digest(source) != stub_digest(source.replace('"""Doc."""', 'x = "Doc."'))
+    # A docstring sharing its line with code, and one after non-ASCII text on its line.
+    assert stub_digest('def f(): """Doc."""; return 1\n') == stub_digest('def f(): """说明。"""; return 1\n')
+    assert stub_digest('class 类: """Doc."""\n') == stub_digest('class 类: """说明。"""\n')
+    # Code that does not parse is compared as text, docstrings and all.
+    assert stub_digest('def f(:\n    """Doc."""\n') != stub_digest('def f(:\n    """说明。"""\n')
+    assert stub_digest('def f(:\n    """Doc."""\n') == stub_digest('def f(:\r\n    """Doc."""  \r\n')
+

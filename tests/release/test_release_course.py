@@ -132,6 +132,12 @@ def test_a_kit_released_in_chinese_speaks_chinese(kit, course, monkeypatch, caps
     # The code is the course's: only the docstrings changed.
     strip = lambda source: [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef)]
     assert [f.name for f in strip(stub)] == [f.name for f in strip(english)]
+    # The course's grader (grader grade, or grader check in the course) still sees both
+    # untouched files as the stub: docstrings do not count.
+    from grader.catalog.submission import find_student_file
+
+    chosen = find_student_file(kit / "exercises", "exercise_01.py", "exercise_01", english)
+    assert chosen.choice == "both are the untouched stub"
     notebook = json.loads((kit / "exercises" / "exercise_01.ipynb").read_text(encoding="utf-8"))
     assert CJK.search("".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"))
     assert CJK.search((kit / "README.md").read_text(encoding="utf-8"))
