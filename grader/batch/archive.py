@@ -17,11 +17,14 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from grader.i18n import tr
+
 _CHUNK = 64 * 1024
 
 
 class UnsafeArchive(Exception):
-    """The archive is corrupt, or it tries something a submission has no business doing."""
+    """The archive is corrupt, or it tries something a submission has no business doing.
+    Its message is the student's to read: in the active language."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,10 @@ def _safe_relative(name: str) -> PurePosixPath | None:
     return path
 
 
+def _outside(info: zipfile.ZipInfo) -> str:
+    return tr("refused the member {member}: it points outside the folder", member=repr(info.filename))
+
+
 def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
                     limits: ArchiveLimits, written_so_far: int) -> int:
     written = 0
@@ -49,9 +56,10 @@ def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Pat
         while chunk := source.read(_CHUNK):
             written += len(chunk)
             if written > limits.max_file_bytes:
-                raise UnsafeArchive(f"{info.filename} is larger than {limits.max_file_bytes // 2**20} MiB")
+                raise UnsafeArchive(tr("{member} is larger than {mib} MiB", member=info.filename,
+                                        mib=limits.max_file_bytes // 2**20))
             if written_so_far + written > limits.max_total_bytes:
-                raise UnsafeArchive(f"the archive unpacks to more than {limits.max_total_bytes // 2**20} MiB")
+                raise UnsafeArchive(tr("the archive unpacks to more than {mib} MiB", mib=limits.max_total_bytes // 2**20))
             sink.write(chunk)
     return written
 
@@ -75,19 +83,20 @@ def extract_zip(zip_path: Path, destination: Path, limits: ArchiveLimits = Archi
         with zipfile.ZipFile(zip_path) as archive:
             members = archive.infolist()
             if len(members) > limits.max_members:
-                raise UnsafeArchive(f"the archive holds {len(members)} files (at most {limits.max_members})")
+                raise UnsafeArchive(tr("the archive holds {count} files (at most {limit})", count=len(members),
+                                        limit=limits.max_members))
             total = 0
             for info in members:
                 relative = _safe_relative(info.filename)
                 if relative is None:
-                    raise UnsafeArchive(f"refused the member {info.filename!r}: it points outside the folder")
+                    raise UnsafeArchive(_outside(info))
                 if not relative.parts or relative.parts[0] == "__MACOSX":
                     continue
                 if stat.S_ISLNK(info.external_attr >> 16):
-                    raise UnsafeArchive(f"refused the member {info.filename!r}: links are not allowed")
+                    raise UnsafeArchive(tr("refused the member {member}: links are not allowed", member=repr(info.filename)))
                 target = root.joinpath(*relative.parts)
                 if not target.resolve().is_relative_to(root):
-                    raise UnsafeArchive(f"refused the member {info.filename!r}: it points outside the folder")
+                    raise UnsafeArchive(_outside(info))
                 if info.is_dir():
                     target.mkdir(parents=True, exist_ok=True)
                     continue
@@ -97,8 +106,10 @@ def extract_zip(zip_path: Path, destination: Path, limits: ArchiveLimits = Archi
     except UnsafeArchive:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
-        raise UnsafeArchive(f"{zip_path.name} is not a readable zip file ({exc})") from exc
+        raise UnsafeArchive(tr("{archive} is not a readable zip file ({reason})", archive=zip_path.name,
+                                reason=exc)) from exc
     except (NotImplementedError, RuntimeError) as exc:  # unsupported compression, encryption
-        raise UnsafeArchive(f"{zip_path.name} cannot be unpacked: {exc}") from exc
+        raise UnsafeArchive(tr("{archive} cannot be unpacked: {reason}", archive=zip_path.name, reason=exc)) from exc
     except OSError as exc:
-        raise UnsafeArchive(f"{zip_path.name} cannot be read: {exc.strerror or exc}") from exc
+        raise UnsafeArchive(tr("{archive} cannot be read: {reason}", archive=zip_path.name,
+                                reason=exc.strerror or exc)) from exc

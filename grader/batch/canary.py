@@ -13,19 +13,36 @@ from pathlib import Path
 
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.task import GradeTask
+from grader.i18n import N_, tr
 from grader.models.results import CheckStatus
 
 CANARY_ID = "(reference solution)"  # not a valid folder name on any roster: parentheses and spaces
 
 
-def canary_task(template: GradeTask, references: Path, when: str) -> GradeTask:
-    """The reference solution, through the same pool, with the same limits as `template`."""
+# How the reference's status reads in "the reference solution got FAILED on ..." (the
+# statuses it can fail with).
+_GOT = {
+    CheckStatus.FAILED: N_("FAILED"),
+    CheckStatus.ERROR: N_("ERROR"),
+    CheckStatus.TIMEOUT: N_("TIMEOUT"),
+    CheckStatus.GRADER_ERROR: N_("GRADER ERROR"),
+}
+_EXPLAINED = {
+    "before": N_("{reason} (before the class): the grader is broken on this machine; no student's score was recorded"),
+    "after": N_("{reason} (after the class): the grader is broken on this machine; no student's score was recorded"),
+}
+
+
+def canary_task(template: GradeTask, references: Path, when: str, language: str | None = None) -> GradeTask:
+    """The reference solution, through the same pool, with the same limits as `template`,
+    graded in `language` (the instructor's; default: the template's)."""
     return dataclasses.replace(
         template,
         student_id=f"{CANARY_ID} {when}",
         source=str(references),
         work_dir=template.work_dir.rstrip("/") + f"-canary-{when}",
         content_hash="",
+        language=language or template.language,
     )
 
 
@@ -34,22 +51,38 @@ def is_canary(record: StudentRecord) -> bool:
 
 
 def failure(record: StudentRecord) -> str | None:
-    """None when the reference scored full marks; otherwise why, for the course staff."""
+    """None when the reference scored full marks; otherwise why, for the course staff (in
+    the active language)."""
     if record.status is not StudentStatus.GRADED or record.report is None:
-        return f"the reference solution could not be graded ({record.message})"
+        return tr("the reference solution could not be graded ({reason})", reason=record.message)
     for exercise in record.report.exercises:
         for check in exercise.checks:
             if check.status in (CheckStatus.PASSED, CheckStatus.SKIPPED):
                 continue
-            return (
-                f"the reference solution got {check.status.value.upper().replace('_', ' ')} on "
-                f"{exercise.id} / {check.id}: {check.message.splitlines()[0] if check.message else 'no message'}"
+            got = _GOT.get(check.status, check.status.value.upper())
+            return tr(
+                "the reference solution got {status} on {exercise} / {check}: {message}",
+                status=tr(got), exercise=exercise.id, check=check.id,
+                message=check.message.splitlines()[0] if check.message else tr("no message"),
             )
     return None
 
 
 def explain(reason: str, when: str) -> str:
-    return f"{reason} ({when} the class): the grader is broken on this machine; no student's score was recorded"
+    """`reason` and what it means for the class, `when` ("before" or "after") it was found."""
+    return tr(_EXPLAINED[when], reason=reason)
+
+
+@dataclasses.dataclass(frozen=True)
+class CanaryFailed:
+    """The reference solution did not score full marks: said in whichever language is active
+    (each student's record in theirs, the instructor's summary in the instructor's)."""
+
+    record: StudentRecord  # the canary's own
+    when: str  # "before" or "after" the class
+
+    def reason(self) -> str:
+        return explain(failure(self.record) or "", self.when)
 
 
 def not_a_score(record: StudentRecord, reason: str) -> StudentRecord:

@@ -5,18 +5,17 @@ Derived from the gradebook's records, as the summary is; nothing here renders.
 
 from __future__ import annotations
 
-import re
 import statistics
 from dataclasses import dataclass
 
 from grader.i18n import tr
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.summary import in_the_readers_language_first
-from grader.models.results import CheckStatus
+from grader.models.results import CheckStatus, ExerciseResult, ImportFailure
 
-# How the engine words a file that could not be imported (grader.engine.student's
-# error_from_reply): every check of the exercise then fails with that same message.
-_IMPORT_FAILED = re.compile(r"^(importing \S+ raised |\S+ has a syntax error |\S+ called .* while being imported)")
+# A file that could not be imported: every check that needs it got the same answer. A
+# timeout while importing is listed under the checks' timeouts instead.
+_NOT_IMPORTED = (ImportFailure.ERROR, ImportFailure.CRASHED)
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,14 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
+def _import_message(exercise: ExerciseResult) -> str:
+    """What the checks said about the failed import (they all say the same)."""
+    for check in exercise.checks:
+        if check.status in (CheckStatus.ERROR, CheckStatus.TIMEOUT) and check.message:
+            return check.message
+    return exercise.message
+
+
 def problems(records: list[StudentRecord]) -> list[Problem]:
     """Invalid submissions, grader errors, files that could not be imported, timeouts; by student."""
     found: list[Problem] = []
@@ -90,10 +97,9 @@ def problems(records: list[StudentRecord]) -> list[Problem]:
         if record.report is None:
             continue
         for exercise in record.report.exercises:
-            messages = {c.message for c in exercise.checks}
-            if exercise.checks and len(messages) == 1 and _IMPORT_FAILED.match(next(iter(messages))):
+            if exercise.import_failure in _NOT_IMPORTED:
                 found.append(Problem(record.student_id, tr("could not be imported"), exercise.id,
-                                     _first_line(next(iter(messages)))))
+                                     _first_line(_import_message(exercise))))
                 continue
             for check in exercise.checks:
                 if check.status is CheckStatus.TIMEOUT:

@@ -71,6 +71,8 @@ def _percent(fraction: float) -> str:
 
 
 def _section(anchor: str, title: str, *content: str) -> str:
+    """`anchor` is the section's id: the same plain word in every language (a link to
+    index.html#students must not depend on the instructor's language)."""
     return (f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{esc(title)}</h2>\n'
             + "\n".join(content) + "\n</section>")
 
@@ -209,7 +211,8 @@ def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exer
     # The rows come sorted by id: say so, and the script continues from there.
     student = esc(tr("Student"))
     table = table.replace(f'<th scope="col">{student}</th>', f'<th scope="col" aria-sort="ascending">{student}</th>', 1)
-    return _section(tr("students"), tr("Students"), table)
+    # Not "Students": in the tables that word heads a count (学生人数), here the list of them.
+    return _section("students", tr("All students"), table)
 
 
 def render_dashboard(records: list[StudentRecord], summary: ClassSummary, roster: dict[str, RosterEntry],

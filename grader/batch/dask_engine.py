@@ -27,6 +27,7 @@ from grader.batch.local import threads_per_job
 from grader.batch.records import StudentStatus
 from grader.batch.task import GradeTask, run_task
 from grader.errors import SchedulerError
+from grader.i18n import tr
 from grader.sandbox.client import Sandbox
 
 PLUGIN_NAME = "grader-sandbox"
@@ -111,9 +112,10 @@ class DaskEngine:
                 try:
                     yield future.result()
                 except Exception as exc:  # a worker died for good, or the task could not run
-                    yield task.record(
-                        StudentStatus.GRADER_ERROR, f"the grader failed on the cluster: {type(exc).__name__}: {exc}"
-                    ).to_json()
+                    with task.speaking():
+                        failed = task.record(StudentStatus.GRADER_ERROR, tr(
+                            "the grader failed on the cluster: {type}: {error}", type=type(exc).__name__, error=exc))
+                    yield failed.to_json()
         finally:
             client.close()
             if cluster is not None:

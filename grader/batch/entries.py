@@ -16,6 +16,7 @@ from pathlib import Path
 from grader import __version__
 from grader.catalog.course import Exercise
 from grader.errors import SubmissionNotFound
+from grader.i18n import tr
 
 # Left out of a folder's hash: they change without the student changing anything.
 _IGNORED_NAMES = {"__pycache__", ".git", ".ipynb_checkpoints", ".DS_Store", "__MACOSX"}
@@ -25,18 +26,27 @@ _EXERCISE_FILE = re.compile(r"^exercise_\w+\.(py|ipynb)$")
 
 
 class UnreadableSubmission(Exception):
-    """A submission whose files cannot be read (permissions, a broken disk, too big)."""
+    """A submission whose files cannot be read (permissions, a broken disk, too big).
+    Its message is the student's to read: raise it in their language."""
 
 
 @dataclass(frozen=True)
 class Entry:
     student_id: str
     path: Path
-    problem: str = ""  # set when the entry cannot be graded at all (e.g. a duplicate id)
+    duplicates: tuple[str, ...] = ()  # every name handed in under this id, when more than one
 
     @property
     def is_zip(self) -> bool:
         return self.path.suffix.lower() == ".zip"
+
+    @property
+    def problem(self) -> str:
+        """Why the entry cannot be graded at all, in the active language; "" when it can."""
+        if self.duplicates:
+            return tr("more than one submission for {student} ({names}); keep one and re-run",
+                      student=self.student_id, names=tr(", ").join(self.duplicates))
+        return ""
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,8 @@ def discover(submissions: Path, exclude: Path | None = None) -> Discovery:
             ignored.append(path.name)
     entries: list[Entry] = []
     for student_id, paths in sorted(by_id.items()):
-        problem = ""
-        if len(paths) > 1:
-            names = ", ".join(p.name for p in paths)
-            problem = f"more than one submission for {student_id} ({names}); keep one and re-run"
-        entries.append(Entry(student_id, paths[0], problem))
+        duplicates = tuple(p.name for p in paths) if len(paths) > 1 else ()
+        entries.append(Entry(student_id, paths[0], duplicates))
     return Discovery(entries, ignored)
 
 
@@ -81,7 +88,7 @@ def _hash_file(digest: "hashlib._Hash", path: Path, budget: list[int]) -> None:
         while chunk := handle.read(_CHUNK):
             budget[0] -= len(chunk)
             if budget[0] < 0:
-                raise UnreadableSubmission(f"more than {_MAX_HASHED_BYTES // 2**20} MiB of files")
+                raise UnreadableSubmission(tr("more than {mib} MiB of files", mib=_MAX_HASHED_BYTES // 2**20))
             digest.update(chunk)
 
 
@@ -105,7 +112,7 @@ def content_hash(entry: Entry) -> str:
                     _hash_file(digest, path, budget)
     except OSError as exc:
         where = exc.filename or entry.path
-        raise UnreadableSubmission(f"cannot read {where}: {exc.strerror or exc}") from exc
+        raise UnreadableSubmission(tr("cannot read {path}: {reason}", path=where, reason=exc.strerror or exc)) from exc
     return digest.hexdigest()
 
 

@@ -24,7 +24,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from grader.batch.records import StudentStatus
-from grader.batch.task import GradeTask, run_task
+from grader.batch.task import GradeTask, grader_failed, run_task
+from grader.i18n import tr
 
 if TYPE_CHECKING:
     from grader.sandbox.client import Sandbox
@@ -118,18 +119,18 @@ class LocalEngine:
                             if task.student_id in alone:
                                 solo_deaths[task.student_id] = solo_deaths.get(task.student_id, 0) + 1
                             if solo_deaths.get(task.student_id, 0) >= 2:
-                                yield task.record(
-                                    StudentStatus.GRADER_ERROR,
-                                    "the grading process died each time it graded this submission, "
-                                    "twice on its own; tell the course staff",
-                                ).to_json()
+                                with task.speaking():
+                                    died = task.record(StudentStatus.GRADER_ERROR, tr(
+                                        "the grading process died each time it graded this submission, "
+                                        "twice on its own; tell the course staff"))
+                                yield died.to_json()
                             else:
                                 suspects.append(task)
                                 continue
                         except Exception as exc:  # e.g. a task that could not be sent
-                            yield task.record(
-                                StudentStatus.GRADER_ERROR, f"the grader failed: {type(exc).__name__}: {exc}"
-                            ).to_json()
+                            with task.speaking():
+                                failed = task.record(StudentStatus.GRADER_ERROR, grader_failed(exc))
+                            yield failed.to_json()
                         alone.discard(task.student_id)
                 if broken:
                     suspects.extend(in_flight.values())

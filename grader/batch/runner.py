@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
-from grader.batch.canary import canary_task, explain, is_canary, not_a_score
+from grader.batch.canary import CanaryFailed, canary_task, is_canary, not_a_score
 from grader.batch.canary import failure as canary_failure
 from grader.batch.entries import Entry, UnreadableSubmission, config_hash, content_hash, discover
 from grader.batch.gradebook import Gradebook
@@ -52,6 +52,10 @@ class BatchPlan:
         if wanted and wanted in available_languages(self.course.root / COURSE_LOCALE_FOLDER):
             return wanted
         return self.language if not wanted else ENGLISH
+
+    def speaking_to(self, student_id: str) -> contextlib.AbstractContextManager[str]:
+        """Inside: tr() speaks the student's language, for what their record says."""
+        return use_language(self.language_of(student_id), self.course.root / COURSE_LOCALE_FOLDER)
 
     def unknown_languages(self) -> dict[str, list[str]]:
         """Roster languages without messages, and who asked for them (they read English)."""
@@ -126,8 +130,9 @@ def _grade_with_canaries(
     complete = all(e.solution_path.is_file() for e in plan.exercises)
     if plan.canary and tasks and complete and len(references) == 1:
         (folder,) = references
-        tasks = [canary_task(tasks[0], folder, "before"), *tasks, canary_task(tasks[0], folder, "after")]
-    failure: str | None = None
+        tasks = [canary_task(tasks[0], folder, "before", plan.language), *tasks,
+                 canary_task(tasks[0], folder, "after", plan.language)]
+    failure: CanaryFailed | None = None
     graded: list[StudentRecord] = []
     records = engine.run(tasks)
     try:
@@ -135,16 +140,15 @@ def _grade_with_canaries(
             record = StudentRecord.from_json(raw)
             if is_canary(record):
                 when = record.student_id.rsplit(" ", 1)[-1]
-                problem = canary_failure(record)
-                if problem and failure is None:
-                    failure = explain(problem, when)
+                if failure is None and canary_failure(record):
+                    failure = CanaryFailed(record, when)
                 if failure and when == "before":
                     break  # the engine's generator closes: nothing more is graded
                 continue
             # An engine's record may be a failure too (a zip found unsafe while unpacking, a
             # grader error): those count under failures, and total = graded + skipped + failed.
             if failure:
-                record = not_a_score(record, failure)
+                record = _not_a_score(plan, record, failure)
             progress.graded_now += record.status is StudentStatus.GRADED
             graded.append(record)
             store(record)
@@ -157,8 +161,14 @@ def _grade_with_canaries(
             if record.status is StudentStatus.GRADED:
                 progress.done -= 1  # stored again, not graded again
                 progress.graded_now -= 1
-                store(not_a_score(record, failure))
-    return failure
+                store(_not_a_score(plan, record, failure))
+    return failure.reason() if failure else None
+
+
+def _not_a_score(plan: BatchPlan, record: StudentRecord, failure: CanaryFailed) -> StudentRecord:
+    """The record as a grader error that says why, in the student's language."""
+    with use_language(record.language, plan.course.root / COURSE_LOCALE_FOLDER):
+        return not_a_score(record, failure.reason())
 
 
 def run_batch(
@@ -186,16 +196,17 @@ def run_batch(
 
         tasks: list[GradeTask] = []
         for entry in discovery.entries:
-            if entry.problem:
+            # What the student reads is said in their language; their record is made here.
+            with plan.speaking_to(entry.student_id):
+                problem = entry.problem
+                if not problem:
+                    try:
+                        digest = content_hash(entry)
+                    except UnreadableSubmission as exc:
+                        problem = str(exc)
+            if problem:
                 store(StudentRecord(student_id=entry.student_id, status=StudentStatus.INVALID,
-                                    message=entry.problem, source=str(entry.path), config_hash=config,
-                                    language=plan.language_of(entry.student_id)))
-                continue
-            try:
-                digest = content_hash(entry)
-            except UnreadableSubmission as exc:
-                store(StudentRecord(student_id=entry.student_id, status=StudentStatus.INVALID,
-                                    message=str(exc), source=str(entry.path), config_hash=config,
+                                    message=problem, source=str(entry.path), config_hash=config,
                                     language=plan.language_of(entry.student_id)))
                 continue
             current = config_with_language(config, plan.language_of(entry.student_id))
@@ -212,7 +223,7 @@ def run_batch(
         submitted = {e.student_id for e in discovery.entries}
         for student_id in sorted(set(plan.roster) - submitted):
             language = plan.language_of(student_id)
-            with use_language(language, plan.course.root / COURSE_LOCALE_FOLDER):
+            with plan.speaking_to(student_id):
                 missing = tr("nothing was submitted")
             gradebook.put(StudentRecord(
                 student_id=student_id, status=StudentStatus.MISSING, message=missing, language=language,

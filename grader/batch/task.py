@@ -8,6 +8,7 @@ pickled object. Every failure becomes a record with a status: only Ctrl-C escape
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import shutil
 import time
@@ -15,7 +16,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from grader.batch.archive import UnsafeArchive, extract_zip
 from grader.batch.entries import locate_exercise_folder
@@ -45,11 +46,23 @@ class GradeTask:
     language: str = "en"  # of the student's feedback
 
 
+    @contextlib.contextmanager
+    def speaking(self) -> Iterator[str]:
+        """Inside: tr() speaks the student's language (with the course's own catalog), for
+        every message of their record, wherever it is made."""
+        with use_language(self.language, Path(self.course_root) / COURSE_LOCALE_FOLDER) as language:
+            yield language
+
     def record(self, status: StudentStatus, message: str) -> StudentRecord:
         return StudentRecord(
             student_id=self.student_id, status=status, message=message, source=self.source,
             content_hash=self.content_hash, config_hash=self.config_hash, language=self.language,
         )
+
+
+def grader_failed(exc: BaseException) -> str:
+    """A grader error's message, in the active language: what broke, for the staff."""
+    return tr("the grader failed: {type}: {error}", type=type(exc).__name__, error=exc)
 
 
 @functools.lru_cache(maxsize=2)
@@ -101,16 +114,16 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
 def run_task(task: GradeTask, sandbox: "Sandbox") -> str:
     """Grade one submission; the StudentRecord as JSON. Never raises but for Ctrl-C."""
     started = time.perf_counter()
-    try:
-        with use_language(task.language, Path(task.course_root) / COURSE_LOCALE_FOLDER):
+    with task.speaking():
+        try:
             record = _grade(task, sandbox)
-    except GraderError as exc:
-        record = task.record(StudentStatus.GRADER_ERROR, exc.message)
-    except Exception as exc:  # the batch must go on; the record says what broke, for the staff
-        where = traceback.extract_tb(exc.__traceback__)[-1:]
-        at = f" ({Path(where[0].filename).name}, line {where[0].lineno})" if where else ""
-        record = task.record(StudentStatus.GRADER_ERROR, f"the grader failed: {type(exc).__name__}: {exc}{at}")
-    finally:
-        shutil.rmtree(task.work_dir, ignore_errors=True)
+        except GraderError as exc:
+            record = task.record(StudentStatus.GRADER_ERROR, exc.message)
+        except Exception as exc:  # the batch must go on; the record says what broke, for the staff
+            where = traceback.extract_tb(exc.__traceback__)[-1:]
+            at = tr(" ({file}, line {line})", file=Path(where[0].filename).name, line=where[0].lineno) if where else ""
+            record = task.record(StudentStatus.GRADER_ERROR, grader_failed(exc) + at)
+        finally:
+            shutil.rmtree(task.work_dir, ignore_errors=True)
     record.duration_s = round(time.perf_counter() - started, 3)
     return record.to_json()

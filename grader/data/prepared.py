@@ -17,6 +17,7 @@ from typing import Any
 import torch
 
 from grader.errors import DataError
+from grader.i18n import active_language, tr
 
 CHILD_FILE_NAME = "mnist-train-and-test-images.pt"
 
@@ -48,23 +49,31 @@ class MnistProvider:
 
     def __init__(self, folder: Path | None, missing_message: str = "", *, full: bool = True) -> None:
         self.folder = folder
-        if not missing_message:
-            from grader.data.locate import Located, how_to_provide
-
-            missing_message = how_to_provide(Located(None))
-        self.missing_message = missing_message
+        self._missing_message = missing_message
         self.full = full
         self._data: CheckData | None = None
-        self._failure: str | None = None
+        # Why the data cannot be used, by language: a batch worker keeps one provider for
+        # students who read different languages.
+        self._failures: dict[str, str] = {}
         self._workdir: Path | None = None
+
+    @property
+    def missing_message(self) -> str:
+        """How to provide the data, in the active language unless the caller said it."""
+        if self._missing_message:
+            return self._missing_message
+        from grader.data.locate import Located, how_to_provide
+
+        return how_to_provide(Located(None))
 
     def get(self) -> CheckData:
         if self._data is not None:
             return self._data
-        if self._failure is None:
-            self._failure = self._prepare()
+        language = active_language()
+        if language not in self._failures:
+            self._failures[language] = self._prepare()
         if self._data is None:
-            raise DataUnavailable(self._failure)
+            raise DataUnavailable(self._failures[language])
         return self._data
 
     def _prepare(self) -> str:
@@ -75,7 +84,10 @@ class MnistProvider:
         try:
             data = load_mnist(self.folder, full=self.full)
         except DataError as error:
-            return f"{error.message}. {error.hint}".strip()
+            if not error.hint:
+                return error.message
+            # One message, so a language puts its own full stop between them (zh: 。).
+            return tr("{problem}. {hint}", problem=error.message, hint=error.hint)
         self._workdir = Path(tempfile.mkdtemp(prefix="grader-mnist-"))
         child_file = self._workdir / CHILD_FILE_NAME
         torch.save(

@@ -18,8 +18,8 @@ from grader.catalog.points import checks_of
 from grader.catalog.submission import StudentFile
 from grader.i18n import tr
 from grader.models.manifest import CheckLimits
-from grader.models.results import CheckResult, CheckStatus, ExerciseResult
-from grader.sandbox.outcomes import StudentCodeError, StudentTimeout
+from grader.models.results import CheckResult, CheckStatus, ExerciseResult, ImportFailure
+from grader.sandbox.outcomes import StudentCodeError, StudentCrashed, StudentImportError, StudentTimeout
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,7 @@ class ExerciseRun:
             file_choice=plan.student_file.choice,
             checks=checks,
             message=plan.student_file.note,
+            import_failure=_import_failure(self.import_failure),
             comparison=self.comparison,
         )
 
@@ -114,3 +115,14 @@ class ExerciseRun:
             message=tr("the grader's checks for this exercise failed to load; tell the course staff.")
             + "\n" + self.collection_error,
         )
+
+
+def _import_failure(failure: StudentCodeError | None) -> ImportFailure | None:
+    """The import failure as data (the dashboard lists it; its message may be in any language)."""
+    if isinstance(failure, StudentTimeout):
+        return ImportFailure.TIMEOUT
+    if isinstance(failure, StudentCrashed):
+        return ImportFailure.CRASHED
+    if isinstance(failure, StudentImportError):
+        return ImportFailure.ERROR
+    return None

@@ -18,6 +18,7 @@ from grader.i18n.translate import COURSE_DOMAIN, COURSE_LOCALE_FOLDER, ENGINE_DO
 _PYTHON = "grader.i18n.extract:extract_python"
 _TOML = "grader.i18n.extract:extract_exercise_toml"
 _DOCSTRINGS = "grader.i18n.extract:extract_docstrings"
+_COURSE_TOML = "grader.i18n.extract:extract_course_toml"
 
 MethodMap = tuple[tuple[str, str], ...]
 
@@ -47,11 +48,13 @@ def engine_catalogs() -> CatalogSet:
 
 
 def course_catalogs(course_root: Path) -> CatalogSet:
-    """The checks' messages and titles, the exercises' titles, and the stubs' docstrings
-    (a kit released in a language carries its stubs' instructions translated)."""
+    """The course's title, the checks' messages and titles, the exercises' titles, and the
+    stubs' docstrings (a kit released in a language carries its stubs' instructions
+    translated). A source may be a single file (course.toml)."""
     return CatalogSet(
         COURSE_DOMAIN,
         (
+            (course_root / "course.toml", (("course.toml", _COURSE_TOML),)),
             (course_root / "checks", (("**/exercise.toml", _TOML), ("**.py", _PYTHON))),
             (course_root / "exercises", (("*.py", _DOCSTRINGS),)),
         ),
@@ -75,6 +78,11 @@ def extract(catalogs: CatalogSet):
     catalog_mod, extract_mod, _, _ = _babel()
     template = catalog_mod.Catalog(domain=catalogs.domain, project=catalogs.domain, charset="utf-8")
     for folder, method_map in catalogs.sources:
+        if folder.is_file():
+            ((_, method),) = method_map
+            for lineno, message, comments, context in extract_mod.extract_from_file(method, str(folder)):
+                template.add(message, locations=[(folder.name, lineno)], auto_comments=comments, context=context)
+            continue
         if not folder.is_dir():
             continue
         found = extract_mod.extract_from_dir(str(folder), method_map=list(method_map))
@@ -112,6 +120,28 @@ def compiled(catalogs: CatalogSet, language: str) -> bytes:
     _, _, mofile, pofile = _babel()
     with catalogs.po_path(language).open("rb") as handle:
         catalog = pofile.read_po(handle, locale=language, domain=catalogs.domain)
+    buffer = io.BytesIO()
+    mofile.write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def message_ids(catalogs: CatalogSet) -> set[str]:
+    """The messages (their msgid; a plural's singular) that the sources use."""
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in extract(catalogs) if m.id}
+
+
+def compiled_subset(catalogs: CatalogSet, language: str, keep: Iterable[str]) -> bytes:
+    """`language`'s compiled catalog holding only the messages in `keep` (msgids; a plural
+    by its singular): a student kit's catalog, which says nothing of what the kit leaves out
+    (the hidden checks' titles and messages)."""
+    _, _, mofile, pofile = _babel()
+    wanted = set(keep)
+    with catalogs.po_path(language).open("rb") as handle:
+        catalog = pofile.read_po(handle, locale=language, domain=catalogs.domain)
+    for message in list(catalog):
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        if message.id and key not in wanted:
+            catalog.delete(message.id, context=message.context)
     buffer = io.BytesIO()
     mofile.write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()

@@ -2,7 +2,7 @@
 
 Babel's own Python extractor reads `tr(...)`-style calls by position only. Ours also
 reads what a course declares as data: a check's `title=`, a `Mistake`'s title and its
-`says`, and an exercise.toml's title and description. Each yields Babel's
+`says`, an exercise.toml's title and description, and the course.toml's title. Each yields Babel's
 (lineno, funcname, message(s), comments) tuples.
 """
 
@@ -82,3 +82,15 @@ def extract_exercise_toml(fileobj: IO[bytes], keywords: Any, comment_tags: Any, 
     for field in ("title", "description"):
         if isinstance(manifest.get(field), str) and manifest[field]:
             yield 1, "gettext", manifest[field], [f"exercise.toml: {field}"]
+
+
+def extract_course_toml(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any) -> Iterator[Extracted]:
+    """The course's title (its students' README and the release say it)."""
+    text = fileobj.read().decode("utf-8")
+    course = tomllib.loads(text).get("course")
+    title = course.get("title") if isinstance(course, dict) else None
+    if isinstance(title, str) and title:
+        lines = text.splitlines()
+        start = next((i for i, line in enumerate(lines) if line.strip() == "[course]"), 0)
+        lineno = next((i + 1 for i in range(start, len(lines)) if lines[i].split("=", 1)[0].strip() == "title"), 1)
+        yield lineno, "gettext", title, ["course.toml: title"]

@@ -21,6 +21,15 @@ class CheckStatus(str, Enum):
     GRADER_ERROR = "grader_error"  # a bug in the grader or the checks, not the student's fault
 
 
+class ImportFailure(str, Enum):
+    """Why the student's file could not be loaded at all (every check that needs it then
+    gets the same answer): data for the class dashboard, whatever the message's language."""
+
+    ERROR = "error"  # a syntax error, not UTF-8, or it raised or exited while being imported
+    CRASHED = "crashed"  # the process died while importing it
+    TIMEOUT = "timeout"  # importing it ran past the time limit
+
+
 class NamedMistake(BaseModel):
     """A mistake a check recognised, as data: counted across a class, shown by id."""
 
@@ -72,6 +81,9 @@ class ExerciseResult(_Totalled):
     )
     checks: list[CheckResult] = Field(default_factory=list)
     message: str = Field("", description="exercise-wide note, e.g. the file is missing")
+    import_failure: ImportFailure | None = Field(
+        None, description="set when the student's file could not be imported at all, and why"
+    )
     comparison: dict[str, dict[str, float | str]] = Field(
         default_factory=dict, description="side-by-side figures some exercises report"
     )

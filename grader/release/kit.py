@@ -28,7 +28,7 @@ from grader.engine.references import RecordingReferences
 from grader.engine.run import grade_submission
 from grader.errors import GraderError
 from grader.models.results import CheckStatus, SubmissionReport
-from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, tr, use_language
+from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, catalogs, tr, use_language
 from grader.release.notebook import render_notebook
 from grader.release.stub_language import translate_docstrings
 from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
@@ -196,6 +196,7 @@ def _student_readme(course: Course, install: str, options: ReleaseOptions, exerc
     """The README in `language` (the template's words, and the exercises' titles)."""
     template = STUDENT_README if language == ENGLISH else STUDENT_README.with_name(f"student_readme.{language}.md")
     with use_language(language, course.root / COURSE_LOCALE_FOLDER):
+        title = tr(course.title)  # the course's catalog translates it (extracted from course.toml)
         rows = "\n".join(
             f"| `{e.id}` | {tr(e.manifest.title)} | `exercises/{e.manifest.student_file}` / "
             f"`exercises/{Path(e.manifest.student_file).with_suffix('.ipynb').name}` |"
@@ -208,7 +209,7 @@ def _student_readme(course: Course, install: str, options: ReleaseOptions, exerc
     if links:
         text = f"<!-- {LANGUAGE_NAMES.get(language, language)} --> {links}\n\n" + text
     for marker, value in {
-        "@@TITLE@@": course.title,
+        "@@TITLE@@": title,
         "@@VERSION@@": course.manifest.course.version,
         "@@PYTHON@@": options.python,
         "@@TORCH@@": options.torch,
@@ -255,7 +256,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
         for language in readme_languages():
             readme = _student_readme(course, install, options, exercises, language)
             (kit / _readme_name(language, options.language)).write_text(readme, encoding="utf-8")
-        _copy_catalogs(course, kit)
+        _write_catalogs(course, kit, summary.warnings)
         workflow = kit / WORKFLOW_PATH
         workflow.parent.mkdir(parents=True)
         workflow.write_text(render_workflow(WorkflowOptions(grader_source=install, python=options.python,
@@ -281,14 +282,36 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
     return summary
 
 
-def _copy_catalogs(course: Course, kit: Path) -> None:
-    """The course's compiled catalogs (its checks' titles and messages in each language);
-    the .po sources stay with the course."""
+def _write_catalogs(course: Course, kit: Path, warnings: list[str]) -> None:
+    """The course's catalogs, compiled for the kit: each holds only the messages the kit's
+    own (stripped) sources use, so the hidden checks' titles and messages stay with the
+    course, as their code does. The .po sources stay with the course too.
+
+    Compiling needs Babel (the i18n extra): without it, or without a language's .po, the
+    course's whole .mo is copied and the summary warns that it may name hidden checks."""
     source = course.root / COURSE_LOCALE_FOLDER
+    course_set = catalogs.course_catalogs(course.root)
+    used: set[str] | None = None
     for compiled in sorted(source.glob("*/LC_MESSAGES/*.mo")):
         target = kit / COURSE_LOCALE_FOLDER / compiled.relative_to(source)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(compiled, target)
+        language = compiled.parent.parent.name
+        content: bytes | None = None
+        if compiled.stem == course_set.domain and course_set.po_path(language).is_file():
+            try:
+                if used is None:
+                    # The kit's course.toml is written last: its title is the course's.
+                    used = catalogs.message_ids(catalogs.course_catalogs(kit)) | {course.title}
+                content = catalogs.compiled_subset(course_set, language, used)
+            except GraderError as missing:  # Babel is not installed here
+                warnings.append(f"{compiled.relative_to(course.root)} copied whole: it may name hidden checks "
+                                f"({missing.message}; {missing.hint})")
+        elif compiled.stem == course_set.domain:
+            warnings.append(f"{compiled.relative_to(course.root)} copied whole (no .po beside it to compile the "
+                            "kit's messages from): it may name hidden checks")
+        if content is None:
+            content = compiled.read_bytes()
+        target.write_bytes(content)
 
 
 def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandbox, scratch: Path,

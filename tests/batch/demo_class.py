@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
-from grader.models.results import CheckResult, CheckStatus, ExerciseResult, NamedMistake, SubmissionReport
+from grader.models.results import CheckResult, CheckStatus, ExerciseResult, ImportFailure, NamedMistake, SubmissionReport
 
 KERNEL_FLIPPED = NamedMistake(
     id="corr2d.kernel_flipped", title="corr2d is a true convolution (kernel flipped)",
@@ -79,6 +79,7 @@ def _report(index: int) -> SubmissionReport:
                    status=CheckStatus.ERROR if broken_import else None,
                    message="exercise_06.py has a syntax error (invalid syntax), line 4: def ("),
         ],
+        import_failure=ImportFailure.ERROR if broken_import else None,
         comparison=comparison)  # validated here, as the engine's are: numbers become floats
     return SubmissionReport(
         grader_version="0.1.0", submission=f"/srv/class/s{index:02d}", student_id=f"s{index:02d}",

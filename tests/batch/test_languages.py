@@ -4,20 +4,25 @@ column, feedback files in each student's language, the instructor's files in the
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import pytest
 
+from grader.batch.canary import CANARY_ID
+from grader.batch.local import LocalEngine
 from grader.batch.outputs import grades_csv, write_outputs
-from grader.batch.records import StudentStatus
+from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry, load_roster
 from grader.batch.runner import BatchPlan, run_batch
+from grader.batch.task import GradeTask, run_task
 from grader.catalog.course import Course
 from grader.cli import main
 from grader.i18n import use_language
 from tests.batch.classroom import PARTLY_WRONG, REFERENCE, folder
-from tests.batch.fakes import FakeEngine
+from tests.batch.fakes import FakeEngine, report_for
 from tests.conftest import REPO_ROOT
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -125,3 +130,75 @@ def test_a_mixed_class_summary_takes_its_titles_from_records_in_the_readers_lang
     assert (english.mistakes[0].title, english.checks[0].title) == ("conv2d flips the kernel", "conv2d: the lecture's example")
     assert (chinese.mistakes[0].title, chinese.checks[0].title) == ("conv2d 翻转了卷积核", "conv2d：课上的例子")
     assert english.mistakes[0].students == chinese.mistakes[0].students == ["alice", "bob"]
+
+
+# -- what a student reads in a record made outside the checks, in their language --------
+
+def test_a_duplicate_submission_reads_in_the_students_language(plan: BatchPlan) -> None:
+    (plan.submissions / "alice.zip").write_bytes(b"")  # beside the folder alice/: which one?
+    (plan.submissions / "bob.zip").write_bytes(b"")
+    records = {r.student_id: r for r in run_batch(plan, FakeEngine()).records}
+    assert records["alice"].status is records["bob"].status is StudentStatus.INVALID
+    assert records["alice"].message == "alice 有不止一份提交（alice、alice.zip）；请只保留一份，然后重新运行"
+    assert records["bob"].message == "more than one submission for bob (bob, bob.zip); keep one and re-run"
+
+
+def _task(tmp_path: Path, student_id: str, source: Path, language: str) -> GradeTask:
+    return GradeTask(student_id=student_id, source=str(source), work_dir=str(tmp_path / "work" / student_id),
+                     course_root=str(REPO_ROOT), exercise_ids=("exercise_01",), content_hash="", config_hash="",
+                     language=language)
+
+
+@pytest.mark.parametrize("language, said", [
+    ("zh", "s1.zip 不是可读取的 zip 文件（File is not a zip file）；请提交包含练习文件的 .zip 文件"),
+    ("en", "s1.zip is not a readable zip file (File is not a zip file); hand in a .zip of your exercise files"),
+])
+def test_an_unreadable_zip_reads_in_the_students_language(tmp_path: Path, language: str, said: str) -> None:
+    broken = tmp_path / "s1.zip"
+    broken.write_bytes(b"not a zip")
+    with use_language("en"):  # the batch's own language is not the student's
+        record = StudentRecord.from_json(run_task(_task(tmp_path, "s1", broken, language), sandbox=None))  # type: ignore[arg-type]
+    assert (record.status, record.message) == (StudentStatus.INVALID, said)
+
+
+def _grader_breaks(task: GradeTask) -> str:
+    raise ValueError("boom")
+
+
+def _start_nothing(threads: int, parent_pid: int) -> None:
+    """No sandbox: the grade function above never grades."""
+
+
+def test_a_grader_failure_in_the_pool_reads_in_the_students_language(tmp_path: Path) -> None:
+    engine = LocalEngine(1, grade=_grader_breaks, start=_start_nothing)
+    tasks = [_task(tmp_path, "li", tmp_path, "zh"), _task(tmp_path, "bo", tmp_path, "en")]
+    records = {r.student_id: r for r in map(StudentRecord.from_json, engine.run(tasks))}
+    assert records["li"].message == "评分程序出错：ValueError：boom"
+    assert records["bo"].message == "the grader failed: ValueError: boom"
+
+
+class _BreaksAfterTheClass(FakeEngine):
+    """The reference passes before the class, not after (a grader that broke meanwhile)."""
+
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
+        for task in tasks:
+            if task.student_id.startswith(CANARY_ID):
+                assert task.language == "en"  # the instructor's, whoever the class starts with
+                passed = task.student_id.endswith("before")
+                yield StudentRecord.from_report(report_for(task.student_id, [True, passed]),
+                                                student_id=task.student_id, language=task.language).to_json()
+            else:
+                yield from super().run([task])
+
+
+def test_a_failed_canary_reads_in_each_students_language_and_the_instructors(plan: BatchPlan) -> None:
+    outcome = run_batch(dataclasses.replace(plan, canary=True), _BreaksAfterTheClass())
+    assert outcome.canary_failure == (
+        "the reference solution got FAILED on exercise_01 / check_1: no message (after the class): "
+        "the grader is broken on this machine; no student's score was recorded")
+    records = {r.student_id: r for r in outcome.records}
+    assert records["bob"].message == outcome.canary_failure
+    assert records["alice"].status is StudentStatus.GRADER_ERROR
+    assert records["alice"].message == (
+        "参考答案在 exercise_01 / check_1 上的结果为未通过：没有消息（在评阅全班之后）：评分程序在这台机器上无法正常工作；"
+        "没有记录任何学生的分数")

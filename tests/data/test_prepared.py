@@ -39,3 +39,30 @@ def test_corrupt_file_is_named(tmp_path):
     provider = MnistProvider(tmp_path, full=False)
     with pytest.raises(DataUnavailable, match=r"t10k-images-idx3-ubyte.gz is not a valid gzip file.*grader data --download"):
         provider.get()
+
+
+def test_a_corrupt_file_reads_as_one_sentence_in_chinese(tmp_path):
+    from grader.i18n import use_language
+
+    write_tiny_mnist(tmp_path, train=12, test=5)
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:30])
+    provider = MnistProvider(tmp_path, full=False)
+    with use_language("zh"), pytest.raises(DataUnavailable) as raised:
+        provider.get()
+    said = str(raised.value)
+    assert "t10k-images-idx3-ubyte.gz 不是有效的 gzip 文件" in said, said
+    assert said.endswith("它可能不完整或已损坏。删除它，然后用 `grader data --download` 重新下载"), said
+
+
+def test_a_provider_kept_across_students_says_why_in_each_ones_language(tmp_path):
+    """A batch worker keeps one provider for every student it grades."""
+    from grader.i18n import use_language
+
+    provider = MnistProvider(None)
+    for language in ("zh", "en", "zh"):
+        with use_language(language), pytest.raises(DataUnavailable) as raised:
+            provider.get()
+        said = str(raised.value)
+        chinese = any("\u4e00" <= c <= "\u9fff" for c in said)
+        assert chinese is (language == "zh"), said

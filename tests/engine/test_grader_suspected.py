@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from grader.engine import run
 from grader.engine.run import LimitOverrides, grade_submission
-from grader.models.results import CheckStatus
+from grader.models.results import CheckStatus, ImportFailure
 from tests.conftest import FIXTURES
 
 LOOP = FIXTURES / "hostile" / "infinite_loop_at_import"
@@ -19,6 +19,7 @@ def _grade(course, sandbox):
 def test_a_student_file_that_hangs_at_import_is_the_students_fault(course, sandbox):
     report = _grade(course, sandbox)
     assert all(c.status is CheckStatus.TIMEOUT for c in report.exercises[0].checks)
+    assert report.exercises[0].import_failure is ImportFailure.TIMEOUT  # as data, for the dashboard
     assert not [n for n in report.notes if "grader may be at fault" in n]
 
 

@@ -68,6 +68,25 @@ def test_hidden_checks_are_left_out(kit, course):
     assert "hidden=True" not in "".join(p.read_text() for p in (kit / "checks").rglob("checks.py"))
 
 
+def test_the_kits_catalog_leaves_the_hidden_checks_titles_out(kit, course):
+    import gettext
+
+    from grader.catalog.points import checks_of
+
+    def catalog(root: Path) -> gettext.GNUTranslations:
+        with (root / "locale" / "zh" / "LC_MESSAGES" / "course.mo").open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+
+    kit_catalog, course_catalog = catalog(kit), catalog(REPO_ROOT)
+    declared = [c for e in course.exercises() for c in checks_of(e)]
+    hidden = [c.title for c in declared if c.hidden]
+    assert hidden and all(course_catalog.gettext(title) != title for title in hidden)
+    assert all(kit_catalog.gettext(title) == title for title in hidden)
+    assert all(kit_catalog.gettext(c.title) == course_catalog.gettext(c.title) for c in declared if not c.hidden)
+    assert kit_catalog.gettext(course.title) == "用 PyTorch 实现卷积神经网络"
+    assert (kit / "README.md").read_text(encoding="utf-8").split("\n\n")[1] == "# 用 PyTorch 实现卷积神经网络"
+
+
 def _variants(module, exercise_id: str, tmp: Path) -> list[Path]:
     folders = []
     reference = (REPO_ROOT / "solutions" / f"{exercise_id}.py").read_text()

@@ -123,3 +123,74 @@ def test_release_refuses_bad_options(tmp_path, sandbox_module, capsys):
 def test_a_kit_is_not_released_again(kit, tmp_path, sandbox_module):
     with pytest.raises(ReleaseError, match="itself a student kit"):
         build_kit(Course.at(kit), ReleaseOptions(out=tmp_path / "k2", engine_source="x"), sandbox_module)
+
+
+# -- the kit's catalog: the kit's own messages only ---------------------------------------
+
+PUBLIC_TITLE = "double: a fixed tensor"
+HIDDEN_TITLE = "double: random stress (staff only)"
+TRANSLATED = {PUBLIC_TITLE: "double：固定的张量", HIDDEN_TITLE: "double：随机压力测试（仅限助教）",
+              "A tiny course": "一门小课"}
+
+
+@pytest.fixture(scope="module")
+def translated_course(tmp_path_factory) -> Path:
+    """The tiny course with a Chinese catalog that translates a public and a hidden check's title."""
+    from grader.i18n import catalogs
+
+    course = tmp_path_factory.mktemp("translated") / "course"
+    shutil.copytree(TINY, course, ignore=shutil.ignore_patterns("__pycache__"))
+    kept = catalogs.course_catalogs(course)
+    catalogs.update(kept, "zh")
+    from babel.messages import pofile
+
+    with kept.po_path("zh").open("rb") as handle:
+        catalog = pofile.read_po(handle, locale="zh")
+    for msgid, msgstr in TRANSLATED.items():
+        catalog[msgid].string = msgstr
+    with kept.po_path("zh").open("wb") as handle:
+        pofile.write_po(handle, catalog)
+    catalogs.compile_all(kept)
+    return course
+
+
+def _kit_catalog(kit: Path):
+    import gettext
+
+    with (kit / "locale" / "zh" / "LC_MESSAGES" / "course.mo").open("rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+def test_the_kits_catalog_holds_only_the_kits_own_messages(translated_course, tmp_path, sandbox_module):
+    whole = _kit_catalog(translated_course)  # the course's own: both titles
+    assert (whole.gettext(PUBLIC_TITLE), whole.gettext(HIDDEN_TITLE)) == (TRANSLATED[PUBLIC_TITLE], TRANSLATED[HIDDEN_TITLE])
+    out = tmp_path / "kit"
+    summary = build_kit(Course.at(translated_course), ReleaseOptions(out=out, engine_source="grader==0.2.0"),
+                        sandbox_module)
+    kit_catalog = _kit_catalog(out)
+    assert kit_catalog.gettext(PUBLIC_TITLE) == TRANSLATED[PUBLIC_TITLE]
+    assert kit_catalog.gettext(HIDDEN_TITLE) == HIDDEN_TITLE  # not in it: the hidden check is not in the kit
+    mo = (out / "locale" / "zh" / "LC_MESSAGES" / "course.mo").read_bytes()
+    assert HIDDEN_TITLE.encode() not in mo and TRANSLATED[HIDDEN_TITLE].encode() not in mo
+    assert not any("copied whole" in w for w in summary.warnings)
+    # The course's title, from course.toml through the catalog, heads the Chinese README (B6).
+    assert (out / "README.zh.md").read_text(encoding="utf-8").startswith(
+        "<!-- 中文 --> [English](README.md)\n\n# 一门小课\n")
+    assert "# A tiny course\n" in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_without_babel_the_kit_gets_the_whole_catalog_and_a_warning(translated_course, tmp_path, sandbox_module,
+                                                                    monkeypatch):
+    from grader.i18n import catalogs
+
+    def no_babel():
+        raise GraderError("keeping the message catalogs needs Babel, which is not installed", hint="pip install")
+
+    monkeypatch.setattr(catalogs, "_babel", no_babel)
+    out = tmp_path / "kit"
+    summary = build_kit(Course.at(translated_course), ReleaseOptions(out=out, engine_source="grader==0.2.0"),
+                        sandbox_module)
+    course_mo = translated_course / "locale" / "zh" / "LC_MESSAGES" / "course.mo"
+    assert (out / "locale" / "zh" / "LC_MESSAGES" / "course.mo").read_bytes() == course_mo.read_bytes()
+    (warning,) = [w for w in summary.warnings if "copied whole" in w]
+    assert "locale/zh/LC_MESSAGES/course.mo" in warning and "Babel" in warning
