@@ -56,8 +56,8 @@ def start(self):
     import grader.engine.run as run
     mark("engine imported")
     _modify, _logstart = run.GradingPlugin.pytest_collection_modifyitems, run.GradingPlugin.pytest_runtest_logstart
-    def modify(plugin, items):
-        mark("collected"); return _modify(plugin, items)
+    def modify(plugin, config, items):  # the plugin's own hook signature
+        mark("collected"); return _modify(plugin, config, items)
     def logstart(plugin, nodeid, location):
         mark("first check"); return _logstart(plugin, nodeid, location)
     run.GradingPlugin.pytest_collection_modifyitems, run.GradingPlugin.pytest_runtest_logstart = modify, logstart
