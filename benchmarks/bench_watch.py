@@ -69,7 +69,8 @@ def main() -> None:
         process = subprocess.Popen(
             [sys.executable, "-m", "grader", "--no-color", "check", "exercise_01", "--watch", "--submission", str(folder)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO,
-            env=dict(os.environ, COLUMNS="120"),
+            # English: the bench waits for the footer's words (the course itself speaks Chinese).
+            env=dict(os.environ, COLUMNS="120", GRADER_LANG="en"),
         )
         _wait_for_footer(process)
         latencies = []
