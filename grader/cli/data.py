@@ -41,22 +41,23 @@ def run(args: argparse.Namespace) -> int:
     target = args.to or default_cache_dir(os.environ, Path.home())
     if args.download:
         download(target, console)
-        console.print(tr("MNIST downloaded and verified in {folder}", folder=target), markup=False)
+        # soft_wrap: a path is never broken by an inserted newline (copy-paste, long temp paths).
+        console.print(tr("MNIST downloaded and verified in {folder}", folder=target), markup=False, soft_wrap=True)
     elif args.import_from is not None:
         copied = import_mnist(args.import_from, target)
         console.print(tr("imported {count} verified files into {folder}", count=len(copied), folder=target),
-                      markup=False)
+                      markup=False, soft_wrap=True)
     if (args.download or args.import_from is not None) and args.to is not None and args.data_dir is None:
         # Where the files just went, not where the usual search finds (or misses) MNIST.
         args.data_dir = args.to
     located = locate_mnist(args)
     for candidate, why in located.passed_over:
         console.print(f"  {candidate.folder}  ({shown_source(candidate.source)}): {shown_reason(why)}",
-                      markup=False, highlight=False)
+                      markup=False, highlight=False, soft_wrap=True)
     if located.folder is None:
         raise DataNotFound(how_to_provide(located))
     console.print(tr("MNIST found in {folder} ({source})", folder=located.folder, source=shown_source(located.source)),
-                  markup=False, highlight=False)
+                  markup=False, highlight=False, soft_wrap=True)
     if args.verify:
         for spec in MNIST_FILES:
             path = file_path(located.folder, spec)
