@@ -92,8 +92,8 @@ class DaskEngine:
             return None, Client(self.scheduler, timeout=f"{self.connect_timeout_s}s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise SchedulerError(
-                f"cannot reach the Dask scheduler {self.scheduler}: {exc}",
-                hint="start one with `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`",
+                tr("cannot reach the Dask scheduler {address}: {reason}", address=self.scheduler, reason=exc),
+                hint=tr("start one with `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`"),
             ) from exc
 
     def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:

@@ -60,8 +60,8 @@ def discover(submissions: Path, exclude: Path | None = None) -> Discovery:
     lies inside) are skipped; other files are listed as ignored."""
     if not submissions.is_dir():
         raise SubmissionNotFound(
-            f"{submissions} is not a folder",
-            hint="pass the folder that holds one folder or .zip per student",
+            tr("{path} is not a folder", path=submissions),
+            hint=tr("pass the folder that holds one folder or .zip per student"),
         )
     by_id: dict[str, list[Path]] = {}
     ignored: list[str] = []

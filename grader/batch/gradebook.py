@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader.batch.records import StudentRecord, StudentStatus
 from grader.errors import ReportWriteError
+from grader.i18n import tr
 
 FILE_NAME = "gradebook.sqlite"
 
@@ -40,8 +41,8 @@ class Gradebook:
             self._db.commit()
         except (OSError, sqlite3.Error) as exc:
             raise ReportWriteError(
-                f"cannot open the gradebook {path}: {exc}",
-                hint="--out must be a writable folder; delete a damaged gradebook.sqlite to start over",
+                tr("cannot open the gradebook {path}: {reason}", path=path, reason=exc),
+                hint=tr("--out must be a writable folder; delete a damaged gradebook.sqlite to start over"),
             ) from exc
 
     @classmethod

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import RosterError
+from grader.i18n import tr
 
 _ID_COLUMNS = ("id", "student_id", "login", "username")
 
@@ -29,16 +30,17 @@ def load_roster(path: Path) -> dict[str, RosterEntry]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # -sig: spreadsheets often write a BOM
     except OSError as exc:
-        raise RosterError(f"cannot read the roster {path}: {exc.strerror or exc}") from exc
+        raise RosterError(tr("cannot read the roster {path}: {reason}", path=path, reason=exc.strerror or exc)) from exc
     except UnicodeDecodeError as exc:
-        raise RosterError(f"{path}: not UTF-8 text", hint="save the roster as CSV (UTF-8)") from exc
+        raise RosterError(tr("{path}: not UTF-8 text", path=path), hint=tr("save the roster as CSV (UTF-8)")) from exc
     reader = csv.DictReader(text.splitlines())
     columns = {name.strip().lower(): name for name in reader.fieldnames or []}
     id_column = next((columns[c] for c in _ID_COLUMNS if c in columns), None)
     if id_column is None:
         raise RosterError(
-            f"{path}: no id column (found: {', '.join(reader.fieldnames or []) or 'nothing'})",
-            hint=f"the first row must name the columns, one of them {' / '.join(_ID_COLUMNS)}",
+            tr("{path}: no id column (found: {columns})", path=path,
+               columns=", ".join(reader.fieldnames or []) or tr("nothing")),
+            hint=tr("the first row must name the columns, one of them {names}", names=" / ".join(_ID_COLUMNS)),
         )
     roster: dict[str, RosterEntry] = {}
     for row in reader:
@@ -46,7 +48,8 @@ def load_roster(path: Path) -> dict[str, RosterEntry]:
         if not student_id:
             continue
         if student_id in roster:
-            raise RosterError(f"{path}, line {reader.line_num}: {student_id!r} is listed twice")
+            raise RosterError(tr("{path}, line {line}: {student} is listed twice", path=path, line=reader.line_num,
+                                 student=repr(student_id)))
         roster[student_id] = RosterEntry(
             student_id,
             name=(row.get(columns.get("name", ""), "") or "").strip(),

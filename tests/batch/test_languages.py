@@ -202,3 +202,14 @@ def test_a_failed_canary_reads_in_each_students_language_and_the_instructors(pla
     assert records["alice"].message == (
         "参考答案在 exercise_01 / check_1 上的结果为未通过：没有消息（在评阅全班之后）：评分程序在这台机器上无法正常工作；"
         "没有记录任何学生的分数")
+
+
+def test_the_instructors_errors_speak_the_commands_language(tmp_path: Path) -> None:
+    from grader.errors import RosterError
+
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text("name,email\nAlice,a@x.org\n", encoding="utf-8")
+    for language, words in (("en", "no id column (found: name, email)"), ("zh", "没有学号列（找到的列：name, email）")):
+        with use_language(language), pytest.raises(RosterError) as error:
+            load_roster(roster_file)
+        assert words in error.value.message
