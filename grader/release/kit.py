@@ -28,7 +28,7 @@ from grader.engine.references import RecordingReferences
 from grader.engine.run import grade_submission
 from grader.errors import GraderError
 from grader.models.results import CheckStatus, SubmissionReport
-from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, catalogs, tr, use_language
+from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, N_, catalogs, tr, use_language
 from grader.release.notebook import render_notebook
 from grader.release.stub_language import translate_docstrings
 from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
@@ -40,6 +40,11 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 WORKFLOW_PATH = Path(".github") / "workflows" / "grader.yml"
 
 Progress = Callable[[str], None]
+
+
+NOT_WITHOUT_THE_SOLUTION_HINT = N_(
+    "a public check may ask the reference only questions that do not depend on the submission; "
+    "mark the others @check(hidden=True) or rewrite them")
 
 
 class ReleaseError(GraderError):
@@ -76,23 +81,23 @@ def _install_line(options: ReleaseOptions) -> str:
     if options.engine_source:
         return options.engine_source
     raise ReleaseError(
-        "release needs --engine-wheel or --engine-source: how students install the grading engine",
-        hint="e.g. --engine-wheel dist/grader-0.2.0-py3-none-any.whl (built with `pip wheel --no-deps .`), "
-        "or --engine-source 'grader @ git+https://github.com/ORG/grader@v0.2.0'",
+        tr("release needs --engine-wheel or --engine-source: how students install the grading engine"),
+        hint=tr("e.g. --engine-wheel dist/grader-0.2.0-py3-none-any.whl (built with `pip wheel --no-deps .`), "
+                "or --engine-source 'grader @ git+https://github.com/ORG/grader@v0.2.0'"),
     )
 
 
 def _check_options(course: Course, options: ReleaseOptions) -> None:
     if course.is_release:
-        raise ReleaseError(f"{course.root} is itself a student kit; release from the instructor's course")
+        raise ReleaseError(tr("{path} is itself a student kit; release from the instructor's course", path=course.root))
     if options.engine_wheel is not None and (not options.engine_wheel.is_file() or options.engine_wheel.suffix != ".whl"):
-        raise ReleaseError(f"--engine-wheel {options.engine_wheel} is not a wheel file")
+        raise ReleaseError(tr("--engine-wheel {path} is not a wheel file", path=options.engine_wheel))
     out = options.out.resolve()
     if out == course.root or course.root in out.parents:
         # Inside the course, the next release would find this kit's course.toml first.
-        raise ReleaseError(f"--out {options.out} is inside the course; put the kit elsewhere")
+        raise ReleaseError(tr("--out {path} is inside the course; put the kit elsewhere", path=options.out))
     if out.exists() and any(out.iterdir()) and not options.force:
-        raise ReleaseError(f"{options.out} exists and is not empty", hint="pass --force to replace it")
+        raise ReleaseError(tr("{path} exists and is not empty", path=options.out), hint=tr("pass --force to replace it"))
 
 
 def _single_file_submission(exercise: Exercise, source: Path, into: Path) -> Path:
@@ -141,7 +146,8 @@ def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], record
     for probe in sorted(probe_files):
         probe_path = Path(probe)
         if probe_path.parent.resolve() != exercise.check_dir.resolve():
-            raise ReleaseError(f"{exercise.id}: a check uses the probe file {probe}, outside its folder")
+            raise ReleaseError(tr("{exercise}: a check uses the probe file {probe}, outside its folder",
+                                  exercise=exercise.id, probe=probe))
         shutil.copyfile(probe_path, check_dir / probe_path.name)
     tape = recording.tapes.get(exercise.id)
     if tape is not None and tape.entries:
@@ -233,7 +239,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
         shutil.copyfile(course.root / "checks" / "pytest.ini", kit / "checks" / "pytest.ini")
         summary = KitSummary(out=options.out)
         for exercise in exercises:
-            progress(f"recording {exercise.id}'s reference values")
+            progress(tr("recording {exercise}'s reference values", exercise=exercise.id))
             recording = RecordingReferences()
             probe_log: dict[str, set[str]] = {}
             solution = _single_file_submission(exercise, exercise.solution_path, scratch / "submissions")
@@ -243,9 +249,8 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
                       if c.status is CheckStatus.GRADER_ERROR]
             if broken:
                 raise ReleaseError(
-                    "these public checks do not work without the solution: " + "; ".join(broken),
-                    hint="a public check may ask the reference only questions that do not depend on "
-                    "the submission; mark the others @check(hidden=True) or rewrite them",
+                    tr("these public checks do not work without the solution: {checks}", checks="; ".join(broken)),
+                    hint=tr(NOT_WITHOUT_THE_SOLUTION_HINT),
                 )
             with use_language(options.language, course.root / COURSE_LOCALE_FOLDER):
                 public, hidden = _write_exercise(exercise, kit, probe_log.get(exercise.id, set()), recording)
@@ -271,8 +276,8 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
         _verify(course, kit, exercises, sandbox, scratch / "submissions", progress, summary.warnings)
         leaks = leaked_solutions(kit, sorted({e.solution_path for e in exercises}))
         if leaks:
-            raise ReleaseError("the kit would carry solution source: " + "; ".join(leaks[:5]),
-                               hint="move that code out of the public checks and probes, or mark the checks hidden")
+            raise ReleaseError(tr("the kit would carry solution source: {where}", where="; ".join(leaks[:5])),
+                               hint=tr("move that code out of the public checks and probes, or mark the checks hidden"))
         summary.content_hash = digest
         for path in kit.rglob("*"):
             if path.is_file():
@@ -322,8 +327,8 @@ def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandb
     problems: list[str] = []
     for exercise in exercises:
         (kit_exercise,) = kit_course.select([exercise.id])
-        for label, source in (("the stub", exercise.stub_path), ("the solution", exercise.solution_path)):
-            progress(f"verifying {exercise.id} on {label}")
+        for label, source in ((N_("the stub"), exercise.stub_path), (N_("the solution"), exercise.solution_path)):
+            progress(tr("verifying {exercise} on {label}", exercise=exercise.id, label=tr(label)))
             folder = _single_file_submission(exercise, source, scratch / "verify")
             full = _public_view(grade_submission(course, [exercise], folder, sandbox, public_only=True))
             student = _public_view(grade_submission(kit_course, [kit_exercise], folder, sandbox))
@@ -331,7 +336,7 @@ def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandb
                 statuses = {full.get(key, ("",))[0], student.get(key, ("",))[0]}
                 if CheckStatus.TIMEOUT.value in statuses and CheckStatus.GRADER_ERROR.value not in statuses:
                     # A busy machine, not a difference between kit and course: say so, go on.
-                    warnings.append(f"{key} on {label} timed out; not compared")
+                    warnings.append(tr("{check} on {label} timed out; not compared", check=key, label=tr(label)))
                     continue
                 if full.get(key) != student.get(key):
                     got = student.get(key)
@@ -340,9 +345,8 @@ def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandb
                     problems.append(f"{key} on {label}: {why}")
     if problems:
         raise ReleaseError(
-            "these public checks do not work without the solution: " + "; ".join(problems[:6]),
-            hint="a public check may ask the reference only questions that do not depend on the "
-            "submission; mark the others @check(hidden=True) or rewrite them",
+            tr("these public checks do not work without the solution: {checks}", checks="; ".join(problems[:6])),
+            hint=tr(NOT_WITHOUT_THE_SOLUTION_HINT),
         )
 
 
