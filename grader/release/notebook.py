@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import nbformat
 from nbformat import NotebookNode
 
+from grader.i18n.extract import docstrings
+
 NBFORMAT_MINOR = 5  # the first minor version with cell ids
 METADATA_KEY = "grader"
 
@@ -146,9 +148,6 @@ def _normalised(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
-_DOCUMENTED = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-
-
 def _without_docstrings(source: str) -> str:
     """The code of `source`: normalised, less its module's, classes' and functions'
     docstrings (a kit in another language translates them: the same code), or all of
@@ -162,15 +161,8 @@ def _without_docstrings(source: str) -> str:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):  # ValueError: a null byte, before Python 3.12
         return _normalised(source)
-    statements = [
-        node.body[0]
-        for node in ast.walk(tree)
-        if isinstance(node, _DOCUMENTED)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-        and isinstance(node.body[0].value.value, str)
-    ]
+    # A docstring statement is its string literal alone: the literal's span is the statement's.
+    statements = [literal for literal, _ in docstrings(tree)]
     lines = text.split("\n")
     # From the end backwards, so that earlier positions stay valid; offsets count UTF-8 bytes.
     for node in sorted(statements, key=lambda n: (n.lineno, n.col_offset), reverse=True):
