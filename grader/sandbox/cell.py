@@ -166,18 +166,25 @@ class _Cell:
         return found
 
     def _sweep(self, ended: set[int]) -> None:
-        """Kill what the ended workers left running (in our namespace: anything not in a
-        live worker's session, so a process that made its own session goes too)."""
-        for _ in range(200):  # a fork bomb refills between passes until pids.max stops it
-            targets = self._leftovers(ended)
+        """SIGKILL what the ended workers left running (in our namespace: anything not in
+        a live worker's session, so a process that made its own session goes too).
+
+        Killing is enough; waiting for the exits is not needed. A process with SIGKILL
+        pending runs no more of its own code, and a fork it has not finished fails. So a
+        pass that finds nothing it has not killed already proves that nothing of theirs
+        can run again. Zombies are reaped as their SIGCHLD comes in."""
+        killed: set[int] = set()
+        for _ in range(200):  # a fork bomb refills between passes until its kills land
+            targets = [pid for pid in self._leftovers(ended) if pid not in killed]
             if not targets:
-                return
+                break
             for pid in targets:
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-            self._reap()
+            killed.update(targets)
+        self._reap()
 
     def _report_exits(self) -> None:
         self._reap()
@@ -187,6 +194,13 @@ class _Cell:
         exits, self.exits = self.exits, []
         for exited in exits:
             self.control.send(protocol.dumps(exited))
+
+    def _kill(self, pid: int) -> None:
+        """End one check: its worker and what it started, then say so at once."""
+        if pid in self.workers:
+            os.kill(pid, signal.SIGKILL)
+        self._sweep({pid})
+        self.control.send(protocol.dumps(protocol.Cleared(pid)))
 
     def _spawn(self, request: protocol.SpawnWorker, channel_fd: int, wake: tuple[int, int]) -> None:
         from grader.sandbox.worker import run_worker
@@ -236,8 +250,8 @@ class _Cell:
                 continue
             for fd in fds:
                 os.close(fd)
-            if isinstance(message, protocol.KillWorker) and message.pid in self.workers:
-                os.kill(message.pid, signal.SIGKILL)
+            if isinstance(message, protocol.KillWorker):
+                self._kill(message.pid)
 
 
 def run_cell(control_fd: int, spec: CellSpec) -> None:

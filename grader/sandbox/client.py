@@ -76,6 +76,7 @@ class _Cell:
         self.ready: protocol.CellReady | None = None
         self.spawned: dict[int, tuple[int, int | None]] = {}  # request -> (pid inside, pidfd)
         self.exits: dict[int, protocol.Exited] = {}
+        self.cleared: set[int] = set()  # workers whose check has ended, leftovers and all
         self.gone = False
         self.prefetched: tuple[WorkerSpec, int, socket.socket] | None = None
         self._next_request = 0
@@ -102,7 +103,11 @@ class _Cell:
             self.spawned[message.request] = (message.pid, fds[0] if fds else None)
             fds = fds[1:]
         elif isinstance(message, protocol.Exited):
-            self.exits[message.pid] = message
+            if message.pid not in self.cleared:  # else its check is over: nobody asks
+                self.exits[message.pid] = message
+        elif isinstance(message, protocol.Cleared):
+            self.cleared.add(message.pid)
+            self.exits.pop(message.pid, None)
         elif self.ready is None:
             self.ready = message
         for fd in fds:
@@ -175,6 +180,17 @@ class _Cell:
         except _CellGone:
             pass
         return self.exits.pop(pid, None)
+
+    def wait_cleared(self, pid: int, wait_s: float = _EXIT_WAIT_S) -> bool:
+        """Until the cell has killed the worker `pid` and everything it started (it
+        answers KillWorker with Cleared). False if it did not answer in time."""
+        deadline = time.monotonic() + wait_s
+        try:
+            while pid not in self.cleared and self._read(deadline):
+                pass
+        except _CellGone:
+            pass
+        return pid in self.cleared
 
     def kill_worker(self, pid: int, pidfd: int | None) -> None:
         if pidfd is not None:
@@ -395,7 +411,7 @@ class WorkerHandle:
         self.channel = channel
         self.deadline = deadline
         self._next_id = 0
-        self._exit_seen = False
+        self._killed = False
         self.dead: str | None = None
 
     def _fail(self, error: type[Exception], message: str) -> Exception:
@@ -418,7 +434,6 @@ class WorkerHandle:
         except (ChannelClosed, BrokenPipeError, ConnectionResetError):
             # Ask how it ended before killing it, or every death would read "SIGKILL".
             exited = self.cell.wait_exit(self.pid)
-            self._exit_seen = exited is not None
             how = describe_exit(exited.code, exited.signal) if exited else describe_exit(None, None)
             raise self._fail(StudentCrashed, tr("{what}: the process {how}", what=what, how=how)) from None
         except MessageTooLarge as exc:
@@ -442,10 +457,12 @@ class WorkerHandle:
                                                what=what, problem=tr(UNREADABLE), detail=detail[:200]))
 
     def kill(self) -> None:
-        self.cell.kill_worker(self.pid, self.pidfd)
+        if not self._killed:
+            self._killed = True
+            self.cell.kill_worker(self.pid, self.pidfd)
 
     def close(self) -> None:
-        """Kill the worker and wait until its cell has cleared what it left running, so
+        """Kill the worker and wait until its cell has killed what it left running, so
         the next check starts clean; a cell that does not answer is ended."""
         self.kill()
         try:
@@ -455,6 +472,6 @@ class WorkerHandle:
         if self.pidfd is not None:
             os.close(self.pidfd)
             self.pidfd = None
-        if not self._exit_seen and self.cell.wait_exit(self.pid) is None:
+        if not self.cell.wait_cleared(self.pid):
             self.cell.gone = True
         shutil.rmtree(os.path.join(self.cell.spec.tmp_root, f"w{self.pid}"), ignore_errors=True)

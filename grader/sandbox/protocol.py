@@ -10,7 +10,7 @@ SOCK_SEQPACKET datagram; the worker channel carries length-prefixed frames):
     grading process -> zygote   OpenCell (+ the cell's control socket)
     zygote -> grading process   Started, CellOpened, Exited
     grading process -> cell     SpawnWorker (+ the worker's socket), KillWorker
-    cell -> grading process     CellReady, WorkerSpawned (+ a pidfd), Exited
+    cell -> grading process     CellReady, WorkerSpawned (+ a pidfd), Exited, Cleared
     grading process -> worker   Request
     worker -> grading process   Reply
 
@@ -188,10 +188,20 @@ class Exited:
     msg: Literal["exited"] = "exited"
 
 
+@dataclass(frozen=True)
+class Cleared:
+    """After KillWorker: the worker and everything it started have been sent SIGKILL.
+    None of it runs another instruction, so the next check may start; their exits (and
+    the memory they free) finish while it runs."""
+
+    pid: int
+    msg: Literal["cleared"] = "cleared"
+
+
 ToZygote = OpenCell
 FromZygote = Union[Started, CellOpened, Exited]
 ToCell = Union[SpawnWorker, KillWorker]
-FromCell = Union[CellReady, WorkerSpawned, Exited]
+FromCell = Union[CellReady, WorkerSpawned, Exited, Cleared]
 
 
 # -- wire format -----------------------------------------------------------------------
@@ -311,7 +321,7 @@ def _record(value: Any, cls: Any, where: str) -> Any:
 
 
 __all__ = [
-    "CellOpened", "CellReady", "CellSpec", "ErrorKind", "ErrorReport", "Exited", "FromCell",
+    "CellOpened", "CellReady", "Cleared", "CellSpec", "ErrorKind", "ErrorReport", "Exited", "FromCell",
     "FromZygote", "KillWorker", "Limits", "OpenCell", "ProtocolViolation", "Reply", "Request",
     "SourceLine", "SpawnWorker", "Started", "ToCell", "ToZygote", "WorkerSpawned", "WorkerSpec", "dumps",
     "from_data", "loads_json", "parse",

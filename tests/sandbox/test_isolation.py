@@ -92,6 +92,16 @@ def test_a_process_started_by_a_check_does_not_outlive_it(grade, protections, tm
     assert _gone_soon(command) == []
 
 
+def test_the_next_check_never_meets_a_process_of_the_previous_one(grade, protections):
+    """Each check's worker leaves a detached process; the checks after it look for one
+    that could still run and answer wrongly if they find it. The cell SIGKILLs what a
+    check left before the next check starts (its exit may finish while that one runs)."""
+    if "processes" not in protections:
+        pytest.skip("no PID namespace here: a detached process is out of the cell's reach")
+    result = grade("exercise_01", HOSTILE / "meets_the_previous_check")
+    assert result.points_earned == 20, [c.message for c in result.checks if c.status is not CheckStatus.PASSED]
+
+
 def test_no_network_from_student_code(grade, protections, tmp_path):
     if "network" not in protections:
         pytest.skip("no network namespace on this machine")

@@ -6,7 +6,7 @@ import pytest
 
 from grader.sandbox import protocol
 from grader.sandbox.protocol import (
-    CellReady, CellSpec, ErrorReport, Exited, KillWorker, Limits, OpenCell, ProtocolViolation, Reply, Request,
+    CellReady, CellSpec, Cleared, ErrorReport, Exited, KillWorker, Limits, OpenCell, ProtocolViolation, Reply, Request,
     SourceLine, SpawnWorker, WorkerSpawned, WorkerSpec,
 )
 
@@ -19,6 +19,7 @@ RECORDS = [
     (CellReady(("network", "filesystem"), ("a note",)), protocol.FromCell),
     (WorkerSpawned(1, 2), protocol.FromCell),
     (Exited(2, code=None, signal=11), protocol.FromCell),
+    (Cleared(2), protocol.FromCell),
     (Request(1, "call", function="corr2d", args=[1, {"$tuple": [2]}], forbid=("conv2d",)), Request),
     (Reply(1, False, error=ErrorReport("not_implemented", "NotImplementedError", "", during="call")), Reply),
     # Where an error is travels as data (the grading process words it in the student's language).
