@@ -72,6 +72,9 @@ class GradingPlugin:
         self.sandbox = sandbox
         self.data = data or MnistProvider(None)
         self.runs = [ExerciseRun(plan) for plan in plans]
+        # The student's sandbox preloads what any of these exercises asks for: the cell
+        # is built once for all of them (a different preload would mean another cell).
+        self.preload = tuple(sorted({name for plan in plans for name in plan.exercise.manifest.sandbox_preload}))
         self._runs_by_dir = {run.plan.exercise.check_dir.resolve(): run for run in self.runs}
         self.course_is_release = any(plan.exercise.course.release is not None for plan in plans)
         self.references = references or default_references(self.course_is_release)
@@ -202,7 +205,7 @@ class GradingPlugin:
             hidden_paths=(*plan.hidden_paths, *self.data.hidden_paths()),
             read_only_paths=plan.read_only_paths,
             exposed_paths=self.data.exposed_paths,
-            preload=tuple(plan.exercise.manifest.sandbox_preload),
+            preload=self.preload,
         )
         code.observer = getattr(self.references, "observe_student_value", None)
         try:

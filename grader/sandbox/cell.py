@@ -31,16 +31,18 @@ import os
 import select
 import signal
 import socket
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from grader.sandbox import isolation, protocol, rootfs
+from grader.sandbox import isolation, procfs, protocol, rootfs
 from grader.sandbox.protocol import CellSpec
 
 CONTROL_MAX_BYTES = 1 << 16
 _PR_SET_PDEATHSIG = 1
 _EXTRA_PROCESSES = 8  # the cell's own processes, beyond what a check may start
+_STOP_WAIT_S = 2.0
 
 
 @dataclass
@@ -125,14 +127,6 @@ def _set_up(spec: CellSpec, control: socket.socket, notes: list[str]) -> CellSta
     return state
 
 
-def _session_of(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return int(stat.rsplit(")", 1)[1].split()[3])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 class _Cell:
     def __init__(self, control: socket.socket, state: CellState) -> None:
         self.control = control
@@ -160,31 +154,25 @@ class _Cell:
         for entry in os.listdir("/proc"):
             if not entry.isdigit() or int(entry) in (me, *self.workers):
                 continue
-            session = _session_of(int(entry))
+            session = procfs.session_of(int(entry))
             if session in ended or (self.state.in_pid_namespace and session not in self.workers):
                 found.append(int(entry))
         return found
 
     def _sweep(self, ended: set[int]) -> None:
-        """SIGKILL what the ended workers left running (in our namespace: anything not in
-        a live worker's session, so a process that made its own session goes too).
-
-        Killing is enough; waiting for the exits is not needed. A process with SIGKILL
-        pending runs no more of its own code, and a fork it has not finished fails. So a
-        pass that finds nothing it has not killed already proves that nothing of theirs
-        can run again. Zombies are reaped as their SIGCHLD comes in."""
-        killed: set[int] = set()
-        for _ in range(200):  # a fork bomb refills between passes until its kills land
-            targets = [pid for pid in self._leftovers(ended) if pid not in killed]
+        """Kill what the ended workers left running (in our namespace: anything not in a
+        live worker's session, so a process that made its own session goes too), and wait
+        until it is gone: its pids count against the cell's cap until then."""
+        for _ in range(200):  # a fork bomb refills between passes until pids.max stops it
+            targets = self._leftovers(ended)
             if not targets:
-                break
+                return
             for pid in targets:
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-            killed.update(targets)
-        self._reap()
+            self._reap()
 
     def _report_exits(self) -> None:
         self._reap()
@@ -196,9 +184,17 @@ class _Cell:
             self.control.send(protocol.dumps(exited))
 
     def _kill(self, pid: int) -> None:
-        """End one check: its worker and what it started, then say so at once."""
+        """End one check: SIGKILL its worker and clear away what it started, then say so.
+        The worker's own exit is not waited for: with SIGKILL pending it runs no more of
+        its code, and its teardown (a few ms for a process with torch) overlaps the next
+        check. A leftover is waited for (_sweep): a fork bomb's would fill the cap."""
         if pid in self.workers:
             os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + _STOP_WAIT_S
+            # Until it can make no more system calls: a kill it is making of the next
+            # check's worker lands before Cleared, where the grading process looks.
+            while not procfs.has_stopped_running(pid) and time.monotonic() < deadline:
+                time.sleep(0.0002)
         self._sweep({pid})
         self.control.send(protocol.dumps(protocol.Cleared(pid)))
 

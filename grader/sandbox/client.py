@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from grader.i18n import N_, tr
-from grader.sandbox import protocol
+from grader.sandbox import procfs, protocol
 from grader.sandbox.environment import child_environment
 from grader.sandbox.framing import (
     ChannelClosed,
@@ -77,6 +77,7 @@ class _Cell:
         self.spawned: dict[int, tuple[int, int | None]] = {}  # request -> (pid inside, pidfd)
         self.exits: dict[int, protocol.Exited] = {}
         self.cleared: set[int] = set()  # workers whose check has ended, leftovers and all
+        self.clearing: set[int] = set()  # workers closed, not yet reported cleared
         self.gone = False
         self.prefetched: tuple[WorkerSpec, int, socket.socket] | None = None
         self._next_request = 0
@@ -150,20 +151,21 @@ class _Cell:
         return pid, pidfd, ours
 
     def take_prefetched(self, spec: WorkerSpec) -> tuple[int, int | None, socket.socket] | None:
-        """The worker made in advance for `spec`, if it is still alive (the previous
-        check's code may have killed it: its exit was reported while that check closed)."""
+        """The worker made in advance for `spec`, if it is still fit to serve: the
+        previous check's code shares the cell and may have killed or stopped it."""
         prefetched, self.prefetched = self.prefetched, None
         if prefetched is None:
             return None
         wanted, request, ours = prefetched
         pid, pidfd, ours = self.await_spawn(request, ours)
-        # The previous check's code shares the cell and may have killed this worker; the
-        # exit may not be reported yet, but the worker's pidfd is readable once it ended.
-        # Handing over a dead worker would cost the next check its points by chance.
-        if wanted == spec and pid not in self.exits and not _has_exited(pidfd):
+        # Handing over a dead or stopped worker would cost the next check its points by
+        # chance. Anything the previous check's code did to it has landed by now: the
+        # cell said Cleared only once that code could make no more system calls.
+        if wanted == spec and pid not in self.exits and not _interfered_with(pidfd):
             return pid, pidfd, ours
         ours.close()  # an idle worker exits when its channel closes
         if pidfd is not None:
+            _kill_by_pidfd(pidfd)
             os.close(pidfd)
         return None
 
@@ -181,23 +183,21 @@ class _Cell:
             pass
         return self.exits.pop(pid, None)
 
-    def wait_cleared(self, pid: int, wait_s: float = _EXIT_WAIT_S) -> bool:
-        """Until the cell has killed the worker `pid` and everything it started (it
-        answers KillWorker with Cleared). False if it did not answer in time."""
+    def settle(self, wait_s: float = _EXIT_WAIT_S) -> bool:
+        """Until the cell has killed every closed worker and everything they started (it
+        answers each KillWorker with Cleared). False if it did not answer in time."""
         deadline = time.monotonic() + wait_s
         try:
-            while pid not in self.cleared and self._read(deadline):
+            while not self.clearing <= self.cleared and self._read(deadline):
                 pass
         except _CellGone:
             pass
-        return pid in self.cleared
+        self.clearing -= self.cleared
+        return not self.clearing
 
     def kill_worker(self, pid: int, pidfd: int | None) -> None:
         if pidfd is not None:
-            try:
-                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-            except OSError:
-                pass
+            _kill_by_pidfd(pidfd)
         try:
             self.control.send(protocol.dumps(protocol.KillWorker(pid)))
         except OSError:
@@ -370,6 +370,11 @@ class Sandbox:
             try:
                 if not self._alive():
                     raise SandboxUnavailable(tr("the sandbox process (zygote) exited"))
+                # The previous check's leftovers are killed before this check's worker
+                # is handed over (waited for here, not when that check closed, so that
+                # pytest's bookkeeping in between hides the wait).
+                if self._cell is not None and not self._cell.gone and not self._cell.settle():
+                    self._cell.gone = True
                 if self._cell is not None and self._cell.gone:
                     # Student code killed (or stopped answering in) its own sandbox: it is
                     # built again for the checks that follow, and the report says so.
@@ -394,11 +399,25 @@ class Sandbox:
         raise AssertionError("unreachable")
 
 
-def _has_exited(pidfd: int | None) -> bool:
+def _interfered_with(pidfd: int | None) -> bool:
+    """Whether a worker made in advance was harmed while it waited: it has exited, or
+    (read from the host's /proc) it is stopped, dying or has a signal pending. The
+    previous check's code shares its cell and may have signalled it; the cell made sure
+    that code can send nothing more before saying Cleared."""
     if pidfd is None:
         return False
     readable, _, _ = select.select([pidfd], [], [], 0)
-    return bool(readable)
+    if readable:
+        return True
+    host_pid = procfs.pid_of_pidfd(pidfd)
+    return host_pid is None or procfs.was_interfered_with(host_pid)
+
+
+def _kill_by_pidfd(pidfd: int) -> None:
+    try:
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 class WorkerHandle:
@@ -462,8 +481,9 @@ class WorkerHandle:
             self.cell.kill_worker(self.pid, self.pidfd)
 
     def close(self) -> None:
-        """Kill the worker and wait until its cell has killed what it left running, so
-        the next check starts clean; a cell that does not answer is ended."""
+        """Kill the worker. Its cell kills what it left running; the next worker of the
+        cell is handed over only once that is done (Sandbox.spawn), so the next check
+        starts clean."""
         self.kill()
         try:
             self.channel.close()
@@ -472,6 +492,5 @@ class WorkerHandle:
         if self.pidfd is not None:
             os.close(self.pidfd)
             self.pidfd = None
-        if not self.cell.wait_cleared(self.pid):
-            self.cell.gone = True
+        self.cell.clearing.add(self.pid)
         shutil.rmtree(os.path.join(self.cell.spec.tmp_root, f"w{self.pid}"), ignore_errors=True)

@@ -190,9 +190,9 @@ class Exited:
 
 @dataclass(frozen=True)
 class Cleared:
-    """After KillWorker: the worker and everything it started have been sent SIGKILL.
-    None of it runs another instruction, so the next check may start; their exits (and
-    the memory they free) finish while it runs."""
+    """After KillWorker: the worker has been sent SIGKILL (it runs no more of its code)
+    and whatever it started is gone, so the next check may start; the worker's own exit
+    finishes while that check runs."""
 
     pid: int
     msg: Literal["cleared"] = "cleared"

@@ -83,6 +83,8 @@ CASES = [
     ("symlink_to_solution", {"*": (CheckStatus.FAILED, "exercise_01.py is a link to a file outside the submission folder; it was not graded")}, 0),
     ("symlinked_helper_module", {"*": (CheckStatus.ERROR, "importing exercise_01.py raised ModuleNotFoundError: No module named 'helper'")}, 0),
     ("kills_other_processes", {}, 20),
+    # The next check's worker, made in advance, is stopped too: a fresh one serves it.
+    ("stops_other_processes", {}, 20),
     # Where workers have their own PID namespace the zygote is out of its reach.
     ("kills_the_sandbox", {}, 20),
     # A reply announced over the cap is refused unread; the next checks are not thrown off.
