@@ -256,19 +256,21 @@ def join_pids_cgroup(tmp_root: str, max_pids: int) -> bool:
         return False
 
 
-def remove_pids_cgroup(tmp_root: str, pid: int) -> None:
-    """Kill whatever is left in a worker's cgroup and remove it. Called by the zygote."""
+def remove_pids_cgroup(tmp_root: str, pid: int) -> bool:
+    """Kill whatever is left in a cell's cgroup and try once to remove it. False while
+    it cannot be removed yet: killed processes stay in it until they have exited (EBUSY).
+    Called by the zygote, which tries again later."""
     base = _cgroup_base()
     if not base:
-        return
+        return True
     group = Path(base) / f"{Path(tmp_root).name}-w{pid}"
     if not group.exists():
-        return
+        return True
     for _ in range(50):
         try:
             pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
         except OSError:
-            return
+            return not group.exists()
         if not pids:
             break
         for leftover in pids:
@@ -278,8 +280,11 @@ def remove_pids_cgroup(tmp_root: str, pid: int) -> None:
                 pass
     try:
         group.rmdir()
+    except FileNotFoundError:
+        return True
     except OSError:
-        pass
+        return False
+    return True
 
 
 # -- staging the submission ------------------------------------------------------------

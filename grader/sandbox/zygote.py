@@ -25,15 +25,16 @@ import select
 import signal
 import socket
 import sys
+import time
 
 from grader.sandbox import protocol
 
 CONTROL_MAX_BYTES = 1 << 16
+_RETRY_S = 0.05  # how soon the cgroup of an ended cell is tried again
+_CLEAN_UP_S = 1.5  # on the way out (the grading process waits 2 s for the zygote)
 
 
-def _reap(control: socket.socket, cells: dict[int, str]) -> None:
-    from grader.sandbox.isolation import remove_pids_cgroup
-
+def _reap(control: socket.socket, cells: dict[int, str], cgroups: list[tuple[str, int]]) -> None:
     while cells:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -41,10 +42,39 @@ def _reap(control: socket.socket, cells: dict[int, str]) -> None:
             return
         if pid == 0:
             return
-        remove_pids_cgroup(cells.pop(pid), pid)
+        cgroups.append((cells.pop(pid), pid))
         signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         code = None if signum is not None else os.WEXITSTATUS(status)
         control.send(protocol.dumps(protocol.Exited(pid=pid, code=code, signal=signum)))
+
+
+def _remove_cgroups(cgroups: list[tuple[str, int]]) -> None:
+    """Remove the pids cgroups of ended cells that can be removed now. A cell's
+    processes leave its cgroup only once their exits finish, a few ms after the cell's:
+    the rest are tried again on the next turn of the loop."""
+    from grader.sandbox.isolation import remove_pids_cgroup
+
+    cgroups[:] = [(tmp_root, pid) for tmp_root, pid in cgroups if not remove_pids_cgroup(tmp_root, pid)]
+
+
+def _end_cells(cells: dict[int, str], cgroups: list[tuple[str, int]]) -> None:
+    """On the way out: kill the cells still open, wait for them, remove every cgroup."""
+    for pid in cells:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for pid, tmp_root in cells.items():
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        cgroups.append((tmp_root, pid))
+    deadline = time.monotonic() + _CLEAN_UP_S
+    _remove_cgroups(cgroups)
+    while cgroups and time.monotonic() < deadline:
+        time.sleep(0.01)
+        _remove_cgroups(cgroups)
 
 
 def set_threads(threads: int | None) -> None:
@@ -65,13 +95,15 @@ def serve(control: socket.socket, threads: int | None) -> None:
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda *_: None)
     cells: dict[int, str] = {}  # pid -> the sandbox folder it works in
+    cgroups: list[tuple[str, int]] = []  # of ended cells, not removed yet
     control.send(protocol.dumps(protocol.Started(pid=os.getpid())))
     try:
         while True:
-            readable, _, _ = select.select([control, wake_read], [], [])
+            readable, _, _ = select.select([control, wake_read], [], [], _RETRY_S if cgroups else None)
             if wake_read in readable:
                 os.read(wake_read, 4096)
-            _reap(control, cells)
+            _reap(control, cells, cgroups)
+            _remove_cgroups(cgroups)
             if control not in readable:
                 continue
             data, fds, _flags, _addr = socket.recv_fds(control, CONTROL_MAX_BYTES, 1)
@@ -100,11 +132,7 @@ def serve(control: socket.socket, threads: int | None) -> None:
             cells[pid] = request.spec.tmp_root
             control.send(protocol.dumps(protocol.CellOpened(request=request.request, pid=pid)))
     finally:
-        for pid in cells:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        _end_cells(cells, cgroups)
 
 
 def main() -> None:
