@@ -8,6 +8,7 @@ simulated here and the one that reproduces the student's numbers is named.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Callable
 
@@ -128,13 +129,18 @@ def _run_student_train(student, weights, x, y, kwargs) -> dict:
     return student.probe(PROBES, "run_train", SIZES, weights, x, y, kwargs, what="train(net, X, y)")
 
 
-def _expect_train_matches(result: dict, expected_losses, expected_params, epochs: int, mistakes: dict) -> None:
+def _expect_train_matches(result: dict, expected_losses, expected_params, epochs: int,
+                          mistakes: Callable[[], dict]) -> None:
+    """`mistakes` simulates each mistake's run (losses, parameters); it is called, once,
+    only if the student's run differs from the reference's."""
+    mistakes = functools.cache(mistakes)
     # Wrong weights first: a wrong loop explains wrong losses too.
-    expect_same_parameters(result["params"], expected_params, "train()", {d: p for d, (_, p) in mistakes.items()},
+    expect_same_parameters(result["params"], expected_params, "train()",
+                           lambda: {d: p for d, (_, p) in mistakes().items()},
                            losses=(result["returned"], expected_losses))
     losses = expect_float_list(result["returned"], epochs, "train()")
     if not close(losses, expected_losses):
-        explained = explain(losses, {d: l for d, (l, _) in mistakes.items()})
+        explained = explain(losses, {d: l for d, (l, _) in mistakes().items()})
         if explained and len(explained[1]) == 1:
             raise CheckFailed(tr("train() returned the losses you would get if {mistake}", mistake=explained[1][0].text),
                               explained[1])
@@ -153,10 +159,12 @@ def check_train_matches_reference(student, reference):
     weights, x, y = _problem(seed=11, n=24)
     net = with_weights(mlp(SIZES), weights)
     expected_losses = reference.train(net, x.clone(), y.clone())
-    mistakes = _train_mistakes(weights, x, y, 20, 5e-3, {
-        _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.005", wrong=wrong)): wrong
-        for wrong in (1e-2, 1e-3, 1e-1)
-    })
+    def mistakes() -> dict:
+        return _train_mistakes(weights, x, y, 20, 5e-3, {
+            _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.005", wrong=wrong)): wrong
+            for wrong in (1e-2, 1e-3, 1e-1)
+        })
+
     result = _run_student_train(student, weights, x, y, {})
     _expect_train_matches(result, expected_losses, parameters_of(net), 20, mistakes)
 
@@ -166,11 +174,14 @@ def check_train_uses_arguments(student, reference):
     weights, x, y = _problem(seed=12, n=24)
     net = with_weights(mlp(SIZES), weights)
     expected_losses = reference.train(net, x.clone(), y.clone(), epochs=7, lr=0.05)
-    mistakes = _train_mistakes(weights, x, y, 7, 0.05, {
-        _lr(LR_IGNORED, tr("the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)")): 5e-3,
-        _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.05", wrong=0.01)): 1e-2,
-    })
-    mistakes[EPOCHS_IGNORED] = _simulate_train(weights, x, y, 20, 0.05)
+    def mistakes() -> dict:
+        runs = _train_mistakes(weights, x, y, 7, 0.05, {
+            _lr(LR_IGNORED, tr("the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)")): 5e-3,
+            _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.05", wrong=0.01)): 1e-2,
+        })
+        runs[EPOCHS_IGNORED] = _simulate_train(weights, x, y, 20, 0.05)
+        return runs
+
     result = _run_student_train(student, weights, x, y, {"epochs": 7, "lr": 0.05})
     _expect_train_matches(result, expected_losses, parameters_of(net), 7, mistakes)
 
@@ -220,7 +231,7 @@ def check_train_epoch_parameters(student, reference):
     optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=EPOCH_MOMENTUM)
     reference.train_epoch(model, loader(x, y, EPOCH_BATCH), optimizer, nn.CrossEntropyLoss())
     result = _run_student_epoch(student, weights, x, y)
-    expect_same_parameters(result["params"], parameters_of(model), "train_epoch()", {
+    expect_same_parameters(result["params"], parameters_of(model), "train_epoch()", lambda: {
         EPOCH_ZERO_GRAD_MISSING: _simulate_epoch(weights, x, y, zero_grad=False)[1],
         EPOCH_STEP_BEFORE_BACKWARD: _simulate_epoch(weights, x, y, step_first=True)[1],
         OWN_OPTIMIZER: _simulate_epoch(weights, x, y, momentum=0.0)[1],

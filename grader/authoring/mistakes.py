@@ -51,10 +51,16 @@ class Found:
     sentence: str
 
 
-def match(
-    got: Any, candidates: Mapping[Mistake, V] | Iterable[tuple[Mistake, V]], same: Callable[[Any, V], bool]
-) -> list[Mistake]:
+Candidates = Mapping[Mistake, V] | Iterable[tuple[Mistake, V]]
+# What a mistake would produce, or a function that computes it: helpers call it only
+# for a wrong answer, so a correct one never pays for simulating every mistake.
+LazyCandidates = Candidates[V] | Callable[[], Candidates[V]]
+
+
+def match(got: Any, candidates: LazyCandidates[V], same: Callable[[Any, V], bool]) -> list[Mistake]:
     """Every candidate mistake whose value reproduces `got`."""
+    if callable(candidates):
+        candidates = candidates()
     items = candidates.items() if isinstance(candidates, Mapping) else candidates
     return [mistake for mistake, value in items if same(got, value)]
 

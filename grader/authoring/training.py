@@ -9,14 +9,14 @@ simulation) name the mistake.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import torch
 
 from grader.authoring.answers import LOSS_TENSOR_KEPT, NO_RETURN, TENSOR_FOR_NUMBER
 from grader.authoring.evidence import number_evidence
 from grader.authoring.marker import CheckFailed
-from grader.authoring.mistakes import Mistake, because, either, looks_like, match
+from grader.authoring.mistakes import LazyCandidates, Mistake, because, either, looks_like, match
 from grader.i18n import N_, tr
 from grader.sandbox.codec import OpaqueValue
 
@@ -78,19 +78,19 @@ def close(a: float | Sequence[float] | Sequence[torch.Tensor], b: Any) -> bool:
     )
 
 
-def name_mistakes(got: Any, candidates: Mapping[Mistake, Any]) -> list[Mistake]:
+def name_mistakes(got: Any, candidates: LazyCandidates[Any]) -> list[Mistake]:
     """Every candidate whose simulated value (a float, a list of losses, parameters)
     reproduces the student's, within the training checks' tolerance."""
     return match(got, candidates, lambda g, value: close(value, g) if isinstance(value, (int, float)) else close(g, value))
 
 
-def explain(got: Any, candidates: Mapping[Mistake, Any]) -> tuple[str, tuple[Mistake, ...]] | None:
+def explain(got: Any, candidates: LazyCandidates[Any]) -> tuple[str, tuple[Mistake, ...]] | None:
     """("looks like ...", the mistakes to record) when some candidate reproduces `got`."""
     matches = name_mistakes(got, candidates)
     return looks_like(matches) if matches else None
 
 
-def expect_close_float(got: float, expected: float, what: str, candidates: Mapping[Mistake, float],
+def expect_close_float(got: float, expected: float, what: str, candidates: LazyCandidates[float],
                        message: str = N_("{what} returned {got}, expected {expected}")) -> None:
     """A float within the training tolerance; else the reproducing mistake, else what the numbers show.
 
@@ -133,7 +133,7 @@ def loss_evidence(losses: Any, expected: Sequence[float]) -> tuple[str, Mistake]
 
 
 def expect_same_parameters(
-    got: list[torch.Tensor], expected: list[torch.Tensor], what: str, mistakes: Mapping[Mistake, list[torch.Tensor]],
+    got: list[torch.Tensor], expected: list[torch.Tensor], what: str, mistakes: LazyCandidates[list[torch.Tensor]],
     losses: tuple[Any, Sequence[float]] | None = None,
 ) -> None:
     """`losses` (returned, expected), when the run returns them, lets an unexplained

@@ -42,7 +42,8 @@ from grader.sandbox.protocol import CellSpec
 CONTROL_MAX_BYTES = 1 << 16
 _PR_SET_PDEATHSIG = 1
 _EXTRA_PROCESSES = 8  # the cell's own processes, beyond what a check may start
-_STOP_WAIT_S = 2.0
+_STOP_WAIT_S = 0.5  # for a killed worker to stop making system calls
+_SWEEP_WAIT_S = 1.5  # for what a check left to be gone (the grading process waits 2 s in all)
 
 
 @dataclass
@@ -162,10 +163,12 @@ class _Cell:
     def _sweep(self, ended: set[int]) -> None:
         """Kill what the ended workers left running (in our namespace: anything not in a
         live worker's session, so a process that made its own session goes too), and wait
-        until it is gone: its pids count against the cell's cap until then."""
-        for _ in range(200):  # a fork bomb refills between passes until pids.max stops it
+        until it is gone: its pids count against the cell's cap until then. Bounded in
+        time, not in passes: on a busy machine a fork bomb's exits take a while."""
+        deadline = time.monotonic() + _SWEEP_WAIT_S
+        while True:
             targets = self._leftovers(ended)
-            if not targets:
+            if not targets or time.monotonic() > deadline:
                 return
             for pid in targets:
                 try:
@@ -173,6 +176,7 @@ class _Cell:
                 except OSError:
                     pass
             self._reap()
+            time.sleep(0.0005)
 
     def _report_exits(self) -> None:
         self._reap()

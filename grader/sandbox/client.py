@@ -46,6 +46,7 @@ _ZYGOTE_BOOT = (
     "from grader.sandbox.zygote import main; main()"
 )
 _EXIT_WAIT_S = 2.0
+_CLEAR_WAIT_S = 3.0  # the cell takes up to 2 s to clear a check's leftovers (cell.py)
 _SPAWN_WAIT_S = 30.0
 UNREADABLE = N_("your code sent the grader something it could not read")
 
@@ -183,7 +184,7 @@ class _Cell:
             pass
         return self.exits.pop(pid, None)
 
-    def settle(self, wait_s: float = _EXIT_WAIT_S) -> bool:
+    def settle(self, wait_s: float = _CLEAR_WAIT_S) -> bool:
         """Until the cell has killed every closed worker and everything they started (it
         answers each KillWorker with Cleared). False if it did not answer in time."""
         deadline = time.monotonic() + wait_s

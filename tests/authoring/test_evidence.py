@@ -121,3 +121,28 @@ def test_expect_each_tells_candidates_apart_across_a_checks_cases():
     # Nothing tells them apart: the first failure stands, naming both and recording none.
     failure = _fail(lambda: expect_each([lambda: expect_int(5, 6, "f(1)", mistakes={A: 5, B: 5})]))
     assert "cannot tell apart" in failure.message and failure.mistakes == ()
+
+
+def test_a_training_helper_simulates_the_mistakes_only_for_a_wrong_answer():
+    """A function in place of the catalogue is called only when the answer is wrong: a
+    correct run never pays for simulating every mistake (exercise 04's checks do)."""
+    from grader.authoring.training import expect_close_float, expect_same_parameters
+
+    calls = []
+
+    def simulate(value):
+        def run():
+            calls.append(value)
+            return {A: value}
+        return run
+
+    params = [torch.ones(2, 2)]
+    expect_same_parameters([torch.ones(2, 2)], params, "train()", simulate([torch.zeros(2, 2)]))
+    expect_close_float(0.5, 0.5, "loss()", simulate(0.25))
+    assert calls == []
+
+    failure = _fail(lambda: expect_same_parameters([torch.zeros(2, 2)], params, "train()", simulate([torch.zeros(2, 2)])))
+    assert failure.mistakes == (A,)
+    failure = _fail(lambda: expect_close_float(0.25, 0.5, "loss()", simulate(0.25)))
+    assert failure.mistakes == (A,)
+    assert len(calls) == 2
