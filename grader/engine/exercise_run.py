@@ -68,6 +68,12 @@ class ExerciseRun:
     def record(self, nodeid: str, result: CheckResult) -> None:
         self._results[nodeid] = result
 
+    def time_left_if_started_now(self) -> float:
+        """What time_left() would say, without starting the clock or raising."""
+        if self._started_at is None:
+            return self.plan.budget_s
+        return max(0.0, self.plan.budget_s - (time.monotonic() - self._started_at))
+
     def time_left(self) -> float:
         """Seconds left of the exercise's budget; the clock starts at the first check
         that runs student code. Raises StudentTimeout once it is used up."""

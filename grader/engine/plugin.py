@@ -23,11 +23,12 @@ from grader.authoring.marker import MARKER_NAME, CheckFailed
 from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
 from grader.engine.exercise_run import ExercisePlan, ExerciseRun
 from grader.engine.references import ReferenceSource, default_references, import_file
-from grader.engine.student import StudentCode
+from grader.engine.student import StudentCode, worker_spec
 from grader.i18n import tr
 from grader.release.tape import NotRecordable, NotRecorded
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, NamedMistake
 from grader.sandbox.client import Sandbox, SandboxUnavailable
+from grader.sandbox.protocol import WorkerSpec
 from grader.authoring.answers import FORBIDDEN_OPERATION
 from grader.sandbox.outcomes import (
     ForbiddenCall,
@@ -82,6 +83,7 @@ class GradingPlugin:
         self.probe_log = probe_log
         self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
+        self._next_student_check: dict[str, str | None] = {}
         self._other_references: dict[Path, types.ModuleType] = {}
         self._started = 0
 
@@ -127,6 +129,12 @@ class GradingPlugin:
             )
             self._items[item.nodeid] = info
             run.add_check(item.nodeid)
+        # Which check runs student code next, after each one: its worker is made early.
+        following: str | None = None
+        for item in reversed(items):
+            self._next_student_check[item.nodeid] = following
+            if item.nodeid in self._items and "student" in getattr(item, "fixturenames", ()):
+                following = item.nodeid
 
     def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
         info = self._items.get(nodeid)
@@ -206,6 +214,7 @@ class GradingPlugin:
             read_only_paths=plan.read_only_paths,
             exposed_paths=self.data.exposed_paths,
             preload=self.preload,
+            next_worker=self._next_worker(request.node.nodeid),
         )
         code.observer = getattr(self.references, "observe_student_value", None)
         try:
@@ -223,6 +232,17 @@ class GradingPlugin:
             if self.probe_log is not None:
                 self.probe_log.setdefault(plan.exercise.id, set()).update(code.probe_files_used)
             code.close()
+
+    def _next_worker(self, nodeid: str) -> WorkerSpec | None:
+        """The worker the next check that runs student code will ask for, if any."""
+        following = self._next_student_check.get(nodeid)
+        if following is None:
+            return None
+        info = self._items[following]
+        run, plan = info.run, info.run.plan
+        if plan.student_file.path is None or run.import_failure is not None:
+            return None
+        return worker_spec(plan.student_file.path, plan.exercise.id, plan.limits_for(info.timeout_s, run.time_left_if_started_now()))
 
     # -- results ------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)

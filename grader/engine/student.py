@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from grader.i18n import tr
 from grader.models.manifest import CheckLimits
@@ -169,6 +169,15 @@ def error_from_reply(
     )
 
 
+def worker_spec(module_path: Path, module_name: str, limits: CheckLimits) -> WorkerSpec:
+    """The worker one check of a student's file needs."""
+    return WorkerSpec(
+        module_path=module_path.name,
+        module_name=module_name,
+        limits=Limits(limits.timeout_s, limits.cpu_s, limits.memory_mb, limits.file_mb, limits.processes),
+    )
+
+
 class StudentCode:
     """The student's module for one check, living in a sandboxed worker."""
 
@@ -182,7 +191,10 @@ class StudentCode:
         preload: tuple[str, ...] = (),
         read_only_paths: tuple[Path, ...] = (),
         exposed_paths: Callable[[], list[str]] = list,
+        next_worker: WorkerSpec | None | Literal["same"] = "same",
     ) -> None:
+        """`next_worker`: what the next check will ask for, so the sandbox can make it
+        while this check runs ("same": the same worker; None: no check follows)."""
         # Asked when the worker starts (not now): data such as MNIST is prepared by a
         # fixture that may run after this object is made.
         self.exposed_paths = exposed_paths
@@ -199,6 +211,7 @@ class StudentCode:
         self.file_name = module_path.name
         self.limits = limits
         self._worker: WorkerHandle | None = None
+        self.next_worker = next_worker
 
     def _limit_note(self) -> str:
         return f"timeout_s={self.limits.timeout_s:g}"
@@ -217,12 +230,8 @@ class StudentCode:
                 file_mb=limits.file_mb,
                 processes=limits.processes,
             )
-            worker = WorkerSpec(
-                module_path=self.module_path.name,
-                module_name=self.module_name,
-                limits=Limits(limits.timeout_s, limits.cpu_s, limits.memory_mb, limits.file_mb, limits.processes),
-            )
-            self._worker = self.sandbox.spawn(cell, worker, limits.timeout_s)
+            worker = worker_spec(self.module_path, self.module_name, limits)
+            self._worker = self.sandbox.spawn(cell, worker, limits.timeout_s, self.next_worker)
         return self._worker
 
     def _request(self, request: Request, what: str) -> Any:

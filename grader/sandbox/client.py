@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Literal
 
 from grader.i18n import N_, tr
 from grader.sandbox import procfs, protocol
@@ -361,9 +362,14 @@ class Sandbox:
         is built, so after the files change (a watch re-run) it is built again."""
         self.close_cell()
 
-    def spawn(self, cell: CellSpec, worker: WorkerSpec, budget_s: float) -> "WorkerHandle":
+    def spawn(
+        self, cell: CellSpec, worker: WorkerSpec, budget_s: float,
+        next_worker: WorkerSpec | None | Literal["same"] = "same",
+    ) -> "WorkerHandle":
         """Fork a worker for one check in the cell for `cell`, building the cell first if
-        needed. Restarts the zygote or the cell once if they died."""
+        needed. Restarts the zygote or the cell once if they died. `next_worker` is made
+        in advance, while this check runs ("same": another like this one; None: nothing,
+        no check follows)."""
         full = dataclasses.replace(
             cell, tmp_root=self.tmp_root, isolate=self.isolate, hide=(*cell.hide, *self.hidden_paths)
         )
@@ -385,9 +391,10 @@ class Sandbox:
                     self._cell = self._open_cell(full)
                 taken = self._cell.take_prefetched(worker)
                 pid, pidfd, channel = taken or self._cell.await_spawn(*self._cell.request_spawn(worker))
-                # The next check most likely wants the same worker: its fork and mounts
-                # happen while this check runs.
-                self._cell.prefetch(worker)
+                # The next check's fork and mounts happen while this check runs.
+                upcoming = worker if next_worker == "same" else next_worker
+                if upcoming is not None:
+                    self._cell.prefetch(upcoming)
                 # The check's clock starts once its worker is handed over, not while it was made.
                 return WorkerHandle(self._cell, pid, pidfd, channel, time.monotonic() + budget_s)
             except (SandboxUnavailable, OSError, _CellGone):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from grader.catalog.course import Course
 from grader.engine.run import grade_submission
 from grader.models.results import CheckStatus
-from tests.conftest import FIXTURES, by_id
+from grader.sandbox.client import Sandbox
+from tests.conftest import FIXTURES, REPO_ROOT, by_id
 
 BROKEN = FIXTURES / "courses" / "broken"
 
@@ -27,3 +28,22 @@ def test_statuses_points_and_grader_errors(sandbox):
     assert collection.status is CheckStatus.GRADER_ERROR
     assert collection.points_possible == 5 and unloadable.points_possible == 5  # no inflated percentage
     assert "a_module_that_does_not_exist" in collection.message
+
+
+def test_each_check_has_the_next_checks_worker_made_in_advance(course, sandbox, monkeypatch):
+    """The worker made while a check runs is the one the next check that runs student code
+    asks for, across exercises too; after the last one, none is made."""
+    asked = []
+    spawn = Sandbox.spawn
+
+    def recording(self, cell, worker, budget_s, next_worker="same"):
+        asked.append((worker, next_worker))
+        return spawn(self, cell, worker, budget_s, next_worker)
+
+    monkeypatch.setattr(Sandbox, "spawn", recording)
+    report = grade_submission(course, course.select(["exercise_01", "exercise_02"]), REPO_ROOT / "solutions", sandbox)
+    assert report.exercises[0].points_earned == report.exercises[0].points_possible
+    assert [next_worker for _, next_worker in asked[:-1]] == [worker for worker, _ in asked[1:]]
+    assert asked[-1][1] is None
+    names = [worker.module_name for worker, _ in asked]
+    assert names[0] == "exercise_01" and names[-1] == "exercise_02"
