@@ -73,8 +73,6 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def run(args: argparse.Namespace) -> int:
-    from grader.catalog.course import Course
-    from grader.catalog.submission import resolve_submission_dir
     from grader.sandbox.client import Sandbox
 
     if args.all == bool(args.exercises):
@@ -83,15 +81,18 @@ def run(args: argparse.Namespace) -> int:
             hint=tr("e.g. `grader check exercise_01` or `grader check --all`"),
         )
     watch.refuse_incompatible(args)
-    # Every usage error (unknown exercise, missing folder, a --data-dir without MNIST) is
-    # found before the sandbox starts: starting it and stopping it again costs a usage error
-    # more than a second. The imports here are light (no torch), so the zygote's torch import
-    # still overlaps ours below.
-    course = Course.find(args.course, os.environ, Path.cwd())
-    exercises = course.exercises() if args.all else course.select(args.exercises)
-    submission = resolve_submission_dir(args.submission, Path.cwd())
-    located = locate_mnist(args) if any(e.needs_mnist for e in exercises) else None
+    # The zygote starts first: its torch import then overlaps everything else here, our
+    # own torch import included (finding the course, which loads pydantic, took 0.1 s of
+    # a cold check before it). A usage error found below (unknown exercise, missing
+    # folder, a --data-dir without MNIST) kills it unused at once.
     with Sandbox() as sandbox:
+        from grader.catalog.course import Course
+        from grader.catalog.submission import resolve_submission_dir
+
+        course = Course.find(args.course, os.environ, Path.cwd())
+        exercises = course.exercises() if args.all else course.select(args.exercises)
+        submission = resolve_submission_dir(args.submission, Path.cwd())
+        located = locate_mnist(args) if any(e.needs_mnist for e in exercises) else None
         data = mnist_provider(args, console(args, stderr=True), located) if located is not None else None
 
         from rich.markup import escape

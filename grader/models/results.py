@@ -9,16 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-
-class CheckStatus(str, Enum):
-    """Outcome of one check. Status is data: nothing here is an exception."""
-
-    PASSED = "passed"
-    FAILED = "failed"  # the student's answer is wrong (or not implemented yet)
-    ERROR = "error"  # the student's code raised or crashed
-    TIMEOUT = "timeout"  # the student's code ran past a limit of time
-    SKIPPED = "skipped"  # not run, e.g. data missing; earns nothing
-    GRADER_ERROR = "grader_error"  # a bug in the grader or the checks, not the student's fault
+from grader.models.status import CheckStatus
 
 
 class ImportFailure(str, Enum):

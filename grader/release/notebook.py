@@ -27,10 +27,12 @@ import inspect
 import json
 from dataclasses import dataclass
 
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from grader.i18n.extract import docstrings
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 NBFORMAT_MINOR = 5  # the first minor version with cell ids
 METADATA_KEY = "grader"
@@ -99,6 +101,8 @@ def _split_stub(stub_source: str) -> tuple[str | None, list[_Chunk]]:
 
 def build_notebook(stub_source: str, exercise_id: str, title: str, description: str = "") -> NotebookNode:
     """The exercise's notebook, generated from its stub file's source."""
+    import nbformat  # here, not at the top: `grader check` of a .py file never needs it (~70 ms)
+
     module_doc, chunks = _split_stub(stub_source)
     heading = [f"# {exercise_id}: {title}"]
     if description:
@@ -138,6 +142,8 @@ def build_notebook(stub_source: str, exercise_id: str, title: str, description: 
 def render_notebook(stub_source: str, exercise_id: str, title: str, description: str = "") -> str:
     """The notebook's file content (.ipynb JSON, ending with a newline); write it with
     `newline="\\n"` (or as UTF-8 bytes) so that every platform gets the same bytes."""
+    import nbformat
+
     text = nbformat.writes(build_notebook(stub_source, exercise_id, title, description))
     return text if text.endswith("\n") else text + "\n"
 

@@ -298,6 +298,10 @@ class Sandbox:
             self._control.close()
             self._control = None
         if self._process is not None:
+            if not self._ready:
+                # Never used (a usage error found after it was started): nothing of it to
+                # clean up, and it may be busy importing torch for another second.
+                self._process.kill()
             try:
                 self._process.wait(timeout=2)
             except subprocess.TimeoutExpired:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import signal
 
 from grader.i18n import N_, tr
-from grader.models.results import CheckStatus
+from grader.models.status import CheckStatus
 
 
 class StudentCodeError(Exception):
