@@ -10,7 +10,9 @@ with timestamps (one more process per run, the same command line otherwise):
   engine imported     the grading process has imported torch, pytest and the engine
   collected           pytest has collected the exercise's checks
   first check         the first check starts
-  waited for zygote   how long the first check waited for the zygote's torch import
+  waited for the cell how long the first check waited for its cell (the zygote's
+                      torch import, then the cell's namespaces and root; asked for
+                      before pytest starts)
   checks done         the last check has finished
   end                 the report is printed
 
@@ -43,10 +45,10 @@ def mark(name):
 import grader.cli
 mark("cli imported")
 from grader.sandbox import client
-_start, _wait_ready = client.Sandbox._start, client.Sandbox._wait_ready
-def wait_ready(self):
-    before = time.perf_counter(); _wait_ready(self)
-    marks.setdefault("waited for zygote", time.perf_counter() - before)
+_start, _complete_cell = client.Sandbox._start, client.Sandbox._complete_cell
+def complete_cell(self, cell):
+    before = time.perf_counter(); _complete_cell(self, cell)
+    marks.setdefault("waited for the cell", time.perf_counter() - before)
 def start(self):
     _start(self)
     if "zygote started" in marks:
@@ -65,7 +67,7 @@ def start(self):
     def grade(*args, **kwargs):
         report = _grade(*args, **kwargs); mark("checks done"); return report
     run.grade_submission = grade
-client.Sandbox._start, client.Sandbox._wait_ready = start, wait_ready
+client.Sandbox._start, client.Sandbox._complete_cell = start, complete_cell
 code = grader.cli.main(sys.argv[1:])
 mark("end")
 sys.__stderr__.write("PHASES " + json.dumps(marks) + "\n")
@@ -122,7 +124,7 @@ def main() -> None:
     runs = [phases(check_args, repo) for _ in range(max(3, args.runs // 2))]
     print(f"breakdown of a cold check (seconds since the interpreter ran our first line; median of {len(runs)}):")
     for name in ("cli imported", "zygote started", "engine imported", "collected", "first check",
-                 "waited for zygote", "checks done", "end"):
+                 "waited for the cell", "checks done", "end"):
         values = [r[name] for r in runs if name in r]
         if values:
             print(f"  {name:18s} {statistics.median(values):6.3f}")

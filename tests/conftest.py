@@ -70,11 +70,17 @@ def cli_sandbox(cli_module_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) ->
                 return real(*args, **kwargs)
             return super().__new__(cls)
 
+        def __getattr__(self, name: str) -> object:
+            return getattr(cli_module_sandbox, name)
+
+        def close(self, wait: bool = True) -> None:
+            cli_module_sandbox.discard_prefetched()  # the module's fixture closes the rest
+
         def __enter__(self) -> Sandbox:
             return cli_module_sandbox
 
         def __exit__(self, *exc_info: object) -> None:
-            cli_module_sandbox.discard_prefetched()  # the module's fixture closes the rest
+            self.close()
 
     monkeypatch.setattr("grader.sandbox.client.Sandbox", Borrowed)
     return cli_module_sandbox

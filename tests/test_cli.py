@@ -33,32 +33,38 @@ def test_list_shows_exercises_with_points(capsys):
 
 @pytest.fixture
 def no_sandbox(monkeypatch):
-    """Records every sandbox a command starts, starting none: a usage error must be found
-    before the sandbox starts (starting and stopping one costs over a second)."""
+    """Checks that a usage error leaves no sandbox behind. `grader check` starts its zygote
+    first (its torch import overlaps the rest of a cold check), so a usage error found
+    after that must kill it unused at once: no cell asked for, the process ended (killed,
+    not waited for), its private folder gone. Yields the sandboxes that were started."""
     import grader.sandbox.client
+    from tests.conftest import Sandbox  # the real one (cli_sandbox lends a shared one)
 
-    started: list[object] = []
+    started: list[Sandbox] = []
 
-    class Refused:
+    class Recorded(Sandbox):
         def __init__(self, *args: object, **kwargs: object) -> None:
-            started.append(args)
-            raise AssertionError("a sandbox was started before the arguments were validated")
+            super().__init__(*args, **kwargs)
+            started.append(self)
 
-    monkeypatch.setattr(grader.sandbox.client, "Sandbox", Refused)
-    return started
+    monkeypatch.setattr(grader.sandbox.client, "Sandbox", Recorded)
+    yield started
+    for box in started:
+        assert box._next_request == 0, "a usage error asked the sandbox for a cell"
+        assert box._process is not None and box._process.returncode is not None, "the zygote was left running"
+        assert box._process.returncode < 0, "the zygote was waited for instead of killed at once"
+        assert not os.path.exists(box.tmp_root)
 
 
 def test_unknown_exercise_is_a_usage_error_with_a_suggestion(capsys, no_sandbox):
     assert main(["--no-color", "check", "exercise_1"]) == 2
     err = capsys.readouterr().err
     assert "unknown exercise 'exercise_1'" in err and "did you mean exercise_01" in err
-    assert no_sandbox == []
 
 
 def test_missing_submission_folder(capsys, tmp_path, no_sandbox):
     assert main(["--no-color", "check", "01", "--submission", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err
-    assert no_sandbox == []
 
 
 def test_data_dir_that_is_not_a_folder_is_a_usage_error(capsys, tmp_path, no_sandbox):
@@ -66,13 +72,11 @@ def test_data_dir_that_is_not_a_folder_is_a_usage_error(capsys, tmp_path, no_san
                  "--data-dir", str(tmp_path / "nope")])
     assert code == 2
     assert f"--data-dir {tmp_path / 'nope'} is not a folder" in capsys.readouterr().err
-    assert no_sandbox == []
 
 
 def test_course_folder_without_a_course_is_a_usage_error(capsys, tmp_path, no_sandbox):
     assert main(["--no-color", "check", "01", "--course", str(tmp_path)]) == 2
     assert str(tmp_path) in capsys.readouterr().err
-    assert no_sandbox == []
 
 
 def test_check_needs_exercises_or_all(capsys):

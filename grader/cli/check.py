@@ -85,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     # own torch import included (finding the course, which loads pydantic, took 0.1 s of
     # a cold check before it). A usage error found below (unknown exercise, missing
     # folder, a --data-dir without MNIST) kills it unused at once.
-    with Sandbox() as sandbox:
+    sandbox = Sandbox()
+    try:
         from grader.catalog.course import Course
         from grader.catalog.submission import resolve_submission_dir
 
@@ -122,6 +123,9 @@ def run(args: argparse.Namespace) -> int:
         finally:
             if data is not None:
                 data.close()  # its temporary copy of MNIST goes, whatever happened
+    finally:
+        # The zygote clears the student's sandbox away on its own: the report needn't wait.
+        sandbox.close(wait=False)
     from grader.report import RENDERERS
     from grader.report.common import withhold_hidden
     from grader.report.terminal import render_terminal

@@ -14,7 +14,7 @@ import traceback
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Literal
 
 import pytest
 
@@ -26,6 +26,7 @@ from grader.engine.references import ReferenceSource, default_references, import
 from grader.engine.student import StudentCode, worker_spec
 from grader.i18n import tr
 from grader.release.tape import NotRecordable, NotRecorded
+from grader.models.manifest import CheckLimits
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, NamedMistake
 from grader.sandbox.client import Sandbox, SandboxUnavailable
 from grader.sandbox.protocol import WorkerSpec
@@ -205,17 +206,7 @@ class GradingPlugin:
                 self.data.get()
             except DataUnavailable:
                 pass  # the `mnist` fixture reports it on the checks that need it
-        code = StudentCode(
-            self.sandbox,
-            plan.student_file.path,
-            plan.exercise.id,
-            limits,
-            hidden_paths=(*plan.hidden_paths, *self.data.hidden_paths()),
-            read_only_paths=plan.read_only_paths,
-            exposed_paths=self.data.exposed_paths,
-            preload=self.preload,
-            next_worker=self._next_worker(request.node.nodeid),
-        )
+        code = self._student_code(plan, limits, next_worker=self._next_worker(request.node.nodeid))
         code.observer = getattr(self.references, "observe_student_value", None)
         try:
             if not run.loaded:
@@ -232,6 +223,32 @@ class GradingPlugin:
             if self.probe_log is not None:
                 self.probe_log.setdefault(plan.exercise.id, set()).update(code.probe_files_used)
             code.close()
+
+    def _student_code(self, plan: ExercisePlan, limits: CheckLimits,
+                      next_worker: WorkerSpec | None | Literal["same"] = "same") -> StudentCode:
+        assert plan.student_file.path is not None
+        return StudentCode(
+            self.sandbox,
+            plan.student_file.path,
+            plan.exercise.id,
+            limits,
+            hidden_paths=(*plan.hidden_paths, *self.data.hidden_paths()),
+            read_only_paths=plan.read_only_paths,
+            exposed_paths=self.data.exposed_paths,
+            preload=self.preload,
+            next_worker=next_worker,
+        )
+
+    def prepare_sandbox(self) -> None:
+        """Have the student's cell and the first check's worker built while pytest starts
+        and collects: the first exercise's default limits are a good guess (a check with
+        limits of its own gets a fresh worker in the same cell). Not for an exercise that
+        needs MNIST: its data must be ready before its cell is built."""
+        plan = next((r.plan for r in self.runs if r.plan.student_file.path is not None), None)
+        if plan is None or plan.exercise.needs_mnist:
+            return
+        code = self._student_code(plan, plan.limits_for(None, plan.budget_s))
+        self.sandbox.prepare(code.cell_spec(), code.worker_spec())
 
     def _next_worker(self, nodeid: str) -> WorkerSpec | None:
         """The worker the next check that runs student code will ask for, if any."""

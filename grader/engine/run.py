@@ -236,6 +236,7 @@ def grade_submission(
     submission_dir = submission_dir.absolute()
     plans = [_plan(course, e, submission_dir, overrides, hidden_paths) for e in exercises]
     plugin = GradingPlugin(sandbox, plans, progress, data, references, public_only, probe_log)
+    plugin.prepare_sandbox()
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)
     # but writes nowhere: the report is ours to render.

@@ -216,22 +216,27 @@ class StudentCode:
     def _limit_note(self) -> str:
         return f"timeout_s={self.limits.timeout_s:g}"
 
+    def cell_spec(self) -> CellSpec:
+        """The student's sandbox this code runs in (one per submission: the same for
+        every check and exercise that shares these paths and limits)."""
+        return CellSpec(
+            tmp_root="",  # the Sandbox's own
+            submission_dir=str(self.module_path.parent),
+            hide=tuple(str(p) for p in self.hidden_paths),
+            expose=tuple(self.exposed_paths()),
+            read_only=tuple(str(p) for p in self.read_only_paths),
+            preload=self.preload,
+            file_mb=self.limits.file_mb,
+            processes=self.limits.processes,
+        )
+
+    def worker_spec(self) -> WorkerSpec:
+        return worker_spec(self.module_path, self.module_name, self.limits)
+
     def _handle(self) -> WorkerHandle:
         if self._worker is None:
-            limits = self.limits
-            submission = self.module_path.parent
-            cell = CellSpec(
-                tmp_root="",  # the Sandbox's own
-                submission_dir=str(submission),
-                hide=tuple(str(p) for p in self.hidden_paths),
-                expose=tuple(self.exposed_paths()),
-                read_only=tuple(str(p) for p in self.read_only_paths),
-                preload=self.preload,
-                file_mb=limits.file_mb,
-                processes=limits.processes,
-            )
-            worker = worker_spec(self.module_path, self.module_name, limits)
-            self._worker = self.sandbox.spawn(cell, worker, limits.timeout_s, self.next_worker)
+            self._worker = self.sandbox.spawn(self.cell_spec(), self.worker_spec(), self.limits.timeout_s,
+                                              self.next_worker)
         return self._worker
 
     def _request(self, request: Request, what: str) -> Any:

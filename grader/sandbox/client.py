@@ -71,10 +71,11 @@ def _recv_control(sock: socket.socket, deadline: float) -> tuple[bytes, list[int
 class _Cell:
     """The grading process's handle on one cell."""
 
-    def __init__(self, spec: CellSpec, control: socket.socket, pid: int) -> None:
+    def __init__(self, spec: CellSpec, control: socket.socket, request: int) -> None:
         self.spec = spec
         self.control = control
-        self.pid = pid  # on the host: the cell outside its namespaces
+        self.request = request  # the OpenCell the zygote answers with the cell's pid
+        self.pid: int | None = None  # on the host: the cell outside its namespaces
         self.ready: protocol.CellReady | None = None
         self.spawned: dict[int, tuple[int, int | None]] = {}  # request -> (pid inside, pidfd)
         self.exits: dict[int, protocol.Exited] = {}
@@ -212,6 +213,8 @@ class _Cell:
             if pidfd is not None:
                 os.close(pidfd)
         self.control.close()  # the cell exits when its channel closes ...
+        if self.pid is None:  # not forked yet: it will find its channel closed and exit
+            return
         try:
             os.kill(self.pid, signal.SIGKILL)  # ... and this makes sure of it, namespace and all
         except OSError:
@@ -282,26 +285,25 @@ class Sandbox:
         elif isinstance(message, protocol.Started):
             self._ready = True
 
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + self.start_timeout_s
-        while not self._ready:
-            if time.monotonic() > deadline:
-                raise SandboxUnavailable(tr("the sandbox process did not start in time"))
-            self._read_zygote(deadline)
-
     def _alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """End the zygote and everything it started. It kills its cells, waits for them
+        and removes their cgroups before it exits (tens of ms): `wait=False` leaves it to
+        finish that on its own, for a command that is about to print and exit."""
         self.close_cell()
         if self._control is not None:
             self._control.close()
             self._control = None
         if self._process is not None:
-            if not self._ready:
+            if self._next_request == 0:
                 # Never used (a usage error found after it was started): nothing of it to
                 # clean up, and it may be busy importing torch for another second.
                 self._process.kill()
+            elif not wait:
+                shutil.rmtree(self.tmp_root, ignore_errors=True)
+                return
             try:
                 self._process.wait(timeout=2)
             except subprocess.TimeoutExpired:
@@ -326,9 +328,10 @@ class Sandbox:
         self._start()
 
     # -- cells --------------------------------------------------------------------
-    def _open_cell(self, spec: CellSpec) -> _Cell:
+    def _request_cell(self, spec: CellSpec) -> _Cell:
+        """Ask the zygote for a cell and return at once: it is built (and a worker asked
+        of it is made) while we go on. `_complete_cell` waits for it."""
         assert self._control is not None
-        self._wait_ready()
         self._next_request += 1
         request = self._next_request
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -339,21 +342,43 @@ class Sandbox:
             raise
         finally:
             theirs.close()
-        deadline = time.monotonic() + self.start_timeout_s
-        while request not in self._opened:
+        return _Cell(spec, ours, request)
+
+    def _complete_cell(self, cell: _Cell) -> None:
+        """Wait until the zygote has forked `cell` and the cell has built itself."""
+        if cell.pid is not None:
+            return
+        deadline = time.monotonic() + self.start_timeout_s  # the zygote may still be starting
+        while cell.request not in self._opened:
             if time.monotonic() > deadline:
-                ours.close()
                 raise SandboxUnavailable(tr("the sandbox did not open a cell in time"))
             self._read_zygote(deadline)
-        cell = _Cell(spec, ours, self._opened.pop(request))
+        cell.pid = self._opened.pop(cell.request)
         try:
             ready = cell.wait_ready(_SPAWN_WAIT_S)
         except _CellGone:
-            cell.close()
             raise SandboxUnavailable(tr("a student's sandbox could not be built")) from None
         if self.protections is None:
             self.protections = set(ready.protections)
-        return cell
+
+    def _with_our_paths(self, cell: CellSpec) -> CellSpec:
+        return dataclasses.replace(
+            cell, tmp_root=self.tmp_root, isolate=self.isolate, hide=(*cell.hide, *self.hidden_paths)
+        )
+
+    def prepare(self, cell: CellSpec, worker: WorkerSpec) -> None:
+        """Start building the cell for `cell`, and `worker` in it, without waiting: what a
+        submission's first check will most likely ask for (spawn uses it if it matches).
+        A hint only: whatever goes wrong here is met again, and handled, by spawn."""
+        full = self._with_our_paths(cell)
+        if not self._alive() or (self._cell is not None and self._cell.spec == full and not self._cell.gone):
+            return
+        self.close_cell()
+        try:
+            self._cell = self._request_cell(full)
+            self._cell.prefetch(worker)
+        except OSError:
+            self.close_cell()
 
     def close_cell(self) -> None:
         """End the current student's cell (its namespaces, its root, whatever runs in it)."""
@@ -374,9 +399,7 @@ class Sandbox:
         needed. Restarts the zygote or the cell once if they died. `next_worker` is made
         in advance, while this check runs ("same": another like this one; None: nothing,
         no check follows)."""
-        full = dataclasses.replace(
-            cell, tmp_root=self.tmp_root, isolate=self.isolate, hide=(*cell.hide, *self.hidden_paths)
-        )
+        full = self._with_our_paths(cell)
         for attempt in range(2):
             try:
                 if not self._alive():
@@ -392,7 +415,8 @@ class Sandbox:
                     self.restarts += 1
                 if self._cell is None or self._cell.spec != full or self._cell.gone:
                     self.close_cell()
-                    self._cell = self._open_cell(full)
+                    self._cell = self._request_cell(full)
+                self._complete_cell(self._cell)
                 taken = self._cell.take_prefetched(worker)
                 pid, pidfd, channel = taken or self._cell.await_spawn(*self._cell.request_spawn(worker))
                 # The next check's fork and mounts happen while this check runs.
