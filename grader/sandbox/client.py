@@ -446,7 +446,8 @@ def _interfered_with(pidfd: int | None) -> bool:
     if readable:
         return True
     host_pid = procfs.pid_of_pidfd(pidfd)
-    return host_pid is None or procfs.was_interfered_with(host_pid)
+    # A kernel whose fdinfo does not name the pid: nothing more to tell, hand it over.
+    return host_pid is not None and procfs.was_interfered_with(host_pid)
 
 
 def _kill_by_pidfd(pidfd: int) -> None:
