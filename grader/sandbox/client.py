@@ -90,7 +90,11 @@ class _Cell:
         student's workers, so what it says is parsed, never trusted blindly."""
         if self.gone:
             raise _CellGone()
-        received = _recv_control(self.control, deadline)
+        try:
+            received = _recv_control(self.control, deadline)
+        except OSError:  # ECONNRESET: the cell died with messages unread (its code killed it)
+            self.gone = True
+            raise _CellGone() from None
         if received is None:
             return False
         data, fds = received
@@ -268,7 +272,10 @@ class Sandbox:
 
     def _read_zygote(self, deadline: float) -> None:
         assert self._control is not None
-        received = _recv_control(self._control, deadline)
+        try:
+            received = _recv_control(self._control, deadline)
+        except OSError:  # ECONNRESET: student code (without isolation) killed the zygote
+            raise SandboxUnavailable(tr("the sandbox process (zygote) exited")) from None
         if received is None:
             return
         data, fds = received
