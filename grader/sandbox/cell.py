@@ -1,6 +1,6 @@
 """A cell: one student's sandbox, built once, that forks a fresh worker per check.
 
-Forked from the zygote (torch already imported) for one submission and exercise. It
+Forked from the zygote (torch already imported) for one submission, every exercise graded in it. It
 reads the submission into memory, joins a pids cgroup, enters its namespaces
 (network, mount, PID, IPC, UTS; a user namespace when not root), builds the
 allow-listed root (rootfs.py) and says which protections it got (CellReady, sent
@@ -16,9 +16,13 @@ once per cell instead of once per check.
                       └── worker (check 2) ...
 
 PID 1 ignores the signals student code may send it, and when it exits the kernel
-kills everything left in the namespace. When a worker ends, the cell kills whatever
-it left behind (processes in its session, or in no live worker's session) before
-reporting the exit, so the next check starts clean. Isolation between two checks of
+kills everything left in the namespace. When a check ends (KillWorker), the cell
+SIGKILLs its worker, waits until that worker can make no more system calls, kills
+whatever it left behind (processes in its session, or in no live worker's session)
+and waits for those to be gone, then says Cleared: the grading process hands over the
+next worker only after that, so the next check starts clean. The killed worker's own
+exit finishes while the next check runs. A worker that ends by itself is reported
+(Exited) after the same clean-up. Isolation between two checks of
 one student is about fairness; between students (one cell each, never shared) and
 between student and grader, it is as strong as the namespaces and the root make it.
 The grading process asks for the next check's worker while the current check runs
@@ -43,7 +47,7 @@ CONTROL_MAX_BYTES = 1 << 16
 _PR_SET_PDEATHSIG = 1
 _EXTRA_PROCESSES = 8  # the cell's own processes, beyond what a check may start
 _STOP_WAIT_S = 0.5  # for a killed worker to stop making system calls
-_SWEEP_WAIT_S = 1.5  # for what a check left to be gone (the grading process waits 2 s in all)
+_SWEEP_WAIT_S = 1.5  # for what a check left to be gone (the grading process waits 3 s for Cleared)
 
 
 @dataclass

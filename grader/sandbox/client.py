@@ -1,6 +1,6 @@
 """Grading-process side of the sandbox: start the zygote, open cells, spawn workers, talk to them.
 
-One zygote per Sandbox; one cell at a time (a student's sandbox for one exercise,
+One zygote per Sandbox; one cell at a time (a student's sandbox for one submission,
 built once); one worker per check, forked inside the cell. Everything a cell or a
 worker sends is parsed with `protocol`; what cannot be read is the student's fault
 for the check in progress (UnreadableResult), never a grader error, and the check's

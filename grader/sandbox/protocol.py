@@ -56,7 +56,7 @@ class Limits:
 @dataclass(frozen=True)
 class CellSpec:
     """One student's sandbox: namespaces, the allow-listed root and the staged files.
-    Built once, then serves every check of one exercise (or more, with the same spec)."""
+    Built once, then serves every check of a submission (all its exercises share the spec)."""
 
     tmp_root: str  # the Sandbox's private folder on the host
     submission_dir: str
