@@ -79,7 +79,7 @@ class ExerciseRun:
         that runs student code. Raises StudentTimeout once it is used up."""
         if self._started_at is None:
             self._started_at = time.monotonic()
-        left = self.plan.budget_s - (time.monotonic() - self._started_at)
+        left = self.time_left_if_started_now()
         if left <= 0:
             raise StudentTimeout(
                 tr("not run: the time budget for all checks of {exercise} "

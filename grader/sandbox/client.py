@@ -250,7 +250,6 @@ class Sandbox:
         self._next_request = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
-        self._ready = False
         self._cell: _Cell | None = None
         self.restarts = 0
         self._start()
@@ -268,7 +267,6 @@ class Sandbox:
         )
         theirs.close()
         self._control = ours
-        self._ready = False
 
     def _read_zygote(self, deadline: float) -> None:
         assert self._control is not None
@@ -287,10 +285,9 @@ class Sandbox:
             message = protocol.parse(data, protocol.FromZygote)
         except ProtocolViolation as exc:  # the zygote runs no student code: our bug
             raise SandboxUnavailable(tr("the sandbox process sent {problem}", problem=exc)) from None
+        # Started (torch imported) needs nothing: a cell asked for earlier waits in the socket.
         if isinstance(message, protocol.CellOpened):
             self._opened[message.request] = message.pid
-        elif isinstance(message, protocol.Started):
-            self._ready = True
 
     def _alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
@@ -308,14 +305,12 @@ class Sandbox:
                 # Never used (a usage error found after it was started): nothing of it to
                 # clean up, and it may be busy importing torch for another second.
                 self._process.kill()
-            elif not wait:
-                shutil.rmtree(self.tmp_root, ignore_errors=True)
-                return
-            try:
-                self._process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            if wait or self._next_request == 0:
+                try:
+                    self._process.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    self._process.kill()
+                    self._process.wait()
         shutil.rmtree(self.tmp_root, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":
