@@ -259,7 +259,8 @@ class GradingPlugin:
         run, plan = info.run, info.run.plan
         if plan.student_file.path is None or run.import_failure is not None:
             return None
-        return worker_spec(plan.student_file.path, plan.exercise.id, plan.limits_for(info.timeout_s, run.time_left_if_started_now()))
+        limits = plan.limits_for(info.timeout_s, run.time_left_if_started_now())
+        return worker_spec(plan.student_file.path, plan.exercise.id, limits)
 
     # -- results ------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)
