@@ -22,7 +22,7 @@ from grader.catalog.course import Exercise
 from grader.authoring.marker import MARKER_NAME, CheckFailed
 from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
 from grader.engine.exercise_run import ExercisePlan, ExerciseRun
-from grader.engine.references import ReferenceSource, default_references, import_file
+from grader.engine.references import ReferenceSource, default_references, import_solution
 from grader.engine.student import StudentCode, worker_spec
 from grader.i18n import tr
 from grader.release.tape import NotRecordable, NotRecorded
@@ -85,7 +85,6 @@ class GradingPlugin:
         self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
         self._next_student_check: dict[str, str | None] = {}
-        self._other_references: dict[Path, types.ModuleType] = {}
         self._started = 0
 
     def results(self) -> list[ExerciseResult]:
@@ -163,14 +162,11 @@ class GradingPlugin:
         course_root = self._info(request).run.plan.exercise.solution_path.parent
 
         def load(exercise_id: str) -> types.ModuleType:
-            path = course_root / f"{exercise_id}.py"
-            if path not in self._other_references:
-                if self.course_is_release:
-                    raise FileNotFoundError(
-                        "reference_of() needs the course's solutions: a check that uses it "
-                        "must be hidden (instructor-only)")
-                self._other_references[path] = import_file(path, f"_reference_other_{exercise_id}")
-            return self._other_references[path]
+            if self.course_is_release:
+                raise FileNotFoundError(
+                    "reference_of() needs the course's solutions: a check that uses it "
+                    "must be hidden (instructor-only)")
+            return import_solution(course_root / f"{exercise_id}.py", f"_reference_{exercise_id}")
 
         return load
 

@@ -62,20 +62,50 @@ def _isolated_pytest_environment() -> Iterator[None]:
                 os.environ[name] = value
 
 
+# The check modules this process imported and kept, with their file's contents then.
+_CHECK_MODULE_FILES: dict[str, tuple[str, bytes | None]] = {}
+
+
+def _signature(path: Path) -> bytes | None:
+    """The file's contents (not its mtime: a file rewritten within one clock tick keeps it)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _is_check_module(name: str, module: object) -> bool:
+    origin = getattr(module, "__file__", None) or ""
+    return bool(origin) and Path(origin).name.startswith(("checks", "conftest")) or name.startswith("_grader_probe")
+
+
 @contextlib.contextmanager
-def _fresh_check_modules() -> Iterator[None]:
-    """Forget the check modules a run imported. pytest's importlib mode names a module
-    after its path below the rootdir ("exercise_01.checks") and reuses one already in
-    sys.modules: without this, a second course in the same process (a student kit
-    verified against its course) would silently run the first course's checks."""
+def _this_courses_check_modules(check_files: list[Path]) -> Iterator[None]:
+    """Keep the check modules of this very course between gradings, forget the rest.
+
+    pytest's importlib mode names a module after its path below the rootdir
+    ("exercise_01.checks") and reuses one already in sys.modules. Reused, a module is
+    not rewritten and compiled again for every submission of a batch (two compiles
+    each). But a module of another course (a student kit verified against its course)
+    or one whose file changed since must go: pytest would silently run it instead."""
+    # Signed before the run: a file edited during it no longer matches, and goes next time.
+    wanted = {str(path.resolve()): _signature(path) for path in check_files}
+    for name, (origin, signature) in list(_CHECK_MODULE_FILES.items()):
+        if origin not in wanted or signature is None or signature != wanted[origin]:
+            sys.modules.pop(name, None)
+            del _CHECK_MODULE_FILES[name]
     before = set(sys.modules)
     try:
         yield
     finally:
         for name in set(sys.modules) - before:
             module = sys.modules.get(name)
-            origin = getattr(module, "__file__", None) or ""
-            if origin and Path(origin).name.startswith(("checks", "conftest")) or name.startswith("_grader_probe"):
+            if not _is_check_module(name, module):
+                continue
+            origin = str(Path(getattr(module, "__file__", None) or "").resolve())
+            if origin in wanted:
+                _CHECK_MODULE_FILES[name] = (origin, wanted[origin])
+            else:
                 del sys.modules[name]
 
 
@@ -241,7 +271,7 @@ def grade_submission(
     # pytest's terminal reporter stays loaded (assertion messages are built through it)
     # but writes nowhere: the report is ours to render.
     try:
-        with _isolated_pytest_environment(), _fresh_check_modules(), open(os.devnull, "w") as sink, \
+        with _isolated_pytest_environment(), _this_courses_check_modules(check_files), open(os.devnull, "w") as sink, \
                 contextlib.redirect_stdout(sink):
             exit_code = pytest.main(_pytest_args(course, check_files), plugins=[plugin])
     finally:

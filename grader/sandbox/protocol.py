@@ -208,8 +208,16 @@ FromCell = Union[CellReady, WorkerSpawned, Exited, Cleared]
 # -- wire format -----------------------------------------------------------------------
 
 
+def _record_fields(value: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    raise TypeError(f"{type(value).__name__} is not a protocol record")
+
+
 def dumps(record: Any) -> bytes:
-    return json.dumps(dataclasses.asdict(record), separators=(",", ":")).encode("utf-8")
+    # Records are turned into dicts as the encoder meets them: dataclasses.asdict would
+    # deep-copy every value first (a call's encoded tensors included).
+    return json.dumps(_record_fields(record), default=_record_fields, separators=(",", ":")).encode("utf-8")
 
 
 # A JSON string, or an unterminated one up to the end: every start matches at once (one
