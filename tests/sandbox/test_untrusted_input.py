@@ -102,6 +102,13 @@ def test_the_json_depth_is_bounded_before_parsing():
         protocol.loads_json(b"[" * (protocol.MAX_JSON_DEPTH + 1) + b"]" * (protocol.MAX_JSON_DEPTH + 1))
     # Brackets inside strings are text, not nesting.
     assert protocol.loads_json(json.dumps("[" * 10_000).encode()) == "[" * 10_000
+    # Also past escaped quotes and backslashes: the string does not end at \" or \\\".
+    hidden = '\\"' + "[" * 5_000 + '\\\\"' + "{" * 5_000
+    assert protocol.loads_json(json.dumps([hidden, hidden]).encode()) == [hidden, hidden]
+    # ...and nesting outside strings between such strings still counts.
+    deep = ("[" + json.dumps(hidden) + ",") * (protocol.MAX_JSON_DEPTH + 1) + "0" + "]" * (protocol.MAX_JSON_DEPTH + 1)
+    with pytest.raises(ProtocolViolation, match="nested more than"):
+        protocol.loads_json(deep.encode())
 
 
 replies = st.fixed_dictionaries(
