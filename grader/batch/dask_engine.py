@@ -60,7 +60,7 @@ class SandboxPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         threads = self.threads_for(worker)
-        self.sandbox = Sandbox(threads=threads)
+        self.sandbox = Sandbox(threads=threads, many_cells=True)
         import torch
 
         torch.set_num_threads(threads)

@@ -31,6 +31,7 @@ The grading process asks for the next check's worker while the current check run
 
 from __future__ import annotations
 
+import gc
 import os
 import select
 import signal
@@ -209,6 +210,9 @@ class _Cell:
     def _spawn(self, request: protocol.SpawnWorker, channel_fd: int, wake: tuple[int, int]) -> None:
         from grader.sandbox.worker import run_worker
 
+        # What is here now is never garbage the worker must find: frozen, its collections
+        # skip it (fewer pages written, so fewer copied; O(1) to do).
+        gc.freeze()
         pid = os.fork()
         if pid == 0:
             signal.set_wakeup_fd(-1)

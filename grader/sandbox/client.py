@@ -235,11 +235,16 @@ class Sandbox:
         start_timeout_s: float = 120.0,
         hidden_paths: tuple[str, ...] = (),
         isolate: bool = True,
+        many_cells: bool = False,
     ) -> None:
         """`threads`: torch threads of every worker, set once in the zygote.
         `hidden_paths`: folders or files student code must never see (report outputs,
-        other students' submissions), even where the allow-list would show them."""
+        other students' submissions), even where the allow-list would show them.
+        `many_cells`: this sandbox will grade many submissions (a batch's worker): once
+        its first cell is open, the zygote spends about half a second to make every later
+        fork cheaper (grader/sandbox/hugepages.py)."""
         self.threads = threads
+        self.many_cells = many_cells
         self.hidden_paths = tuple(str(p) for p in hidden_paths)
         self.isolate = isolate
         self.protections: set[str] | None = None  # as reported by the first cell
@@ -258,7 +263,8 @@ class Sandbox:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(theirs.fileno()), _PACKAGE_PARENT, str(self.threads or "")],
+            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(theirs.fileno()), _PACKAGE_PARENT, str(self.threads or ""),
+             "many-cells" if self.many_cells else "few-cells"],
             pass_fds=[theirs.fileno()],
             env=child_environment(self.tmp_root),
             stdin=subprocess.DEVNULL,

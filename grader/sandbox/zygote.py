@@ -85,7 +85,21 @@ def set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
-def serve(control: socket.socket, threads: int | None) -> None:
+def _ready_for_many_forks() -> None:
+    """Import what every cell imports at its first check (the worker's code), freeze it
+    all for the garbage collector (a child's collections then never write to these
+    objects' pages) and fold the memory into huge pages (hugepages.py)."""
+    import gc
+
+    import grader.sandbox.worker  # noqa: F401 - for the cells, once
+    from grader.sandbox.hugepages import collapse_anonymous_memory
+
+    gc.collect()
+    gc.freeze()
+    collapse_anonymous_memory()
+
+
+def serve(control: socket.socket, threads: int | None, many_cells: bool = False) -> None:
     # Importing torch here, before any fork, is the point of the zygote.
     from grader.sandbox.cell import run_cell
 
@@ -96,6 +110,7 @@ def serve(control: socket.socket, threads: int | None) -> None:
     signal.signal(signal.SIGCHLD, lambda *_: None)
     cells: dict[int, str] = {}  # pid -> the sandbox folder it works in
     cgroups: list[tuple[str, int]] = []  # of ended cells, not removed yet
+    folded = False  # memory folded for many forks since the last import
     control.send(protocol.dumps(protocol.Started(pid=os.getpid())))
     try:
         while True:
@@ -116,6 +131,8 @@ def serve(control: socket.socket, threads: int | None) -> None:
                 continue
             # Trusted names from the exercise's manifest: imported here once, not per cell.
             for name in request.spec.preload:
+                if name not in sys.modules:
+                    folded = False  # new memory: fold it too, next time
                 try:
                     importlib.import_module(name)
                 except ImportError:
@@ -131,6 +148,10 @@ def serve(control: socket.socket, threads: int | None) -> None:
             os.close(fds[0])
             cells[pid] = request.spec.tmp_root
             control.send(protocol.dumps(protocol.CellOpened(request=request.request, pid=pid)))
+            if many_cells and not folded:
+                # After the first cell is on its way, not before: its student waits for nothing.
+                _ready_for_many_forks()
+                folded = True
     finally:
         _end_cells(cells, cgroups)
 
@@ -138,8 +159,9 @@ def serve(control: socket.socket, threads: int | None) -> None:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     threads = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else None
+    many_cells = len(sys.argv) > 4 and sys.argv[4] == "many-cells"
     try:
-        serve(control, threads)
+        serve(control, threads, many_cells)
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass
     os._exit(0)
