@@ -43,7 +43,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 def run(args: argparse.Namespace) -> int:
     from grader.sandbox.client import Sandbox
 
-    with Sandbox() as sandbox:
+    with Sandbox(many_cells=True) as sandbox:
         from grader.catalog.course import Course
         from grader.ci.workflow import installed_torch_version
         from grader.release.kit import ReleaseOptions, build_kit

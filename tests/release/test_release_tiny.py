@@ -33,7 +33,7 @@ def kit(tmp_path_factory, sandbox_module) -> Path:
 def sandbox_module():
     from grader.sandbox.client import Sandbox
 
-    with Sandbox() as box:
+    with Sandbox(many_cells=True) as box:  # builds a kit and grades it many times
         yield box
 
 
