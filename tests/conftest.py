@@ -62,12 +62,13 @@ def cli_sandbox(cli_module_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) ->
     """`grader check`, run in-process, borrows the module's sandbox instead of starting a
     zygote of its own: every start waits for a torch import (seconds on two cores), and
     what isolates one check from the next is its freshly forked worker, not the zygote.
-    A sandbox made with arguments (a batch's) is still a real one of its own."""
+    A sandbox made with other arguments than many_cells (a batch's, with its thread
+    count) is still a real one of its own."""
     real = Sandbox
 
     class Borrowed:
         def __new__(cls, *args: object, **kwargs: object) -> object:
-            if args or kwargs:
+            if args or set(kwargs) - {"many_cells"}:
                 return real(*args, **kwargs)
             return super().__new__(cls)
 

@@ -56,7 +56,7 @@ def test_import_real_data_into_the_cache(home, capsys, shared_mnist):
     assert f"MNIST found in {home / 'cache' / 'grader' / 'mnist'} (the user cache)" in out
 
 
-def test_check_without_data_reports_not_run(home, capsys):
+def test_check_without_data_reports_not_run(home, capsys, cli_sandbox):
     """`grader check` of an MNIST exercise with no data and downloads off: NOT RUN, exit 0."""
     from tests.conftest import REPO_ROOT
 

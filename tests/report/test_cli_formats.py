@@ -11,7 +11,8 @@ from grader.cli import main
 from tests.conftest import REPO_ROOT
 
 
-def test_check_writes_junit_and_appends_the_step_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_writes_junit_and_appends_the_step_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         cli_sandbox) -> None:
     summary = tmp_path / "step_summary.md"
     summary.write_text("earlier step's summary\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))

@@ -51,17 +51,17 @@ def _random_conv(report: dict) -> dict:
     return check
 
 
-def test_a_students_json_report_withholds_the_course_hidden_check(tmp_path, capsys):
+def test_a_students_json_report_withholds_the_course_hidden_check(tmp_path, capsys, cli_sandbox):
     check = _random_conv(_check_json(tmp_path, capsys))
     assert check["hidden"] is True and check["status"] == "failed" and check["message"] == "hidden"
 
 
-def test_show_hidden_gives_the_instructor_the_message(tmp_path, capsys):
+def test_show_hidden_gives_the_instructor_the_message(tmp_path, capsys, cli_sandbox):
     check = _random_conv(_check_json(tmp_path, capsys, "--show-hidden"))
     assert "not implemented yet" in check["message"]
 
 
-def test_gradescope_gets_the_message_to_publish_later(tmp_path, capsys):
+def test_gradescope_gets_the_message_to_publish_later(tmp_path, capsys, cli_sandbox):
     code = main(["--no-color", "check", "exercise_01", "--submission", str(REPO_ROOT / "exercises"),
                  "--format", "gradescope"])
     assert code == 0
