@@ -115,8 +115,18 @@ class LocalEngine:
                     # A small window: a kill loses only what is in flight.
                     limit = 1 if suspects or alone else self.jobs + 1
                     while (pending or suspects) and len(in_flight) < limit:
-                        task = suspects.popleft() if suspects else pending.popleft()
-                        in_flight[pool.submit(self.grade, task)] = task
+                        from_suspects = bool(suspects)
+                        task = suspects.popleft() if from_suspects else pending.popleft()
+                        try:
+                            in_flight[pool.submit(self.grade, task)] = task
+                        except BrokenProcessPool:
+                            # A worker died after the last wait: this task never ran. It goes
+                            # back where it came from, and what is in flight is suspect.
+                            (suspects if from_suspects else pending).appendleft(task)
+                            broken = True
+                            break
+                    if broken:
+                        break
                     done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in done:
                         task = in_flight.pop(future)

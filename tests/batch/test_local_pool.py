@@ -43,3 +43,43 @@ def test_threads_split_the_cores_between_jobs() -> None:
     assert threads_per_job(2, cores=8) == 4
     assert threads_per_job(3, cores=8) == 2
     assert threads_per_job(16, cores=8) == 1
+
+
+class _PoolThatBreaksOnSubmit:
+    """An executor run in this process whose `breaks_at`-th submit finds the pool broken,
+    as a real one does when a worker dies between a wait and the next submit."""
+
+    opened = 0
+
+    def __init__(self, grade, breaks_at: int | None) -> None:
+        type(self).opened += 1
+        self.grade, self.breaks_at, self.submitted = grade, breaks_at, 0
+
+    def submit(self, fn, task):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.submitted += 1
+        if self.submitted == self.breaks_at:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        future: Future = Future()
+        future.set_result(fn(task))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def _graded(task: GradeTask) -> str:
+    return StudentRecord(student_id=task.student_id, status=StudentStatus.GRADED, points_earned=1).to_json()
+
+
+def test_a_pool_found_broken_when_submitting_loses_no_submission(tmp_path: Path, monkeypatch) -> None:
+    engine = LocalEngine(2, grade=_graded, start=_start_nothing)
+    _PoolThatBreaksOnSubmit.opened = 0
+    monkeypatch.setattr(engine, "_pool", lambda: _PoolThatBreaksOnSubmit(
+        _graded, breaks_at=2 if _PoolThatBreaksOnSubmit.opened == 0 else None))
+    ids = ["a", "b", "c", "d", "e"]
+    got = [StudentRecord.from_json(raw).student_id for raw in engine.run(_task(tmp_path, i) for i in ids)]
+    assert sorted(got) == ids  # each exactly once: the refused one was not lost, none twice
+    assert _PoolThatBreaksOnSubmit.opened == 2  # the broken pool was replaced
