@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -53,7 +54,7 @@ def sandbox() -> Sandbox:
 @pytest.fixture(scope="module")
 def cli_module_sandbox() -> Iterator[Sandbox]:
     """One sandbox for the in-process `grader check` runs of a test module."""
-    with Sandbox() as box:
+    with Sandbox(many_cells=True) as box:
         yield box
 
 
@@ -126,3 +127,10 @@ def by_id(result: ExerciseResult) -> dict[str, CheckResult]:
 
 def statuses(result: ExerciseResult) -> dict[str, CheckStatus]:
     return {check.id: check.status for check in result.checks}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything collected lives as long as the session: frozen, the garbage collector
+    stops walking it (and torch's objects) on every full collection."""
+    gc.collect()
+    gc.freeze()

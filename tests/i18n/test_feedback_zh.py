@@ -65,7 +65,7 @@ def several_mistakes(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def graded_both(several_mistakes, grade) -> dict[str, ExerciseResult]:
     """The several-mistakes submission graded in English and in Chinese (once per module)."""
-    return {language: _graded(grade, language, several_mistakes, timeout_s=3) for language in ("en", "zh")}
+    return {language: _graded(grade, language, several_mistakes, timeout_s=2) for language in ("en", "zh")}
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +132,8 @@ def test_a_timeout_in_chinese(graded_both):
     en = by_id(graded_both["en"])["conv1x1"]
     zh = by_id(graded_both["zh"])["conv1x1"]
     assert en.status is zh.status is CheckStatus.TIMEOUT
-    assert en.message == "conv1x1() did not finish within the time limit (timeout_s=3)"
-    assert zh.message == "conv1x1() 未能在时间限制内完成（timeout_s=3）"
+    assert en.message == "conv1x1() did not finish within the time limit (timeout_s=2)"
+    assert zh.message == "conv1x1() 未能在时间限制内完成（timeout_s=2）"
 
 
 def test_the_right_parts_pass_in_both_languages(graded_both):
