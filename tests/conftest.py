@@ -46,15 +46,17 @@ def course() -> Course:
 
 @pytest.fixture(scope="session")
 def sandbox() -> Sandbox:
-    # It grades hundreds of submissions, as a batch worker's does: forks made cheap.
-    with Sandbox(many_cells=True) as box:
+    # It grades hundreds of submissions, as a batch worker's does: forks made cheap, and
+    # one torch thread per worker, as a batch's --jobs 2 on two cores gets (a worker that
+    # starts an OpenMP pool for a tiny tensor pays for it; the MNIST checks set their own).
+    with Sandbox(many_cells=True, threads=1) as box:
         yield box
 
 
 @pytest.fixture(scope="module")
 def cli_module_sandbox() -> Iterator[Sandbox]:
     """One sandbox for the in-process `grader check` runs of a test module."""
-    with Sandbox(many_cells=True) as box:
+    with Sandbox(many_cells=True, threads=1) as box:
         yield box
 
 
