@@ -13,6 +13,11 @@ torch builds; benchmarks/fork_threads.py), which is how `Sandbox(threads=4)` can
 out every check on a machine where the zygote's pool got started (issue 9, part 4).
 Workers inherit the count and never call torch.set_num_threads themselves.
 
+A zygote told it will open many cells (a batch's: `many-cells`) readies itself for
+cheap forks once its first cell is open: the worker's code imported, everything frozen
+for the garbage collector, its memory folded into huge pages (hugepages.py). None of
+that is tensor work.
+
 Control messages are protocol records (OpenCell in; Started, CellOpened, Exited out),
 one per SOCK_SEQPACKET datagram; a cell's control socket comes attached to OpenCell.
 """
