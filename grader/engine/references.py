@@ -50,10 +50,16 @@ def import_solution(path: Path, name: str) -> types.ModuleType:
 
 
 class SolutionReferences:
-    """The course's solutions/ (see import_solution)."""
+    """The course's solutions/ (see import_solution), looked up once per grading: the
+    `reference` fixture asks for every check, and each lookup reads the file."""
+
+    def __init__(self) -> None:
+        self._modules: dict[str, types.ModuleType] = {}
 
     def reference_for(self, exercise: Exercise) -> Any:
-        return import_solution(exercise.solution_path, f"_reference_{exercise.id}")
+        if exercise.id not in self._modules:
+            self._modules[exercise.id] = import_solution(exercise.solution_path, f"_reference_{exercise.id}")
+        return self._modules[exercise.id]
 
 
 class ReplayedReferences:
