@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -136,3 +137,36 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     stops walking it (and torch's objects) on every full collection."""
     gc.collect()
     gc.freeze()
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "check(points, title, timeout_s, hidden): a course's check (grader.authoring)")
+    _pin_this_xdist_worker()
+
+
+def _pin_this_xdist_worker() -> None:
+    """Under pytest-xdist (`-n auto`, the default), give each worker its own share of the
+    cores and as many torch threads. Two workers on two unpinned cores made the MNIST
+    trainings' OpenMP threads spin against each other's tests (exercise 06's took 262 s
+    instead of 31 s); pinned, each training runs on its worker's core, at full speed.
+    Everything a test starts (sandboxes, `grader` subprocesses) inherits the pinning."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if not worker.startswith("gw") or count < 2 or not hasattr(os, "sched_setaffinity"):
+        return
+    cores = sorted(os.sched_getaffinity(0))
+    index = int(worker.removeprefix("gw"))
+    share = cores[index::count] if len(cores) >= count else [cores[index % len(cores)]]
+    os.sched_setaffinity(0, share)
+    import torch
+
+    torch.set_num_threads(len(share))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules that train on real MNIST first (a stable sort: the rest keep their order).
+    xdist hands out whole modules (`--dist loadfile`); started last, their minute of
+    training would be the run's tail."""
+    trains = {item.nodeid.split("::")[0] for item in items if "real_mnist" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in trains)
