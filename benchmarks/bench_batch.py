@@ -13,7 +13,12 @@ the checks themselves, two ways:
   amortised  (wall x jobs - all checks' time) / submissions: also pays for starting
              the workers, their sandboxes and torch, spread over the class
 and, of the in-worker overhead, what the batch layer itself adds around the engine's
-grade_submission (unpacking, loading the course, building the record).
+grade_submission (unpacking, loading the course, building the record). Then the
+machine's CPU time while `grader grade` ran (/proc/stat: busy time of all cores, so
+run nothing else meanwhile), per submission and as cores kept busy on average: with --jobs 1 the grader already
+works on a second core (the sandbox forks and builds the next check's worker while a
+check runs), and 2 cores / the cores --jobs 1 keeps busy bounds what --jobs 2 can gain
+when a submission needs the same CPU either way.
 
 With --scheduler, the same class is graded on a real Dask cluster instead: a `dask
 scheduler` and 1, then 2, `dask worker` processes on the loopback (each a fresh
@@ -30,6 +35,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -105,15 +111,23 @@ def build_class(root: Path, students: int, exercise_ids: list[str], seed: int = 
     return subs, root / "roster.csv", counts
 
 
+def _machine_cpu_s() -> float:
+    """Seconds all cores spent busy since boot (neither idle nor waiting for I/O)."""
+    ticks = [int(field) for field in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(subs: Path, roster: Path, out: Path, jobs: int, exercise_ids: list[str],
             scheduler: str | None = None) -> dict[str, float]:
     command = [sys.executable, "-m", "grader", "--no-color", "grade", str(subs), "--out", str(out),
                "--jobs", str(jobs), "--roster", str(roster), "--regrade", "--exercises", *exercise_ids]
     if scheduler:
         command += ["--scheduler", scheduler]
+    before = _machine_cpu_s()
     started = time.perf_counter()
     subprocess.run(command, check=True, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - started
+    cpu = _machine_cpu_s() - before
     in_worker, batch_layer, checks_total, graded = [], [], 0.0, 0
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         for (text,) in db.execute("SELECT record FROM records WHERE status != 'missing'"):
@@ -134,6 +148,8 @@ def measure(subs: Path, roster: Path, out: Path, jobs: int, exercise_ids: list[s
         "amortised_overhead_s": (wall * jobs - checks_total) / graded,
         "batch_layer_s": statistics.fmean(batch_layer) if batch_layer else 0.0,
         "dashboard_kb": (out / "index.html").stat().st_size / 1024,
+        "cpu_per_submission_s": cpu / graded,
+        "cores_busy": cpu / wall,
     }
 
 
@@ -187,6 +203,7 @@ def main() -> None:
             print_cluster_figures([measure_on_cluster(root, subs, roster, n, exercises) for n in args.workers])
             return
         rates: dict[int, float] = {}
+        busy: dict[int, float] = {}
         for jobs in args.jobs:
             r = measure(subs, roster, root / f"out-jobs{jobs}", jobs, exercises)
             rates[jobs] = r["per_minute"]
@@ -195,8 +212,13 @@ def main() -> None:
                   f"submission: in-worker {r['in_worker_overhead_s']:.3f} s, amortised "
                   f"{r['amortised_overhead_s']:.3f} s (target <= 0.2 s at --jobs 2); of which the "
                   f"batch layer {1000 * r['batch_layer_s']:.0f} ms; index.html {r['dashboard_kb']:.0f} kB")
+            print(f"          the machine's CPU meanwhile: {r['cpu_per_submission_s']:.3f} s per "
+                  f"submission; {r['cores_busy']:.2f} cores busy on average")
+            busy[jobs] = r["cores_busy"]
         if 1 in rates and 2 in rates:
-            print(f"--jobs 2 / --jobs 1 throughput: {rates[2] / rates[1]:.2f}x (target >= 1.7x)")
+            print(f"--jobs 2 / --jobs 1 throughput: {rates[2] / rates[1]:.2f}x (target >= 1.7x); at the same CPU "
+                  f"per submission, {os.cpu_count()} cores / {busy[1]:.2f} busy at --jobs 1 allow at most "
+                  f"{(os.cpu_count() or 1) / busy[1]:.2f}x")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
