@@ -14,7 +14,6 @@ and the accuracy is computed here.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import torch
@@ -34,7 +33,7 @@ from grader.authoring.modules import (
 )
 from grader.authoring.training import close, expect_python_float
 from grader.i18n import N_, tr
-from grader.probes.training import Budget, loader, parameters_of
+from grader.probes.training import Budget, loader, parameters_of, training_threads
 
 PROBES = Path(__file__).with_name("probes.py")
 THRESHOLD = 0.98
@@ -53,11 +52,12 @@ EVALUATE_PERCENT = Mistake("evaluate.percentage", "evaluate returns a percentage
 
 
 def budget() -> Budget:
-    # As many threads as this machine gives us (the grading process waits meanwhile), at most 4:
+    # As many threads as this grading process has (the machine's, or a batch job's share; it
+    # waits meanwhile), at most 4:
     # LeNet's small convolutions gain little beyond that.
     # Chosen so that the reference LeNet reaches >= 98% on every seed tried
     # (benchmarks/bench_training.py); the short decay settles the last epoch.
-    return Budget(lrs=(2e-3, 1e-3, 2.5e-4), batch_size=64, threads=max(1, min(4, len(os.sched_getaffinity(0)))))
+    return Budget(lrs=(2e-3, 1e-3, 2.5e-4), batch_size=64, threads=training_threads())
 
 
 def _describe(student) -> dict:

@@ -10,7 +10,6 @@ graded by the instructor, absent from the student kit.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from grader.authoring.modules import SQUASHED_OUTPUT, expect_module
 from grader.data.prepared import CheckData, load_child_file
 from grader.i18n import N_, tr
 from grader.probes.modules import count_macs
-from grader.probes.training import Budget, train_on_mnist
+from grader.probes.training import Budget, train_on_mnist, training_threads
 
 PROBES = Path(__file__).with_name("probes.py")
 TRAINING_PROBES = Path(__file__).with_name("training_probes.py")
@@ -53,7 +52,7 @@ NO_BLOCK_END = {
 
 def budget() -> Budget:
     # The same budget as exercise 05's Net gets, so the two compare.
-    return Budget(lrs=(2e-3, 1e-3, 2.5e-4), batch_size=64, threads=max(1, min(4, len(os.sched_getaffinity(0)))))
+    return Budget(lrs=(2e-3, 1e-3, 2.5e-4), batch_size=64, threads=training_threads())
 
 
 def _describe(student, shape: list[int]) -> dict:

@@ -60,10 +60,12 @@ class SandboxPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         threads = self.threads_for(worker)
-        self.sandbox = Sandbox(threads=threads, many_cells=True)
-        import torch
+        # As in the local pool: the checks' trainings get the worker's share of the cores,
+        # all other torch work one thread (grader.batch.local).
+        self.sandbox = Sandbox(threads=1, many_cells=True)
+        from grader.probes.training import share_cores
 
-        torch.set_num_threads(threads)
+        share_cores(threads)
 
     def teardown(self, worker: Any) -> None:
         if self.sandbox is not None:

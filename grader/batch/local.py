@@ -1,9 +1,13 @@
 """Grade on this machine: a pool of worker processes, each owning one Sandbox.
 
 A Sandbox costs a torch import to start, so each worker process starts one and
-reuses it for every submission it grades. With N jobs each worker (and its
-sandbox's children) gets cores // N torch threads, so N jobs never oversubscribe
-the cores. Workers ignore Ctrl-C (the parent decides) and exit when the parent
+reuses it for every submission it grades. With N jobs each worker process gets
+cores // N cores for its checks' trainings (grader.probes.training.share_cores), so N
+jobs never oversubscribe the cores. All other torch work, its own reference values and
+its sandbox's workers, runs on one thread: the exercises' tensors are small, and two
+OpenMP threads each made a class of exercises 01-04 slower on two cores (75-79
+submissions a minute against 93 at --jobs 1) while their spinning burned a quarter
+more CPU. Workers ignore Ctrl-C (the parent decides) and exit when the parent
 dies, taking their sandbox with them. A worker process that dies (not student
 code: that runs in the sandbox's children) breaks the pool; the submissions in
 flight are run again one at a time in a fresh pool; a submission that breaks it
@@ -53,14 +57,16 @@ def _start_worker(threads: int, parent_pid: int) -> None:
     from grader.sandbox.client import Sandbox
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_SANDBOX = Sandbox(threads=threads, many_cells=True)  # first: its torch import overlaps ours
+    # First: its torch import overlaps ours. One thread per worker (see the docstring).
+    _WORKER_SANDBOX = Sandbox(threads=1, many_cells=True)
     atexit.register(_WORKER_SANDBOX.close)
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
-    import torch  # the reference solutions compute in this process too
+    import torch  # noqa: F401 - the reference solutions compute in this process too
 
     import grader.engine.run  # noqa: F401 - pytest and the engine, before the freeze
+    from grader.probes.training import share_cores
 
-    torch.set_num_threads(threads)
+    share_cores(threads)
     # torch's and pytest's objects live as long as this process: frozen, the garbage
     # collector stops walking them on every full collection (a tenth of this process's
     # time in a batch went there).

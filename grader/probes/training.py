@@ -67,6 +67,30 @@ def gradients_left(model: nn.Module) -> bool:
 
 
 # -- MNIST training (exercises 05 and 06) -------------------------------------------
+# The cores this process may train on, when it is one of several jobs (set by the batch
+# engines); None: it has the machine to itself.
+_JOB_CORES: int | None = None
+
+
+def share_cores(cores: int) -> None:
+    """This process grades as one of several jobs and may use `cores` of the machine's
+    cores: its checks' trainings get that many threads. Its other torch work (reference
+    values for small tensors) runs on one thread (grader.batch.local says why)."""
+    global _JOB_CORES
+    _JOB_CORES = max(1, cores)
+    torch.set_num_threads(1)
+
+
+def training_threads(at_most: int = 4) -> int:
+    """Threads for a check's training, at most `at_most`: a batch job's share of the cores
+    (share_cores), or this process's torch threads (torch's default in `grader check`).
+
+    Never the machine's cores once per job: two jobs on two cores, each training with two
+    threads, would spin four OpenMP threads on two cores (a training then takes several
+    times longer)."""
+    return max(1, min(at_most, _JOB_CORES or torch.get_num_threads()))
+
+
 @dataclass(frozen=True)
 class Budget:
     """How a check trains a student's network: the same for every student.

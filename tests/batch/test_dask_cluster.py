@@ -55,11 +55,11 @@ def test_a_scheduler_and_two_workers_grade_like_the_local_pool(tmp_path: Path) -
         on_cluster = run_batch(plan("out-cluster"), DaskEngine(address, jobs=2))
         started = cluster.all_processes()
         with Client(address) as client:  # the two workers share this host's cores
-            torch_threads = client.run(lambda: __import__("torch").get_num_threads())
+            shares = client.run(lambda: __import__("grader.probes.training").probes.training.training_threads())
     finally:
         left = cluster.stop()
     assert left == [] and not any(p.is_running() for p in started)
-    assert list(torch_threads.values()) == [threads_per_job(2)] * 2
+    assert list(shares.values()) == [min(4, threads_per_job(2))] * 2
 
     local = run_batch(plan("out-local"), LocalEngine(1))
     assert _gradebook(on_cluster.records) == _gradebook(local.records)
