@@ -22,6 +22,7 @@ from grader.engine.references import ReferenceSource
 from grader.engine.plugin import ExercisePlan, ExerciseRun, GradingPlugin, ProgressCallback
 from grader.engine.student import StudentCode
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
+from grader.probes.training import keep_threads_for_training
 from grader.sandbox.client import Sandbox, SandboxUnavailable
 from grader.sandbox.outcomes import StudentCodeError, StudentTimeout
 
@@ -259,6 +260,7 @@ def grade_submission(
     `public_only` and `probe_log` serve `grader release` (see GradingPlugin).
     """
     started = time.perf_counter()
+    keep_threads_for_training()
     # The sandbox outlives this submission (a batch grades many with one): only restarts
     # during this one belong in its report.
     restarts_before = sandbox.restarts

@@ -53,3 +53,11 @@ def test_a_batch_jobs_share_of_the_cores_is_what_its_trainings_get(torch_threads
     assert budget().threads == 1
     share_cores(3)
     assert budget().threads == 3
+
+
+def test_alone_a_grading_keeps_torchs_threads_for_training_and_one_for_the_rest(torch_threads, grade):
+    torch.set_num_threads(3)
+    assert grade("exercise_01", REPO_ROOT / "solutions").points_earned == 20
+    assert training_threads() == 3
+    assert torch.get_num_threads() == 1
+    assert _budget_of("exercise_05")().threads == 3
