@@ -8,7 +8,7 @@ cores // N cores for its checks' trainings (grader.probes.training.share_cores),
 jobs never oversubscribe the cores. All other torch work, its own reference values and
 its sandbox's workers, runs on one thread: the exercises' tensors are small, and two
 OpenMP threads each made a class of exercises 01-04 slower on two cores (75-79
-submissions a minute against 93 at --jobs 1) while their spinning burned a quarter
+submissions a minute against 93-96 at --jobs 1) while their spinning burned a quarter
 more CPU. Workers ignore Ctrl-C (the parent decides) and exit when the parent
 dies, taking their sandbox with them. A worker process that dies (not student
 code: that runs in the sandbox's children) breaks the pool; the submissions in

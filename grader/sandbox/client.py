@@ -239,6 +239,16 @@ def _launch_zygote(socket_fd: int, tmp_root: str, threads: int | None, many_cell
     )
 
 
+def _wait_or_kill(zygote: "subprocess.Popen[bytes]", wait_s: float = 2.0) -> None:
+    """A zygote told to end ends within `wait_s` (it kills its cells and removes their
+    cgroups first); one that has not is killed."""
+    try:
+        zygote.wait(timeout=wait_s)
+    except subprocess.TimeoutExpired:
+        zygote.kill()
+        zygote.wait()
+
+
 class SharedZygote:
     """One zygote for several Sandboxes in other processes (a batch's pool workers): a
     class pays one torch import and one folding of its memory, not one per job.
@@ -265,11 +275,7 @@ class SharedZygote:
         """No more clients: the zygote ends once those attached have closed (they kill
         their cells as they go); killed if it has not after 2 s."""
         self.attach.close()
-        try:
-            self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        _wait_or_kill(self.process)
         shutil.rmtree(self.tmp_root, ignore_errors=True)
 
     def __enter__(self) -> "SharedZygote":
@@ -379,11 +385,7 @@ class Sandbox:
                 # clean up, and it may be busy importing torch for another second.
                 self._process.kill()
             if wait or self._next_request == 0:
-                try:
-                    self._process.wait(timeout=2)
-                except subprocess.TimeoutExpired:
-                    self._process.kill()
-                    self._process.wait()
+                _wait_or_kill(self._process)
         shutil.rmtree(self.tmp_root, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":

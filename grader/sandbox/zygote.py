@@ -133,11 +133,10 @@ def _attach(attach: socket.socket, clients: set[socket.socket]) -> bool:
         return False
     try:
         protocol.parse(data, protocol.Attach)  # from the process that started us only
+        wanted = len(fds) == 1
     except protocol.ProtocolViolation:
-        fds_ok = False
-    else:
-        fds_ok = len(fds) == 1
-    if not fds_ok:
+        wanted = False
+    if not wanted:
         for fd in fds:
             os.close(fd)
         return True
