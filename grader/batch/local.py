@@ -1,14 +1,12 @@
-"""Grade on this machine: a pool of worker processes, each with one Sandbox.
+"""Grade on this machine: a pool of worker processes, each owning one Sandbox.
 
-A zygote costs a torch import (and, for many cells, half a second folding its memory),
-so the pool starts one SharedZygote before its workers (its import overlaps theirs)
-and each worker's Sandbox attaches to it for every submission it grades; a worker
-whose shared zygote died starts its own. With N jobs each worker process gets
+A Sandbox costs a torch import to start, so each worker process starts one and
+reuses it for every submission it grades. With N jobs each worker process gets
 cores // N cores for its checks' trainings (grader.probes.training.share_cores), so N
 jobs never oversubscribe the cores. All other torch work, its own reference values and
 its sandbox's workers, runs on one thread: the exercises' tensors are small, and two
 OpenMP threads each made a class of exercises 01-04 slower on two cores (75-79
-submissions a minute against 93-96 at --jobs 1) while their spinning burned a quarter
+submissions a minute against 93 at --jobs 1) while their spinning burned a quarter
 more CPU. Workers ignore Ctrl-C (the parent decides) and exit when the parent
 dies, taking their sandbox with them. A worker process that dies (not student
 code: that runs in the sandbox's children) breaks the pool; the submissions in
@@ -35,9 +33,7 @@ from grader.batch.task import GradeTask, grader_failed, run_task
 from grader.i18n import tr
 
 if TYPE_CHECKING:
-    import socket
-
-    from grader.sandbox.client import Sandbox, SharedZygote
+    from grader.sandbox.client import Sandbox
 
 # The one Sandbox of this worker process. ProcessPoolExecutor offers no other home for
 # per-process state than its initializer; only worker processes ever set it.
@@ -56,14 +52,13 @@ def _exit_with_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def _start_worker(threads: int, parent_pid: int, shared: "socket.socket | None" = None) -> None:
+def _start_worker(threads: int, parent_pid: int) -> None:
     global _WORKER_SANDBOX
     from grader.sandbox.client import Sandbox
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # First: its torch import overlaps ours (when not shared). One thread per worker (see
-    # the docstring).
-    _WORKER_SANDBOX = Sandbox(threads=1, many_cells=True, shared=shared)
+    # First: its torch import overlaps ours. One thread per worker (see the docstring).
+    _WORKER_SANDBOX = Sandbox(threads=1, many_cells=True)
     atexit.register(_WORKER_SANDBOX.close)
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     import torch  # noqa: F401 - the reference solutions compute in this process too
@@ -93,39 +88,24 @@ class LocalEngine:
         jobs: int,
         cores: int | None = None,
         grade: Callable[[GradeTask], str] = _grade_in_worker,
-        start: Callable[..., None] = _start_worker,
+        start: Callable[[int, int], None] = _start_worker,
     ) -> None:
         self.jobs = max(1, jobs)
         self.threads = threads_per_job(self.jobs, cores)
         # Seams for tests (module-level functions: they travel to the workers by name).
-        # Workers that grade for real share a zygote; a test's stand-ins start none.
         self.grade = grade
         self.start = start
-        self.share_zygote = start is _start_worker
 
-    def _pool(self, shared: "SharedZygote | None") -> ProcessPoolExecutor:
+    def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self.jobs,
             # spawn, not fork: the parent runs threads (the progress bar) and holds sqlite.
             mp_context=multiprocessing.get_context("spawn"),
             initializer=self.start,
-            # The attach socket travels to each worker (multiprocessing passes sockets).
-            initargs=(self.threads, os.getpid(), *((shared.attach,) if shared else ())),
+            initargs=(self.threads, os.getpid()),
         )
 
     def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
-        shared = None
-        if self.share_zygote:
-            from grader.sandbox.client import SharedZygote
-
-            shared = SharedZygote(threads=1, many_cells=True)
-        try:
-            yield from self._run(tasks, shared)
-        finally:
-            if shared is not None:
-                shared.close()
-
-    def _run(self, tasks: Iterable[GradeTask], shared: "SharedZygote | None") -> Iterator[str]:
         pending = deque(tasks)
         # Tasks in flight when a worker died. Which one killed it is unknown, so each is
         # run again alone: one that breaks a pool on its own twice is the culprit.
@@ -133,7 +113,7 @@ class LocalEngine:
         alone: set[str] = set()
         solo_deaths: dict[str, int] = {}
         while pending or suspects:
-            pool = self._pool(shared)
+            pool = self._pool()
             in_flight: dict[Future[str], GradeTask] = {}
             try:
                 broken = False

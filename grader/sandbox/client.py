@@ -226,68 +226,8 @@ class _Cell:
         shutil.rmtree(os.path.join(self.spec.tmp_root, f"root-{self.pid}"), ignore_errors=True)
 
 
-def _launch_zygote(socket_fd: int, tmp_root: str, threads: int | None, many_cells: bool,
-                   shared: bool = False) -> "subprocess.Popen[bytes]":
-    return subprocess.Popen(
-        [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(socket_fd), _PACKAGE_PARENT, str(threads or ""),
-         "many-cells" if many_cells else "few-cells", *(["shared"] if shared else [])],
-        pass_fds=[socket_fd],
-        env=child_environment(tmp_root),
-        stdin=subprocess.DEVNULL,
-        cwd=tmp_root,
-        start_new_session=True,
-    )
-
-
-def _wait_or_kill(zygote: "subprocess.Popen[bytes]", wait_s: float = 2.0) -> None:
-    """A zygote told to end ends within `wait_s` (it kills its cells and removes their
-    cgroups first); one that has not is killed."""
-    try:
-        zygote.wait(timeout=wait_s)
-    except subprocess.TimeoutExpired:
-        zygote.kill()
-        zygote.wait()
-
-
-class SharedZygote:
-    """One zygote for several Sandboxes in other processes (a batch's pool workers): a
-    class pays one torch import and one folding of its memory, not one per job.
-
-    Its `attach` socket travels to each of those processes (multiprocessing passes
-    sockets to the processes it starts); `Sandbox(shared=...)` attaches through it. A
-    Sandbox whose shared zygote died starts one of its own. Every client shares the
-    zygote's torch threads and `many_cells`."""
-
-    def __init__(self, threads: int | None = None, many_cells: bool = True) -> None:
-        self.tmp_root = tempfile.mkdtemp(prefix="grader-shared-")
-        os.chmod(self.tmp_root, 0o711)
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            self.process = _launch_zygote(theirs.fileno(), self.tmp_root, threads, many_cells, shared=True)
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        self.attach = ours
-
-    def close(self) -> None:
-        """No more clients: the zygote ends once those attached have closed (they kill
-        their cells as they go); killed if it has not after 2 s."""
-        self.attach.close()
-        _wait_or_kill(self.process)
-        shutil.rmtree(self.tmp_root, ignore_errors=True)
-
-    def __enter__(self) -> "SharedZygote":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
 class Sandbox:
-    """Owns one zygote process (or a connection to a shared one). Start it early: it
-    imports torch in parallel with us."""
+    """Owns one zygote process. Start it early: it imports torch in parallel with us."""
 
     def __init__(
         self,
@@ -296,16 +236,13 @@ class Sandbox:
         hidden_paths: tuple[str, ...] = (),
         isolate: bool = True,
         many_cells: bool = False,
-        shared: socket.socket | None = None,
     ) -> None:
         """`threads`: torch threads of every worker, set once in the zygote.
         `hidden_paths`: folders or files student code must never see (report outputs,
         other students' submissions), even where the allow-list would show them.
         `many_cells`: this sandbox will grade many submissions (a batch's worker): once
         its first cell is open, the zygote spends about half a second to make every later
-        fork cheaper (grader/sandbox/hugepages.py).
-        `shared`: the attach socket of a SharedZygote to use instead of starting one
-        (its threads and many_cells are then the shared zygote's)."""
+        fork cheaper (grader/sandbox/hugepages.py)."""
         self.threads = threads
         self.many_cells = many_cells
         self.hidden_paths = tuple(str(p) for p in hidden_paths)
@@ -319,44 +256,36 @@ class Sandbox:
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._cell: _Cell | None = None
-        self._shared = shared
-        self._shared_gone = False
         self.restarts = 0
         self._start()
 
     # -- zygote lifecycle -------------------------------------------------------
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            if self._shared is not None and not self._shared_gone:
-                try:
-                    socket.send_fds(self._shared, [protocol.dumps(protocol.Attach())], [theirs.fileno()])
-                    self._control = ours
-                    return
-                except OSError:  # the shared zygote is gone: one of our own, then
-                    self._shared_gone = True
-            self._process = _launch_zygote(theirs.fileno(), self.tmp_root, self.threads, self.many_cells)
-            self._control = ours
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(theirs.fileno()), _PACKAGE_PARENT, str(self.threads or ""),
+             "many-cells" if self.many_cells else "few-cells"],
+            pass_fds=[theirs.fileno()],
+            env=child_environment(self.tmp_root),
+            stdin=subprocess.DEVNULL,
+            cwd=self.tmp_root,
+            start_new_session=True,
+        )
+        theirs.close()
+        self._control = ours
 
     def _read_zygote(self, deadline: float) -> None:
         assert self._control is not None
         try:
             received = _recv_control(self._control, deadline)
         except OSError:  # ECONNRESET: student code (without isolation) killed the zygote
-            received = (b"", [])
+            raise SandboxUnavailable(tr("the sandbox process (zygote) exited")) from None
         if received is None:
             return
         data, fds = received
         for fd in fds:
             os.close(fd)
         if not data:
-            if self._process is None:
-                self._shared_gone = True  # restarted as one of our own
             raise SandboxUnavailable(tr("the sandbox process (zygote) exited"))
         try:
             message = protocol.parse(data, protocol.FromZygote)
@@ -367,9 +296,7 @@ class Sandbox:
             self._opened[message.request] = message.pid
 
     def _alive(self) -> bool:
-        if self._process is None:  # attached to a shared zygote: alive until it is found gone
-            return self._control is not None and not self._shared_gone
-        return self._process.poll() is None
+        return self._process is not None and self._process.poll() is None
 
     def close(self, wait: bool = True) -> None:
         """End the zygote and everything it started. It kills its cells, waits for them
@@ -385,7 +312,11 @@ class Sandbox:
                 # clean up, and it may be busy importing torch for another second.
                 self._process.kill()
             if wait or self._next_request == 0:
-                _wait_or_kill(self._process)
+                try:
+                    self._process.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    self._process.kill()
+                    self._process.wait()
         shutil.rmtree(self.tmp_root, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":
@@ -416,8 +347,6 @@ class Sandbox:
             socket.send_fds(self._control, [protocol.dumps(protocol.OpenCell(request, spec))], [theirs.fileno()])
         except OSError:
             ours.close()
-            if self._process is None:
-                self._shared_gone = True  # restarted as one of our own
             raise
         finally:
             theirs.close()

@@ -140,15 +140,6 @@ class OpenCell:
 
 
 @dataclass(frozen=True)
-class Attach:
-    """To a shared zygote, on its attach socket, with one more client's control socket
-    attached: that client is then served like the first (a batch's workers share one
-    zygote: one torch import, not one per job)."""
-
-    msg: Literal["attach"] = "attach"
-
-
-@dataclass(frozen=True)
 class Started:
     pid: int
     msg: Literal["started"] = "started"
@@ -348,7 +339,7 @@ def _record(value: Any, cls: Any, where: str) -> Any:
 
 
 __all__ = [
-    "Attach", "CellOpened", "CellReady", "Cleared", "CellSpec", "ErrorKind", "ErrorReport", "Exited", "FromCell",
+    "CellOpened", "CellReady", "Cleared", "CellSpec", "ErrorKind", "ErrorReport", "Exited", "FromCell",
     "FromZygote", "KillWorker", "Limits", "OpenCell", "ProtocolViolation", "Reply", "Request",
     "SourceLine", "SpawnWorker", "Started", "ToCell", "ToZygote", "WorkerSpawned", "WorkerSpec", "dumps",
     "from_data", "loads_json", "parse",

@@ -18,14 +18,6 @@ cheap forks once its first cell is open: the worker's code imported, everything 
 for the garbage collector, its memory folded into huge pages (hugepages.py). None of
 that is tensor work.
 
-A zygote may be shared (`SharedZygote`: a batch's local pool starts one for all its
-workers, so a class pays one torch import and one folding, not one per job). It then
-listens on an attach socket, from which each worker's Sandbox attaches a control
-socket of its own (Attach); each client gets its own cells and only their messages, a
-client that goes away takes its cells with it, and the zygote ends when the attach
-socket and every client are gone. A cell closes every client's socket and the attach
-socket right after the fork.
-
 Control messages are protocol records (OpenCell in; Started, CellOpened, Exited out),
 one per SOCK_SEQPACKET datagram; a cell's control socket comes attached to OpenCell.
 """
@@ -47,8 +39,7 @@ _RETRY_S = 0.05  # how soon the cgroup of an ended cell is tried again
 _CLEAN_UP_S = 1.5  # on the way out (the grading process waits 2 s for the zygote)
 
 
-def _reap(cells: dict[int, tuple[str, socket.socket]], cgroups: list[tuple[str, int]]) -> None:
-    """Collect ended cells; tell each one's client how it ended."""
+def _reap(control: socket.socket, cells: dict[int, str], cgroups: list[tuple[str, int]]) -> None:
     while cells:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -56,14 +47,10 @@ def _reap(cells: dict[int, tuple[str, socket.socket]], cgroups: list[tuple[str, 
             return
         if pid == 0:
             return
-        tmp_root, client = cells.pop(pid)
-        cgroups.append((tmp_root, pid))
+        cgroups.append((cells.pop(pid), pid))
         signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         code = None if signum is not None else os.WEXITSTATUS(status)
-        try:
-            client.send(protocol.dumps(protocol.Exited(pid=pid, code=code, signal=signum)))
-        except OSError:
-            pass  # that client is gone
+        control.send(protocol.dumps(protocol.Exited(pid=pid, code=code, signal=signum)))
 
 
 def _remove_cgroups(cgroups: list[tuple[str, int]]) -> None:
@@ -75,20 +62,14 @@ def _remove_cgroups(cgroups: list[tuple[str, int]]) -> None:
     cgroups[:] = [(tmp_root, pid) for tmp_root, pid in cgroups if not remove_pids_cgroup(tmp_root, pid)]
 
 
-def _kill_cells(cells: dict[int, tuple[str, socket.socket]], client: socket.socket | None = None) -> None:
-    """SIGKILL the cells of `client` (None: all). `_reap` collects them."""
-    for pid, (_tmp_root, owner) in cells.items():
-        if client is None or owner is client:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-
-
-def _end_cells(cells: dict[int, tuple[str, socket.socket]], cgroups: list[tuple[str, int]]) -> None:
+def _end_cells(cells: dict[int, str], cgroups: list[tuple[str, int]]) -> None:
     """On the way out: kill the cells still open, wait for them, remove every cgroup."""
-    _kill_cells(cells)
-    for pid, (tmp_root, _owner) in cells.items():
+    for pid in cells:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for pid, tmp_root in cells.items():
         try:
             os.waitpid(pid, 0)
         except ChildProcessError:
@@ -123,37 +104,7 @@ def _ready_for_many_forks() -> None:
     collapse_anonymous_memory()
 
 
-def _attach(attach: socket.socket, clients: set[socket.socket]) -> bool:
-    """Take one more client from the attach socket. False once nobody can attach any more."""
-    try:
-        data, fds, _flags, _addr = socket.recv_fds(attach, CONTROL_MAX_BYTES, 1)
-    except OSError:
-        return False
-    if not data:
-        return False
-    try:
-        protocol.parse(data, protocol.Attach)  # from the process that started us only
-        wanted = len(fds) == 1
-    except protocol.ProtocolViolation:
-        wanted = False
-    if not wanted:
-        for fd in fds:
-            os.close(fd)
-        return True
-    client = socket.socket(fileno=fds[0])
-    try:
-        client.send(protocol.dumps(protocol.Started(pid=os.getpid())))
-    except OSError:
-        client.close()
-        return True
-    clients.add(client)
-    return True
-
-
-def serve(first: socket.socket | None, threads: int | None, many_cells: bool = False,
-          attach: socket.socket | None = None) -> None:
-    """Open cells for `first` (the grading process that started us) or, when shared, for
-    every client attached through `attach` (a batch's workers) until all are gone."""
+def serve(control: socket.socket, threads: int | None, many_cells: bool = False) -> None:
     # Importing torch here, before any fork, is the point of the zygote.
     from grader.sandbox.cell import run_cell
 
@@ -162,89 +113,60 @@ def serve(first: socket.socket | None, threads: int | None, many_cells: bool = F
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    clients: set[socket.socket] = set()
-    cells: dict[int, tuple[str, socket.socket]] = {}  # pid -> (the sandbox folder it works in, its client)
+    cells: dict[int, str] = {}  # pid -> the sandbox folder it works in
     cgroups: list[tuple[str, int]] = []  # of ended cells, not removed yet
     folded = False  # memory folded for many forks since the last import
-    if first is not None:
-        first.send(protocol.dumps(protocol.Started(pid=os.getpid())))
-        clients.add(first)
+    control.send(protocol.dumps(protocol.Started(pid=os.getpid())))
     try:
-        while clients or attach is not None:
-            waiting = [*clients, wake_read, *([attach] if attach is not None else [])]
-            readable, _, _ = select.select(waiting, [], [], _RETRY_S if cgroups else None)
+        while True:
+            readable, _, _ = select.select([control, wake_read], [], [], _RETRY_S if cgroups else None)
             if wake_read in readable:
                 os.read(wake_read, 4096)
-            _reap(cells, cgroups)
+            _reap(control, cells, cgroups)
             _remove_cgroups(cgroups)
-            if attach is not None and attach in readable and not _attach(attach, clients):
-                attach.close()
-                attach = None
-            for control in [c for c in readable if c in clients]:
+            if control not in readable:
+                continue
+            data, fds, _flags, _addr = socket.recv_fds(control, CONTROL_MAX_BYTES, 1)
+            if not data:
+                return  # the grading process is gone
+            request = protocol.parse(data, protocol.OpenCell)  # from the grading process only
+            if len(fds) != 1:
+                for fd in fds:
+                    os.close(fd)
+                continue
+            # Trusted names from the exercise's manifest: imported here once, not per cell.
+            for name in request.spec.preload:
+                if name not in sys.modules:
+                    folded = False  # new memory: fold it too, next time
                 try:
-                    data, fds, _flags, _addr = socket.recv_fds(control, CONTROL_MAX_BYTES, 1)
-                except OSError:  # ECONNRESET: that grading process died
-                    data, fds = b"", []
-                if not data:
-                    # That grading process is gone: its cells go with it, the others stay.
-                    clients.discard(control)
-                    _kill_cells(cells, control)
-                    control.close()
-                    continue
-                request = protocol.parse(data, protocol.OpenCell)  # from a grading process only
-                if len(fds) != 1:
-                    for fd in fds:
-                        os.close(fd)
-                    continue
-                # Trusted names from the exercise's manifest: imported here once, not per cell.
-                for name in request.spec.preload:
-                    if name not in sys.modules:
-                        folded = False  # new memory: fold it too, next time
-                    try:
-                        importlib.import_module(name)
-                    except ImportError:
-                        pass
-                pid = os.fork()
-                if pid == 0:
-                    signal.set_wakeup_fd(-1)
-                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    os.close(wake_read)
-                    os.close(wake_write)
-                    # Nothing of the zygote's reaches student code: no client's socket, no
-                    # way to attach one.
-                    for client in clients:
-                        client.close()
-                    if attach is not None:
-                        attach.close()
-                    run_cell(fds[0], request.spec)  # never returns
-                os.close(fds[0])
-                cells[pid] = (request.spec.tmp_root, control)
-                try:
-                    control.send(protocol.dumps(protocol.CellOpened(request=request.request, pid=pid)))
-                except OSError:
-                    pass  # its grading process is gone: its end of file comes next
-
-                if many_cells and not folded:
-                    # After the first cell is on its way, not before: its student waits for nothing.
-                    _ready_for_many_forks()
-                    folded = True
+                    importlib.import_module(name)
+                except ImportError:
+                    pass
+            pid = os.fork()
+            if pid == 0:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.close(wake_read)
+                os.close(wake_write)
+                control.close()
+                run_cell(fds[0], request.spec)  # never returns
+            os.close(fds[0])
+            cells[pid] = request.spec.tmp_root
+            control.send(protocol.dumps(protocol.CellOpened(request=request.request, pid=pid)))
+            if many_cells and not folded:
+                # After the first cell is on its way, not before: its student waits for nothing.
+                _ready_for_many_forks()
+                folded = True
     finally:
         _end_cells(cells, cgroups)
 
 
 def main() -> None:
-    """argv: the socket's fd, the package's parent folder, torch threads, "many-cells" or
-    "few-cells", and "shared" when the socket is an attach socket rather than the control
-    socket of the one grading process this zygote serves."""
-    sock = socket.socket(fileno=int(sys.argv[1]))
+    control = socket.socket(fileno=int(sys.argv[1]))
     threads = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else None
     many_cells = len(sys.argv) > 4 and sys.argv[4] == "many-cells"
-    shared = len(sys.argv) > 5 and sys.argv[5] == "shared"
     try:
-        if shared:
-            serve(None, threads, many_cells, attach=sock)
-        else:
-            serve(sock, threads, many_cells)
+        serve(control, threads, many_cells)
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass
     os._exit(0)

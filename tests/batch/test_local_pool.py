@@ -77,7 +77,7 @@ def _graded(task: GradeTask) -> str:
 def test_a_pool_found_broken_when_submitting_loses_no_submission(tmp_path: Path, monkeypatch) -> None:
     engine = LocalEngine(2, grade=_graded, start=_start_nothing)
     _PoolThatBreaksOnSubmit.opened = 0
-    monkeypatch.setattr(engine, "_pool", lambda shared: _PoolThatBreaksOnSubmit(
+    monkeypatch.setattr(engine, "_pool", lambda: _PoolThatBreaksOnSubmit(
         _graded, breaks_at=2 if _PoolThatBreaksOnSubmit.opened == 0 else None))
     ids = ["a", "b", "c", "d", "e"]
     got = [StudentRecord.from_json(raw).student_id for raw in engine.run(_task(tmp_path, i) for i in ids)]
