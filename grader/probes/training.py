@@ -67,8 +67,9 @@ def gradients_left(model: nn.Module) -> bool:
 
 
 # -- MNIST training (exercises 05 and 06) -------------------------------------------
-# The cores this process may train on, when it is one of several jobs (set by the batch
-# engines); None: it has the machine to itself.
+# The cores this process's trainings may use: a batch job's share (set by the batch
+# engines), or the torch threads a lone grading process had before its first grading;
+# None: not decided yet.
 _JOB_CORES: int | None = None
 
 
