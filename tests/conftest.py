@@ -48,8 +48,8 @@ def course() -> Course:
 @pytest.fixture(scope="session")
 def sandbox() -> Sandbox:
     # It grades hundreds of submissions, as a batch worker's does: forks made cheap, and
-    # one torch thread per worker, as a batch's --jobs 2 on two cores gets (a worker that
-    # starts an OpenMP pool for a tiny tensor pays for it; the MNIST checks set their own).
+    # one torch thread per worker, as a batch's sandbox has (a worker that starts an
+    # OpenMP pool for a tiny tensor pays for it; the MNIST checks set their own).
     with Sandbox(many_cells=True, threads=1) as box:
         yield box
 
@@ -137,7 +137,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     stops walking it (and torch's objects) on every full collection."""
     gc.collect()
     gc.freeze()
-
 
 
 def pytest_configure(config: pytest.Config) -> None:

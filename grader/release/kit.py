@@ -332,13 +332,13 @@ def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandb
     problems: list[str] = []
     for exercise in exercises:
         (kit_exercise,) = kit_course.select([exercise.id])
-        for label, source in ((N_("the stub"), exercise.stub_path), (N_("the solution"), exercise.solution_path)):
+        known = ((N_("the stub"), exercise.stub_path, None),
+                 (N_("the solution"), exercise.solution_path, solution_views[exercise.id]))
+        for label, source, course_view in known:
             progress(tr("verifying {exercise} on {label}", exercise=exercise.id, label=tr(label)))
             folder = _single_file_submission(exercise, source, scratch / "verify")
-            if source == exercise.solution_path:
-                full = solution_views[exercise.id]
-            else:
-                full = _public_view(grade_submission(course, [exercise], folder, sandbox, public_only=True))
+            full = course_view if course_view is not None else _public_view(
+                grade_submission(course, [exercise], folder, sandbox, public_only=True))
             student = _public_view(grade_submission(kit_course, [kit_exercise], folder, sandbox))
             for key in sorted(set(full) | set(student)):
                 statuses = {full.get(key, ("",))[0], student.get(key, ("",))[0]}
