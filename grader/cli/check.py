@@ -127,29 +127,25 @@ def run(args: argparse.Namespace) -> int:
         # The zygote clears the student's sandbox away on its own: the report needn't wait.
         sandbox.close(wait=False)
     from grader.report import RENDERERS
-    from grader.report.common import withhold_hidden
     from grader.report.terminal import render_terminal
 
-    full_report = report
-    if not args.show_hidden:
-        report = withhold_hidden(report)
-    # Gradescope shows hidden checks' feedback itself once grades are published.
-    gradescope_report = full_report
-
+    # Every format withholds hidden checks' feedback unless --show-hidden (Gradescope's
+    # gates it itself, until grades are published).
+    show_hidden = args.show_hidden
     if args.format == "terminal":
-        render_terminal(report, console(args), show_hidden=args.show_hidden)
+        render_terminal(report, console(args), show_hidden=show_hidden)
         if args.output:
-            write(args.output, RENDERERS["json"](report))
+            write(args.output, RENDERERS["json"](report, show_hidden=show_hidden))
     else:
-        text = RENDERERS[args.format](gradescope_report if args.format == "gradescope" else report)
+        text = RENDERERS[args.format](report, show_hidden=show_hidden)
         if args.output:
             write(args.output, text)
-            render_terminal(report, console(args), show_hidden=args.show_hidden)
+            render_terminal(report, console(args), show_hidden=show_hidden)
         else:
             sys.stdout.write(text)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
-        append(Path(step_summary), RENDERERS["markdown"](report))
+        append(Path(step_summary), RENDERERS["markdown"](report, show_hidden=show_hidden))
     if args.fail_under is not None and report.percent < args.fail_under:
         raise ScoreBelowThreshold(tr("score {percent}% is below --fail-under {threshold}%",
                                      percent=f"{report.percent:g}", threshold=f"{args.fail_under:g}"))

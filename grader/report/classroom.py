@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import student_message
+from grader.report.common import as_read
 
 _TEST_STATUS: dict[CheckStatus, str] = {
     CheckStatus.PASSED: "pass",
@@ -31,7 +31,7 @@ def _test(exercise: ExerciseResult, check: CheckResult) -> dict[str, Any]:
     return {
         "name": f"{exercise.id}: {check.title}",
         "status": _TEST_STATUS[check.status],
-        "message": student_message(check),
+        "message": check.message,
         "test_code": f"grader check {exercise.id}",
         "filename": exercise.student_file or "",
         "line_no": 0,
@@ -57,6 +57,6 @@ def result_payload(report: SubmissionReport) -> dict[str, Any]:
     }
 
 
-def render(report: SubmissionReport) -> str:
-    raw = json.dumps(result_payload(report), ensure_ascii=False, separators=(",", ":"))
+def render(report: SubmissionReport, *, show_hidden: bool = False) -> str:
+    raw = json.dumps(result_payload(as_read(report, show_hidden)), ensure_ascii=False, separators=(",", ":"))
     return base64.b64encode(raw.encode("utf-8")).decode("ascii") + "\n"

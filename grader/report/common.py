@@ -1,7 +1,8 @@
 """What every text renderer shares: status words, points, and what a student may see.
 
 A check marked hidden keeps its verdict and points in every format, but its message
-is withheld from the formats a student reads (the message can give the test away).
+is withheld from the formats a student reads (the message can give the test away),
+unless an instructor asks for it (`show_hidden`; Gradescope gates it itself).
 
 Words a person reads (status words, "points", "hidden") are marked here in English and
 translated where they are shown, in the active language (grader.i18n); what machines
@@ -55,9 +56,11 @@ def withheld(check: CheckResult) -> bool:
     return check.hidden and check.status is not CheckStatus.SKIPPED
 
 
-def student_message(check: CheckResult) -> str:
-    """The feedback a student may read: withheld for hidden checks that ran."""
-    return tr(HIDDEN_MESSAGE) if withheld(check) else check.message
+def as_read(report: SubmissionReport, show_hidden: bool) -> SubmissionReport:
+    """The report as its reader may see it: whole for an instructor (`show_hidden`),
+    else the student's copy. Every renderer starts here, so that a format handed a whole
+    report (a batch's, a test's) withholds by default and shows all when told to."""
+    return report if show_hidden else withhold_hidden(report)
 
 
 def graded_file(exercise: ExerciseResult) -> str:

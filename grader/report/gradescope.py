@@ -35,7 +35,8 @@ def _test(exercise_number: int, check_number: int, exercise_id: str, check: Chec
     }
 
 
-def render(report: SubmissionReport) -> str:
+def render(report: SubmissionReport, *, show_hidden: bool = True) -> str:
+    del show_hidden  # always whole: the visibility field keeps hidden checks from students
     tests = [
         _test(e_index, c_index, exercise.id, check)
         for e_index, exercise in enumerate(report.exercises, start=1)

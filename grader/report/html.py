@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from grader.i18n import N_, tr
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
-from grader.report.common import points, score_line, score_points, student_message, withheld
+from grader.report.common import as_read, points, score_line, score_points
 from grader.report.html_page import esc, page, status_badge, tr_html
 from grader.report.html_tensors import message_html
 
@@ -55,8 +55,6 @@ def _comparison(exercise: ExerciseResult) -> str:
 
 
 def _feedback(check: CheckResult) -> str:
-    if withheld(check):  # the message, and any mistake it names, would give the check away
-        return f'<p class="message">{esc(student_message(check))}</p>'
     parts = [message_html(check.message)] if check.message else []
     parts += [f'<p class="mistake">{esc(tr("Recognised mistake: {title}", title=m.title))}</p>' for m in check.mistakes]
     return "".join(parts)
@@ -126,5 +124,6 @@ def report_body(report: SubmissionReport) -> str:
     return "\n".join(parts)
 
 
-def render(report: SubmissionReport) -> str:
+def render(report: SubmissionReport, *, show_hidden: bool = False) -> str:
+    report = as_read(report, show_hidden)
     return page(title_of(report), report_body(report))

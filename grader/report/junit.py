@@ -13,7 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import graded_file, student_message
+from grader.report.common import as_read, graded_file
 
 _ERROR_STATUSES = (CheckStatus.ERROR, CheckStatus.TIMEOUT, CheckStatus.GRADER_ERROR)
 
@@ -33,7 +33,7 @@ def _testcase(exercise: ExerciseResult, check: CheckResult) -> ET.Element:
         classname=f"grader.{exercise.id}.{check.id}",
         time=_seconds(check.duration_s),
     )
-    message = student_message(check)
+    message = check.message
     if check.status is CheckStatus.FAILED:
         child = ET.SubElement(case, "failure", message=_first_line(message), type="failed")
         child.text = message
@@ -82,7 +82,8 @@ def _testsuite(report: SubmissionReport, index: int, exercise: ExerciseResult) -
     return suite
 
 
-def render(report: SubmissionReport) -> str:
+def render(report: SubmissionReport, *, show_hidden: bool = False) -> str:
+    report = as_read(report, show_hidden)
     all_checks = [c for e in report.exercises for c in e.checks]
     root = ET.Element("testsuites", name="grader", **_counts(all_checks))
     for index, exercise in enumerate(report.exercises):

@@ -15,7 +15,7 @@ import re
 
 from grader.i18n import tr
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
-from grader.report.common import graded_file, points, score_line, score_points, status_word, student_message
+from grader.report.common import as_read, graded_file, points, score_line, score_points, status_word
 
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # `<b`, `</`, `<!--`, `<?`: HTML to a viewer
@@ -34,7 +34,7 @@ def _check_row(check: CheckResult) -> str:
         escape_cell(check.title),
         escape_cell(status_word(check.status)),
         points(check.points_earned, check.points_possible),
-        escape_cell(student_message(check)),
+        escape_cell(check.message),
     )
     return "| " + " | ".join(cells) + " |"
 
@@ -54,7 +54,8 @@ def _exercise_section(exercise: ExerciseResult) -> list[str]:
     return lines
 
 
-def render(report: SubmissionReport) -> str:
+def render(report: SubmissionReport, *, show_hidden: bool = False) -> str:
+    report = as_read(report, show_hidden)
     score = escape_cell(score_line(report.points_earned, report.points_possible, report.percent))
     if report.student_id:
         heading = tr("Grader report for {student}: {score}", student=escape_cell(report.student_id), score=score)

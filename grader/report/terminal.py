@@ -13,7 +13,7 @@ from rich.text import Text
 
 from grader.i18n import tr
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import graded_file, points, score_line, score_points, status_word, student_message
+from grader.report.common import as_read, graded_file, points, score_line, score_points, status_word
 
 STATUS_COLOUR: dict[CheckStatus, str] = {
     CheckStatus.PASSED: "bold green",
@@ -30,7 +30,7 @@ def status_text(status: CheckStatus) -> Text:
     return Text(status_word(status), style=STATUS_COLOUR[status])
 
 
-def _exercise_table(exercise: ExerciseResult, show_hidden: bool) -> Table:
+def _exercise_table(exercise: ExerciseResult) -> Table:
     # Which file was graded belongs in the header: a student with both a .py and a
     # notebook must see at once which one the points are for.
     title = f"{exercise.id}: {exercise.title}"
@@ -51,7 +51,7 @@ def _exercise_table(exercise: ExerciseResult, show_hidden: bool) -> Table:
             Text(result.title),
             status_text(result.status),
             points(result.points_earned, result.points_possible),
-            Text(result.message if show_hidden else student_message(result)),
+            Text(result.message),
         )
     table.caption = f"{exercise.id}: {score_points(exercise.points_earned, exercise.points_possible)}"
     table.caption_justify = "right"
@@ -76,8 +76,9 @@ def _comparison_table(exercise: ExerciseResult) -> Table:
 
 def render_terminal(report: SubmissionReport, console: Console, show_hidden: bool = False) -> None:
     """Hidden checks' feedback is withheld unless `show_hidden` (an instructor's run)."""
+    report = as_read(report, show_hidden)
     for exercise in report.exercises:
-        console.print(_exercise_table(exercise, show_hidden))
+        console.print(_exercise_table(exercise))
         if exercise.comparison:
             console.print(_comparison_table(exercise))
         if exercise.message:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import html as html_module
 import io
 import json
+
+import pytest
 
 from rich.console import Console
 
 from grader.cli import main
+from grader.models.results import NamedMistake
 from grader.report import RENDERERS
 from grader.report.common import withhold_hidden
 from grader.report.terminal import render_terminal
@@ -71,11 +76,50 @@ def test_gradescope_gets_the_message_to_publish_later(tmp_path, capsys, cli_sand
 
 
 def test_why_a_hidden_check_did_not_run_is_shown():
-    from grader.models.results import CheckResult, CheckStatus
-    from grader.report.common import student_message
+    from grader.models.results import CheckResult, CheckStatus, ExerciseResult
 
     not_run = CheckResult(id="mnist", title="t", status=CheckStatus.SKIPPED, points_possible=5, hidden=True,
                           message="not run: MNIST data not found; run `grader data --download`")
-    ran = not_run.model_copy(update={"status": CheckStatus.FAILED, "message": "accuracy 97.1%"})
-    assert student_message(not_run) == not_run.message
-    assert student_message(ran) == "hidden"
+    ran = not_run.model_copy(update={"id": "ran", "status": CheckStatus.FAILED, "message": "accuracy 97.1%"})
+    report = sample_report()
+    report.exercises = [ExerciseResult(id="exercise_05", title="t", checks=[not_run, ran])]
+    copy = withhold_hidden(report)
+    assert [c.message for c in copy.exercises[0].checks] == [not_run.message, "hidden"]
+
+
+# Gradescope is left out: it always carries the message, gated by its visibility field.
+STUDENT_FORMATS = sorted(set(RENDERERS) - {"gradescope"})
+
+
+def _decoded(format_name: str, text: str) -> str:
+    """The renderer's text as a person would search it (classroom's is base64 JSON)."""
+    if format_name == "classroom":
+        return base64.b64decode(text).decode("utf-8")
+    return html_module.unescape(text) if format_name == "html" else text
+
+
+@pytest.mark.parametrize("format_name", STUDENT_FORMATS)
+def test_every_format_withholds_by_default_and_shows_the_instructor_all(format_name):
+    report = sample_report()
+    secret = report.exercises[0].checks[4]
+    secret.mistakes = [NamedMistake(id="conv2d.secret_mistake", title="the secret mistake", message="secret")]
+    render = RENDERERS[format_name]
+    students = _decoded(format_name, render(report))
+    instructors = _decoded(format_name, render(report, show_hidden=True))
+    assert SECRET not in students and "the secret mistake" not in students
+    assert SECRET in instructors
+    if format_name in ("html", "json"):  # the formats that name recognised mistakes
+        assert "the secret mistake" in instructors
+    assert report.exercises[0].checks[4].message.endswith(SECRET)  # the caller's report is left whole
+
+
+@pytest.mark.parametrize("format_name", ["markdown", "html", "junit"])
+def test_check_show_hidden_reaches_every_format(format_name, capsys, cli_sandbox):
+    argv = ["--no-color", "check", "exercise_01", "--submission", str(REPO_ROOT / "exercises"), "--format", format_name]
+    assert main(argv) == 0
+    students = html_module.unescape(capsys.readouterr().out)
+    assert main([*argv, "--show-hidden"]) == 0
+    instructors = html_module.unescape(capsys.readouterr().out)
+    # exercise 01's hidden check, conv2d on random batches, fails on the stub
+    assert "not implemented yet" in instructors
+    assert instructors.count("not implemented yet") > students.count("not implemented yet")
