@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import as_read
+from grader.report.common import as_read, feedback
 
 _TEST_STATUS: dict[CheckStatus, str] = {
     CheckStatus.PASSED: "pass",
@@ -31,7 +31,7 @@ def _test(exercise: ExerciseResult, check: CheckResult) -> dict[str, Any]:
     return {
         "name": f"{exercise.id}: {check.title}",
         "status": _TEST_STATUS[check.status],
-        "message": check.message,
+        "message": feedback(check),
         "test_code": f"grader check {exercise.id}",
         "filename": exercise.student_file or "",
         "line_no": 0,

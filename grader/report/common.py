@@ -63,6 +63,16 @@ def as_read(report: SubmissionReport, show_hidden: bool) -> SubmissionReport:
     return report if show_hidden else withhold_hidden(report)
 
 
+RECOGNISED_MISTAKE = N_("Recognised mistake: {title}")
+
+
+def feedback(check: CheckResult) -> str:
+    """The check's message, then a line naming each mistake it recognised (the name a
+    student can look up in the course's notes, and the one the class figures count)."""
+    named = [tr(RECOGNISED_MISTAKE, title=m.title) for m in check.mistakes]
+    return "\n".join([check.message, *named] if check.message else named)
+
+
 def graded_file(exercise: ExerciseResult) -> str:
     """`graded exercise_01.ipynb (exercise_01.py is the untouched stub)` when the
     submission had both files, for the exercise's header; "" when there was no choice."""

@@ -18,12 +18,13 @@ import json
 from typing import Any
 
 from grader.models.results import CheckResult, CheckStatus, SubmissionReport
-from grader.report.common import graded_file, report_notes, score_line, status_word
+from grader.report.common import feedback, graded_file, report_notes, score_line, status_word
 
 
 def _test(exercise_number: int, check_number: int, exercise_id: str, check: CheckResult) -> dict[str, Any]:
     verdict = status_word(check.status)
-    output = f"{verdict}: {check.message}" if check.message else verdict
+    message = feedback(check)
+    output = f"{verdict}: {message}" if message else verdict
     return {
         "name": f"{exercise_id}: {check.title}",
         "number": f"{exercise_number}.{check_number}",

@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from grader.i18n import N_, tr
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
-from grader.report.common import as_read, points, score_line, score_points
+from grader.report.common import RECOGNISED_MISTAKE, as_read, points, score_line, score_points
 from grader.report.html_page import esc, page, status_badge, tr_html
 from grader.report.html_tensors import message_html
 
@@ -56,7 +56,7 @@ def _comparison(exercise: ExerciseResult) -> str:
 
 def _feedback(check: CheckResult) -> str:
     parts = [message_html(check.message)] if check.message else []
-    parts += [f'<p class="mistake">{esc(tr("Recognised mistake: {title}", title=m.title))}</p>' for m in check.mistakes]
+    parts += [f'<p class="mistake">{esc(tr(RECOGNISED_MISTAKE, title=m.title))}</p>' for m in check.mistakes]
     return "".join(parts)
 
 

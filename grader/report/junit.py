@@ -13,7 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import as_read, graded_file
+from grader.report.common import as_read, feedback, graded_file
 
 _ERROR_STATUSES = (CheckStatus.ERROR, CheckStatus.TIMEOUT, CheckStatus.GRADER_ERROR)
 
@@ -33,7 +33,7 @@ def _testcase(exercise: ExerciseResult, check: CheckResult) -> ET.Element:
         classname=f"grader.{exercise.id}.{check.id}",
         time=_seconds(check.duration_s),
     )
-    message = check.message
+    message = feedback(check)
     if check.status is CheckStatus.FAILED:
         child = ET.SubElement(case, "failure", message=_first_line(message), type="failed")
         child.text = message

@@ -15,7 +15,7 @@ import re
 
 from grader.i18n import tr
 from grader.models.results import CheckResult, ExerciseResult, SubmissionReport
-from grader.report.common import as_read, graded_file, points, score_line, score_points, status_word
+from grader.report.common import as_read, feedback, graded_file, points, score_line, score_points, status_word
 
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # `<b`, `</`, `<!--`, `<?`: HTML to a viewer
@@ -34,7 +34,7 @@ def _check_row(check: CheckResult) -> str:
         escape_cell(check.title),
         escape_cell(status_word(check.status)),
         points(check.points_earned, check.points_possible),
-        escape_cell(check.message),
+        escape_cell(feedback(check)),
     )
     return "| " + " | ".join(cells) + " |"
 

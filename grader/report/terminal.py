@@ -13,7 +13,7 @@ from rich.text import Text
 
 from grader.i18n import tr
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
-from grader.report.common import as_read, graded_file, points, score_line, score_points, status_word
+from grader.report.common import as_read, feedback, graded_file, points, score_line, score_points, status_word
 
 STATUS_COLOUR: dict[CheckStatus, str] = {
     CheckStatus.PASSED: "bold green",
@@ -51,7 +51,7 @@ def _exercise_table(exercise: ExerciseResult) -> Table:
             Text(result.title),
             status_text(result.status),
             points(result.points_earned, result.points_possible),
-            Text(result.message),
+            Text(feedback(result)),
         )
     table.caption = f"{exercise.id}: {score_points(exercise.points_earned, exercise.points_possible)}"
     table.caption_justify = "right"

@@ -7,6 +7,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from grader.cli import FORMATS
 from grader.models.results import CheckStatus
 from grader.report import RENDERERS, classroom, gradescope, junit, markdown
@@ -154,3 +156,47 @@ def test_json_carries_named_mistakes_as_data() -> None:
     (mistake,) = data["exercises"][0]["checks"][1]["mistakes"]
     assert mistake == {"id": "conv2d.padding_ignored", "title": "conv2d ignores the padding", "message": check.message}
     assert SubmissionReport.model_validate(data).exercises[0].checks[1].mistakes == check.mistakes
+
+
+def _decoded_text(format_name: str, text: str) -> str:
+    if format_name == "classroom":
+        return base64.b64decode(text).decode("utf-8")
+    if format_name == "html":
+        import html as html_module
+
+        return html_module.unescape(text)
+    return text
+
+
+@pytest.mark.parametrize("format_name", sorted(set(RENDERERS) - {"json"}))
+def test_every_text_format_names_the_mistake_a_check_recognised(format_name: str) -> None:
+    from grader.models.results import NamedMistake
+
+    report = sample_report()
+    check = report.exercises[0].checks[1]
+    assert check.status is CheckStatus.FAILED
+    check.mistakes = [NamedMistake(id="conv2d.padding_ignored", title="conv2d ignores the padding",
+                                   message=check.message)]
+    named = _decoded_text(format_name, RENDERERS[format_name](report))
+    plain = _decoded_text(format_name, RENDERERS[format_name](sample_report()))
+    assert "Recognised mistake: conv2d ignores the padding" in named
+    assert "Recognised mistake" not in plain
+
+
+def test_the_terminal_names_the_mistake_under_the_message() -> None:
+    import io
+
+    from rich.console import Console
+
+    from grader.models.results import NamedMistake
+    from grader.report.terminal import render_terminal
+
+    report = sample_report()
+    check = report.exercises[0].checks[1]
+    check.mistakes = [NamedMistake(id="conv2d.padding_ignored", title="conv2d ignores the padding",
+                                   message=check.message)]
+    buffer = io.StringIO()
+    render_terminal(report, Console(file=buffer, width=250, no_color=True))
+    lines = buffer.getvalue().splitlines()
+    (index,) = [i for i, line in enumerate(lines) if "Recognised mistake: conv2d ignores the padding" in line]
+    assert check.message.splitlines()[-1][:40] in "\n".join(lines[:index])
