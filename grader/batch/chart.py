@@ -62,7 +62,7 @@ def _pass_rates(summary: ClassSummary) -> list[str]:
     rates_left = _rates_left(summary)
     parts = [_text(_LABELS_LEFT, 40, tr("Pass rate per check (hardest first)"), "start", ' font-weight="bold"')]
     if not summary.checks:
-        return parts + [_text(_LABELS_LEFT, _PLOT_TOP + 20, "no graded submissions")]
+        return parts + [_text(_LABELS_LEFT, _PLOT_TOP + 20, tr("no graded submissions"))]
     row = _ROW
     span = _BAR_SPAN
     for index, check in enumerate(summary.checks):
@@ -76,11 +76,26 @@ def _pass_rates(summary: ClassSummary) -> list[str]:
     return parts
 
 
+def _description(summary: ClassSummary) -> str:
+    """The chart in words, for a screen reader (and a viewer that cannot draw it)."""
+    graded = tr("{graded} of {students} submissions graded: {scores}.", graded=summary.graded,
+                students=summary.students, scores=summary.describe_scores())
+    if not summary.checks:
+        return graded
+    rates = "; ".join(f"{check_label(c.exercise_id, c.title)} {100 * c.rate:.0f}%" for c in summary.checks)
+    return graded + " " + tr("Pass rate per check, hardest first: {rates}.", rates=rates)
+
+
 def render_svg(summary: ClassSummary) -> str:
     body = "\n  ".join(_histogram(summary) + _pass_rates(summary))
     height = max(HEIGHT, int(_PLOT_TOP + _ROW * len(summary.checks) + 20))
     width = max(WIDTH, int(_rates_left(summary) + _BAR_SPAN + _RIGHT_MARGIN))
+    # role="img" with a title and a description: what assistive technology reads out
+    # for an SVG image (WAI-ARIA Graphics), instead of every label and number in turn.
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">\n  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc">\n'
+        f'  <title id="chart-title">{escape(tr("Class summary"))}</title>\n'
+        f'  <desc id="chart-desc">{escape(_description(summary))}</desc>\n'
+        f'  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'
     )

@@ -84,3 +84,15 @@ def test_chart_labels_tell_checks_with_a_long_common_prefix_apart() -> None:
     labels = [t.text for t in root.iter(f"{SVG}text") if t.text and t.text.startswith("exercise_01: ")]
     assert labels == [f"exercise_01: {prefix}stride 2", f"exercise_01: {prefix}stride 1"]
     assert float(root.get("width")) > 960  # widened for the labels, not cut
+
+
+def test_chart_is_an_image_with_a_title_and_a_description_a_screen_reader_reads() -> None:
+    summary = summarize(_records())
+    root = ET.fromstring(render_svg(summary))
+    assert root.get("role") == "img"
+    labelled_by = root.get("aria-labelledby").split()
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+    assert [by_id[i].tag for i in labelled_by] == [f"{SVG}title", f"{SVG}desc"]
+    description = by_id["chart-desc"].text
+    assert "3 of 5 submissions graded: mean 50%, median 50%." in description
+    assert description.endswith("hardest first: exercise_01: check 1 33%; exercise_01: check 0 67%.")
