@@ -20,6 +20,7 @@ from grader import __version__
 from grader.cli import check, data, grade, init_ci, language, listing, messages, release
 from grader.cli.check import FORMATS
 from grader.cli.common import console
+from grader.cli.parser import TranslatedParser
 from grader.errors import GraderError
 from grader.i18n import tr, use_language
 
@@ -29,12 +30,15 @@ SUBCOMMANDS = (listing, check, data, grade, release, init_ci, messages)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The whole command line, its help in the active language (build it inside
+    `use_language`)."""
+    parser = TranslatedParser(
         prog="grader",
-        description="Check PyTorch exercises against the course's reference solutions.",
+        description=tr("Check PyTorch exercises against the course's reference solutions."),
     )
-    parser.add_argument("--version", action="version", version=f"grader {__version__}")
-    parser.add_argument("--no-color", action="store_true", help="plain text output (also: NO_COLOR=1)")
+    parser.add_argument("--version", action="version", version=f"grader {__version__}",
+                        help=tr("show the grader's version and exit"))
+    parser.add_argument("--no-color", action="store_true", help=tr("plain text output (also: NO_COLOR=1)"))
     language.add_option(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in SUBCOMMANDS:
@@ -57,16 +61,16 @@ def _option_value(argv: Sequence[str], name: str) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    # The language is needed before argparse reports a bad option value (ours say it in
+    # The language is needed before argparse prints help or reports a bad option (both in
     # the user's language); the full choice is made again from the parsed options below.
     course = _option_value(argv, "--course")
     early, early_catalog = language.choose_for(_option_value(argv, "--lang"), Path(course) if course else None)
     with use_language(early.language, early_catalog):
+        parser = build_parser()
         args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
+        if args.command is None:
+            parser.print_help()
+            return 2
     from rich.text import Text  # Text, not markup: a message may quote a student's "[...]".
 
     choice, course_catalog = language.choose(args)

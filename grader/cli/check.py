@@ -21,50 +21,50 @@ FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown", "
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     check = sub.add_parser(
         "check",
-        help="check exercises and print a scored report",
-        description="Run the checks of one or more exercises against a submission folder. "
-        "Exit status 0 whenever grading completed, whatever the score.",
+        help=tr("check exercises and print a scored report"),
+        description=tr("Run the checks of one or more exercises against a submission folder. "
+        "Exit status 0 whenever grading completed, whatever the score."),
     )
-    check.add_argument("exercises", nargs="*", metavar="EXERCISE", help="e.g. exercise_01 (or 01)")
-    check.add_argument("--all", action="store_true", help="check every exercise")
+    check.add_argument("exercises", nargs="*", metavar="EXERCISE", help=tr("e.g. exercise_01 (or 01)"))
+    check.add_argument("--all", action="store_true", help=tr("check every exercise"))
     check.add_argument(
         "--submission",
         type=Path,
         default=None,
-        help="folder with the exercise_NN.py files (default: ./exercises if present, else .)",
+        help=tr("folder with the exercise_NN.py files (default: ./exercises if present, else .)"),
     )
     check.add_argument(
         "--format",
         choices=FORMATS,
         default="terminal",
-        help="report format: terminal table, json (the result model), junit (XML), gradescope "
+        help=tr("report format: terminal table, json (the result model), junit (XML), gradescope "
         "(results.json), classroom (GitHub Classroom's base64 result), markdown, html (one "
         "self-contained page). When "
-        "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file",
+        "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file"),
     )
-    check.add_argument("--output", type=Path, default=None, help="write the report to this file")
+    check.add_argument("--output", type=Path, default=None, help=tr("write the report to this file"))
     check.add_argument(
         "--fail-under",
         type=percentage,
         default=None,
         metavar="PCT",
-        help="exit with status 1 when the score is below PCT percent",
+        help=tr("exit with status 1 when the score is below PCT percent"),
     )
     check.add_argument(
         "--show-hidden",
         action="store_true",
-        help="show hidden (instructor-only) checks' feedback; by default every format a "
-        "student reads withholds it (Gradescope output marks it after_published instead)",
+        help=tr("show hidden (instructor-only) checks' feedback; by default every format a "
+        "student reads withholds it (Gradescope output marks it after_published instead)"),
     )
-    limits = check.add_argument_group("limits for student code (default: each exercise's own)")
-    limits.add_argument("--timeout", type=positive(float), default=None, metavar="S", help="wall time per check, seconds")
-    limits.add_argument("--cpu-s", type=positive(float), default=None, metavar="S", help="CPU time per check, seconds")
-    limits.add_argument("--memory-mb", type=positive(int), default=None, metavar="MB", help="memory per check, MiB")
-    limits.add_argument("--file-mb", type=positive(int), default=None, metavar="MB", help="largest file and printed output, MiB")
-    limits.add_argument("--processes", type=positive(int), default=None, metavar="N", help="processes and threads per check")
+    limits = check.add_argument_group(tr("limits for student code (default: each exercise's own)"))
+    limits.add_argument("--timeout", type=positive(float), default=None, metavar="S", help=tr("wall time per check, seconds"))
+    limits.add_argument("--cpu-s", type=positive(float), default=None, metavar="S", help=tr("CPU time per check, seconds"))
+    limits.add_argument("--memory-mb", type=positive(int), default=None, metavar="MB", help=tr("memory per check, MiB"))
+    limits.add_argument("--file-mb", type=positive(int), default=None, metavar="MB", help=tr("largest file and printed output, MiB"))
+    limits.add_argument("--processes", type=positive(int), default=None, metavar="N", help=tr("processes and threads per check"))
     limits.add_argument(
         "--submission-timeout", type=positive(float), default=None, metavar="S",
-        help="wall time for all checks of one exercise together, seconds",
+        help=tr("wall time for all checks of one exercise together, seconds"),
     )
     watch.add_option(check)
     add_data_options(check)

@@ -49,8 +49,8 @@ def add_course_option(parser: argparse.ArgumentParser) -> None:
         "--course",
         type=Path,
         default=None,
-        help="the course folder (holds course.toml and checks/); default: $GRADER_COURSE, "
-        "else the nearest folder with a course.toml at or above the current one",
+        help=tr("the course folder (holds course.toml and checks/); default: $GRADER_COURSE, "
+        "else the nearest folder with a course.toml at or above the current one"),
     )
 
 

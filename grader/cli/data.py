@@ -15,18 +15,18 @@ from grader.i18n import tr
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     data = sub.add_parser(
         "data",
-        help="show where the MNIST data was found; download or import it",
-        description="Without options: show where MNIST was looked for and found. "
-        f"Search order: --data-dir, ${ENV_DATA_DIR}, the user cache, torchvision's layout "
-        "(./data/MNIST/raw, ./dataset/mnist/MNIST/raw).",
+        help=tr("show where the MNIST data was found; download or import it"),
+        description=tr("Without options: show where MNIST was looked for and found. "
+                       "Search order: --data-dir, ${variable}, the user cache, torchvision's layout "
+                       "(./data/MNIST/raw, ./dataset/mnist/MNIST/raw).", variable=ENV_DATA_DIR),
     )
     action = data.add_mutually_exclusive_group()
-    action.add_argument("--download", action="store_true", help="download from the standard mirrors (sha256-checked)")
+    action.add_argument("--download", action="store_true", help=tr("download from the standard mirrors (sha256-checked)"))
     action.add_argument("--import", dest="import_from", type=Path, default=None, metavar="FOLDER",
-                        help="copy the four files from FOLDER after checking their sha256")
-    action.add_argument("--verify", action="store_true", help="check the found files' sha256 and contents")
+                        help=tr("copy the four files from FOLDER after checking their sha256"))
+    action.add_argument("--verify", action="store_true", help=tr("check the found files' sha256 and contents"))
     data.add_argument("--to", type=Path, default=None, metavar="FOLDER",
-                      help="where --download/--import put the files (default: the user cache)")
+                      help=tr("where --download/--import put the files (default: the user cache)"))
     add_data_options(data, downloads=False)
     data.set_defaults(run=run)
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from grader.catalog.course_root import course_language, course_root
-from grader.i18n import COURSE_LOCALE_FOLDER, LanguageChoice, available_languages, choose_language
+from grader.i18n import COURSE_LOCALE_FOLDER, LanguageChoice, available_languages, choose_language, tr
 
 
 def add_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None:
@@ -21,8 +21,8 @@ def add_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None
         "--lang",
         default=None if top_level else argparse.SUPPRESS,
         metavar="LANG",
-        help="the language of what the grader says, e.g. zh or en (default: $GRADER_LANG, "
-        "else the locale, else the course's own language)",
+        help=tr("the language of what the grader says, e.g. zh or en (default: $GRADER_LANG, "
+        "else the locale, else the course's own language)"),
     )
 
 

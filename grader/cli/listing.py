@@ -11,7 +11,7 @@ from grader.i18n import tr
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    parser = sub.add_parser("list", help="list the exercises, their titles and points")
+    parser = sub.add_parser("list", help=tr("list the exercises, their titles and points"))
     add_course_option(parser)
     parser.set_defaults(run=run)
 

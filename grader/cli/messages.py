@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.cli.common import add_course_option, console
 from grader.errors import GraderError
+from grader.i18n import tr
 
 
 class CatalogIncomplete(GraderError):
@@ -22,17 +23,17 @@ class CatalogIncomplete(GraderError):
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = sub.add_parser(
         "messages",
-        help="keep the message catalogs that translate the grader (needs grader[i18n])",
-        description="Extract the messages a course's checks use into gettext catalogs "
+        help=tr("keep the message catalogs that translate the grader (needs grader[i18n])"),
+        description=tr("Extract the messages a course's checks use into gettext catalogs "
         "(locale/<lang>/LC_MESSAGES/course.po in the course folder), compile them, and find "
-        "what is untranslated. With --engine, the grader's own catalogs instead.",
+        "what is untranslated. With --engine, the grader's own catalogs instead."),
     )
     parser.add_argument("action", choices=("update", "compile", "check"))
-    parser.add_argument("--engine", action="store_true", help="the engine's catalogs, not the course's")
+    parser.add_argument("--engine", action="store_true", help=tr("the engine's catalogs, not the course's"))
     parser.add_argument(
         "--language", action="append", default=None, metavar="LANG",
-        help="the catalog language to update or check (repeatable); default: every language "
-        "with a catalog",
+        help=tr("the catalog language to update or check (repeatable); default: every language "
+        "with a catalog"),
     )
     add_course_option(parser)
     parser.set_defaults(run=run)

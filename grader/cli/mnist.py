@@ -26,11 +26,12 @@ def add_data_options(parser: argparse.ArgumentParser, downloads: bool = True) ->
         type=Path,
         default=None,
         metavar="FOLDER",
-        help=f"folder holding the four MNIST files (also: ${ENV_DATA_DIR}; default: search the usual places)",
+        help=tr("folder holding the four MNIST files (also: ${variable}; default: search the usual places)",
+                variable=ENV_DATA_DIR),
     )
     if downloads:
         parser.add_argument(
-            "--no-download", action="store_true", help="never download MNIST when it is not found"
+            "--no-download", action="store_true", help=tr("never download MNIST when it is not found")
         )
 
 

@@ -14,28 +14,28 @@ from grader.i18n import active_language, tr
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     release = sub.add_parser(
         "release",
-        help="build the student kit: stubs, notebooks, public checks, recorded reference values",
-        description="Build the course's student kit in DIR: exercise stubs (.py and generated "
+        help=tr("build the student kit: stubs, notebooks, public checks, recorded reference values"),
+        description=tr("Build the course's student kit in DIR: exercise stubs (.py and generated "
         "notebooks), the public checks only, the reference values they need (recorded now, "
         "never the solutions), course.toml pinned to this engine, a student README and the CI "
         "workflow. The kit is graded on the stubs and the solutions before it is written; a "
         "public check that cannot work without the solution stops the release, named. The stubs' "
         "instructions, the notebooks and README.md are in the command's language (--lang; the "
         "course's catalog translates the stubs' docstrings), the README in every other language "
-        "beside it.",
+        "beside it."),
     )
-    release.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write the kit")
+    release.add_argument("--out", type=Path, required=True, metavar="DIR", help=tr("where to write the kit"))
     source = release.add_mutually_exclusive_group(required=True)
     source.add_argument("--engine-wheel", type=Path, default=None, metavar="WHEEL",
-                        help="ship this engine wheel in the kit's wheels/ and install it from there "
-                        "(build it with `pip wheel --no-deps -w dist .`)")
+                        help=tr("ship this engine wheel in the kit's wheels/ and install it from there "
+                        "(build it with `pip wheel --no-deps -w dist .`)"))
     source.add_argument("--engine-source", default=None, metavar="SPEC",
-                        help="how students install the engine: a pip requirement, e.g. "
-                        "'grader @ git+https://github.com/ORG/grader@v0.2.0'")
-    release.add_argument("--python", default="3.11", help="Python version of the kit's CI workflow")
+                        help=tr("how students install the engine: a pip requirement, e.g. "
+                        "'grader @ git+https://github.com/ORG/grader@v0.2.0'"))
+    release.add_argument("--python", default="3.11", help=tr("Python version of the kit's CI workflow"))
     release.add_argument("--torch", default=None, metavar="VERSION",
-                         help="torch version the kit pins (default: the one installed here)")
-    release.add_argument("--force", action="store_true", help="replace DIR if it is not empty")
+                         help=tr("torch version the kit pins (default: the one installed here)"))
+    release.add_argument("--force", action="store_true", help=tr("replace DIR if it is not empty"))
     add_course_option(release)
     release.set_defaults(run=run)
 

@@ -36,8 +36,8 @@ def add_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--watch",
         action="store_true",
-        help="keep running: check again each time an exercise file is saved, redrawing the "
-        "report and showing which checks changed (Ctrl-C stops and prints the last score)",
+        help=tr("keep running: check again each time an exercise file is saved, redrawing the "
+        "report and showing which checks changed (Ctrl-C stops and prints the last score)"),
     )
 
 

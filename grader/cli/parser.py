@@ -1,0 +1,148 @@
+"""An argparse parser that speaks the command's language, argparse's own words included.
+
+The commands' help texts are `tr(...)` where they are declared, and the parser is built
+once the language is chosen, so they come out translated. What argparse writes itself
+("usage:", "options", "show this help message and exit", and its usage errors) it
+takes from the C locale's gettext domain, which knows nothing of `--lang`; this parser
+and its formatter put those through our catalog instead. An error argparse words in a
+way not listed here is shown as argparse wrote it: in English, never lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from typing import NoReturn
+
+from grader.i18n import N_, tr
+
+# The titles argparse gives its two default sections (Python 3.10+ says "options").
+SECTION_TITLES = (N_("positional arguments"), N_("options"), N_("optional arguments"))
+
+_ARGUMENT = re.compile(r"^argument (?P<argument>[^:]+): (?P<message>.*)$", re.DOTALL)
+
+# argparse's own usage errors (Python 3.11's wording), each as a pattern and our template.
+_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^the following arguments are required: (?P<names>.+)$"),
+     N_("the following arguments are required: {names}")),
+    (re.compile(r"^unrecognized arguments: (?P<names>.+)$"), N_("unrecognized arguments: {names}")),
+    (re.compile(r"^invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)$"),
+     N_("invalid choice: {value} (choose from {choices})")),
+    (re.compile(r"^expected one argument$"), N_("expected one argument")),
+    (re.compile(r"^expected at least one argument$"), N_("expected at least one argument")),
+    (re.compile(r"^expected at most one argument$"), N_("expected at most one argument")),
+    (re.compile(r"^not allowed with argument (?P<other>.+)$"), N_("not allowed with argument {other}")),
+    (re.compile(r"^invalid (?P<kind>\w+) value: (?P<value>.+)$"), N_("invalid {kind} value: {value}")),
+    (re.compile(r"^ambiguous option: (?P<option>\S+) could match (?P<matches>.+)$"),
+     N_("ambiguous option: {option} could match {matches}")),
+    (re.compile(r"^one of the arguments (?P<names>.+) is required$"),
+     N_("one of the arguments {names} is required")),
+)
+
+
+def translate_error(message: str) -> str:
+    """argparse's error message in the active language, where its wording is known."""
+    argument = _ARGUMENT.match(message)
+    if argument:
+        return tr("argument {argument}: {message}", argument=argument["argument"],
+                  message=translate_error(argument["message"]))
+    for pattern, template in _ERRORS:
+        found = pattern.match(message)
+        if found:
+            return tr(template, **found.groupdict())
+    return message
+
+
+# Punctuation that must not begin a line of Chinese: it stays with what it follows.
+_NO_LINE_START = frozenset("，。、；：？！）」』》”’,.;:?!)")
+_NO_LINE_END = frozenset("（「『《“‘(")  # and this must not end one: it goes with what follows
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal: a Chinese character takes two."""
+    return sum(2 if _is_wide(c) else 1 for c in text)
+
+
+def _tokens(text: str) -> list[str]:
+    """Runs of spaces, runs of narrow non-space characters (words), and each wide
+    character on its own (Chinese may break between any two characters)."""
+    tokens: list[str] = []
+    for char in text:
+        kind = "space" if char.isspace() else "wide" if _is_wide(char) else "word"
+        last = tokens[-1] if tokens else ""
+        same = last and kind != "wide" and (last[-1].isspace() if kind == "space" else
+                                            not last[-1].isspace() and not _is_wide(last[-1]))
+        if same:
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    return tokens
+
+
+def wrap_wide(text: str, width: int) -> list[str]:
+    """`textwrap.wrap` for text with Chinese in it: lines measured in terminal columns,
+    broken between characters as well as at spaces; English words are never split."""
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(text):
+        if token.isspace():
+            line += " " if line and not line.endswith(" ") else ""
+            continue
+        candidate = line + token
+        if display_width(candidate) <= width or not line.strip() or token in _NO_LINE_START:
+            line = candidate
+        else:
+            kept, carried = line.rstrip(), ""
+            while len(kept) > 1 and kept[-1] in _NO_LINE_END:
+                kept, carried = kept[:-1], kept[-1] + carried
+            lines.append(kept.rstrip())
+            line = carried + token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+class TranslatedHelpFormatter(argparse.HelpFormatter):
+    """Section titles and the usage prefix in the active language, and text with
+    Chinese in it wrapped to the terminal's columns (argparse counts characters, and a
+    Chinese character is two columns wide; it has no spaces to break at either)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if not any(_is_wide(c) for c in text):
+            return super()._split_lines(text, width)
+        return wrap_wide(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if not any(_is_wide(c) for c in text):
+            return super()._fill_text(text, width, indent)
+        text = self._whitespace_matcher.sub(" ", text).strip()
+        return "\n".join(indent + line for line in wrap_wide(text, width - len(indent)))
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(tr(heading) if heading in SECTION_TITLES else heading)
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, tr("usage: ") if prefix is None else prefix)
+
+
+class TranslatedParser(argparse.ArgumentParser):
+    """An ArgumentParser whose own words (help option, usage, errors) are translated;
+    its subcommands' parsers are of the same class."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", TranslatedHelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help=tr("show this help message and exit"))
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, tr("{prog}: error: {message}", prog=self.prog, message=translate_error(message)) + "\n")
