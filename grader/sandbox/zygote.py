@@ -91,11 +91,16 @@ def set_threads(threads: int | None) -> None:
 
 
 def _ready_for_many_forks() -> None:
-    """Import what every cell imports at its first check (the worker's code), freeze it
-    all for the garbage collector (a child's collections then never write to these
-    objects' pages) and fold the memory into huge pages (hugepages.py)."""
+    """Import what every cell imports at its first check (the worker's code) and what
+    the course's probe files import (the engine's probe helpers: otherwise each probing
+    check's worker imports them again), freeze it all for the garbage collector (a
+    child's collections then never write to these objects' pages) and fold the memory
+    into huge pages (hugepages.py)."""
     import gc
 
+    import grader.probes.devices  # noqa: F401 - trusted engine code, imported once
+    import grader.probes.modules  # noqa: F401
+    import grader.probes.training  # noqa: F401
     import grader.sandbox.worker  # noqa: F401 - for the cells, once
     from grader.sandbox.hugepages import collapse_anonymous_memory
 
