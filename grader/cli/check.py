@@ -23,7 +23,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "check",
         help=tr("check exercises and print a scored report"),
         description=tr("Run the checks of one or more exercises against a submission folder. "
-        "Exit status 0 whenever grading completed, whatever the score."),
+                       "Exit status 0 whenever grading completed, whatever the score."),
     )
     check.add_argument("exercises", nargs="*", metavar="EXERCISE", help=tr("e.g. exercise_01 (or 01)"))
     check.add_argument("--all", action="store_true", help=tr("check every exercise"))
@@ -38,9 +38,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         choices=FORMATS,
         default="terminal",
         help=tr("report format: terminal table, json (the result model), junit (XML), gradescope "
-        "(results.json), classroom (GitHub Classroom's base64 result), markdown, html (one "
-        "self-contained page). When "
-        "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file"),
+                "(results.json), classroom (GitHub Classroom's base64 result), markdown, html (one "
+                "self-contained page). When "
+                "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file"),
     )
     check.add_argument("--output", type=Path, default=None, help=tr("write the report to this file"))
     check.add_argument(
@@ -54,14 +54,18 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "--show-hidden",
         action="store_true",
         help=tr("show hidden (instructor-only) checks' feedback; by default every format a "
-        "student reads withholds it (Gradescope output marks it after_published instead)"),
+                "student reads withholds it (Gradescope output marks it after_published instead)"),
     )
     limits = check.add_argument_group(tr("limits for student code (default: each exercise's own)"))
-    limits.add_argument("--timeout", type=positive(float), default=None, metavar="S", help=tr("wall time per check, seconds"))
-    limits.add_argument("--cpu-s", type=positive(float), default=None, metavar="S", help=tr("CPU time per check, seconds"))
+    limits.add_argument("--timeout", type=positive(float), default=None, metavar="S",
+                        help=tr("wall time per check, seconds"))
+    limits.add_argument("--cpu-s", type=positive(float), default=None, metavar="S",
+                        help=tr("CPU time per check, seconds"))
     limits.add_argument("--memory-mb", type=positive(int), default=None, metavar="MB", help=tr("memory per check, MiB"))
-    limits.add_argument("--file-mb", type=positive(int), default=None, metavar="MB", help=tr("largest file and printed output, MiB"))
-    limits.add_argument("--processes", type=positive(int), default=None, metavar="N", help=tr("processes and threads per check"))
+    limits.add_argument("--file-mb", type=positive(int), default=None, metavar="MB",
+                        help=tr("largest file and printed output, MiB"))
+    limits.add_argument("--processes", type=positive(int), default=None, metavar="N",
+                        help=tr("processes and threads per check"))
     limits.add_argument(
         "--submission-timeout", type=positive(float), default=None, metavar="S",
         help=tr("wall time for all checks of one exercise together, seconds"),

@@ -50,7 +50,7 @@ def add_course_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help=tr("the course folder (holds course.toml and checks/); default: $GRADER_COURSE, "
-        "else the nearest folder with a course.toml at or above the current one"),
+                "else the nearest folder with a course.toml at or above the current one"),
     )
 
 

@@ -21,7 +21,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                        "(./data/MNIST/raw, ./dataset/mnist/MNIST/raw).", variable=ENV_DATA_DIR),
     )
     action = data.add_mutually_exclusive_group()
-    action.add_argument("--download", action="store_true", help=tr("download from the standard mirrors (sha256-checked)"))
+    action.add_argument("--download", action="store_true",
+                        help=tr("download from the standard mirrors (sha256-checked)"))
     action.add_argument("--import", dest="import_from", type=Path, default=None, metavar="FOLDER",
                         help=tr("copy the four files from FOLDER after checking their sha256"))
     action.add_argument("--verify", action="store_true", help=tr("check the found files' sha256 and contents"))

@@ -25,9 +25,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "grade",
         help=tr("grade a whole class: one folder or .zip per student, into a gradebook"),
         description=tr("Grade every submission in SUBMISSIONS (one folder or .zip per student, named "
-        "by the student's id) in parallel. Results are stored as they finish in DIR/gradebook.sqlite; "
-        "re-running skips unchanged submissions. Writes grades.csv, reports/, feedback/ (Markdown and "
-        "HTML), a class summary (summary.json, summary.svg) and the class dashboard index.html to DIR."),
+                       "by the student's id) in parallel. Results are stored as they finish in DIR/gradebook.sqlite; "
+                       "re-running skips unchanged submissions. Writes grades.csv, reports/, feedback/ (Markdown and "
+                       "HTML), a class summary (summary.json, summary.svg) and the class dashboard index.html to DIR."),
     )
     grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
     grade.add_argument("--out", type=Path, required=True, metavar="DIR", help=tr("output folder"))
@@ -37,12 +37,14 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                        help=tr("grade only these exercises (default: all)"))
     grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
                        help=tr("roster with columns id,name,email (and lang: a student's feedback language, "
-                       "overriding --lang); absent students get status 'missing'"))
+                               "overriding --lang); absent students get status 'missing'"))
     grade.add_argument("--regrade", action="store_true", help=tr("grade everything again, changed or not"))
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help=tr("run on Dask: tcp://host:8786, or 'local' for a local cluster"))
-    grade.add_argument("--timeout", type=positive(float), default=None, metavar="S", help=tr("time limit per check, seconds"))
-    grade.add_argument("--memory-mb", type=positive(int), default=None, metavar="MB", help=tr("memory limit of student code"))
+    grade.add_argument("--timeout", type=positive(float), default=None, metavar="S",
+                       help=tr("time limit per check, seconds"))
+    grade.add_argument("--memory-mb", type=positive(int), default=None, metavar="MB",
+                       help=tr("memory limit of student code"))
     add_data_options(grade, downloads=False)
     add_course_option(grade)
     grade.set_defaults(run=run)

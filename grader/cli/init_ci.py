@@ -15,18 +15,18 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "init-ci",
         help=tr("write a GitHub Actions workflow that grades a student repository on every push"),
         description=tr("Write .github/workflows/grader.yml: install the grader with a pinned CPU "
-        "torch, cache MNIST, run `grader check --all`, publish the score (run summary and "
-        "GitHub Classroom)."),
+                       "torch, cache MNIST, run `grader check --all`, publish the score (run summary and "
+                       "GitHub Classroom)."),
     )
     init_ci.add_argument("--path", type=Path, default=None, help=tr("where to write it "
-                         "(default: .github/workflows/grader.yml)"))
+                                                                    "(default: .github/workflows/grader.yml)"))
     init_ci.add_argument("--force", action="store_true", help=tr("replace an existing file"))
     init_ci.add_argument("--python", default="3.11", help=tr("Python version on the runner"))
     init_ci.add_argument("--torch", default=None, metavar="VERSION",
                          help=tr("torch version to pin (default: the one installed here)"))
     init_ci.add_argument("--grader-source", default=None, metavar="SPEC",
                          help=tr("pip requirement for the grading engine (required), e.g. "
-                         "'grader @ git+https://github.com/ORG/grader@v0.1.0'"))
+                                 "'grader @ git+https://github.com/ORG/grader@v0.1.0'"))
     init_ci.add_argument("--fail-under", type=percentage, default=None, metavar="PCT",
                          help=tr("fail the run when the score is below PCT percent"))
     init_ci.set_defaults(run=run)

@@ -22,7 +22,7 @@ def add_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None
         default=None if top_level else argparse.SUPPRESS,
         metavar="LANG",
         help=tr("the language of what the grader says, e.g. zh or en (default: $GRADER_LANG, "
-        "else the locale, else the course's own language)"),
+                "else the locale, else the course's own language)"),
     )
 
 

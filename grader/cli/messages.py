@@ -25,15 +25,15 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "messages",
         help=tr("keep the message catalogs that translate the grader (needs grader[i18n])"),
         description=tr("Extract the messages a course's checks use into gettext catalogs "
-        "(locale/<lang>/LC_MESSAGES/course.po in the course folder), compile them, and find "
-        "what is untranslated. With --engine, the grader's own catalogs instead."),
+                       "(locale/<lang>/LC_MESSAGES/course.po in the course folder), compile them, and find "
+                       "what is untranslated. With --engine, the grader's own catalogs instead."),
     )
     parser.add_argument("action", choices=("update", "compile", "check"))
     parser.add_argument("--engine", action="store_true", help=tr("the engine's catalogs, not the course's"))
     parser.add_argument(
         "--language", action="append", default=None, metavar="LANG",
         help=tr("the catalog language to update or check (repeatable); default: every language "
-        "with a catalog"),
+                "with a catalog"),
     )
     add_course_option(parser)
     parser.set_defaults(run=run)

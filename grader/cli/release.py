@@ -16,22 +16,22 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         "release",
         help=tr("build the student kit: stubs, notebooks, public checks, recorded reference values"),
         description=tr("Build the course's student kit in DIR: exercise stubs (.py and generated "
-        "notebooks), the public checks only, the reference values they need (recorded now, "
-        "never the solutions), course.toml pinned to this engine, a student README and the CI "
-        "workflow. The kit is graded on the stubs and the solutions before it is written; a "
-        "public check that cannot work without the solution stops the release, named. The stubs' "
-        "instructions, the notebooks and README.md are in the command's language (--lang; the "
-        "course's catalog translates the stubs' docstrings), the README in every other language "
-        "beside it."),
+                       "notebooks), the public checks only, the reference values they need (recorded now, "
+                       "never the solutions), course.toml pinned to this engine, a student README and the CI "
+                       "workflow. The kit is graded on the stubs and the solutions before it is written; a "
+                       "public check that cannot work without the solution stops the release, named. The stubs' "
+                       "instructions, the notebooks and README.md are in the command's language (--lang; the "
+                       "course's catalog translates the stubs' docstrings), the README in every other language "
+                       "beside it."),
     )
     release.add_argument("--out", type=Path, required=True, metavar="DIR", help=tr("where to write the kit"))
     source = release.add_mutually_exclusive_group(required=True)
     source.add_argument("--engine-wheel", type=Path, default=None, metavar="WHEEL",
                         help=tr("ship this engine wheel in the kit's wheels/ and install it from there "
-                        "(build it with `pip wheel --no-deps -w dist .`)"))
+                                "(build it with `pip wheel --no-deps -w dist .`)"))
     source.add_argument("--engine-source", default=None, metavar="SPEC",
                         help=tr("how students install the engine: a pip requirement, e.g. "
-                        "'grader @ git+https://github.com/ORG/grader@v0.2.0'"))
+                                "'grader @ git+https://github.com/ORG/grader@v0.2.0'"))
     release.add_argument("--python", default="3.11", help=tr("Python version of the kit's CI workflow"))
     release.add_argument("--torch", default=None, metavar="VERSION",
                          help=tr("torch version the kit pins (default: the one installed here)"))

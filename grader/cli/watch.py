@@ -37,7 +37,7 @@ def add_option(parser: argparse.ArgumentParser) -> None:
         "--watch",
         action="store_true",
         help=tr("keep running: check again each time an exercise file is saved, redrawing the "
-        "report and showing which checks changed (Ctrl-C stops and prints the last score)"),
+                "report and showing which checks changed (Ctrl-C stops and prints the last score)"),
     )
 
 
