@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     console(args).print(
         tr("released {title} to {out}: {exercises} exercises, {public} public checks ({hidden} hidden ones "
            "left out), {calls} recorded reference calls, {files} files, {kib} KiB, in {seconds} s\n"
-           "content hash {digest}", title=course.title, out=summary.out, exercises=len(summary.exercises),
+           "content hash {digest}", title=tr(course.title), out=summary.out, exercises=len(summary.exercises),
            public=summary.public_checks, hidden=summary.hidden_checks, calls=summary.recorded_calls,
            files=summary.files, kib=f"{summary.bytes / 1024:.0f}", seconds=f"{seconds:.1f}",
            digest=summary.content_hash),

@@ -194,3 +194,12 @@ def test_without_babel_the_kit_gets_the_whole_catalog_and_a_warning(translated_c
     assert (out / "locale" / "zh" / "LC_MESSAGES" / "course.mo").read_bytes() == course_mo.read_bytes()
     (warning,) = [w for w in summary.warnings if "copied whole" in w]
     assert "locale/zh/LC_MESSAGES/course.mo" in warning and "Babel" in warning
+
+
+def test_grader_release_names_the_course_in_the_commands_language(translated_course, tmp_path, capsys):
+    out = tmp_path / "kit"
+    code = main(["--no-color", "--lang", "zh", "release", "--course", str(translated_course), "--out", str(out),
+                 "--engine-source", "grader==0.2.0"])
+    assert code == 0
+    said = " ".join(capsys.readouterr().out.split())  # rich wraps long lines
+    assert said.startswith(f"已将 {TRANSLATED['A tiny course']} 发布到 ")
