@@ -9,6 +9,7 @@ the chart widens to the longest label instead.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from grader.batch.summary import ClassSummary
@@ -25,8 +26,18 @@ _RIGHT_MARGIN = 50  # room for "100%"
 _FONT = 'font-family="sans-serif" font-size="12"'
 
 
+# What XML 1.0 cannot hold at all, even escaped (control characters, lone surrogates):
+# a check title with one would leave the whole chart unreadable.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    """Text safe inside an SVG element."""
+    return escape(_NOT_XML.sub("", text))
+
+
 def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {_FONT}{extra}>{escape(text)}</text>'
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {_FONT}{extra}>{_xml(text)}</text>'
 
 
 def _histogram(summary: ClassSummary) -> list[str]:
@@ -39,7 +50,7 @@ def _histogram(summary: ClassSummary) -> list[str]:
         bar = height * count / peak
         x = _HIST_LEFT + index * slot
         parts.append(f'<rect class="bin" x="{x + 2:.1f}" y="{_PLOT_BOTTOM - bar:.1f}" width="{slot - 4:.1f}" '
-                     f'height="{bar:.1f}" fill="#4c78a8"><title>{escape(summary.bin_label(index))}: {count}</title></rect>')
+                     f'height="{bar:.1f}" fill="#4c78a8"><title>{_xml(summary.bin_label(index))}: {count}</title></rect>')
         parts.append(_text(x + slot / 2, _PLOT_BOTTOM - bar - 4, str(count), "middle"))
         parts.append(_text(x, _PLOT_BOTTOM + 16, f"{index * 10}", "middle"))
     parts.append(_text(_HIST_RIGHT, _PLOT_BOTTOM + 16, "100", "middle"))
@@ -70,7 +81,7 @@ def _pass_rates(summary: ClassSummary) -> list[str]:
         label = check_label(check.exercise_id, check.title)
         parts.append(_text(rates_left - 6, y + row * 0.7, label, "end"))
         parts.append(f'<rect class="rate" x="{rates_left:.1f}" y="{y + 2:.1f}" width="{span * check.rate:.1f}" '
-                     f'height="{max(1.0, row - 4):.1f}" fill="#f58518"><title>{escape(label)}: '
+                     f'height="{max(1.0, row - 4):.1f}" fill="#f58518"><title>{_xml(label)}: '
                      f'{check.passed}/{check.graded}</title></rect>')
         parts.append(_text(rates_left + span * check.rate + 4, y + row * 0.7, f"{100 * check.rate:.0f}%"))
     return parts
@@ -95,7 +106,7 @@ def render_svg(summary: ClassSummary) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc">\n'
-        f'  <title id="chart-title">{escape(tr("Class summary"))}</title>\n'
-        f'  <desc id="chart-desc">{escape(_description(summary))}</desc>\n'
+        f'  <title id="chart-title">{_xml(tr("Class summary"))}</title>\n'
+        f'  <desc id="chart-desc">{_xml(_description(summary))}</desc>\n'
         f'  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'
     )

@@ -39,6 +39,8 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
      N_("ambiguous option: {option} could match {matches}")),
     (re.compile(r"^one of the arguments (?P<names>.+) is required$"),
      N_("one of the arguments {names} is required")),
+    (re.compile(r"^ignored explicit argument (?P<value>.+)$"), N_("ignored explicit argument {value}")),
+    (re.compile(r"^expected (?P<count>\d+) arguments?$"), N_("expected {count} argument(s)")),
 )
 
 
@@ -58,6 +60,9 @@ def translate_error(message: str) -> str:
 # Punctuation that must not begin a line of Chinese: it stays with what it follows.
 _NO_LINE_START = frozenset("，。、；：？！）」』》”’,.;:?!)")
 _NO_LINE_END = frozenset("（「『《“‘(")  # and this must not end one: it goes with what follows
+
+
+_STAND_IN = "\0"  # for the usage prefix while argparse lays the usage out (never in a help text)
 
 
 def _is_wide(char: str) -> bool:
@@ -85,9 +90,41 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+def _last_unit(line: str) -> int:
+    """Where the line's last unbreakable piece starts: its last wide character, or its
+    last English word."""
+    end = len(line)
+    if end and _is_wide(line[end - 1]):
+        return end - 1
+    start = end
+    while start and not line[start - 1].isspace() and not _is_wide(line[start - 1]):
+        start -= 1
+    return start
+
+
+def _break_before(line: str, token: str) -> tuple[str, str]:
+    """The full line to emit and what starts the next, when `token` does not fit:
+    an opening bracket at the end moves down, and punctuation that must not start a
+    line takes the line's last piece down with it. ("", line + token) where no break
+    keeps those rules: the line then overflows."""
+    line = line.rstrip()
+    cut = len(line)
+    if token in _NO_LINE_START:
+        cut = _last_unit(line)
+        while cut and line[cut] in _NO_LINE_START:  # what moves down must not start with one either
+            cut = _last_unit(line[:cut].rstrip())
+    while cut and line[cut - 1] in _NO_LINE_END:
+        cut -= 1
+    head = line[:cut].rstrip()
+    if not head:
+        return "", line + token
+    return head, line[cut:].lstrip() + token
+
+
 def wrap_wide(text: str, width: int) -> list[str]:
     """`textwrap.wrap` for text with Chinese in it: lines measured in terminal columns,
-    broken between characters as well as at spaces; English words are never split."""
+    broken between characters as well as at spaces; English words are never split, a
+    line never starts with closing punctuation nor ends with an opening bracket."""
     lines: list[str] = []
     line = ""
     for token in _tokens(text):
@@ -95,14 +132,12 @@ def wrap_wide(text: str, width: int) -> list[str]:
             line += " " if line and not line.endswith(" ") else ""
             continue
         candidate = line + token
-        if display_width(candidate) <= width or not line.strip() or token in _NO_LINE_START:
+        if display_width(candidate) <= width or not line.strip():
             line = candidate
-        else:
-            kept, carried = line.rstrip(), ""
-            while len(kept) > 1 and kept[-1] in _NO_LINE_END:
-                kept, carried = kept[:-1], kept[-1] + carried
-            lines.append(kept.rstrip())
-            line = carried + token
+            continue
+        full, line = _break_before(line, token)
+        if full:
+            lines.append(full)
     if line.strip():
         lines.append(line.rstrip())
     return lines
@@ -128,7 +163,18 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
         super().start_section(tr(heading) if heading in SECTION_TITLES else heading)
 
     def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, tr("usage: ") if prefix is None else prefix)
+        prefix = tr("usage: ") if prefix is None else prefix
+        if display_width(prefix) > len(prefix):
+            # argparse indents the usage's continuation lines by len(prefix): lay it out
+            # with a stand-in as wide as the prefix is on screen, swapped back in format_help.
+            self._wide_prefix = prefix
+            prefix = _STAND_IN * display_width(prefix)
+        super().add_usage(usage, actions, groups, prefix)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        wide = getattr(self, "_wide_prefix", None)
+        return text.replace(_STAND_IN * display_width(wide), wide, 1) if wide else text
 
 
 class TranslatedParser(argparse.ArgumentParser):

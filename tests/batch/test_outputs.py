@@ -96,3 +96,13 @@ def test_chart_is_an_image_with_a_title_and_a_description_a_screen_reader_reads(
     description = by_id["chart-desc"].text
     assert "3 of 5 submissions graded: mean 50%, median 50%." in description
     assert description.endswith("hardest first: exercise_01: check 1 33%; exercise_01: check 0 67%.")
+
+
+def test_a_check_title_with_control_characters_leaves_the_chart_readable() -> None:
+    records = [StudentRecord.from_report(report_for("alice", [True, False]), student_id="alice")]
+    report = records[0].report
+    assert report is not None
+    report.exercises[0].checks[0].title = "ctl\x01\x0bchar <b>&\ud800"
+    root = ET.fromstring(render_svg(summarize(records)))  # parses: nothing XML forbids is left
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.text and t.text.startswith("exercise_01: ctl")]
+    assert labels == ["exercise_01: ctlchar <b>&"]

@@ -78,3 +78,29 @@ def test_chinese_wraps_to_columns_at_characters_and_keeps_words_whole():
         assert all(any(word in line for line in lines) for word in ("terminal", "gradescope", "results.json"))
         assert not any(line[0] in "，。、；：）" for line in lines)
         assert not any(line[-1] == "（" for line in lines)
+
+
+def test_the_chinese_usage_lines_up_under_its_wide_prefix(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    usage = _help(capsys, "zh", "release").split("\n\n", 1)[0].splitlines()
+    first = usage[0]
+    assert first.startswith("用法：grader release [") and len(usage) > 1
+    column = display_width(first[:first.index("[")])
+    assert all(len(line) - len(line.lstrip()) == column for line in usage[1:])
+    assert all(display_width(line) <= 80 for line in usage)
+
+
+def test_wrapping_keeps_every_character_and_its_rules_where_a_break_allows():
+    import random
+
+    rng = random.Random(1)
+    alphabet = list("中文字符测试，。、；：）（「」abc ") + ["word", " "]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        width = rng.randint(1, 20)
+        lines = wrap_wide(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert all(line and line == line.strip() for line in lines)
+    assert wrap_wide("中 （abc）", 4) == ["中", "（abc）"]  # a bracket never ends a line alone
+    # closing punctuation takes the character before it down, rather than start a line
+    assert wrap_wide("以学号命名）。reports/", 12) == ["以学号命", "名）。", "reports/"]
