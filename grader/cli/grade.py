@@ -11,7 +11,7 @@ from grader.cli.common import add_course_option, positive
 from grader.cli.common import console as make_console
 from grader.cli.mnist import add_data_options, locate_mnist
 from grader.errors import GraderBug, GraderError, SubmissionNotFound
-from grader.i18n import COURSE_LOCALE_FOLDER, active_language, tr
+from grader.i18n import COURSE_LOCALE_FOLDER, N_, active_language, join_phrases, tr
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -137,6 +137,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+# The written outputs as the closing lines name them (write_outputs' keys).
+OUTPUT_NAMES = {"grades": N_("grades"), "reports": N_("reports"), "feedback": N_("feedback"),
+                "summary": N_("summary"), "chart": N_("chart"), "dashboard": N_("dashboard")}
 HARDEST_SHOWN = 12  # checks listed in the terminal; the chart and summary.json have them all
 MISTAKES_SHOWN = 5  # named mistakes listed in the terminal; index.html and summary.json have them all
 IDS_SHOWN = 8  # student ids after a mistake before "and N more"
@@ -169,7 +172,8 @@ def print_class_summary(
            total=progress.total, graded=progress.graded_now, skipped=progress.skipped, failures=progress.failures),
         markup=False,
     )
-    counts = ", ".join(f"{n} {status_word(status)}" for status, n in summary.status_counts.items() if n)
+    counts = join_phrases(tr("{n} {status}", n=n, status=status_word(status))
+                          for status, n in summary.status_counts.items() if n)
     console.print(tr("students: {students} ({counts}); {scores}", students=summary.students,
                      counts=counts or tr("none"), scores=summary.describe_scores()), markup=False)
     table = Table(title=tr("Score distribution (graded)"), title_justify="left")
@@ -196,4 +200,4 @@ def print_class_summary(
     if outcome.not_on_roster:
         console.print(tr("note: not on the roster: {students}", students=", ".join(outcome.not_on_roster)), markup=False)
     for kind, path in paths.items():
-        console.print(f"{kind}: {path}", markup=False)
+        console.print(tr("{what}: {path}", what=tr(OUTPUT_NAMES.get(kind, kind)), path=path), markup=False)

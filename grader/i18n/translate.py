@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 ENGLISH = "en"
 ENGINE_DOMAIN = "grader"
@@ -96,6 +96,13 @@ def trn(singular: str, plural: str, n: int, /, **params: Any) -> str:
     params.setdefault("n", n)
     translated = _active.get().translations.ngettext(singular, plural, n)
     return _format(translated, singular if n == 1 else plural, params)
+
+
+def join_phrases(phrases: Iterable[str]) -> str:
+    """Phrases of one sentence as the language lists them: "3 graded, 1 missing" in
+    English, "3 份已评分，1 份未提交" in Chinese (ids and paths keep ", ")."""
+    # Translators: the separator between the items of a list of phrases.
+    return tr(", ").join(phrases)
 
 
 def N_(message: str) -> str:

@@ -94,3 +94,20 @@ def test_batch_line_does_not_count_an_invalid_submission_as_graded(tmp_path: Pat
     buffer = io.StringIO()
     print_class_summary(Console(file=buffer, width=200, no_color=True), summarize(outcome.records), outcome, {})
     assert "2 submissions: 1 graded now, 0 unchanged (skipped), 1 could not be graded" in buffer.getvalue()
+
+
+def test_the_summary_lines_are_in_the_instructors_language() -> None:
+    from pathlib import Path
+
+    from grader.i18n import use_language
+
+    records = [StudentRecord(student_id="ann", status=StudentStatus.MISSING, points_possible=2),
+               StudentRecord(student_id="bob", status=StudentStatus.INVALID, points_possible=2)]
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, no_color=True, color_system=None, highlight=False)
+    outcome = BatchOutcome(records=records, ignored=[], not_on_roster=[], progress=BatchProgress(total=2))
+    with use_language("zh"):
+        print_class_summary(console, summarize(records), outcome, {"grades": Path("out/grades.csv")})
+    text = buffer.getvalue()
+    assert "学生：2（1 人未提交、1 人无效）；没有已评分的提交" in text  # not "1 missing, 1 invalid"
+    assert "成绩：out/grades.csv" in text
