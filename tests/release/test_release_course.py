@@ -38,14 +38,6 @@ def kit(tmp_path_factory, module_sandbox, course) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def module_sandbox():
-    from grader.sandbox.client import Sandbox
-
-    with Sandbox(many_cells=True) as box:  # builds a kit and grades it many times
-        yield box
-
-
 def test_no_file_in_the_kit_carries_solution_source(kit, course):
     solutions = sorted((REPO_ROOT / "solutions").glob("*.py"))
     assert leaked_solutions(kit, solutions) == []

@@ -23,18 +23,10 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def kit(tmp_path_factory, sandbox_module) -> Path:
+def kit(tmp_path_factory, module_sandbox) -> Path:
     out = tmp_path_factory.mktemp("tiny") / "kit"
-    build_kit(Course.at(TINY), ReleaseOptions(out=out, engine_source="grader==0.2.0"), sandbox_module)
+    build_kit(Course.at(TINY), ReleaseOptions(out=out, engine_source="grader==0.2.0"), module_sandbox)
     return out
-
-
-@pytest.fixture(scope="module")
-def sandbox_module():
-    from grader.sandbox.client import Sandbox
-
-    with Sandbox(many_cells=True) as box:  # builds a kit and grades it many times
-        yield box
 
 
 def _points(course: Course, folder: Path, sandbox) -> dict[str, tuple[str, float, str]]:
@@ -42,12 +34,12 @@ def _points(course: Course, folder: Path, sandbox) -> dict[str, tuple[str, float
     return {c.id: (c.status.value, c.points_earned, c.message) for e in report.exercises for c in e.checks}
 
 
-def test_the_engine_grades_a_course_it_has_never_seen(sandbox_module):
+def test_the_engine_grades_a_course_it_has_never_seen(module_sandbox):
     course = Course.at(TINY)
     assert [e.id for e in course.select(["1"])] == ["lab1"]  # the course's own shorthand
-    full = _points(course, TINY / "solutions", sandbox_module)
+    full = _points(course, TINY / "solutions", module_sandbox)
     assert {status for status, _, _ in full.values()} == {"passed"} and sum(p for _, p, _ in full.values()) == 8
-    stub = _points(course, TINY / "exercises", sandbox_module)
+    stub = _points(course, TINY / "exercises", module_sandbox)
     assert sum(p for _, p, _ in stub.values()) == 0
     assert all("not implemented yet" in message for _, _, message in stub.values())
 
@@ -68,28 +60,28 @@ def test_the_kit_has_public_checks_stubs_and_a_tape_but_no_solution(kit):
     assert "grader==0.2.0" in files[".github/workflows/grader.yml"].decode()
 
 
-def test_releasing_twice_gives_byte_identical_kits(kit, tmp_path, sandbox_module):
+def test_releasing_twice_gives_byte_identical_kits(kit, tmp_path, module_sandbox):
     again = tmp_path / "again"
-    build_kit(Course.at(TINY), ReleaseOptions(out=again, engine_source="grader==0.2.0"), sandbox_module)
+    build_kit(Course.at(TINY), ReleaseOptions(out=again, engine_source="grader==0.2.0"), module_sandbox)
     assert _tree(again) == _tree(kit)
 
 
-def test_the_kit_scores_public_checks_as_the_course_does(kit, tmp_path, sandbox_module):
+def test_the_kit_scores_public_checks_as_the_course_does(kit, tmp_path, module_sandbox):
     wrong = tmp_path / "wrong"
     wrong.mkdir()
     source = (TINY / "solutions" / "lab1.py").read_text()
     (wrong / "lab1.py").write_text(source.replace("parameter -= 0.1 *", "parameter -= 0.2 *").replace("x + x", "x * 3"))
     kit_course = Course.at(kit)
     for folder in (TINY / "solutions", TINY / "exercises", wrong):
-        full = _points(Course.at(TINY), folder, sandbox_module)
+        full = _points(Course.at(TINY), folder, module_sandbox)
         public = {k: v for k, v in full.items() if k != "double_random"}
-        assert _points(kit_course, folder, sandbox_module) == public
-    wrong_points = _points(kit_course, wrong, sandbox_module)
+        assert _points(kit_course, folder, module_sandbox) == public
+    wrong_points = _points(kit_course, wrong, module_sandbox)
     assert wrong_points["double_fixed"][0] == "failed" and wrong_points["sgd_step"][0] == "failed"
     assert wrong_points["make_layer"][0] == "passed"
 
 
-def test_a_public_check_that_needs_the_solution_stops_the_release_named(tmp_path, sandbox_module):
+def test_a_public_check_that_needs_the_solution_stops_the_release_named(tmp_path, module_sandbox):
     course = tmp_path / "course"
     shutil.copytree(TINY, course)
     checks = course / "checks" / "lab1" / "checks.py"
@@ -102,27 +94,27 @@ def check_double_twice(student, reference):
 ''')
     out = tmp_path / "kit"
     with pytest.raises(ReleaseError) as error:
-        build_kit(Course.at(course), ReleaseOptions(out=out, engine_source="grader==0.2.0"), sandbox_module)
+        build_kit(Course.at(course), ReleaseOptions(out=out, engine_source="grader==0.2.0"), module_sandbox)
     assert "lab1:double_twice" in error.value.message and "student's code returned" in error.value.message
     assert "hidden" in error.value.hint
     assert not out.exists()  # nothing half-written
 
 
-def test_release_refuses_bad_options(tmp_path, sandbox_module, capsys):
+def test_release_refuses_bad_options(tmp_path, module_sandbox, capsys):
     with pytest.raises(GraderError, match="inside the course"):
-        build_kit(Course.at(TINY), ReleaseOptions(out=TINY / "kit", engine_source="x"), sandbox_module)
+        build_kit(Course.at(TINY), ReleaseOptions(out=TINY / "kit", engine_source="x"), module_sandbox)
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(GraderError, match="not empty"):
-        build_kit(Course.at(TINY), ReleaseOptions(out=tmp_path / "busy", engine_source="x"), sandbox_module)
+        build_kit(Course.at(TINY), ReleaseOptions(out=tmp_path / "busy", engine_source="x"), module_sandbox)
     with pytest.raises(SystemExit) as usage:  # no engine source: argparse's usage error
         main(["--no-color", "release", "--out", str(tmp_path / "k")])
     assert usage.value.code == 2 and "--engine-wheel" in capsys.readouterr().err
 
 
-def test_a_kit_is_not_released_again(kit, tmp_path, sandbox_module):
+def test_a_kit_is_not_released_again(kit, tmp_path, module_sandbox):
     with pytest.raises(ReleaseError, match="itself a student kit"):
-        build_kit(Course.at(kit), ReleaseOptions(out=tmp_path / "k2", engine_source="x"), sandbox_module)
+        build_kit(Course.at(kit), ReleaseOptions(out=tmp_path / "k2", engine_source="x"), module_sandbox)
 
 
 # -- the kit's catalog: the kit's own messages only ---------------------------------------
@@ -161,12 +153,12 @@ def _kit_catalog(kit: Path):
         return gettext.GNUTranslations(handle)
 
 
-def test_the_kits_catalog_holds_only_the_kits_own_messages(translated_course, tmp_path, sandbox_module):
+def test_the_kits_catalog_holds_only_the_kits_own_messages(translated_course, tmp_path, module_sandbox):
     whole = _kit_catalog(translated_course)  # the course's own: both titles
     assert (whole.gettext(PUBLIC_TITLE), whole.gettext(HIDDEN_TITLE)) == (TRANSLATED[PUBLIC_TITLE], TRANSLATED[HIDDEN_TITLE])
     out = tmp_path / "kit"
     summary = build_kit(Course.at(translated_course), ReleaseOptions(out=out, engine_source="grader==0.2.0"),
-                        sandbox_module)
+                        module_sandbox)
     kit_catalog = _kit_catalog(out)
     assert kit_catalog.gettext(PUBLIC_TITLE) == TRANSLATED[PUBLIC_TITLE]
     assert kit_catalog.gettext(HIDDEN_TITLE) == HIDDEN_TITLE  # not in it: the hidden check is not in the kit
@@ -179,7 +171,7 @@ def test_the_kits_catalog_holds_only_the_kits_own_messages(translated_course, tm
     assert "# A tiny course\n" in (out / "README.md").read_text(encoding="utf-8")
 
 
-def test_without_babel_the_kit_gets_the_whole_catalog_and_a_warning(translated_course, tmp_path, sandbox_module,
+def test_without_babel_the_kit_gets_the_whole_catalog_and_a_warning(translated_course, tmp_path, module_sandbox,
                                                                     monkeypatch):
     from grader.i18n import catalogs
 
@@ -189,7 +181,7 @@ def test_without_babel_the_kit_gets_the_whole_catalog_and_a_warning(translated_c
     monkeypatch.setattr(catalogs, "_babel", no_babel)
     out = tmp_path / "kit"
     summary = build_kit(Course.at(translated_course), ReleaseOptions(out=out, engine_source="grader==0.2.0"),
-                        sandbox_module)
+                        module_sandbox)
     course_mo = translated_course / "locale" / "zh" / "LC_MESSAGES" / "course.mo"
     assert (out / "locale" / "zh" / "LC_MESSAGES" / "course.mo").read_bytes() == course_mo.read_bytes()
     (warning,) = [w for w in summary.warnings if "copied whole" in w]
