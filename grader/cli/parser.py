@@ -62,6 +62,7 @@ _NO_LINE_START = frozenset("，。、；：？！）」』》”’,.;:?!)")
 _NO_LINE_END = frozenset("（「『《“‘(")  # and this must not end one: it goes with what follows
 
 
+_WIDE_HEADING = re.compile(r"(?m)^(\S[^\n]*[^\x00-\x7f]):$")  # a section heading in Chinese
 _STAND_IN = "\0"  # for the usage prefix while argparse lays the usage out (never in a help text)
 
 
@@ -174,7 +175,10 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
     def format_help(self) -> str:
         text = super().format_help()
         wide = getattr(self, "_wide_prefix", None)
-        return text.replace(_STAND_IN * display_width(wide), wide, 1) if wide else text
+        if wide:
+            text = text.replace(_STAND_IN * display_width(wide), wide, 1)
+        # argparse ends every section heading with ":"; a Chinese heading takes "：".
+        return _WIDE_HEADING.sub("\\1：", text)
 
 
 class TranslatedParser(argparse.ArgumentParser):
