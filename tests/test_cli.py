@@ -208,3 +208,19 @@ def test_grade_regrade_grades_unchanged_submissions_again(capsys, tmp_path, monk
     # Unchanged, the second run would skip alice (tests/batch/test_runner.py); --regrade grades her again.
     assert "1 submissions: 1 graded now, 0 unchanged (skipped)" in summaries[0]
     assert "1 submissions: 1 graded now, 0 unchanged (skipped)" in summaries[1]
+
+
+def test_grade_regrade_names_the_students_to_grade_again(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")
+    for student in ("alice", "bob"):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        (tmp_path / "subs" / student / "dies.py").write_text("def answer():\n    return 42\n")
+    args = ["--no-color", "--lang", "en", "grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
+            "--jobs", "1", "--course", str(ONE_EXERCISE_COURSE)]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main([*args, "--regrade", "bob"]) == 0
+    assert "2 submissions: 1 graded now, 1 unchanged (skipped)" in capsys.readouterr().out
+    assert main([*args, "--regrade", "carol"]) == 2
+    err = capsys.readouterr().err
+    assert "no submission in" in err and "for carol" in err and "--regrade takes the students' ids" in err

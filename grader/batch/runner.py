@@ -21,6 +21,7 @@ from grader.batch.roster import RosterEntry
 from grader.batch.task import GradeTask
 from grader.catalog.course import Course, Exercise
 from grader.catalog.points import checks_of
+from grader.errors import SubmissionNotFound
 from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, available_languages, tr, use_language
 from grader.i18n.choose import normalise
 
@@ -40,10 +41,15 @@ class BatchPlan:
     timeout_s: float | None = None  # per check, overriding each exercise's own
     memory_mb: int | None = None
     roster: dict[str, RosterEntry] = field(default_factory=dict)
-    regrade: bool = False
+    regrade: bool = False  # every submission again, changed or not
+    regrade_students: frozenset[str] = frozenset()  # these again (after an extension, a fixed check ...)
     data_dir: Path | None = None  # MNIST for the training checks; None: they are not run
     canary: bool = True  # grade the reference solution before and after the class
     language: str = "en"  # of the students' feedback, unless the roster gives a student's own
+
+    def regrades(self, student_id: str) -> bool:
+        """Whether this student is graded again even if nothing changed."""
+        return self.regrade or student_id in self.regrade_students
 
     def language_of(self, student_id: str) -> str:
         """The student's own language from the roster (if it has messages), else the plan's."""
@@ -177,6 +183,12 @@ def run_batch(
     on_progress: ProgressCallback = lambda progress, record: None,
 ) -> BatchOutcome:
     discovery = discover(plan.submissions, exclude=plan.out)
+    unknown = sorted(plan.regrade_students - {e.student_id for e in discovery.entries})
+    if unknown:
+        raise SubmissionNotFound(
+            tr("no submission in {folder} for {students}, asked to be graded again",
+               folder=plan.submissions, students=", ".join(unknown)),
+            hint=tr("--regrade takes the students' ids: their folders' or zips' names"))
     config = config_hash(
         plan.exercises,
         # With data found, the training checks run: results without it are out of date.
@@ -210,7 +222,7 @@ def run_batch(
                                     language=plan.language_of(entry.student_id)))
                 continue
             current = config_with_language(config, plan.language_of(entry.student_id))
-            if not plan.regrade and gradebook.is_current(entry.student_id, digest, current):
+            if not plan.regrades(entry.student_id) and gradebook.is_current(entry.student_id, digest, current):
                 progress.done += 1
                 progress.skipped += 1
                 on_progress(progress, None)

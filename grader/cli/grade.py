@@ -38,7 +38,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
                        help=tr("roster with columns id,name,email (and lang: a student's feedback language, "
                                "overriding --lang); absent students get status 'missing'"))
-    grade.add_argument("--regrade", action="store_true", help=tr("grade everything again, changed or not"))
+    grade.add_argument("--regrade", nargs="*", default=None, metavar="STUDENT",
+                       help=tr("grade again, changed or not: everyone, or only the students named "
+                               "(e.g. --regrade alice bob, after an extension)"))
     grade.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help=tr("run on Dask: tcp://host:8786, or 'local' for a local cluster"))
     grade.add_argument("--timeout", type=positive(float), default=None, metavar="S",
@@ -93,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         memory_mb=args.memory_mb,
         roster=load_roster(args.roster) if args.roster else {},
-        regrade=args.regrade,
+        regrade=args.regrade == [],  # --regrade alone: everyone
+        regrade_students=frozenset(args.regrade or ()),
         data_dir=locate_mnist(args).folder if any(e.needs_mnist for e in exercises) else None,
         # The students read the command's language (--lang ...), unless the roster says otherwise.
         language=active_language(),
@@ -109,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
-        TextColumn("ETA"),
+        TextColumn(tr("ETA")),
         TimeRemainingColumn(),
         TextColumn("{task.fields[failures]}"),
         console=console,

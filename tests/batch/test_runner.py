@@ -65,3 +65,19 @@ def test_regrade_and_changed_limits_grade_everything_again(plan: BatchPlan) -> N
     engine = FakeEngine()
     run_batch(BatchPlan(**{**plan.__dict__, "timeout_s": 3.0}), engine)
     assert sorted(engine.graded) == ["alice", "bob", "carol"]
+
+
+def test_regrading_named_students_grades_only_them_again(plan: BatchPlan) -> None:
+    run_batch(plan, FakeEngine())
+    engine = FakeEngine()
+    outcome = run_batch(BatchPlan(**{**plan.__dict__, "regrade_students": frozenset({"bob"})}), engine)
+    assert engine.graded == ["bob"] and outcome.progress.skipped == 2
+
+
+def test_regrading_a_student_with_no_submission_stops_before_grading(plan: BatchPlan) -> None:
+    from grader.errors import SubmissionNotFound
+
+    engine = FakeEngine()
+    with pytest.raises(SubmissionNotFound, match="frank, zed"):  # frank is on the roster, but submitted nothing
+        run_batch(BatchPlan(**{**plan.__dict__, "regrade_students": frozenset({"zed", "frank", "bob"})}), engine)
+    assert engine.graded == []
