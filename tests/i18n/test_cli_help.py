@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from grader.cli import main
-from grader.cli.parser import display_width, translate_error, wrap_wide
+from grader.cli.parser import translate_error
+from grader.cli.wide_text import display_width, wrap_wide
 from grader.i18n import use_language
 
 COMMANDS = ["", "list", "check", "data", "grade", "release", "init-ci", "messages"]
