@@ -23,30 +23,17 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-TRAIN_EPOCH = """
-def train_epoch(model, loader, optimizer, criterion, device):
-    {model}
-    model.train()
-    total, batches = 0.0, 0
-    for inputs, targets in loader:
-        {move}
-        optimizer.zero_grad()
-        loss = criterion(model(inputs), targets)
-        loss.backward()
-        optimizer.step()
-        total += loss.item()
-        batches += 1
-    return total / batches
-"""
-BOTH = "inputs, targets = inputs.to(device), targets.to(device)"
+from tests.exercises.device_loops import TRAIN_EPOCH, loop  # noqa: E402
+
 
 # Appended to the reference solution: each overrides one function with a mistake.
 VARIANTS = {
     "correct": "",
-    "targets_not_moved": TRAIN_EPOCH.format(model="model.to(device)", move="inputs = inputs.to(device)"),
-    "cuda_call": TRAIN_EPOCH.format(model="model.to(device)", move="inputs, targets = inputs.cuda(), targets.cuda()"),
-    "model_left_to_caller": TRAIN_EPOCH.format(model="pass", move=BOTH),
+    "targets_not_moved": loop(TRAIN_EPOCH, move="inputs = inputs.to(device)"),
+    "cuda_call": loop(TRAIN_EPOCH, move="inputs, targets = inputs.cuda(), targets.cuda()"),
+    "model_left_to_caller": loop(TRAIN_EPOCH, model="pass"),
     "device_always_cpu": "\ndef get_device():\n    return torch.device('cpu')\n",
 }
 

@@ -10,6 +10,8 @@ import pytest
 from grader.models.results import CheckStatus
 from tests.conftest import REPO_ROOT, by_id
 from tests.data.tiny_mnist import write_tiny_mnist
+from tests.exercises.device_loops import EVALUATE, TRAIN_EPOCH
+from tests.exercises.device_loops import loop as _loop
 from tests.exercises.mnist_support import grade_with_data, real_mnist  # noqa: F401 - fixtures
 
 NON_MNIST_POINTS = 11
@@ -70,39 +72,6 @@ def test_reference_reaches_the_threshold_on_real_mnist(grade_with_data, real_mni
     assert failing == {}
     assert result.points_earned == result.points_possible == 16
 
-
-TRAIN_EPOCH = """
-def train_epoch(model, loader, optimizer, criterion, device):
-    {model}
-    model.train()
-    total, batches = 0.0, 0
-    for inputs, targets in loader:
-        {move}
-        optimizer.zero_grad()
-        loss = criterion(model(inputs), targets)
-        loss.backward()
-        optimizer.step()
-        total += loss.item()
-        batches += 1
-    return total / batches
-"""
-EVALUATE = """
-def evaluate(model, loader, device):
-    {model}
-    model.eval()
-    correct, seen = 0, 0
-    with torch.no_grad():
-        for inputs, targets in loader:
-            {move}
-            correct += int((model(inputs).argmax(dim=1) == targets).sum())
-            seen += targets.size(0)
-    return correct / seen
-"""
-BOTH = "inputs, targets = inputs.to(device), targets.to(device)"
-
-
-def _loop(template: str, model: str = "model.to(device)", move: str = BOTH) -> str:
-    return template.format(model=model, move=move)
 
 
 MISTAKES = [
