@@ -73,7 +73,6 @@ def test_reference_reaches_the_threshold_on_real_mnist(grade_with_data, real_mni
     assert result.points_earned == result.points_possible == 16
 
 
-
 MISTAKES = [
     pytest.param(_loop(TRAIN_EPOCH, move="targets = targets.to(device)"), "train_epoch_moves_to_device",
                  "did not move the inputs (inputs = inputs.to(device) for every batch)", id="train-inputs-not-moved"),
