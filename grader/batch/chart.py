@@ -13,7 +13,7 @@ import re
 from xml.sax.saxutils import escape
 
 from grader.batch.summary import ClassSummary
-from grader.i18n import tr
+from grader.i18n import active_language, tr
 
 WIDTH, HEIGHT = 960, 420  # at least; wider for long labels, taller for many checks (18 px a row)
 _PLOT_TOP, _PLOT_BOTTOM = 60, 360
@@ -105,7 +105,8 @@ def render_svg(summary: ClassSummary) -> str:
     # for an SVG image (WAI-ARIA Graphics), instead of every label and number in turn.
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc">\n'
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc" '
+        f'xml:lang="{_xml(active_language())}">\n'
         f'  <title id="chart-title">{_xml(tr("Class summary"))}</title>\n'
         f'  <desc id="chart-desc">{_xml(_description(summary))}</desc>\n'
         f'  <rect width="100%" height="100%" fill="white"/>\n  {body}\n</svg>\n'

@@ -90,6 +90,7 @@ def test_chart_is_an_image_with_a_title_and_a_description_a_screen_reader_reads(
     summary = summarize(_records())
     root = ET.fromstring(render_svg(summary))
     assert root.get("role") == "img"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"  # what a reader reads it in
     labelled_by = root.get("aria-labelledby").split()
     by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
     assert [by_id[i].tag for i in labelled_by] == [f"{SVG}title", f"{SVG}desc"]
