@@ -24,6 +24,11 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         help=tr("check exercises and print a scored report"),
         description=tr("Run the checks of one or more exercises against a submission folder. "
                        "Exit status 0 whenever grading completed, whatever the score."),
+        epilog=tr("examples:\n"
+                  "  grader check 03                      exercise 03, in ./exercises\n"
+                  "  grader check 03 --watch              again each time the file is saved\n"
+                  "  grader check --all                   every exercise\n"
+                  "  grader check 01 --format html --output report.html"),
     )
     check.add_argument("exercises", nargs="*", metavar="EXERCISE", help=tr("e.g. exercise_01 (or 01)"))
     check.add_argument("--all", action="store_true", help=tr("check every exercise"))

@@ -28,6 +28,10 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                        "by the student's id) in parallel. Results are stored as they finish in DIR/gradebook.sqlite; "
                        "re-running skips unchanged submissions. Writes grades.csv, reports/, feedback/ (Markdown and "
                        "HTML), a class summary (summary.json, summary.svg) and the class dashboard index.html to DIR."),
+        epilog=tr("examples:\n"
+                  "  grader grade submissions/ --out results/ --roster roster.csv\n"
+                  "  grader grade submissions/ --out results/ --regrade alice   alice again\n"
+                  "  grader grade submissions/ --out results/ --exercises 01 02"),
     )
     grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
     grade.add_argument("--out", type=Path, required=True, metavar="DIR", help=tr("output folder"))

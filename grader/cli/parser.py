@@ -72,6 +72,22 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
         return wrap_wide(self._whitespace_matcher.sub(" ", text).strip(), width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
+        # A description or epilog is wrapped, except its lines that start with two spaces
+        # (examples: a command line and what it does), which are kept as written.
+        parts: list[str] = []
+        prose: list[str] = []
+        for line in text.splitlines() + [""]:
+            if line.startswith("  ") or not line.strip():
+                if prose:
+                    parts.append(self._fill_prose(" ".join(prose), width, indent))
+                    prose = []
+                if line.strip():
+                    parts.append(indent + line)
+            else:
+                prose.append(line)
+        return "\n".join(parts)
+
+    def _fill_prose(self, text: str, width: int, indent: str) -> str:
         if not any(is_wide(c) for c in text):
             return super()._fill_text(text, width, indent)
         text = self._whitespace_matcher.sub(" ", text).strip()

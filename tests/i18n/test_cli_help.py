@@ -105,3 +105,12 @@ def test_wrapping_keeps_every_character_and_its_rules_where_a_break_allows():
     assert wrap_wide("中 （abc）", 4) == ["中", "（abc）"]  # a bracket never ends a line alone
     # closing punctuation takes the character before it down, rather than start a line
     assert wrap_wide("以学号命名）。reports/", 12) == ["以学号命", "名）。", "reports/"]
+
+
+@pytest.mark.parametrize("language, heading", [("en", "examples:"), ("zh", "例子：")])
+def test_examples_keep_one_command_a_line(capsys, monkeypatch, language, heading):
+    monkeypatch.setenv("COLUMNS", "80")
+    text = _help(capsys, language, "check")
+    examples = text[text.index(heading):].splitlines()[1:]
+    assert [line.split()[:3] for line in examples] == [
+        ["grader", "check", "03"], ["grader", "check", "03"], ["grader", "check", "--all"], ["grader", "check", "01"]]
