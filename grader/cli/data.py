@@ -19,6 +19,10 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         description=tr("Without options: show where MNIST was looked for and found. "
                        "Search order: --data-dir, ${variable}, the user cache, torchvision's layout "
                        "(./data/MNIST/raw, ./dataset/mnist/MNIST/raw).", variable=ENV_DATA_DIR),
+        epilog=tr("examples:\n"
+                  "  grader data                          where MNIST was looked for, and found\n"
+                  "  grader data --download               into the user cache (sha256-checked)\n"
+                  "  grader data --import ~/Downloads     copy four files downloaded by hand"),
     )
     action = data.add_mutually_exclusive_group()
     action.add_argument("--download", action="store_true",

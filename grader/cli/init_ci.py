@@ -17,6 +17,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         description=tr("Write .github/workflows/grader.yml: install the grader with a pinned CPU "
                        "torch, cache MNIST, run `grader check --all`, publish the score (run summary and "
                        "GitHub Classroom)."),
+        epilog=tr("examples:\n"
+                  "  GRADER_SRC='grader @ git+https://github.com/ORG/grader@v0.2.0'\n"
+                  "  grader init-ci --grader-source \"$GRADER_SRC\" --fail-under 60"),
     )
     init_ci.add_argument("--path", type=Path, default=None, help=tr("where to write it "
                                                                     "(default: .github/workflows/grader.yml)"))

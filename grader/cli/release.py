@@ -23,6 +23,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                        "instructions, the notebooks and README.md are in the command's language (--lang; the "
                        "course's catalog translates the stubs' docstrings), the README in every other language "
                        "beside it."),
+        epilog=tr("examples:\n"
+                  "  grader release --out ../kit --engine-wheel dist/grader-0.2.0-py3-none-any.whl\n"
+                  "  grader --lang zh release --out ../kit --engine-source \"$GRADER_SRC\""),
     )
     release.add_argument("--out", type=Path, required=True, metavar="DIR", help=tr("where to write the kit"))
     source = release.add_mutually_exclusive_group(required=True)
