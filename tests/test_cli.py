@@ -224,3 +224,29 @@ def test_grade_regrade_names_the_students_to_grade_again(capsys, tmp_path, monke
     assert main([*args, "--regrade", "carol"]) == 2
     err = capsys.readouterr().err
     assert "no submission in" in err and "for carol" in err and "--regrade takes the students' ids" in err
+
+
+def test_check_a_file_by_its_path_grades_that_file(tmp_path, capsys, monkeypatch):
+    """A student who names their file (`grader check work/exercise_03.py`) means that file:
+    its folder is the submission, wherever it is."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "exercise_03.py").write_text((REPO_ROOT / "solutions" / "exercise_03.py").read_text())
+    monkeypatch.chdir(tmp_path)
+    assert main(["--no-color", "--lang", "en", "check", "work/exercise_03.py", "--course", str(REPO_ROOT),
+                 "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["submission"] == str(work) and report["points_earned"] == report["points_possible"] > 0
+
+
+@pytest.mark.parametrize("names, error", [
+    (["work/exercise_09.py"], "exercise_09.py does not exist"),
+    (["work/exercise_03.py", "other/exercise_01.py"], "the files named are in different folders"),
+])
+def test_check_refuses_files_it_cannot_grade_as_named(tmp_path, capsys, monkeypatch, names, error):
+    for folder, name in (("work", "exercise_03.py"), ("other", "exercise_01.py")):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / name).write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--no-color", "--lang", "en", "check", *names, "--course", str(REPO_ROOT)]) == 2
+    assert error in capsys.readouterr().err

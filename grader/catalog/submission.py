@@ -35,6 +35,30 @@ def read_stub(stub_path: Path, submission_dir: Path, student_file: str) -> str |
         return None
 
 
+def exercises_named_by_files(names: list[str], cwd: Path) -> tuple[list[str], Path | None]:
+    """`grader check exercises/exercise_03.py`: a student who names their file means
+    that file. Each name with a folder in it is taken as a path: the exercise is its
+    file name, the submission folder is the file's folder (the same for all of them);
+    other names pass unchanged. The names to select, and the folder (None: no path)."""
+    selected: list[str] = []
+    folders: set[Path] = set()
+    for name in names:
+        if "/" not in name and "\\" not in name:
+            selected.append(name)
+            continue
+        path = (cwd / name).absolute()
+        if not path.is_file():
+            raise SubmissionNotFound(tr("{path} does not exist", path=path),
+                                     hint=tr("name an exercise (e.g. exercise_03 or 03), or an existing file"))
+        selected.append(path.name)
+        folders.add(path.parent)
+    if len(folders) > 1:
+        raise SubmissionNotFound(
+            tr("the files named are in different folders: {folders}", folders=", ".join(sorted(map(str, folders)))),
+            hint=tr("check one folder at a time, or pass --submission FOLDER"))
+    return selected, next(iter(folders), None)
+
+
 def resolve_submission_dir(path: Path | None, cwd: Path) -> Path:
     """The folder holding exercise files: the given one, or ./exercises, or the current folder."""
     if path is None:

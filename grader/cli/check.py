@@ -30,7 +30,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                   "  grader check --all                   every exercise\n"
                   "  grader check 01 --format html --output report.html"),
     )
-    check.add_argument("exercises", nargs="*", metavar="EXERCISE", help=tr("e.g. exercise_01 (or 01)"))
+    check.add_argument("exercises", nargs="*", metavar="EXERCISE",
+                       help=tr("e.g. exercise_01 or 01, or your file's path (work/exercise_01.py)"))
     check.add_argument("--all", action="store_true", help=tr("check every exercise"))
     check.add_argument(
         "--submission",
@@ -97,11 +98,16 @@ def run(args: argparse.Namespace) -> int:
     sandbox = Sandbox()
     try:
         from grader.catalog.course import Course
-        from grader.catalog.submission import resolve_submission_dir
+        from grader.catalog.submission import exercises_named_by_files, resolve_submission_dir
 
         course = Course.find(args.course, os.environ, Path.cwd())
-        exercises = course.exercises() if args.all else course.select(args.exercises)
-        submission = resolve_submission_dir(args.submission, Path.cwd())
+        names, files_folder = exercises_named_by_files(args.exercises, Path.cwd())
+        exercises = course.exercises() if args.all else course.select(names)
+        if files_folder is not None and args.submission is not None and \
+                resolve_submission_dir(args.submission, Path.cwd()) != files_folder:
+            raise GraderError(tr("the files named are not in --submission {folder}", folder=args.submission),
+                              hint=tr("name the files, or the exercises with --submission, not both"))
+        submission = resolve_submission_dir(args.submission or files_folder, Path.cwd())
         located = locate_mnist(args) if any(e.needs_mnist for e in exercises) else None
         data = mnist_provider(args, console(args, stderr=True), located) if located is not None else None
 
