@@ -250,3 +250,13 @@ def test_check_refuses_files_it_cannot_grade_as_named(tmp_path, capsys, monkeypa
     monkeypatch.chdir(tmp_path)
     assert main(["--no-color", "--lang", "en", "check", *names, "--course", str(REPO_ROOT)]) == 2
     assert error in capsys.readouterr().err
+
+
+def test_check_refuses_a_file_outside_the_submission_folder_given(tmp_path, capsys, monkeypatch):
+    for folder in ("work", "other"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "work" / "exercise_03.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--no-color", "--lang", "en", "check", "work/exercise_03.py", "--submission", "other",
+                 "--course", str(REPO_ROOT)]) == 2
+    assert "the files named are not in --submission other" in capsys.readouterr().err
