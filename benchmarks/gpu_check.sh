@@ -21,10 +21,13 @@ step "machine"
 nvidia-smi -L || true
 PY=${GPU_CHECK_PY:-}  # set: an interpreter that has everything already (a dry run on a CPU machine)
 if [ -z "$PY" ]; then
-  python3 -m venv --system-site-packages /tmp/grader-venv
-  PY=/tmp/grader-venv/bin/python
-  $PY -m pip install --quiet --no-index --find-links .gpu/wheels "pydantic>=2.6,<3" "nbformat>=5.9" "packaging>=23"
-  export PYTHONPATH="$PWD"  # the engine from this checkout, as the tests import it
+  # The image's python3 is itself a venv holding torch: a venv made from it would not see
+  # its packages. The missing ones go to a folder of their own, on PYTHONPATH with this
+  # checkout (the sandbox's side needs only torch and the standard library).
+  PY=python3
+  $PY -m pip install --quiet --no-index --find-links .gpu/wheels --target /tmp/grader-deps \
+    "pydantic>=2.6,<3" "nbformat>=5.9" "packaging>=23"
+  export PYTHONPATH="$PWD:/tmp/grader-deps"
 fi
 $PY -c "import sys, torch; print(sys.version.split()[0], 'torch', torch.__version__, 'cuda', torch.cuda.is_available(),
 torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"

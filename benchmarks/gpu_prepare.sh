@@ -7,10 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
+PYVER=${PYVER:-3.12}  # the GPU image's Python (another only for a dry run elsewhere)
 MNIST=${MNIST:-../shared/data/mnist}
 rm -rf .gpu && mkdir -p .gpu/wheels .gpu/mnist
-"$PYTHON" -m pip download --quiet --only-binary=:all: --python-version 3.12 --implementation cp \
-  --abi cp312 --abi abi3 --abi none \
+"$PYTHON" -m pip download --quiet --only-binary=:all: --python-version "$PYVER" --implementation cp \
+  --abi "cp${PYVER/./}" --abi abi3 --abi none \
   --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64 \
   -d .gpu/wheels "pydantic>=2.6,<3" "nbformat>=5.9" "packaging>=23"
 cp "$MNIST"/*-ubyte.gz .gpu/mnist/
