@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 from datetime import datetime, timezone
 
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
@@ -63,3 +65,11 @@ def all_passed_report() -> SubmissionReport:
         update={"checks": [report.exercises[0].checks[0]]}
     )
     return report.model_copy(update={"exercises": [exercise], "notes": []})
+
+
+def readable(format_name: str, text: str) -> str:
+    """A renderer's text as a person would search it: classroom's is base64 JSON, and
+    html's is escaped."""
+    if format_name == "classroom":
+        return base64.b64decode(text).decode("utf-8")
+    return html.unescape(text) if format_name == "html" else text

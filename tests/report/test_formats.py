@@ -12,7 +12,7 @@ import pytest
 from grader.cli import FORMATS
 from grader.models.results import CheckStatus
 from grader.report import RENDERERS, classroom, gradescope, junit, markdown
-from tests.report.sample import all_passed_report, sample_report
+from tests.report.sample import all_passed_report, readable, sample_report
 
 # The Ant/Jenkins JUnit schema's required attributes.
 SUITE_REQUIRED = {"name", "tests", "failures", "errors", "time", "timestamp"}
@@ -158,16 +158,6 @@ def test_json_carries_named_mistakes_as_data() -> None:
     assert SubmissionReport.model_validate(data).exercises[0].checks[1].mistakes == check.mistakes
 
 
-def _decoded_text(format_name: str, text: str) -> str:
-    if format_name == "classroom":
-        return base64.b64decode(text).decode("utf-8")
-    if format_name == "html":
-        import html as html_module
-
-        return html_module.unescape(text)
-    return text
-
-
 @pytest.mark.parametrize("format_name", sorted(set(RENDERERS) - {"json"}))
 def test_every_text_format_names_the_mistake_a_check_recognised(format_name: str) -> None:
     from grader.models.results import NamedMistake
@@ -177,8 +167,8 @@ def test_every_text_format_names_the_mistake_a_check_recognised(format_name: str
     assert check.status is CheckStatus.FAILED
     check.mistakes = [NamedMistake(id="conv2d.padding_ignored", title="conv2d ignores the padding",
                                    message=check.message)]
-    named = _decoded_text(format_name, RENDERERS[format_name](report))
-    plain = _decoded_text(format_name, RENDERERS[format_name](sample_report()))
+    named = readable(format_name, RENDERERS[format_name](report))
+    plain = readable(format_name, RENDERERS[format_name](sample_report()))
     assert "Recognised mistake: conv2d ignores the padding" in named
     assert "Recognised mistake" not in plain
 

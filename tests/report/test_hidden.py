@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html as html_module
 import io
 import json
@@ -17,7 +16,7 @@ from grader.report import RENDERERS
 from grader.report.common import withhold_hidden
 from grader.report.terminal import render_terminal
 from tests.conftest import REPO_ROOT
-from tests.report.sample import sample_report
+from tests.report.sample import readable, sample_report
 
 SECRET = "gives 0.5, expected 1.5"  # the sample hidden check's message
 
@@ -91,21 +90,14 @@ def test_why_a_hidden_check_did_not_run_is_shown():
 STUDENT_FORMATS = sorted(set(RENDERERS) - {"gradescope"})
 
 
-def _decoded(format_name: str, text: str) -> str:
-    """The renderer's text as a person would search it (classroom's is base64 JSON)."""
-    if format_name == "classroom":
-        return base64.b64decode(text).decode("utf-8")
-    return html_module.unescape(text) if format_name == "html" else text
-
-
 @pytest.mark.parametrize("format_name", STUDENT_FORMATS)
 def test_every_format_withholds_by_default_and_shows_the_instructor_all(format_name):
     report = sample_report()
     secret = report.exercises[0].checks[4]
     secret.mistakes = [NamedMistake(id="conv2d.secret_mistake", title="the secret mistake", message="secret")]
     render = RENDERERS[format_name]
-    students = _decoded(format_name, render(report))
-    instructors = _decoded(format_name, render(report, show_hidden=True))
+    students = readable(format_name, render(report))
+    instructors = readable(format_name, render(report, show_hidden=True))
     assert SECRET not in students and "the secret mistake" not in students
     assert SECRET in instructors and "the secret mistake" in instructors  # every format names mistakes
     assert report.exercises[0].checks[4].message.endswith(SECRET)  # the caller's report is left whole
