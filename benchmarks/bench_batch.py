@@ -50,6 +50,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.machine import machine_cpu_s  # noqa: E402
 from grader.catalog.course import Course  # noqa: E402
 
 KINDS = (("correct", 35), ("partly_wrong", 30), ("broken", 15), ("some_files_missing", 10), ("absent", 10))
@@ -111,23 +112,17 @@ def build_class(root: Path, students: int, exercise_ids: list[str], seed: int = 
     return subs, root / "roster.csv", counts
 
 
-def _machine_cpu_s() -> float:
-    """Seconds all cores spent busy since boot (neither idle nor waiting for I/O)."""
-    ticks = [int(field) for field in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
-
-
 def measure(subs: Path, roster: Path, out: Path, jobs: int, exercise_ids: list[str],
             scheduler: str | None = None) -> dict[str, float]:
     command = [sys.executable, "-m", "grader", "--no-color", "grade", str(subs), "--out", str(out),
                "--jobs", str(jobs), "--roster", str(roster), "--regrade", "--exercises", *exercise_ids]
     if scheduler:
         command += ["--scheduler", scheduler]
-    before = _machine_cpu_s()
+    before = machine_cpu_s()
     started = time.perf_counter()
     subprocess.run(command, check=True, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - started
-    cpu = _machine_cpu_s() - before
+    cpu = machine_cpu_s() - before
     in_worker, batch_layer, checks_total, graded = [], [], 0.0, 0
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         for (text,) in db.execute("SELECT record FROM records WHERE status != 'missing'"):

@@ -14,7 +14,6 @@ forks about 45 workers per submission.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.machine import machine_cpu_s  # noqa: E402
 from grader.engine.student import StudentCode  # noqa: E402
 from grader.models.manifest import CheckLimits  # noqa: E402
 from grader.sandbox.client import Sandbox  # noqa: E402
@@ -36,12 +36,6 @@ def one_check(box: Sandbox, path: Path) -> float:
     finally:
         code.close()
     return time.perf_counter() - started
-
-
-def _machine_cpu_s() -> float:
-    """Seconds all cores spent busy since boot (neither idle nor waiting for I/O)."""
-    ticks = [int(field) for field in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -59,9 +53,9 @@ def main() -> None:
             path.parent.mkdir()
             path.write_text("def answer():\n    return 42\n")
             first.append(one_check(box, path))
-            before = _machine_cpu_s()
+            before = machine_cpu_s()
             rest += [one_check(box, path) for _ in range(args.checks)]
-            rest_cpu_s += _machine_cpu_s() - before
+            rest_cpu_s += machine_cpu_s() - before
             getattr(box, "close_cell", lambda: None)()  # older sandboxes have no cells
         print(f"protections: {sorted(box.protections or ())}")
     print(f"first check of a student (builds the cell): median {1000 * statistics.median(first):.1f} ms")
