@@ -103,11 +103,10 @@ def run(args: argparse.Namespace) -> int:
         course = Course.find(args.course, os.environ, Path.cwd())
         names, files_folder = exercises_named_by_files(args.exercises, Path.cwd())
         exercises = course.exercises() if args.all else course.select(names)
-        if files_folder is not None and args.submission is not None and \
-                resolve_submission_dir(args.submission, Path.cwd()) != files_folder:
+        submission = resolve_submission_dir(args.submission or files_folder, Path.cwd())
+        if files_folder is not None and submission != files_folder:
             raise GraderError(tr("the files named are not in --submission {folder}", folder=args.submission),
                               hint=tr("name the files, or the exercises with --submission, not both"))
-        submission = resolve_submission_dir(args.submission or files_folder, Path.cwd())
         located = locate_mnist(args) if any(e.needs_mnist for e in exercises) else None
         data = mnist_provider(args, console(args, stderr=True), located) if located is not None else None
 
