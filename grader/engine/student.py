@@ -25,6 +25,9 @@ from grader.sandbox.tracing import friendly
 _READ_CAP = 16 * 1024 * 1024  # a student's file is read here only to word a failure
 
 
+_MIB = 1024 * 1024
+
+
 def _place(file_name: str, line: SourceLine) -> str:
     """`exercise_01.py`, or in a notebook `exercise_01.ipynb, cell 3 (In [7])`."""
     if not line.cell:
@@ -240,7 +243,7 @@ class StudentCode:
         return self._worker
 
     def _request(self, request: Request, what: str) -> Any:
-        reply = self._handle().request(request, what, self._limit_note())
+        reply = self._handle().request(request, what, self._limit_note(), self.limits.reply_mb * _MIB)
         if reply.forbidden:
             used = tr(", ").join(friendly(name) for name in reply.forbidden)
             raise ForbiddenCall(
@@ -254,6 +257,9 @@ class StudentCode:
             value = codec.decode(reply.value)
         except codec.CodecError as exc:
             raise self._handle().unreadable(what, str(exc)) from None
+        late = self._handle().past_deadline(what, self._limit_note())
+        if late is not None:
+            raise late
         if self.observer is not None:
             self.observer(value)
         return value

@@ -23,6 +23,11 @@ class CheckLimits(BaseModel):
         64, gt=0, description="largest file, and the printed output, the child may write, MiB"
     )
     processes: int = Field(128, gt=0, description="processes and threads the child may own")
+    reply_mb: int = Field(
+        16, gt=0, le=128,
+        description="largest answer one call may send back, MiB: reading, decoding and comparing it is the "
+        "grading process's cost, so a check that needs more (a big state_dict) says so",
+    )
 
     def merged(self, **overrides: float | int | None) -> "CheckLimits":
         """A copy with the given non-None fields replaced."""

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from grader.sandbox import isolation, procfs, protocol, rootfs
+from grader.sandbox import isolation, procfs, protocol, rootfs, seccomp
 from grader.sandbox.protocol import CellSpec
 
 CONTROL_MAX_BYTES = 1 << 16
@@ -61,6 +61,8 @@ class CellState:
     user_processes: int  # the user's processes on the host when the cell was made (RLIMIT_NPROC's base)
     protections: set[str] = field(default_factory=set)
     in_pid_namespace: bool = False
+    worker_user: bool = False  # workers become privileges.WORKER_UID (a grader run as root)
+    own_user_namespace: bool = False  # workers can enter one of their own (privileges.lock_mounts)
 
 
 def die_with_parent() -> None:
@@ -104,6 +106,10 @@ def _set_up(spec: CellSpec, control: socket.socket, notes: list[str]) -> CellSta
     namespaces = isolation.enter_namespaces() if spec.isolate else set()
     if "network" in namespaces:
         protections.add("network")
+    if namespaces & {"user", "worker-user"}:
+        protections.add("unprivileged")
+    if seccomp.supported():
+        protections.add("syscall-filter")
     if "pid" in namespaces:
         init = os.fork()
         if init:
@@ -111,7 +117,8 @@ def _set_up(spec: CellSpec, control: socket.socket, notes: list[str]) -> CellSta
             _, status = os.waitpid(init, 0)
             _end_like(status)
         die_with_parent()  # now PID 1 of the new namespace
-    state = CellState(spec, files, "none", user_processes, protections, "pid" in namespaces)
+    state = CellState(spec, files, "none", user_processes, protections, "pid" in namespaces,
+                      worker_user="worker-user" in namespaces, own_user_namespace="user" in namespaces)
     if "mount" not in namespaces or not isolation.make_mounts_private():
         return state
     if state.in_pid_namespace and rootfs.build(root_dir, spec.expose, spec.hide):

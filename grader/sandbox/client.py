@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from grader.i18n import N_, tr
-from grader.sandbox import procfs, protocol
+from grader.sandbox import privileges, procfs, protocol
 from grader.sandbox.environment import child_environment
 from grader.sandbox.framing import (
     ChannelClosed,
@@ -263,10 +263,10 @@ class Sandbox:
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(theirs.fileno()), _PACKAGE_PARENT, str(self.threads or ""),
+            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(theirs.fileno()), _PACKAGE_PARENT,
              "many-cells" if self.many_cells else "few-cells"],
             pass_fds=[theirs.fileno()],
-            env=child_environment(self.tmp_root),
+            env=child_environment(self.tmp_root, threads=self.threads),
             stdin=subprocess.DEVNULL,
             cwd=self.tmp_root,
             start_new_session=True,
@@ -340,6 +340,8 @@ class Sandbox:
         """Ask the zygote for a cell and return at once: it is built (and a worker asked
         of it is made) while we go on. `_complete_cell` waits for it."""
         assert self._control is not None
+        for path in spec.expose:
+            privileges.let_workers_read(path)
         self._next_request += 1
         request = self._next_request
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -483,15 +485,16 @@ class WorkerHandle:
         self.dead = message
         return error(message)
 
-    def request(self, request: Request, what: str, limit_note: str) -> Reply:
-        """Send one request and wait for its reply within the check's deadline."""
+    def request(self, request: Request, what: str, limit_note: str, max_bytes: int) -> Reply:
+        """Send one request and wait for its reply within the check's deadline; a reply
+        announced over `max_bytes` is refused unread."""
         if self.dead:
             raise StudentCrashed(self.dead)
         self._next_id += 1
         request = dataclasses.replace(request, id=self._next_id)
         try:
             send_message(self.channel, protocol.dumps(request))
-            raw = recv_message(self.channel, deadline=self.deadline)
+            raw = recv_message(self.channel, deadline=self.deadline, max_bytes=max_bytes)
         except ChannelTimeout:
             raise self._fail(StudentTimeout, tr("{what} did not finish within the time limit ({limit})",
                                                 what=what, limit=limit_note)) from None
@@ -514,6 +517,14 @@ class WorkerHandle:
         except ProtocolViolation as exc:
             raise self.unreadable(what, str(exc)) from None
         return reply
+
+    def past_deadline(self, what: str, limit_note: str) -> Exception | None:
+        """A timeout if the check's time ran out while the grading process read what the
+        worker sent: decoding a reply counts against the check's limit too."""
+        if time.monotonic() <= self.deadline:
+            return None
+        return self._fail(StudentTimeout, tr("{what} did not finish within the time limit ({limit})",
+                                             what=what, limit=limit_note))
 
     def unreadable(self, what: str, detail: str) -> Exception:
         """The student's fault: what their worker sent cannot be read. Ends the worker."""

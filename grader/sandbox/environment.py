@@ -21,8 +21,12 @@ _ALLOWED = (
 )
 
 
-def child_environment(home: str) -> dict[str, str]:
+def child_environment(home: str, threads: int | None = None) -> dict[str, str]:
+    """`threads`: torch's thread count in the child, read once when it imports torch (the
+    zygote's way to set it without making a thread pool: zygote.py says why)."""
     env = {name: os.environ[name] for name in _ALLOWED if name in os.environ}
+    if threads:
+        env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads)
     env["HOME"] = home
     env["TMPDIR"] = home
     env["PYTHONDONTWRITEBYTECODE"] = "1"

@@ -34,7 +34,7 @@ MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
 
-PROTECTIONS = ("network", "filesystem", "processes", "process-count")
+PROTECTIONS = ("network", "filesystem", "processes", "process-count", "unprivileged", "syscall-filter")
 
 _libc: ctypes.CDLL | None = None
 
@@ -65,12 +65,16 @@ def _write(path: str, text: str) -> bool:
 
 
 def enter_namespaces() -> set[str]:
-    """Unshare what we can; returns {'network', 'mount', 'pid'} for what succeeded.
+    """Unshare what we can; returns {'network', 'mount', 'pid'} for what succeeded, with
+    'user' for a user namespace and 'worker-user' where it maps privileges.WORKER_UID.
 
     Always inside a new user namespace where the kernel allows it, root included: a
     grader running as root (CI, containers) would otherwise run student code as real
     root, whose capabilities (mknod, mounting a disk) reach past any mount namespace.
-    Inside, the student is root of nothing but its own namespaces.
+    Inside, we map ourselves to ourselves (files keep their owners, so the cell can
+    build its root), and, when we are root, the worker user too: a second id only a
+    process outside the namespace may map, so a helper forked before the unshare
+    writes the maps (as newuidmap does).
     """
     uid, gid = os.getuid(), os.getgid()
     attempts = [
@@ -78,17 +82,48 @@ def enter_namespaces() -> set[str]:
         (CLONE_NEWNS | CLONE_NEWNET, {"mount", "network"}),
         (CLONE_NEWNET, {"network"}),
     ]
-    users = [CLONE_NEWUSER, 0] if uid == 0 else [CLONE_NEWUSER]
-    for user in users:
+    for flags, gained in attempts:
+        if uid == 0:
+            if _unshare_mapping_worker_user(flags | CLONE_NEWUSER):
+                return gained | {"user", "worker-user"}
+        elif unshare(flags | CLONE_NEWUSER):
+            _write("/proc/self/setgroups", "deny")
+            _write("/proc/self/uid_map", f"{uid} {uid} 1")
+            _write("/proc/self/gid_map", f"{gid} {gid} 1")
+            return gained | {"user"}
+    if uid == 0:  # no user namespaces: real root, which can still become the worker user
         for flags, gained in attempts:
-            if unshare(flags | user):
-                if user:
-                    # Map ourselves to ourselves, so files keep their owners inside.
-                    _write("/proc/self/setgroups", "deny")
-                    _write("/proc/self/uid_map", f"{uid} {uid} 1")
-                    _write("/proc/self/gid_map", f"{gid} {gid} 1")
-                return gained | ({"user"} if user else set())
+            if unshare(flags):
+                return gained | {"worker-user"}
+        return {"worker-user"}
     return set()
+
+
+def _unshare_mapping_worker_user(flags: int) -> bool:
+    """unshare(flags), a new user namespace among them, with root and the worker user
+    mapped to themselves by a helper that stays outside. False (nothing unshared, or a
+    namespace we must not use) if either step failed."""
+    from grader.sandbox.privileges import WORKER_GID, WORKER_UID
+
+    go_read, go_write = os.pipe()
+    helper = os.fork()
+    if helper == 0:
+        os.close(go_write)
+        ok = os.read(go_read, 1) == b"1"
+        parent = os.getppid()
+        ok = ok and _write(f"/proc/{parent}/uid_map", f"0 0 1\n{WORKER_UID} {WORKER_UID} 1\n")
+        ok = ok and _write(f"/proc/{parent}/gid_map", f"0 0 1\n{WORKER_GID} {WORKER_GID} 1\n")
+        os._exit(0 if ok else 1)
+    os.close(go_read)
+    unshared = unshare(flags)
+    os.write(go_write, b"1" if unshared else b"0")
+    os.close(go_write)
+    _, status = os.waitpid(helper, 0)
+    if unshared and not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+        # Inside a namespace that maps no one: nothing here could work, and trying fewer
+        # flags would nest another namespace inside it.
+        raise OSError("the cell's user namespace could not be mapped")
+    return unshared
 
 
 class _MountAttr(ctypes.Structure):

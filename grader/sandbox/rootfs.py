@@ -10,6 +10,7 @@ engine's repository on sys.path: only its `grader` package folder is bound.
     <interpreter prefix>   the venv's and the base interpreter's (their whole prefix
                            unless it is a system one such as /usr, then their library dirs)
     <site-packages>        every sys.path entry of the zygote, but the repository
+                           (a wheel install's site-packages is bound whole)
     <grader package>       this package's folder, never its repository
     /lib*, /usr/lib*, ...  the shared library folders (ld.so.conf, LD_LIBRARY_PATH)
     /bin, /usr/bin         the runtime's programs (a student's subprocess)
@@ -31,7 +32,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from grader.sandbox import isolation
+from grader.sandbox import isolation, privileges
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the grader package folder
 _SYSTEM_PREFIXES = {"/", "/usr", "/usr/local"}
@@ -67,9 +68,35 @@ def _is_inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
+def _installed_package_folders() -> set[str]:
+    """The folders installed packages live in (site-packages), however the engine came."""
+    folders = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
+    try:
+        import site
+
+        folders.update(site.getsitepackages())
+        folders.add(site.getusersitepackages())
+    except (AttributeError, ImportError):  # an embedded interpreter without site
+        pass
+    return {os.path.realpath(folder) for folder in folders if folder}
+
+
+def source_checkout() -> str | None:
+    """The engine's repository when it runs from one (an editable install, a checkout on
+    sys.path): bound no further than its `grader` folder. None for an install from the
+    wheel, whose parent is site-packages: that is bound whole, as every package in it
+    (nbformat, or whatever a student's file imports) may be needed."""
+    parent = os.path.realpath(PACKAGE_DIR.parent)
+    return None if parent in _installed_package_folders() else str(PACKAGE_DIR.parent)
+
+
 def runtime_paths() -> list[str]:
     """What the interpreter, torch and the sandbox code need: absolute host paths."""
-    repository = str(PACKAGE_DIR.parent)
+    repository = source_checkout()
+
+    def holds_no_repository(path: str) -> bool:  # never / or the repository's own folder
+        return repository is None or not _is_inside(repository, path)
+
     wanted: list[str] = [str(PACKAGE_DIR)]
     for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}:
         if os.path.realpath(prefix) not in _SYSTEM_PREFIXES:
@@ -78,14 +105,14 @@ def runtime_paths() -> list[str]:
         wanted.append(sysconfig.get_paths()[scheme_path])
     for entry in sys.path:
         # Never an entry that holds the repository (an editable install's, or /).
-        if entry and os.path.isabs(entry) and not _is_inside(repository, entry):
+        if entry and os.path.isabs(entry) and holds_no_repository(entry):
             wanted.append(entry)
     wanted += [sys.executable, os.path.realpath(sys.executable)]
     wanted += [*_LIBRARY_DIRS, *_ld_so_conf_dirs(), *os.environ.get("LD_LIBRARY_PATH", "").split(":")]
     wanted += [*_PROGRAM_DIRS, *_ETC_FILES]
     return _outermost(
         p for p in wanted
-        if p and os.path.isabs(p) and os.path.exists(p) and not _is_inside(repository, os.path.normpath(p))
+        if p and os.path.isabs(p) and os.path.exists(p) and holds_no_repository(os.path.normpath(p))
     )
 
 
@@ -124,6 +151,8 @@ def _bind(root: str, path: str) -> bool:
 
 def _write_etc(root: str) -> None:
     uid, gid = os.getuid(), os.getgid()
+    if uid == 0:  # workers become the worker user (privileges.py)
+        uid, gid = privileges.WORKER_UID, privileges.WORKER_GID
     os.makedirs(f"{root}/etc", exist_ok=True)
     # getpass.getuser() and a few libraries look the user up; name no one else.
     Path(f"{root}/etc/passwd").write_text(f"student:x:{uid}:{gid}:student:{WORK}:/bin/sh\n")

@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.sandbox import codec, isolation, protocol, rootfs
+from grader.sandbox import codec, isolation, privileges, protocol, rootfs
 from grader.sandbox.framing import ChannelClosed, recv_message, send_message
 from grader.sandbox.loader import load_student_module, load_trusted_module
 from grader.sandbox.notebook import cell_position
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 _OUTPUT_FILE = "output.txt"
 _CLONE_NEWNS = 0x00020000
+_CLONE_NEWIPC = 0x08000000
+_CANNOT_GIVE_UP = 71  # the worker could not drop a privilege its cell promised: it runs nothing
 
 
 class _StudentImportFailed(Exception):
@@ -182,8 +184,10 @@ class Worker:
 
 def _workdir(state: "CellState") -> str:
     """A fresh writable folder for this check: its own tmpfs in its own mount namespace
-    where the cell has one, so nothing a previous check wrote is there."""
+    where the cell has one, so nothing a previous check wrote is there. Its own IPC
+    namespace too: a SysV segment or a message queue a check leaves is gone with it."""
     size_mb = state.spec.file_mb * 2
+    isolation.unshare(_CLONE_NEWIPC)
     if state.mode != "none" and isolation.unshare(_CLONE_NEWNS):
         if state.mode == "root" and isolation.mount_tmpfs(rootfs.WORK, size_mb, "0700"):
             isolation.mount_tmpfs("/dev/shm", 16, "1777")
@@ -207,6 +211,18 @@ def run_worker(channel_fd: int, spec: WorkerSpec, state: "CellState") -> None:
         os.setsid()
         die_with_parent()
         workdir = _workdir(state)
+        if state.worker_user:
+            os.chown(workdir, privileges.WORKER_UID, privileges.WORKER_GID)
+        try:
+            privileges.give_up_everything(
+                as_worker_user=state.worker_user,
+                own_user_namespace=state.own_user_namespace,
+                syscall_filter="syscall-filter" in state.protections,
+            )
+        except OSError:
+            status = _CANNOT_GIVE_UP
+            return
+        die_with_parent()  # a change of user cleared it
         staged = Path(workdir) / "submission"
         isolation.write_submission(state.files, staged)
         student_path = str(staged / spec.module_path)
@@ -220,9 +236,10 @@ def run_worker(channel_fd: int, spec: WorkerSpec, state: "CellState") -> None:
         os.environ["TMPDIR"] = workdir
         tempfile.tempdir = workdir
         processes = spec.limits.processes
-        if "process-count" not in state.protections:
+        if "process-count" not in state.protections and not state.own_user_namespace:
             # RLIMIT_NPROC counts every process of the user: allow that many more.
-            # Root ignores it: do not pretend.
+            # Root ignores it: do not pretend. (In a user namespace of its own, it counts
+            # only the worker's: the kernel keeps the count per namespace.)
             processes = 0 if os.getuid() == 0 else state.user_processes + processes
         _apply_limits(spec.limits, processes)
         sys.path.insert(0, os.path.dirname(student_path))

@@ -6,11 +6,15 @@ child forked from it would inherit all of them in memory. The zygote is started
 with a scrubbed environment, imports nothing of the course, and never computes,
 so its forks are cheap, clean and safe to use threads in.
 
-Its torch thread count is set here, once, before the first fork (`--threads N`), and
-it runs no tensor work: OpenMP thread pools do not survive fork. A child of a process
-whose pool exists hangs in its first parallel region with more than one thread (both
-torch builds; benchmarks/fork_threads.py), which is how `Sandbox(threads=4)` can time
-out every check on a machine where the zygote's pool got started (issue 9, part 4).
+Its torch thread count comes from its environment (OMP_NUM_THREADS and MKL_NUM_THREADS,
+set by the Sandbox from `threads`), read once when torch is imported, and it runs no
+tensor work: OpenMP thread pools do not survive fork. A child of a process whose pool
+exists hangs in its first parallel region with more than one thread (both torch
+builds; benchmarks/fork_threads.py), which is how `Sandbox(threads=4)` can time out
+every check on a machine where the zygote's pool got started (issue 9, part 4).
+Not torch.set_num_threads either: for a count above one it makes a thread pool that a
+fork handler builds again in every child, and a process with a second thread can
+enter no user namespace (the cell's, and the worker's own in privileges.py).
 Workers inherit the count and never call torch.set_num_threads themselves.
 
 A zygote told it will open many cells (a batch's: `many-cells`) readies itself for
@@ -82,14 +86,6 @@ def _end_cells(cells: dict[int, str], cgroups: list[tuple[str, int]]) -> None:
         _remove_cgroups(cgroups)
 
 
-def set_threads(threads: int | None) -> None:
-    """Before any fork: the count every cell and worker inherits."""
-    import torch
-
-    if threads:
-        torch.set_num_threads(threads)
-
-
 def _ready_for_many_forks() -> None:
     """Import what every cell imports at its first check (the worker's code) and what
     the course's probe files import (the engine's probe helpers: otherwise each probing
@@ -109,11 +105,11 @@ def _ready_for_many_forks() -> None:
     collapse_anonymous_memory()
 
 
-def serve(control: socket.socket, threads: int | None, many_cells: bool = False) -> None:
+def serve(control: socket.socket, many_cells: bool = False) -> None:
     # Importing torch here, before any fork, is the point of the zygote.
     from grader.sandbox.cell import run_cell
 
-    set_threads(threads)
+    import torch  # noqa: F401 - its thread count is read from our environment now
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
@@ -168,10 +164,9 @@ def serve(control: socket.socket, threads: int | None, many_cells: bool = False)
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
-    threads = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else None
-    many_cells = len(sys.argv) > 4 and sys.argv[4] == "many-cells"
+    many_cells = len(sys.argv) > 3 and sys.argv[3] == "many-cells"
     try:
-        serve(control, threads, many_cells)
+        serve(control, many_cells)
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass
     os._exit(0)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from grader.sandbox import codec, protocol
 from grader.sandbox.client import WorkerHandle
+from grader.sandbox.framing import MAX_MESSAGE_BYTES
 from grader.sandbox.outcomes import StudentCodeError, UnreadableResult
 from grader.sandbox.protocol import ProtocolViolation, Reply, Request
 
@@ -171,7 +172,7 @@ def _ask(frames: bytes, forbid: tuple[str, ...] = ()) -> tuple[Reply | Exception
     writer = threading.Thread(target=write)
     writer.start()
     try:
-        outcome: Reply | Exception = handle.request(Request(id=0, op="call", function="f", forbid=forbid), "f()", "")
+        outcome: Reply | Exception = handle.request(Request(id=0, op="call", function="f", forbid=forbid), "f()", "", MAX_MESSAGE_BYTES)
     except StudentCodeError as exc:
         outcome = exc
     ours.close()

@@ -1,0 +1,139 @@
+"""What a worker gives up before student code runs: its user, its capabilities, its mounts' flags.
+
+The order matters, and each step is why the next one holds:
+
+1. Become the worker user (a grader running as root): uid and gid 65534 ("nobody") on the
+   host, mapped into the cell's user namespace by the cell (isolation.enter_namespaces).
+   Nothing the grader owns is writable to it, even through a mount it could make
+   writable, and it cannot ptrace or open /proc/N/mem of the cell's PID 1 (another uid).
+   A grader run by an ordinary user cannot map any uid but its own (that takes a setuid
+   helper such as newuidmap): its workers keep its uid, without any capability, behind
+   read-only mounts they cannot change (step 2) and the syscall filter.
+2. Enter a user namespace of our own with a mount namespace: every mount the cell made
+   is copied into a namespace owned by a less privileged user namespace, so the kernel
+   locks its flags (read-only, nosuid, nodev, noexec) and its place: no capability in
+   the new namespace can make a read-only bind writable again.
+3. Drop every capability: effective, permitted, inheritable, ambient and bounding.
+4. Non-dumpable: a sibling worker with the same uid cannot open our /proc/N/mem.
+5. no_new_privs and the syscall filter (seccomp.py), last: irrevocable, and inherited
+   by everything the student's code starts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+
+from grader.sandbox import seccomp
+
+WORKER_UID = 65534  # "nobody": owns nothing of the grader's
+WORKER_GID = 65534
+
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWUSER = 0x10000000
+_PR_SET_DUMPABLE = 4
+_PR_CAPBSET_DROP = 24
+_PR_CAP_AMBIENT = 47
+_PR_CAP_AMBIENT_CLEAR_ALL = 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+
+class PrivilegeError(OSError):
+    """A step a worker must take before student code runs failed: the worker stops."""
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def let_workers_read(path: str) -> None:
+    """Make `path` (a file, or a folder and all in it) readable by the worker user: a
+    grader running as root gives what it owns there to the worker group, with group
+    read (and search, for folders). What it cannot change (a read-only mount) is left:
+    the worker reads it if its mode lets anyone. A grader run by an ordinary user has
+    nothing to do: its workers are that user."""
+    if os.getuid() != 0:
+        return
+    targets = [(path, os.path.isdir(path))]
+    if os.path.isdir(path):
+        for folder, dirs, names in os.walk(path):
+            targets += [(os.path.join(folder, d), True) for d in dirs]
+            targets += [(os.path.join(folder, n), False) for n in names]
+    for target, is_folder in targets:
+        try:
+            info = os.lstat(target)
+            if info.st_uid == 0 and not os.path.islink(target):
+                os.chown(target, -1, WORKER_GID)
+                os.chmod(target, info.st_mode | (0o050 if is_folder else 0o040))
+        except OSError:
+            pass
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _last_capability() -> int:
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as handle:
+            return int(handle.read())
+    except (OSError, ValueError):
+        return 63
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as handle:
+        handle.write(text)
+
+
+def become_worker_user() -> None:
+    """Root of the cell's namespace -> the worker user, for good (the saved ids too)."""
+    os.setgroups([])
+    os.setresgid(WORKER_GID, WORKER_GID, WORKER_GID)
+    os.setresuid(WORKER_UID, WORKER_UID, WORKER_UID)
+
+
+def lock_mounts() -> None:
+    """A user and mount namespace of our own, mapping only who we are: the cell's mounts
+    arrive here locked (step 2 above)."""
+    libc = _libc()
+    uid, gid = os.getuid(), os.getgid()
+    libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # our /proc/self/uid_map must stay ours to write
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS) != 0:
+        raise PrivilegeError(ctypes.get_errno(), "unshare(CLONE_NEWUSER | CLONE_NEWNS)")
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"{uid} {uid} 1")
+    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def drop_capabilities() -> None:
+    libc = _libc()
+    for capability in range(_last_capability() + 1):
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 and ctypes.get_errno() != 22:  # EINVAL: no such cap
+            raise PrivilegeError(ctypes.get_errno(), f"dropping capability {capability} from the bounding set")
+    libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise PrivilegeError(ctypes.get_errno(), "capset")
+
+
+def give_up_everything(*, as_worker_user: bool, own_user_namespace: bool, syscall_filter: bool) -> None:
+    """Steps 1-5, each where the cell said this machine allows it, or PrivilegeError: no
+    student code may run in this process then."""
+    if as_worker_user:
+        become_worker_user()
+    if own_user_namespace:
+        lock_mounts()
+    drop_capabilities()
+    libc = _libc()
+    libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+    if syscall_filter:
+        if not seccomp.install():
+            raise PrivilegeError(ctypes.get_errno(), "installing the syscall filter")
+    elif libc.prctl(seccomp.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise PrivilegeError(ctypes.get_errno(), "setting no_new_privs")
