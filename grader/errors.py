@@ -8,6 +8,8 @@
     ├── WorkflowExists          `init-ci` would overwrite a workflow (without --force)
     ├── RosterError             the roster CSV is unreadable or malformed (names the line)
     ├── SchedulerError          the Dask scheduler cannot be reached or Dask is missing
+    ├── Unprotected             a class would be graded without the sandbox's essential
+    │                           protections (names them; --insecure grades anyway)  (exit 5)
     ├── ReportWriteError        the report could not be written           (exit 3)
     ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
     ├── DataError               MNIST data could not be used               (exit 2)
@@ -55,6 +57,14 @@ class RosterError(GraderError):
 
 class SchedulerError(GraderError):
     pass
+
+
+class Unprotected(GraderError):
+    exit_code = 5
+
+    def __init__(self, message: str, hint: str, missing: list[str]) -> None:
+        super().__init__(message, hint)
+        self.missing = missing
 
 
 class ReportWriteError(GraderError):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
 
 from grader.batch.canary import CanaryFailed, canary_task, is_canary, not_a_score
+from grader.engine.protections import require_essential
 from grader.batch.canary import failure as canary_failure
 from grader.batch.entries import Entry, UnreadableSubmission, config_hash, content_hash, discover
 from grader.batch.gradebook import Gradebook
@@ -46,6 +47,7 @@ class BatchPlan:
     data_dir: Path | None = None  # MNIST for the training checks; None: they are not run
     canary: bool = True  # grade the reference solution before and after the class
     language: str = "en"  # of the students' feedback, unless the roster gives a student's own
+    insecure: bool = False  # grade even where the sandbox lacks an essential protection
 
     def regrades(self, student_id: str) -> bool:
         """Whether this student is graded again even if nothing changed."""
@@ -144,6 +146,9 @@ def _grade_with_canaries(
     try:
         for raw in records:
             record = StudentRecord.from_json(raw)
+            if not plan.insecure and record.report is not None:
+                # Checked here too, not only before the class: a Dask worker's machine is not ours.
+                require_essential(record.report.missing_protections)
             if is_canary(record):
                 when = record.student_id.rsplit(" ", 1)[-1]
                 if failure is None and canary_failure(record):

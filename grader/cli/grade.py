@@ -51,9 +51,23 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                        help=tr("time limit per check, seconds"))
     grade.add_argument("--memory-mb", type=positive(int), default=None, metavar="MB",
                        help=tr("memory limit of student code"))
+    grade.add_argument("--insecure", action="store_true",
+                       help=tr("grade even where this machine cannot give the sandbox's essential protections "
+                               "(user namespaces, seccomp); the reports say what was missing"))
     add_data_options(grade, downloads=False)
     add_course_option(grade)
     grade.set_defaults(run=run)
+
+
+def refuse_an_unprotected_machine() -> None:
+    """Before any student code runs: build one empty cell and ask what it got (a second or
+    two, a zygote's start). Unprotected if an essential protection is missing."""
+    from grader.engine.protections import missing_protections, require_essential
+    from grader.sandbox.client import Sandbox
+
+    with Sandbox() as sandbox:
+        sandbox.check_protections()
+        require_essential(missing_protections(sandbox))
 
 
 def grading_engine(args: argparse.Namespace, jobs: int) -> object:
@@ -91,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
         )
     course = Course.find(args.course, os.environ, Path.cwd())
     exercises = course.select(args.exercises) if args.exercises else course.exercises()
+    if not args.insecure and args.scheduler is None:
+        refuse_an_unprotected_machine()  # a Dask cluster's machines are checked as each result comes
     plan = BatchPlan(
         submissions=args.submissions,
         out=args.out,
@@ -104,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir=locate_mnist(args).folder if any(e.needs_mnist for e in exercises) else None,
         # The students read the command's language (--lang ...), unless the roster says otherwise.
         language=active_language(),
+        insecure=args.insecure,
     )
     engine = grading_engine(args, jobs)
     console = make_console(args, stderr=True)

@@ -17,9 +17,10 @@ from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file, read_stub
 from grader.data.prepared import MnistProvider
 from grader.errors import GraderBug
-from grader.i18n import N_, tr
+from grader.i18n import tr
 from grader.engine.references import ReferenceSource
 from grader.engine.plugin import ExercisePlan, ExerciseRun, GradingPlugin, ProgressCallback
+from grader.engine.protections import missing_protections, protection_notes
 from grader.engine.student import StudentCode
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
 from grader.probes.training import keep_threads_for_training
@@ -183,27 +184,6 @@ def _plan(
     )
 
 
-_PROTECTION_WORDS = {
-    "network": N_("network isolation (student code could open connections)"),
-    "filesystem": N_("an allow-listed file system (student code could read any file the grading user can, "
-                     "such as other copies of the course, and where even a mount namespace is missing, the "
-                     "reference solutions)"),
-    "processes": N_("process isolation (student code could see and signal other processes)"),
-    "process-count": N_("a cap on the number of processes (a fork bomb is stopped only by the timeout)"),
-}
-
-
-def protection_notes(sandbox: Sandbox) -> list[str]:
-    """One note per protection this machine could not give (said once per report)."""
-    if sandbox.protections is None:
-        return []
-    return [
-        tr("not available on this machine: {protection}", protection=tr(words))
-        for name, words in _PROTECTION_WORDS.items()
-        if name not in sandbox.protections
-    ]
-
-
 _STUB_IMPORT_S = 10.0  # a stub imports in milliseconds; this is generous on a loaded machine
 
 
@@ -288,6 +268,7 @@ def grade_submission(
         student_id=student_id,
         exercises=plugin.results(),
     )
+    report.missing_protections = missing_protections(sandbox)
     report.notes.extend(protection_notes(sandbox))
     for exercise_run, result in zip(plugin.runs, report.exercises):
         suspicion = _grader_suspected(sandbox, exercise_run, result)

@@ -99,6 +99,9 @@ class SubmissionReport(_Totalled):
     started_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
     duration_s: float = 0.0
     exercises: list[ExerciseResult] = Field(default_factory=list)
+    missing_protections: list[str] = Field(
+        default_factory=list, description="protections of the sandbox this machine could not give (their ids)"
+    )
     notes: list[str] = Field(
         default_factory=list, description="run-wide notes, e.g. a protection unavailable here"
     )

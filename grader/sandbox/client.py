@@ -371,6 +371,22 @@ class Sandbox:
         if self.protections is None:
             self.protections = set(ready.protections)
 
+    def check_protections(self) -> set[str]:
+        """The protections this machine gives student code, found by building one cell for
+        an empty submission (no student code runs): what `grader grade` asks before it
+        grades anyone."""
+        if self.protections is None:
+            empty = tempfile.mkdtemp(prefix="empty-", dir=self.tmp_root)
+            try:
+                self.close_cell()
+                self._cell = self._request_cell(self._with_our_paths(CellSpec(tmp_root=self.tmp_root,
+                                                                              submission_dir=empty)))
+                self._complete_cell(self._cell)
+            finally:
+                self.close_cell()
+                shutil.rmtree(empty, ignore_errors=True)
+        return set(self.protections or ())
+
     def _with_our_paths(self, cell: CellSpec) -> CellSpec:
         return dataclasses.replace(
             cell, tmp_root=self.tmp_root, isolate=self.isolate, hide=(*cell.hide, *self.hidden_paths)

@@ -35,6 +35,11 @@ MS_REC = 16384
 MS_PRIVATE = 1 << 18
 
 PROTECTIONS = ("network", "filesystem", "processes", "process-count", "unprivileged", "syscall-filter")
+# Without these a class is not graded (`grader grade` refuses unless --insecure): each
+# missing one lets a submission reach another's work, the grader, or the machine.
+# process-count (a pids cgroup) is often closed to a container; the timeout still
+# stops a fork bomb.
+ESSENTIAL_PROTECTIONS = ("network", "filesystem", "processes", "unprivileged", "syscall-filter")
 
 _libc: ctypes.CDLL | None = None
 

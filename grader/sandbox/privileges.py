@@ -13,7 +13,8 @@ The order matters, and each step is why the next one holds:
    is copied into a namespace owned by a less privileged user namespace, so the kernel
    locks its flags (read-only, nosuid, nodev, noexec) and its place: no capability in
    the new namespace can make a read-only bind writable again.
-3. Drop every capability: effective, permitted, inheritable, ambient and bounding.
+3. Drop every capability: effective, permitted, inheritable, ambient and bounding (the
+   bounding set first, while we may: once we are the worker user we no longer can).
 4. Non-dumpable: a sibling worker with the same uid cannot open our /proc/N/mem.
 5. no_new_privs and the syscall filter (seccomp.py), last: irrevocable, and inherited
    by everything the student's code starts.
@@ -110,11 +111,26 @@ def lock_mounts() -> None:
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
 
 
-def drop_capabilities() -> None:
+def _has_capabilities() -> bool:
+    with open("/proc/self/status") as handle:
+        return any(line.startswith("CapEff:") and int(line.split()[1], 16) for line in handle)
+
+
+def drop_bounding_set() -> None:
+    """Empty the bounding set (needs CAP_SETPCAP: done while we still hold it). A process
+    that holds no capability at all (an ordinary user without namespaces) has nothing to
+    bound: no_new_privs keeps it from gaining any."""
+    if not _has_capabilities():
+        return
     libc = _libc()
     for capability in range(_last_capability() + 1):
         if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 and ctypes.get_errno() != 22:  # EINVAL: no such cap
             raise PrivilegeError(ctypes.get_errno(), f"dropping capability {capability} from the bounding set")
+
+
+def drop_capabilities() -> None:
+    """Effective, permitted, inheritable and ambient: none left."""
+    libc = _libc()
     libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
@@ -125,10 +141,12 @@ def drop_capabilities() -> None:
 def give_up_everything(*, as_worker_user: bool, own_user_namespace: bool, syscall_filter: bool) -> None:
     """Steps 1-5, each where the cell said this machine allows it, or PrivilegeError: no
     student code may run in this process then."""
+    drop_bounding_set()  # while we hold CAP_SETPCAP (root, or the cell's namespace's owner)
     if as_worker_user:
         become_worker_user()
     if own_user_namespace:
         lock_mounts()
+        drop_bounding_set()  # a new user namespace gives a full one again
     drop_capabilities()
     libc = _libc()
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
