@@ -26,7 +26,10 @@ from grader.authoring.modules import (
     expect_relu_between,
     RELU_MISSING,
     WRONG_ACTIVATION,
+    computes_as_described,
     expect_structure,
+    unconfirmed,
+    UNCONFIRMED,
     weights_of,
 )
 from grader.i18n import tr
@@ -148,13 +151,38 @@ def check_make_mlp_structure(student, reference):
         asked=[sequential, lambda: expect_layer_sizes(description, "Linear", MLP_SIZES, "make_mlp()")],
         computed=[lambda: expect_relu_between(description, "make_mlp()"), lambda: expect_logits(description, "make_mlp()")],
         same_function=_same_function(student, "make_mlp", reference.make_mlp(), [torch.randn(4, 10)]),
+        as_described=_as_described(student, "make_mlp", description, [torch.randn(4, 10)]),
     )
+
+
+def _mlp(pairs: list[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """The described network, from its (weight, bias) pairs: linear layers with ReLU between."""
+    return _stack(pairs, x.reshape(x.shape[0], -1), [torch.relu] * (len(pairs) // 2 - 1))
+
+
+def _as_described(student, factory: str, description: dict, inputs: list[torch.Tensor], mistakes=None):
+    """For a description the checks believe: does the network, with its own weights, compute
+    what a network of that description computes (or, given `mistakes`, a catalogued
+    mistake of it)? Compared here, on the grader's inputs."""
+    def confirmed() -> bool:
+        result = student.probe(PROBES, "run_own", factory, inputs, what=f"{factory}()")
+        return computes_as_described(description, result, _mlp, inputs, mistakes)
+    return confirmed
+
+
+def _expect_count_confirmed(student, factory: str, description: dict, inputs: list[torch.Tensor], mistakes) -> None:
+    """A parameter count is believed when the parameters the network computes with are that
+    many, in the described shapes, and its outputs are the described network's with them,
+    or a catalogued mistake's (sigmoid for ReLU has the right count)."""
+    if not _as_described(student, factory, description, inputs, mistakes)():
+        raise CheckFailed(unconfirmed(f"{factory}()"), (UNCONFIRMED,))
 
 
 @check(points=1, title="make_mlp: 2053 parameters")
 def check_make_mlp_parameter_count(student):
     description = _describe(student, "make_mlp", [2, 10])
     expect_param_count(description["params"], 2053, "make_mlp()", bias_terms=BIAS_TERMS["make_mlp"])
+    _expect_count_confirmed(student, "make_mlp", description, [torch.randn(4, 10)], _mlp_mistakes)
 
 
 @check(points=2, title="make_mlp: same outputs as the reference with the same weights")
@@ -194,6 +222,7 @@ def check_mlp_class_structure(student, reference):
             lambda: expect_param_count(description["params"], 2053, "MLP", bias_terms=BIAS_TERMS["MLP"]),
         ],
         same_function=_same_function(student, "MLP", reference.MLP(), [torch.randn(5, 10)]),
+        as_described=_as_described(student, "MLP", description, [torch.randn(5, 10)]),
     )
 
 
@@ -221,6 +250,7 @@ def check_fcnet_structure(student, reference):
             lambda: expect_logits(description, "FCNet.forward"),
         ],
         same_function=_same_function(student, "FCNet", model, [images]),
+        as_described=_as_described(student, "FCNet", description, [images]),
     )
 
 
@@ -228,6 +258,7 @@ def check_fcnet_structure(student, reference):
 def check_fcnet_parameter_count(student):
     description = _describe(student, "FCNet", [2, 1, 28, 28])
     expect_param_count(description["params"], 575050, "FCNet", bias_terms=BIAS_TERMS["FCNet"])
+    _expect_count_confirmed(student, "FCNet", description, [torch.randn(3, 1, 28, 28)], _fcnet_mistakes)
 
 
 @check(points=2, title="FCNet: same outputs as the reference, for (N, 1, 28, 28) and (N, 784) inputs")

@@ -6,7 +6,9 @@ from typing import Any
 
 import torch
 
-from grader.probes.modules import build, describe, example_input, outputs_with_weights
+from grader.probes.modules import (
+    build, describe, example_input, outputs_with_weights, own_weights_and_outputs,
+)
 
 
 def describe_model(student: Any, factory: str, input_shape: list[int]) -> dict[str, Any]:
@@ -15,3 +17,7 @@ def describe_model(student: Any, factory: str, input_shape: list[int]) -> dict[s
 
 def run_with_weights(student: Any, factory: str, weights: list[torch.Tensor], inputs: list[torch.Tensor]) -> dict[str, Any]:
     return outputs_with_weights(build(student, factory), weights, inputs)
+
+
+def run_own(student: Any, factory: str, inputs: list[torch.Tensor]) -> dict[str, Any]:
+    return own_weights_and_outputs(build(student, factory), inputs)

@@ -17,12 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from grader.authoring import CheckFailed, Mistake, check, expect_tensor
 from grader.authoring.modules import (
     LOG_SOFTMAX_OUTPUT,
     SOFTMAX_OUTPUT,
+    computes_as_described,
     expect_layer_sizes,
     expect_loadable,
     expect_logits,
@@ -128,6 +130,27 @@ def _same_function(student, reference):
     return same
 
 
+def _lenet(pairs: list[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """The described Net from its (weight, bias) pairs: two convolutions, each pooled then
+    rectified, flattened into one linear layer."""
+    conv1, bias1, conv2, bias2, fc, fc_bias = pairs
+    x = F.relu(F.max_pool2d(F.conv2d(x, conv1, bias1), 2))
+    x = F.relu(F.max_pool2d(F.conv2d(x, conv2, bias2), 2))
+    return F.linear(x.reshape(x.shape[0], -1), fc, fc_bias)
+
+
+def _as_described(student, description: dict):
+    """For a description the structure check believes: does Net, with its own weights,
+    compute what a Net of that description computes? Compared here, on the grader's input."""
+    torch.manual_seed(8)
+    inputs = [torch.randn(2, 1, 28, 28)]
+
+    def confirmed() -> bool:
+        result = student.probe(PROBES, "run_own", "Net", inputs, what="Net()")
+        return computes_as_described(description, result, _lenet, inputs)
+    return confirmed
+
+
 @check(points=2, title="Net: conv1 (1->10, 5x5), conv2 (10->20, 5x5), pooling (2), fc (320->10)")
 def check_net_structure(student, reference):
     description = _describe(student)
@@ -136,6 +159,7 @@ def check_net_structure(student, reference):
         asked=[lambda: _expect_attributes(description)],
         computed=[lambda: _expect_forward_layers(description)],
         same_function=_same_function(student, reference),
+        as_described=_as_described(student, description),
     )
 
 

@@ -10,7 +10,9 @@ from torch import nn, optim
 
 from grader.data.prepared import load_child_file
 from grader.probes.devices import GuardedLoader, first_steps_refused, guard_model, run_guarded
-from grader.probes.modules import build, count_macs, describe, example_input, outputs_with_weights
+from grader.probes.modules import (
+    build, count_macs, describe, example_input, outputs_with_weights, own_weights_and_outputs,
+)
 from grader.probes.training import Budget, train_on_mnist, with_weights
 
 
@@ -20,6 +22,10 @@ def describe_model(student: Any, factory: str, input_shape: list[int]) -> dict[s
 
 def run_with_weights(student: Any, factory: str, weights: list[torch.Tensor], inputs: list[torch.Tensor]) -> dict[str, Any]:
     return outputs_with_weights(build(student, factory), weights, inputs)
+
+
+def run_own(student: Any, factory: str, inputs: list[torch.Tensor]) -> dict[str, Any]:
+    return own_weights_and_outputs(build(student, factory), inputs)
 
 
 def get_device(student: Any, cuda_available: bool) -> Any:

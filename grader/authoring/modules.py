@@ -27,6 +27,8 @@ RELU_ON_INPUT = Mistake("network.relu_on_input", "ReLU applied to the input inst
 WRONG_ACTIVATION = Mistake("network.wrong_activation", "another activation where the exercise asks for ReLU")
 BIAS_MISSING = Mistake("network.bias_missing", "a layer built without bias (bias=False)")
 FORM_DIFFERS = Mistake("network.form_differs", "the right function in another form than the exercise asks for")
+UNCONFIRMED = Mistake("network.description_unconfirmed",
+                      "the network's description is not borne out by what it computes")
 ACTIVATIONS = ("sigmoid", "tanh")
 
 ORDINALS = (N_("first"), N_("second"), N_("third"), N_("fourth"), N_("fifth"), N_("sixth"), N_("seventh"),
@@ -170,12 +172,19 @@ def expect_structure(
     asked: Sequence[Callable[[], None]] = (),
     computed: Sequence[Callable[[], None]] = (),
     same_function: Callable[[], bool],
+    as_described: Callable[[], bool] | None = None,
 ) -> None:
     """Behaviour over spelling. `computed` expectations exist only to catch a network
     that computes something else: when the student's network computes the reference's
     function anyway (`same_function`: same weights, same outputs), their complaint is
     dropped. `asked` ones are forms the exercise explicitly asks for: they still cost
-    the points, and the message says the function is right and the form is what differs."""
+    the points, and the message says the function is right and the form is what differs.
+
+    The description the expectations read was made by a probe in the student's worker,
+    after their module was imported: theirs to change. So a description that meets every
+    expectation is believed only when `as_described` confirms it from what the network
+    computes (computes_as_described); a check without one (no architecture to compare
+    with) believes it, and README says which those are."""
     verdict: list[bool] = []
 
     def same() -> bool:  # the probe runs at most once, and only when something is amiss
@@ -196,6 +205,71 @@ def expect_structure(
                    "only its form differs from what the exercise asks for: {complaint}",
                    what=what, complaint=complaint.message), (FORM_DIFFERS,)
             ) from None
+    if as_described is not None and not as_described():
+        raise CheckFailed(unconfirmed(what), (UNCONFIRMED,))
+
+
+def unconfirmed(what: str) -> str:
+    return tr("{what} looks right as described, but what it computes with its own weights is not what a network "
+              "of that description computes", what=what)
+
+
+Architecture = Callable[[list[torch.Tensor], torch.Tensor], torch.Tensor]
+KnownMistakes = Callable[[list[torch.Tensor], torch.Tensor, torch.Tensor], Mapping[Mistake, torch.Tensor]]
+
+
+def layer_pairs(tensors: list[torch.Tensor]) -> list[torch.Tensor] | None:
+    """A network's parameters as (weight, bias) pairs in order, a bias it was built without
+    (bias=False) filled in as zeros; None when they are not such pairs."""
+    pairs: list[torch.Tensor] = []
+    index = 0
+    while index < len(tensors):
+        weight = tensors[index]
+        if weight.dim() < 2:
+            return None
+        following = tensors[index + 1] if index + 1 < len(tensors) else None
+        if following is not None and following.dim() == 1 and following.shape[0] == weight.shape[0]:
+            pairs += [weight, following]
+            index += 2
+        else:
+            pairs += [weight, torch.zeros(weight.shape[0], dtype=weight.dtype)]
+            index += 1
+    return pairs
+
+
+def computes_as_described(description: dict[str, Any], result: Any, architecture: Architecture,
+                          inputs: list[torch.Tensor], mistakes: KnownMistakes | None = None) -> bool:
+    """Whether a probe's description holds together with what the network computes (a
+    probe's `own_weights_and_outputs` result): the parameters it returned have the shapes
+    the description claims, and the outputs it gave with them are what `architecture`
+    (the described network, written in the check as torch functions) computes with those
+    weights, or, with `mistakes`, a catalogued mistake of it. Computed in the grading
+    process: a description forged in the worker would need outputs that only a network
+    of that description gives."""
+    if not (isinstance(result, dict) and isinstance(result.get("weights"), list)
+            and isinstance(result.get("outputs"), list) and len(result["outputs"]) == len(inputs)):
+        return False
+    weights = result["weights"]
+    if not weights or not all(isinstance(w, torch.Tensor) and w.is_floating_point() for w in weights):
+        return False
+    if description.get("param_shapes") != [list(w.shape) for w in weights] or \
+            description.get("params") != sum(w.numel() for w in weights):
+        return False
+    pairs = layer_pairs([w.detach().to("cpu", torch.float32) for w in weights])
+    if pairs is None:
+        return False
+    for x, got in zip(inputs, result["outputs"]):
+        try:
+            with torch.no_grad():
+                expected = architecture(pairs, x)
+                known = [expected, *(mistakes(pairs, x.reshape(x.shape[0], -1), expected).values() if mistakes else ())]
+        except (RuntimeError, ValueError, IndexError):  # the weights do not fit the architecture
+            return False
+        if not isinstance(got, torch.Tensor) or not any(
+                got.shape == value.shape and torch.allclose(got.double(), value.double(), rtol=1e-4, atol=1e-5)
+                for value in known):
+            return False
+    return True
 
 
 def weights_of(model: nn.Module) -> list[torch.Tensor]:

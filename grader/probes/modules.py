@@ -186,6 +186,18 @@ def outputs_with_weights(
         return {"is_module": True, "outputs": [model(x) for x in inputs]}
 
 
+def own_weights_and_outputs(model: Any, inputs: list[torch.Tensor]) -> dict[str, Any]:
+    """The model's own parameters, in order, and its outputs on `inputs` with them (eval
+    mode, no grad): what the grading process checks a description against
+    (authoring.modules.computes_as_described)."""
+    if not isinstance(model, nn.Module):
+        return {"is_module": False, "type": type(model).__name__}
+    model.eval()
+    with torch.no_grad():
+        return {"is_module": True, "weights": [p.detach().clone() for p in model.parameters()],
+                "outputs": [model(x) for x in inputs]}
+
+
 Factory = Callable[[], nn.Module]
 
 

@@ -49,6 +49,41 @@ def environment(tmp_path_factory) -> Path:
     return env
 
 
+def _a_package_wheel(folder: Path) -> Path:
+    """A little installable package of the student's own choosing (not one the grader preloads)."""
+    source = folder / "lab-helpers"
+    (source / "lab_helpers").mkdir(parents=True)
+    (source / "lab_helpers" / "__init__.py").write_text("def twice(x):\n    return x + x\n")
+    (source / "pyproject.toml").write_text('[project]\nname = "lab-helpers"\nversion = "1.0"\n'
+                                           '[build-system]\nrequires = ["setuptools"]\n'
+                                           'build-backend = "setuptools.build_meta"\n')
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w",
+                    str(folder), str(source)], check=True, capture_output=True)
+    (built,) = folder.glob("lab_helpers-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed_environment(tmp_path_factory) -> Path:
+    """Like `environment`, but with packages installed beside where the engine's wheel will
+    go, as a student's or CI's own install has them: nbformat (notebooks need it in the
+    sandbox) and a package the grader knows nothing of."""
+    scratch = tmp_path_factory.mktemp("installed")
+    env = scratch / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True, capture_output=True)
+    (site,) = env.glob("lib/python3*/site-packages")
+    ours = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    (site / "test-dependencies.pth").write_text("\n".join(ours) + "\n")
+    import nbformat
+
+    # Found first (site-packages comes before the .pth's entries): nbformat itself must be
+    # read from the engine's own site-packages, as in a normal install.
+    shutil.copytree(Path(nbformat.__file__).parent, site / "nbformat")
+    subprocess.run([str(env / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-index", "--no-deps",
+                    str(_a_package_wheel(scratch))], check=True, capture_output=True)
+    return env
+
+
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory, wheel) -> Path:
     from grader.sandbox.client import Sandbox
@@ -131,3 +166,36 @@ def test_a_clean_environment_without_a_course_says_where_it_looked(environment, 
                           capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert done.returncode == 2
     assert "no course found" in done.stderr and str(tmp_path) in done.stderr and "course.toml" in done.stderr
+
+
+def _notebook_of(source: str) -> str:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source)]
+    return nbformat.writes(notebook)
+
+
+def test_a_wheel_install_grades_a_notebook_and_installed_packages_at_full_marks(kit, installed_environment, tmp_path):
+    """Issue 20: with the engine installed from its wheel, its site-packages was left out of
+    the sandbox: every notebook was an ERROR (no nbformat), and so was any file importing a
+    package installed beside the engine."""
+    reference = (TINY / "solutions" / "lab1.py").read_text()
+    repo = tmp_path / "notebook-repo"
+    shutil.copytree(kit, repo)
+    (repo / "exercises" / "lab1.py").unlink()
+    (repo / "exercises" / "lab1.ipynb").write_text(_notebook_of(reference))
+    result = _run_workflow(repo, installed_environment, tmp_path / "notebook")
+    assert sum(t["score"] for t in result["tests"]) == result["max_score"] == 5, result
+
+    repo = tmp_path / "package-repo"
+    shutil.copytree(kit, repo)
+    imports = reference.replace('    result = x + x\n', '    import lab_helpers\n\n    result = lab_helpers.twice(x)\n')
+    assert imports != reference
+    (repo / "exercises" / "lab1.py").write_text("import lab_helpers  # installed beside the engine\n" + imports)
+    result = _run_workflow(repo, installed_environment, tmp_path / "package")
+    assert sum(t["score"] for t in result["tests"]) == result["max_score"] == 5, result
+    installed = subprocess.run([str(installed_environment / "bin" / "python"), "-c",
+                                "import grader, nbformat; print(grader.__file__, nbformat.__file__)"],
+                               capture_output=True, text=True, check=True, cwd=repo).stdout
+    assert installed.count(str(installed_environment)) == 2, installed  # both from the env's own site-packages

@@ -168,4 +168,18 @@ def test_the_same_hold_for_a_grader_run_by_an_unprivileged_user():
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     assert ran.returncode == 0, ran.stdout[-4000:] + ran.stderr[-2000:]
-    assert "5 passed, 1 skipped" in ran.stdout, ran.stdout[-2000:]
+    assert "6 passed, 1 skipped" in ran.stdout, ran.stdout[-2000:]
+
+
+def test_a_monkeypatched_probe_earns_nothing(grade):
+    """The issue's case: the engine's `describe` replaced at import made nn.Sequential(nn.Identity())
+    pass make_mlp's parameter count and structure. A description is now believed only when
+    the network also computes what the grader computes from the reference."""
+    result = grade("exercise_03", HOSTILE / "monkeypatches_the_probe", timeout_s=20)
+    checks = {c.id: c for c in result.checks}
+    for check_id in ("make_mlp_parameter_count", "make_mlp_structure"):
+        assert checks[check_id].status is CheckStatus.FAILED, checks[check_id].message
+        assert "looks right as described, but what it computes with its own weights is not" in \
+            checks[check_id].message
+        assert [m.id for m in checks[check_id].mistakes] == ["network.description_unconfirmed"]
+    assert result.points_earned == 0
