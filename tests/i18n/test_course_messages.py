@@ -261,6 +261,11 @@ NAMED = [
     Named(E03, "make_mlp.not_sequential", "make_mlp_structure",
           _module("_Plain", "self.a = nn.Linear(10, 128)\nself.b = nn.Linear(128, 5)", "return self.b(self.a(x))")
           + "\ndef make_mlp():\n    return _Plain()\n", "应返回 nn.Sequential", "expected an nn.Sequential"),
+    # A network described rightly that computes something else: here, twice the logits.
+    Named(E03, "network.description_unconfirmed", "make_mlp_structure",
+          _module("_Double", "", "return 2 * x")
+          + "\ndef make_mlp():\n    return nn.Sequential(nn.Linear(10, 128), nn.ReLU(), nn.Linear(128, 5), _Double())\n",
+          "看起来是对的", "looks right as described, but what it computes with its own weights"),
     Named(E03, "network.log_softmax_output", "make_mlp_forward",
           "\ndef make_mlp():\n    return nn.Sequential(nn.Linear(10, 128), nn.ReLU(), nn.Linear(128, 5), "
           "nn.LogSoftmax(dim=1))\n", None, "log_softmax applied to the output"),
