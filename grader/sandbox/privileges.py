@@ -74,16 +74,26 @@ def let_workers_read(path: str) -> None:
             pass
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded once, in the zygote, before any fork
+
+
 def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(None, use_errno=True)
+    return _LIBC
 
 
-def _last_capability() -> int:
+def _read_last_capability() -> int:
     try:
         with open("/proc/sys/kernel/cap_last_cap") as handle:
             return int(handle.read())
     except (OSError, ValueError):
         return 63
+
+
+_LAST_CAPABILITY = _read_last_capability()  # the kernel's: the same for every worker
+
+
+def _last_capability() -> int:
+    return _LAST_CAPABILITY
 
 
 def _write(path: str, text: str) -> None:
@@ -141,12 +151,13 @@ def drop_capabilities() -> None:
 def give_up_everything(*, as_worker_user: bool, own_user_namespace: bool, syscall_filter: bool) -> None:
     """Steps 1-5, each where the cell said this machine allows it, or PrivilegeError: no
     student code may run in this process then."""
-    drop_bounding_set()  # while we hold CAP_SETPCAP (root, or the cell's namespace's owner)
+    if not own_user_namespace:
+        drop_bounding_set()  # while we hold CAP_SETPCAP: becoming the worker user takes it
     if as_worker_user:
         become_worker_user()
     if own_user_namespace:
         lock_mounts()
-        drop_bounding_set()  # a new user namespace gives a full one again
+        drop_bounding_set()  # the namespace's own, full one (the one that counts from now on)
     drop_capabilities()
     libc = _libc()
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import struct
 
@@ -117,12 +118,17 @@ class _Program(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Instruction))]
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True)
+
+
 def supported() -> bool:
     """Whether this machine's architecture is one we have numbers for, and its kernel filters."""
     if os.uname().machine not in _ARCHES:
         return False
-    libc = ctypes.CDLL(None, use_errno=True)
-    return libc.prctl(_PR_GET_SECCOMP, 0, 0, 0, 0) >= 0
+    if _LIBC.prctl(_PR_GET_SECCOMP, 0, 0, 0, 0) < 0:
+        return False
+    _compiled()  # now, in the cell: every worker forked from it inherits the filter ready-made
+    return True
 
 
 def program(machine: str | None = None) -> list[tuple[int, int, int, int]]:
@@ -153,13 +159,20 @@ def encoded(machine: str | None = None) -> bytes:
     return b"".join(struct.pack("=HBBI", *instruction) for instruction in program(machine))
 
 
+@functools.cache
+def _compiled() -> tuple[ctypes.Array[_Instruction], _Program]:
+    """This machine's filter as the kernel takes it: built once per process (the zygote's,
+    where its workers inherit it), not once per worker."""
+    instructions = program()
+    array = (_Instruction * len(instructions))(*(_Instruction(*i) for i in instructions))
+    return array, _Program(len(instructions), array)
+
+
 def install() -> bool:
     """Set no_new_privs and install the filter on this (single-threaded) process; inherited
     by everything it starts, and irrevocable. False where the kernel refused."""
-    instructions = program()
-    array = (_Instruction * len(instructions))(*(_Instruction(*i) for i in instructions))
-    prog = _Program(len(instructions), array)
-    libc = ctypes.CDLL(None, use_errno=True)
+    _array, prog = _compiled()
+    libc = _LIBC
     if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
     return libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0
