@@ -26,6 +26,7 @@ from grader.authoring.modules import (
     expect_relu_between,
     RELU_MISSING,
     WRONG_ACTIVATION,
+    CONFIRMING_SEED,
     computes_as_described,
     expect_structure,
     unconfirmed,
@@ -161,19 +162,19 @@ def _mlp(pairs: list[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
 
 
 def _as_described(student, factory: str, description: dict, inputs: list[torch.Tensor], mistakes=None):
-    """For a description the checks believe: does the network, with its own weights, compute
-    what a network of that description computes (or, given `mistakes`, a catalogued
-    mistake of it)? Compared here, on the grader's inputs."""
+    """For a description the checks believe: does the network, with weights drawn from the
+    grader's seed, compute what a network of that description computes with them (or,
+    given `mistakes`, a catalogued mistake of it)? Compared here, on the grader's inputs."""
     def confirmed() -> bool:
-        result = student.probe(PROBES, "run_own", factory, inputs, what=f"{factory}()")
+        result = student.probe(PROBES, "run_seeded", factory, CONFIRMING_SEED, inputs, what=f"{factory}()")
         return computes_as_described(description, result, _mlp, inputs, mistakes)
     return confirmed
 
 
 def _expect_count_confirmed(student, factory: str, description: dict, inputs: list[torch.Tensor], mistakes) -> None:
-    """A parameter count is believed when the parameters the network computes with are that
-    many, in the described shapes, and its outputs are the described network's with them,
-    or a catalogued mistake's (sigmoid for ReLU has the right count)."""
+    """A parameter count is believed when the network, its parameters drawn from the
+    grader's seed in the described shapes, computes what the described network computes
+    with them, or a catalogued mistake of it (sigmoid for ReLU has the right count)."""
     if not _as_described(student, factory, description, inputs, mistakes)():
         raise CheckFailed(unconfirmed(f"{factory}()"), (UNCONFIRMED,))
 

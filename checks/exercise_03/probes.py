@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from grader.probes.modules import (
-    build, describe, example_input, outputs_with_weights, own_weights_and_outputs,
+    build, describe, example_input, outputs_with_seeded_weights, outputs_with_weights,
 )
 
 
@@ -19,5 +19,5 @@ def run_with_weights(student: Any, factory: str, weights: list[torch.Tensor], in
     return outputs_with_weights(build(student, factory), weights, inputs)
 
 
-def run_own(student: Any, factory: str, inputs: list[torch.Tensor]) -> dict[str, Any]:
-    return own_weights_and_outputs(build(student, factory), inputs)
+def run_seeded(student: Any, factory: str, seed: int, inputs: list[torch.Tensor]) -> dict[str, Any]:
+    return outputs_with_seeded_weights(build(student, factory), seed, inputs)

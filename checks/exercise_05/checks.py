@@ -24,6 +24,7 @@ from grader.authoring import CheckFailed, Mistake, check, expect_tensor
 from grader.authoring.modules import (
     LOG_SOFTMAX_OUTPUT,
     SOFTMAX_OUTPUT,
+    CONFIRMING_SEED,
     computes_as_described,
     expect_layer_sizes,
     expect_loadable,
@@ -140,13 +141,14 @@ def _lenet(pairs: list[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
 
 
 def _as_described(student, description: dict):
-    """For a description the structure check believes: does Net, with its own weights,
-    compute what a Net of that description computes? Compared here, on the grader's input."""
+    """For a description the structure check believes: does Net, with weights drawn from the
+    grader's seed, compute what a Net of that description computes with them? Compared
+    here, on the grader's input."""
     torch.manual_seed(8)
     inputs = [torch.randn(2, 1, 28, 28)]
 
     def confirmed() -> bool:
-        result = student.probe(PROBES, "run_own", "Net", inputs, what="Net()")
+        result = student.probe(PROBES, "run_seeded", "Net", CONFIRMING_SEED, inputs, what="Net()")
         return computes_as_described(description, result, _lenet, inputs)
     return confirmed
 

@@ -11,7 +11,7 @@ from torch import nn, optim
 from grader.data.prepared import load_child_file
 from grader.probes.devices import GuardedLoader, first_steps_refused, guard_model, run_guarded
 from grader.probes.modules import (
-    build, count_macs, describe, example_input, outputs_with_weights, own_weights_and_outputs,
+    build, count_macs, describe, example_input, outputs_with_seeded_weights, outputs_with_weights,
 )
 from grader.probes.training import Budget, train_on_mnist, with_weights
 
@@ -24,8 +24,8 @@ def run_with_weights(student: Any, factory: str, weights: list[torch.Tensor], in
     return outputs_with_weights(build(student, factory), weights, inputs)
 
 
-def run_own(student: Any, factory: str, inputs: list[torch.Tensor]) -> dict[str, Any]:
-    return own_weights_and_outputs(build(student, factory), inputs)
+def run_seeded(student: Any, factory: str, seed: int, inputs: list[torch.Tensor]) -> dict[str, Any]:
+    return outputs_with_seeded_weights(build(student, factory), seed, inputs)
 
 
 def get_device(student: Any, cuda_available: bool) -> Any:

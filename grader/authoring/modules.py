@@ -17,6 +17,7 @@ from grader.authoring.answers import NO_RETURN
 from grader.authoring.marker import CheckFailed
 from grader.authoring.mistakes import Mistake, because, looks_like
 from grader.i18n import N_, tr
+from grader.probes.modules import seeded_weights  # the worker draws the same ones
 
 SOFTMAX_OUTPUT = Mistake("network.softmax_output", "softmax applied to the output (return logits)")
 LOG_SOFTMAX_OUTPUT = Mistake("network.log_softmax_output", "log_softmax applied to the output (return logits)")
@@ -210,8 +211,8 @@ def expect_structure(
 
 
 def unconfirmed(what: str) -> str:
-    return tr("{what} looks right as described, but what it computes with its own weights is not what a network "
-              "of that description computes", what=what)
+    return tr("{what} looks right as described, but with the grader's weights loaded it does not compute what a "
+              "network of that description computes", what=what)
 
 
 Architecture = Callable[[list[torch.Tensor], torch.Tensor], torch.Tensor]
@@ -237,25 +238,29 @@ def layer_pairs(tensors: list[torch.Tensor]) -> list[torch.Tensor] | None:
     return pairs
 
 
+CONFIRMING_SEED = 2024  # the weights a description is checked with (probes.modules.seeded_weights)
+
+
 def computes_as_described(description: dict[str, Any], result: Any, architecture: Architecture,
-                          inputs: list[torch.Tensor], mistakes: KnownMistakes | None = None) -> bool:
-    """Whether a probe's description holds together with what the network computes (a
-    probe's `own_weights_and_outputs` result): the parameters it returned have the shapes
-    the description claims, and the outputs it gave with them are what `architecture`
-    (the described network, written in the check as torch functions) computes with those
-    weights, or, with `mistakes`, a catalogued mistake of it. Computed in the grading
+                          inputs: list[torch.Tensor], mistakes: KnownMistakes | None = None,
+                          seed: int = CONFIRMING_SEED) -> bool:
+    """Whether a probe's description holds together with what the network computes: its
+    outputs with every parameter drawn from `seed` (a probe's outputs_with_seeded_weights
+    result) are what `architecture` (the described network, written in the check as torch
+    functions) computes with the same draws for the parameter shapes the description
+    claims, or, with `mistakes`, a catalogued mistake of it. Computed in the grading
     process: a description forged in the worker would need outputs that only a network
     of that description gives."""
-    if not (isinstance(result, dict) and isinstance(result.get("weights"), list)
-            and isinstance(result.get("outputs"), list) and len(result["outputs"]) == len(inputs)):
+    if not (isinstance(result, dict) and isinstance(result.get("outputs"), list)
+            and len(result["outputs"]) == len(inputs)):
         return False
-    weights = result["weights"]
-    if not weights or not all(isinstance(w, torch.Tensor) and w.is_floating_point() for w in weights):
+    shapes = description.get("param_shapes")
+    if not isinstance(shapes, list) or not shapes:
         return False
-    if description.get("param_shapes") != [list(w.shape) for w in weights] or \
-            description.get("params") != sum(w.numel() for w in weights):
+    weights = seeded_weights(shapes, seed)
+    if description.get("params") != sum(w.numel() for w in weights):
         return False
-    pairs = layer_pairs([w.detach().to("cpu", torch.float32) for w in weights])
+    pairs = layer_pairs(weights)
     if pairs is None:
         return False
     for x, got in zip(inputs, result["outputs"]):
@@ -263,7 +268,7 @@ def computes_as_described(description: dict[str, Any], result: Any, architecture
             with torch.no_grad():
                 expected = architecture(pairs, x)
                 known = [expected, *(mistakes(pairs, x.reshape(x.shape[0], -1), expected).values() if mistakes else ())]
-        except (RuntimeError, ValueError, IndexError):  # the weights do not fit the architecture
+        except (RuntimeError, ValueError, IndexError, TypeError):  # the shapes do not fit the architecture
             return False
         if not isinstance(got, torch.Tensor) or not any(
                 got.shape == value.shape and torch.allclose(got.double(), value.double(), rtol=1e-4, atol=1e-5)

@@ -186,16 +186,28 @@ def outputs_with_weights(
         return {"is_module": True, "outputs": [model(x) for x in inputs]}
 
 
-def own_weights_and_outputs(model: Any, inputs: list[torch.Tensor]) -> dict[str, Any]:
-    """The model's own parameters, in order, and its outputs on `inputs` with them (eval
-    mode, no grad): what the grading process checks a description against
-    (authoring.modules.computes_as_described)."""
+def seeded_weights(shapes: list[list[int]], seed: int) -> list[torch.Tensor]:
+    """Weights for parameters of these shapes, in order, drawn from `seed`: the same
+    tensors wherever they are drawn (the worker loads them, the grading process computes
+    with them), so only a seed crosses the sandbox, not a network's worth of weights."""
+    generator = torch.Generator().manual_seed(seed)
+    # Uniform in [-0.1, 0.1): as telling as normal draws, and a few times cheaper to make.
+    return [(torch.rand(shape, generator=generator) - 0.5) * 0.2 for shape in shapes]
+
+
+def outputs_with_seeded_weights(model: Any, seed: int, inputs: list[torch.Tensor]) -> dict[str, Any]:
+    """The model's outputs on `inputs` with every parameter drawn from `seed`, in order
+    (seeded_weights; eval mode, no grad): what the grading process checks a description
+    against (authoring.modules.computes_as_described)."""
     if not isinstance(model, nn.Module):
         return {"is_module": False, "type": type(model).__name__}
+    params = list(model.parameters())
+    drawn = seeded_weights([list(p.shape) for p in params], seed)
     model.eval()
     with torch.no_grad():
-        return {"is_module": True, "weights": [p.detach().clone() for p in model.parameters()],
-                "outputs": [model(x) for x in inputs]}
+        for param, value in zip(params, drawn):
+            param.copy_(value)
+        return {"is_module": True, "outputs": [model(x) for x in inputs]}
 
 
 Factory = Callable[[], nn.Module]

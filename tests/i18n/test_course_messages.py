@@ -265,7 +265,7 @@ NAMED = [
     Named(E03, "network.description_unconfirmed", "make_mlp_structure",
           _module("_Double", "", "return 2 * x")
           + "\ndef make_mlp():\n    return nn.Sequential(nn.Linear(10, 128), nn.ReLU(), nn.Linear(128, 5), _Double())\n",
-          "看起来是对的", "looks right as described, but what it computes with its own weights"),
+          "看起来是对的", "looks right as described, but with the grader's weights loaded"),
     Named(E03, "network.log_softmax_output", "make_mlp_forward",
           "\ndef make_mlp():\n    return nn.Sequential(nn.Linear(10, 128), nn.ReLU(), nn.Linear(128, 5), "
           "nn.LogSoftmax(dim=1))\n", None, "log_softmax applied to the output"),

@@ -179,7 +179,7 @@ def test_a_monkeypatched_probe_earns_nothing(grade):
     checks = {c.id: c for c in result.checks}
     for check_id in ("make_mlp_parameter_count", "make_mlp_structure"):
         assert checks[check_id].status is CheckStatus.FAILED, checks[check_id].message
-        assert "looks right as described, but what it computes with its own weights is not" in \
+        assert "looks right as described, but with the grader's weights loaded it does not compute" in \
             checks[check_id].message
         assert [m.id for m in checks[check_id].mistakes] == ["network.description_unconfirmed"]
     assert result.points_earned == 0
