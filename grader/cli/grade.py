@@ -60,12 +60,13 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def refuse_an_unprotected_machine() -> None:
-    """Before any student code runs: build one empty cell and ask what it got (a second or
-    two, a zygote's start). Unprotected if an essential protection is missing."""
+    """Before any student code runs: build one empty cell and ask what it got (a fraction
+    of a second: its zygote imports no torch). Unprotected if an essential protection is
+    missing."""
     from grader.engine.protections import missing_protections, require_essential
     from grader.sandbox.client import Sandbox
 
-    with Sandbox() as sandbox:
+    with Sandbox(for_protections_only=True) as sandbox:
         sandbox.check_protections()
         require_essential(missing_protections(sandbox))
 

@@ -9,10 +9,11 @@ The order matters, and each step is why the next one holds:
    A grader run by an ordinary user cannot map any uid but its own (that takes a setuid
    helper such as newuidmap): its workers keep its uid, without any capability, behind
    read-only mounts they cannot change (step 2) and the syscall filter.
-2. Enter a user namespace of our own with a mount namespace: every mount the cell made
-   is copied into a namespace owned by a less privileged user namespace, so the kernel
-   locks its flags (read-only, nosuid, nodev, noexec) and its place: no capability in
-   the new namespace can make a read-only bind writable again.
+2. Enter a user namespace of our own with a mount and an IPC namespace: every mount the
+   cell made is copied into a namespace owned by a less privileged user namespace, so
+   the kernel locks its flags (read-only, nosuid, nodev, noexec) and its place: no
+   capability in the new namespace can make a read-only bind writable again. The
+   check's own /tmp/work and /dev/shm are mounted there, before step 3.
 3. Drop every capability: effective, permitted, inheritable, ambient and bounding (the
    bounding set first, while we may: once we are the worker user we no longer can).
 4. Non-dumpable: a sibling worker with the same uid cannot open our /proc/N/mem.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from typing import Callable
 
 from grader.sandbox import seccomp
 
@@ -32,6 +34,7 @@ WORKER_GID = 65534
 
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
+_CLONE_NEWIPC = 0x08000000
 _PR_SET_DUMPABLE = 4
 _PR_CAPBSET_DROP = 24
 _PR_CAP_AMBIENT = 47
@@ -108,14 +111,15 @@ def become_worker_user() -> None:
     os.setresuid(WORKER_UID, WORKER_UID, WORKER_UID)
 
 
-def lock_mounts() -> None:
-    """A user and mount namespace of our own, mapping only who we are: the cell's mounts
-    arrive here locked (step 2 above)."""
+def enter_own_namespaces() -> None:
+    """A user namespace of our own, mapping only who we are, with a mount namespace and an
+    IPC namespace: the cell's mounts arrive here locked (step 2 above), and a SysV segment
+    or message queue this check makes is gone with it."""
     libc = _libc()
     uid, gid = os.getuid(), os.getgid()
     libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # our /proc/self/uid_map must stay ours to write
-    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS) != 0:
-        raise PrivilegeError(ctypes.get_errno(), "unshare(CLONE_NEWUSER | CLONE_NEWNS)")
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWIPC) != 0:
+        raise PrivilegeError(ctypes.get_errno(), "unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC)")
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
@@ -148,15 +152,20 @@ def drop_capabilities() -> None:
         raise PrivilegeError(ctypes.get_errno(), "capset")
 
 
-def give_up_everything(*, as_worker_user: bool, own_user_namespace: bool, syscall_filter: bool) -> None:
+def give_up_everything(*, as_worker_user: bool, own_user_namespace: bool, syscall_filter: bool,
+                       in_own_namespace: Callable[[], None] | None = None) -> None:
     """Steps 1-5, each where the cell said this machine allows it, or PrivilegeError: no
-    student code may run in this process then."""
+    student code may run in this process then. `in_own_namespace` runs in the worker's
+    own namespaces while it still holds their capabilities (the check's working folder
+    is mounted there: one mount namespace per worker, not two)."""
     if not own_user_namespace:
         drop_bounding_set()  # while we hold CAP_SETPCAP: becoming the worker user takes it
     if as_worker_user:
         become_worker_user()
     if own_user_namespace:
-        lock_mounts()
+        enter_own_namespaces()
+        if in_own_namespace is not None:
+            in_own_namespace()
         drop_bounding_set()  # the namespace's own, full one (the one that counts from now on)
     drop_capabilities()
     libc = _libc()

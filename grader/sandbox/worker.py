@@ -183,14 +183,14 @@ class Worker:
 
 
 def _workdir(state: "CellState") -> str:
-    """A fresh writable folder for this check: its own tmpfs in its own mount namespace
-    where the cell has one, so nothing a previous check wrote is there. Its own IPC
-    namespace too: a SysV segment or a message queue a check leaves is gone with it."""
+    """A fresh writable folder for this check, where the worker will not enter namespaces
+    of its own (privileges.py): its own tmpfs in its own mount namespace where the cell
+    has one, so nothing a previous check wrote is there, and its own IPC namespace, so a
+    SysV segment or a message queue a check leaves is gone with it."""
     size_mb = state.spec.file_mb * 2
     isolation.unshare(_CLONE_NEWIPC)
     if state.mode != "none" and isolation.unshare(_CLONE_NEWNS):
-        if state.mode == "root" and isolation.mount_tmpfs(rootfs.WORK, size_mb, "0700"):
-            isolation.mount_tmpfs("/dev/shm", 16, "1777")
+        if state.mode == "root" and _mount_work(state):
             return rootfs.WORK
         if state.mode == "host":
             keep = [p for p in (*state.spec.expose, *state.spec.read_only) if p.startswith("/tmp/")]
@@ -202,6 +202,39 @@ def _workdir(state: "CellState") -> str:
     return workdir
 
 
+def _mount_work(state: "CellState") -> bool:
+    """/tmp/work and /dev/shm as fresh tmpfs mounts, owned by whoever mounts them."""
+    if not isolation.mount_tmpfs(rootfs.WORK, state.spec.file_mb * 2, "0700"):
+        return False
+    isolation.mount_tmpfs("/dev/shm", 16, "1777")
+    return True
+
+
+def _give_up_privileges(state: "CellState") -> str:
+    """Make this check's working folder and give up every privilege (privileges.py);
+    returns the folder. In the allow-listed root the folder is mounted inside the worker's
+    own namespaces, as the worker's own user: one mount namespace per worker, not two."""
+    made: list[str] = []
+
+    def mount_in_own_namespace() -> None:
+        if not _mount_work(state):
+            raise privileges.PrivilegeError(0, "mounting /tmp/work in the worker's namespace")
+        made.append(rootfs.WORK)
+
+    own_root = state.mode == "root" and state.own_user_namespace
+    if not own_root:
+        made.append(_workdir(state))
+        if state.worker_user:
+            os.chown(made[0], privileges.WORKER_UID, privileges.WORKER_GID)
+    privileges.give_up_everything(
+        as_worker_user=state.worker_user,
+        own_user_namespace=state.own_user_namespace,
+        syscall_filter="syscall-filter" in state.protections,
+        in_own_namespace=mount_in_own_namespace if own_root else None,
+    )
+    return made[0]
+
+
 def run_worker(channel_fd: int, spec: WorkerSpec, state: "CellState") -> None:
     """Entry point in the freshly forked worker. Never returns."""
     from grader.sandbox.cell import die_with_parent
@@ -210,15 +243,8 @@ def run_worker(channel_fd: int, spec: WorkerSpec, state: "CellState") -> None:
     try:
         os.setsid()
         die_with_parent()
-        workdir = _workdir(state)
-        if state.worker_user:
-            os.chown(workdir, privileges.WORKER_UID, privileges.WORKER_GID)
         try:
-            privileges.give_up_everything(
-                as_worker_user=state.worker_user,
-                own_user_namespace=state.own_user_namespace,
-                syscall_filter="syscall-filter" in state.protections,
-            )
+            workdir = _give_up_privileges(state)
         except OSError:
             status = _CANNOT_GIVE_UP
             return

@@ -105,11 +105,12 @@ def _ready_for_many_forks() -> None:
     collapse_anonymous_memory()
 
 
-def serve(control: socket.socket, many_cells: bool = False) -> None:
+def serve(control: socket.socket, many_cells: bool = False, with_torch: bool = True) -> None:
     # Importing torch here, before any fork, is the point of the zygote.
     from grader.sandbox.cell import run_cell
 
-    import torch  # noqa: F401 - its thread count is read from our environment now
+    if with_torch:  # a zygote that only builds cells to see what they get has no need of it
+        import torch  # noqa: F401 - its thread count is read from our environment now
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
@@ -165,8 +166,9 @@ def serve(control: socket.socket, many_cells: bool = False) -> None:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     many_cells = len(sys.argv) > 3 and sys.argv[3] == "many-cells"
+    with_torch = not (len(sys.argv) > 4 and sys.argv[4] == "no-torch")
     try:
-        serve(control, many_cells)
+        serve(control, many_cells, with_torch)
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass
     os._exit(0)
