@@ -2,12 +2,13 @@
 
 Forked from the zygote (torch already imported) for one submission, every exercise graded in it. It
 reads the submission into memory, joins a pids cgroup, enters its namespaces
-(network, mount, PID, IPC, UTS; a user namespace when not root), builds the
-allow-listed root (rootfs.py) and says which protections it got (CellReady, sent
-before any student code runs in it). Then it serves SpawnWorker requests: each
-check gets a worker forked from here, with its own mount namespace, a fresh
-writable /tmp/work and a fresh copy of the submission, so a check never sees what a
-previous check left in memory or in files. Namespaces, mounts and the root are paid
+(network, mount, PID, IPC, UTS, inside a user namespace that, as root, maps the worker
+user too), builds the allow-listed root (rootfs.py) and says which protections it got
+(CellReady, sent before any student code runs in it). Then it serves SpawnWorker
+requests: each check gets a worker forked from here, which gives up its privileges
+(privileges.py: its own user, mount and IPC namespaces, no capabilities, the syscall
+filter) and gets a fresh writable /tmp/work and a fresh copy of the submission, so a
+check never sees what a previous check left in memory, in files or in IPC. Namespaces, mounts and the root are paid
 once per cell instead of once per check.
 
     zygote ── cell (outside; ends as the inside ended)
@@ -62,7 +63,7 @@ class CellState:
     protections: set[str] = field(default_factory=set)
     in_pid_namespace: bool = False
     worker_user: bool = False  # workers become privileges.WORKER_UID (a grader run as root)
-    own_user_namespace: bool = False  # workers can enter one of their own (privileges.lock_mounts)
+    own_user_namespace: bool = False  # workers can enter one of their own (privileges.enter_own_namespaces)
 
 
 def die_with_parent() -> None:

@@ -2,8 +2,9 @@
 
 What we can get without asking the user for anything, in order:
   * namespaces (unshare): network (no network), mount, PID (the child cannot see or
-    signal the grader; every process it starts dies with it), IPC, UTS. As root
-    directly; otherwise inside a user namespace. rootfs.py builds the allow-listed
+    signal the grader; every process it starts dies with it), IPC, UTS, inside a user
+    namespace where the kernel allows one (root included: enter_namespaces says why);
+    directly where it refuses one to root. rootfs.py builds the allow-listed
     root from the mount primitives here; `hide` and `make_everything_read_only` are the
     fallback where no such root can be built.
   * a pids cgroup (v1 or v2, where writable) capping the processes of a cell.

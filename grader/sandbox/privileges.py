@@ -80,10 +80,6 @@ def let_workers_read(path: str) -> None:
 _LIBC = ctypes.CDLL(None, use_errno=True)  # loaded once, in the zygote, before any fork
 
 
-def _libc() -> ctypes.CDLL:
-    return _LIBC
-
-
 def _read_last_capability() -> int:
     try:
         with open("/proc/sys/kernel/cap_last_cap") as handle:
@@ -93,10 +89,6 @@ def _read_last_capability() -> int:
 
 
 _LAST_CAPABILITY = _read_last_capability()  # the kernel's: the same for every worker
-
-
-def _last_capability() -> int:
-    return _LAST_CAPABILITY
 
 
 def _write(path: str, text: str) -> None:
@@ -115,7 +107,7 @@ def enter_own_namespaces() -> None:
     """A user namespace of our own, mapping only who we are, with a mount namespace and an
     IPC namespace: the cell's mounts arrive here locked (step 2 above), and a SysV segment
     or message queue this check makes is gone with it."""
-    libc = _libc()
+    libc = _LIBC
     uid, gid = os.getuid(), os.getgid()
     libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # our /proc/self/uid_map must stay ours to write
     if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWIPC) != 0:
@@ -136,15 +128,15 @@ def drop_bounding_set() -> None:
     bound: no_new_privs keeps it from gaining any."""
     if not _has_capabilities():
         return
-    libc = _libc()
-    for capability in range(_last_capability() + 1):
+    libc = _LIBC
+    for capability in range(_LAST_CAPABILITY + 1):
         if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 and ctypes.get_errno() != 22:  # EINVAL: no such cap
             raise PrivilegeError(ctypes.get_errno(), f"dropping capability {capability} from the bounding set")
 
 
 def drop_capabilities() -> None:
     """Effective, permitted, inheritable and ambient: none left."""
-    libc = _libc()
+    libc = _LIBC
     libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
@@ -168,7 +160,7 @@ def give_up_everything(*, as_worker_user: bool, own_user_namespace: bool, syscal
             in_own_namespace()
         drop_bounding_set()  # the namespace's own, full one (the one that counts from now on)
     drop_capabilities()
-    libc = _libc()
+    libc = _LIBC
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     if syscall_filter:
         if not seccomp.install():
