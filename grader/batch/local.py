@@ -80,6 +80,19 @@ def _grade_in_worker(task: GradeTask) -> str:
     return run_task(task, _WORKER_SANDBOX)
 
 
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers now: the caller stopped reading with tasks in flight (a
+    canary failed, a machine lacked a protection, Ctrl-C). shutdown(wait=False) alone left
+    an idle worker waiting for work that never came, and the interpreter's exit waited
+    for that worker forever. Each worker's zygote ends when its worker does (its control
+    socket closes)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # private: no public way before 3.14
+        try:
+            process.kill()
+        except (OSError, AttributeError):
+            pass
+
+
 class LocalEngine:
     """Runs GradeTasks on `jobs` worker processes; yields each record (JSON) as it finishes."""
 
@@ -161,4 +174,6 @@ class LocalEngine:
                     in_flight.clear()
                     alone.update(t.student_id for t in suspects)
             finally:
+                if in_flight:
+                    _kill_workers(pool)
                 pool.shutdown(wait=not in_flight, cancel_futures=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -85,3 +88,18 @@ def test_the_canary_can_be_turned_off_for_fake_engines(tmp_path):
     outcome = run_batch(_plan(tmp_path, canary=False), FakeEngine())
     assert outcome.canary_failure is None
     assert [r.points_earned for r in outcome.records] == [3]
+
+
+def test_grader_grade_exits_when_the_canary_fails_with_work_in_flight(tmp_path):
+    """The command as an instructor runs it: the reference times out, the run stops with
+    the class's tasks already handed to the pool. It used to print the error and then
+    wait forever at exit for an idle pool worker."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    folder(subs, "alice", REFERENCE)
+    command = [sys.executable, "-m", "grader", "--no-color", "grade", str(subs), "--out", str(tmp_path / "out"),
+               "--jobs", "1", "--exercises", "exercise_01", "--timeout", "0.001"]
+    env = {**os.environ, "GRADER_COURSE": str(REPO_ROOT), "GRADER_LANG": "en"}
+    ran = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 4, ran.stdout + ran.stderr
+    assert "the reference solution got TIMEOUT" in " ".join(ran.stderr.split())
