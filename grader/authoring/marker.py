@@ -42,12 +42,17 @@ def check(
     title: str | None = None,
     timeout_s: float | None = None,
     hidden: bool = False,
+    reply_mb: int | None = None,
 ) -> Callable[[F], F]:
     """Mark a check function: its points, a title students read, an optional time limit.
 
     `hidden` checks are graded but their message is withheld in student-facing
-    formats until the instructor releases them.
+    formats until the instructor releases them. `reply_mb`: the largest answer one call
+    of this check may send back, where it needs more than its exercise's (a big
+    state_dict); at most 128.
     """
     if points < 0:
         raise ValueError("points must be >= 0")
-    return pytest.mark.check(points=points, title=title, timeout_s=timeout_s, hidden=hidden)
+    if reply_mb is not None and not 0 < reply_mb <= 128:
+        raise ValueError("reply_mb must be between 1 and 128")
+    return pytest.mark.check(points=points, title=title, timeout_s=timeout_s, hidden=hidden, reply_mb=reply_mb)

@@ -34,11 +34,12 @@ class ExercisePlan:
     hidden_paths: tuple[Path, ...] = ()
     read_only_paths: tuple[Path, ...] = ()
 
-    def limits_for(self, check_timeout_s: float | None, left_s: float) -> CheckLimits:
+    def limits_for(self, check_timeout_s: float | None, left_s: float, check_reply_mb: int | None = None) -> CheckLimits:
         """The run's --timeout beats the check's own limit, which beats the manifest's;
-        none may outlast what is left of the exercise's whole time budget."""
+        none may outlast what is left of the exercise's whole time budget. A check's own
+        reply budget beats the manifest's."""
         timeout_s = self.timeout_override_s if self.timeout_override_s is not None else check_timeout_s
-        limits = self.limits.merged(timeout_s=timeout_s)
+        limits = self.limits.merged(timeout_s=timeout_s, reply_mb=check_reply_mb)
         if left_s < limits.timeout_s:
             limits = limits.merged(timeout_s=round(left_s, 3))
         return limits

@@ -50,6 +50,7 @@ class _CheckInfo:
     points: float
     timeout_s: float | None
     hidden: bool
+    reply_mb: int | None = None
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -95,7 +96,7 @@ class GradingPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line(
-            "markers", f"{MARKER_NAME}(points, title, timeout_s, hidden): a graded check"
+            "markers", f"{MARKER_NAME}(points, title, timeout_s, hidden, reply_mb): a graded check"
         )
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -126,6 +127,7 @@ class GradingPlugin:
                 points=float(kwargs.get("points", 0.0)),
                 timeout_s=kwargs.get("timeout_s"),
                 hidden=bool(kwargs.get("hidden", False)),
+                reply_mb=kwargs.get("reply_mb"),
             )
             self._items[item.nodeid] = info
             run.add_check(item.nodeid)
@@ -195,7 +197,7 @@ class GradingPlugin:
             raise MissingStudentFile(plan.student_file.note)
         if run.import_failure is not None:
             raise run.import_failure
-        limits = plan.limits_for(info.timeout_s, run.time_left())
+        limits = plan.limits_for(info.timeout_s, run.time_left(), info.reply_mb)
         if plan.exercise.needs_mnist:
             # Prepare the data before the exercise's cell is built, so its root holds it.
             try:
@@ -255,7 +257,7 @@ class GradingPlugin:
         run, plan = info.run, info.run.plan
         if plan.student_file.path is None or run.import_failure is not None:
             return None
-        limits = plan.limits_for(info.timeout_s, run.time_left_if_started_now())
+        limits = plan.limits_for(info.timeout_s, run.time_left_if_started_now(), info.reply_mb)
         return worker_spec(plan.student_file.path, plan.exercise.id, limits)
 
     # -- results ------------------------------------------------------------------

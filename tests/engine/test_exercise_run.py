@@ -36,6 +36,19 @@ def test_limits_the_run_beats_the_check_and_the_budget_left_beats_both(plan):
     assert overridden.limits_for(check_timeout_s=5, left_s=3.25).timeout_s == 3.25
 
 
+def test_a_checks_own_reply_budget_beats_the_exercises(plan):
+    assert plan.limits_for(check_timeout_s=None, left_s=100).reply_mb == 16
+    assert plan.limits_for(check_timeout_s=None, left_s=100, check_reply_mb=64).reply_mb == 64
+
+
+@pytest.mark.parametrize("reply_mb", [0, 129])
+def test_a_check_cannot_ask_for_a_reply_budget_past_the_cap(reply_mb):
+    from grader.authoring import check
+
+    with pytest.raises(ValueError, match="reply_mb must be between 1 and 128"):
+        check(points=1, reply_mb=reply_mb)
+
+
 def test_a_used_up_budget_is_a_timeout_naming_the_exercise(plan):
     run = ExerciseRun(dataclasses.replace(plan, budget_s=0))
     with pytest.raises(StudentTimeout, match="time budget for all checks of exercise_01"):
