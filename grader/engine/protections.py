@@ -11,45 +11,47 @@ from __future__ import annotations
 from grader.errors import Unprotected
 from grader.i18n import N_, tr
 from grader.sandbox.client import Sandbox
-from grader.sandbox.isolation import ESSENTIAL_PROTECTIONS
+from grader.sandbox.isolation import ESSENTIAL_PROTECTIONS, Protection
 
 _PROTECTION_WORDS = {
-    "network": N_("network isolation (student code could open connections)"),
-    "filesystem": N_("an allow-listed file system (student code could read any file the grading user can, "
+    Protection.NETWORK: N_("network isolation (student code could open connections)"),
+    Protection.FILESYSTEM: N_("an allow-listed file system (student code could read any file the grading user can, "
                      "such as other copies of the course, and where even a mount namespace is missing, the "
                      "reference solutions)"),
-    "processes": N_("process isolation (student code could see and signal other processes)"),
-    "process-count": N_("a cap on the number of processes (a fork bomb is stopped only by the timeout)"),
-    "unprivileged": N_("workers without privileges (student code could keep capabilities in its sandbox "
+    Protection.PROCESSES: N_("process isolation (student code could see and signal other processes)"),
+    Protection.PROCESS_COUNT: N_("a cap on the number of processes (a fork bomb is stopped only by the timeout)"),
+    Protection.UNPRIVILEGED: N_("workers without privileges (student code could keep capabilities in its sandbox "
                        "and, with a grader run as root, act as root on the machine's files)"),
-    "syscall-filter": N_("the system-call filter (student code could call mount, ptrace and other calls "
+    Protection.SYSCALL_FILTER: N_("the system-call filter (student code could call mount, ptrace and other calls "
                          "an escape needs)"),
 }
 
 
 def missing_protections(sandbox: Sandbox) -> list[str]:
-    """The ids of the protections this machine could not give (none known yet: none)."""
+    """The ids of the protections this machine could not give (none known yet: none), as
+    a report stores them."""
     if sandbox.protections is None:
         return []
-    return [name for name in _PROTECTION_WORDS if name not in sandbox.protections]
+    return [protection.value for protection in Protection if protection not in sandbox.protections]
 
 
 def protection_notes(sandbox: Sandbox) -> list[str]:
     """One note per protection this machine could not give (said once per report)."""
-    return [tr("not available on this machine: {protection}", protection=tr(_PROTECTION_WORDS[name]))
+    return [tr("not available on this machine: {protection}", protection=tr(_PROTECTION_WORDS[Protection(name)]))
             for name in missing_protections(sandbox)]
 
 
 def require_essential(missing: list[str]) -> None:
-    """Unprotected, naming what is missing and what it exposes, if an essential one is."""
-    lacking = [name for name in ESSENTIAL_PROTECTIONS if name in missing]
+    """Unprotected, naming what is missing and what it exposes, if an essential one is.
+    `missing`: ids, as a report stores them (a Dask worker's report among them)."""
+    lacking = [protection for protection in ESSENTIAL_PROTECTIONS if protection.value in missing]
     if not lacking:
         return
-    words = "; ".join(tr(_PROTECTION_WORDS[name]) for name in lacking)
+    words = "; ".join(tr(_PROTECTION_WORDS[protection]) for protection in lacking)
     raise Unprotected(
         tr("this machine cannot sandbox student code well enough to grade a class; missing: {protections}",
            protections=words),
         hint=tr("run the grader where user namespaces and seccomp are allowed (a container started with "
                 "--security-opt seccomp=unconfined, or a VM), or pass --insecure to grade anyway"),
-        missing=lacking,
+        missing=[protection.value for protection in lacking],
     )

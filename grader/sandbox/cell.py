@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Literal
 
 from grader.sandbox import isolation, procfs, protocol, rootfs, seccomp
+from grader.sandbox.isolation import Protection
 from grader.sandbox.protocol import CellSpec
 
 CONTROL_MAX_BYTES = 1 << 16
@@ -60,7 +61,7 @@ class CellState:
     files: list[tuple[Path, bytes]]
     mode: Literal["root", "host", "none"]  # allow-listed root | own mounts on the host's tree | no mount namespace
     user_processes: int  # the user's processes on the host when the cell was made (RLIMIT_NPROC's base)
-    protections: set[str] = field(default_factory=set)
+    protections: set[Protection] = field(default_factory=set)
     in_pid_namespace: bool = False
     worker_user: bool = False  # workers become privileges.WORKER_UID (a grader run as root)
     own_user_namespace: bool = False  # workers can enter one of their own (privileges.enter_own_namespaces)
@@ -97,20 +98,20 @@ def _end_like(status: int) -> None:
 
 
 def _set_up(spec: CellSpec, control: socket.socket, notes: list[str]) -> CellState:
-    protections: set[str] = set()
+    protections: set[Protection] = set()
     if isolation.join_pids_cgroup(spec.tmp_root, spec.processes + _EXTRA_PROCESSES):
-        protections.add("process-count")
+        protections.add(Protection.PROCESS_COUNT)
     files = isolation.read_submission(Path(spec.submission_dir), notes.append)
     user_processes = count_user_processes(os.getuid())
     root_dir = os.path.join(spec.tmp_root, f"root-{os.getpid()}")
     os.makedirs(root_dir, exist_ok=True)
     namespaces = isolation.enter_namespaces() if spec.isolate else set()
     if "network" in namespaces:
-        protections.add("network")
+        protections.add(Protection.NETWORK)
     if namespaces & {"user", "worker-user"}:
-        protections.add("unprivileged")
+        protections.add(Protection.UNPRIVILEGED)
     if seccomp.supported():
-        protections.add("syscall-filter")
+        protections.add(Protection.SYSCALL_FILTER)
     if "pid" in namespaces:
         init = os.fork()
         if init:
@@ -124,7 +125,7 @@ def _set_up(spec: CellSpec, control: socket.socket, notes: list[str]) -> CellSta
         return state
     if state.in_pid_namespace and rootfs.build(root_dir, spec.expose, spec.hide):
         state.mode = "root"
-        protections.update({"filesystem", "processes"})
+        protections.update({Protection.FILESYSTEM, Protection.PROCESSES})
         return state
     if not os.path.isdir(spec.tmp_root):  # pivoted, but a later step failed
         state.mode = "root"
@@ -137,7 +138,7 @@ def _set_up(spec: CellSpec, control: socket.socket, notes: list[str]) -> CellSta
             isolation.make_read_only(path)
     state.mode = "host"
     if state.in_pid_namespace and isolation.mount_proc_at("/proc"):
-        protections.add("processes")
+        protections.add(Protection.PROCESSES)
     return state
 
 
@@ -279,7 +280,7 @@ def run_cell(control_fd: int, spec: CellSpec) -> None:
         control = socket.socket(fileno=control_fd)
         notes: list[str] = []
         state = _set_up(spec, control, notes)
-        ready = protocol.CellReady(protections=tuple(sorted(state.protections)), notes=tuple(notes))
+        ready = protocol.CellReady(protections=tuple(sorted(p.value for p in state.protections)), notes=tuple(notes))
         control.send(protocol.dumps(ready))
         _Cell(control, state).serve()
     except BaseException:  # noqa: BLE001 - the cell's outermost boundary

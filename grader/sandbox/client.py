@@ -25,6 +25,7 @@ from typing import Literal
 from grader.i18n import N_, tr
 from grader.sandbox import privileges, procfs, protocol
 from grader.sandbox.environment import child_environment
+from grader.sandbox.isolation import Protection
 from grader.sandbox.framing import (
     ChannelClosed,
     ChannelTimeout,
@@ -251,7 +252,7 @@ class Sandbox:
         self.for_protections_only = for_protections_only  # no torch in its zygote: it runs no worker
         self.hidden_paths = tuple(str(p) for p in hidden_paths)
         self.isolate = isolate
-        self.protections: set[str] | None = None  # as reported by the first cell
+        self.protections: set[Protection] | None = None  # as reported by the first cell
         self.start_timeout_s = start_timeout_s
         self.tmp_root = tempfile.mkdtemp(prefix="grader-")
         os.chmod(self.tmp_root, 0o711)
@@ -374,9 +375,10 @@ class Sandbox:
         except _CellGone:
             raise SandboxUnavailable(tr("a student's sandbox could not be built")) from None
         if self.protections is None:
-            self.protections = set(ready.protections)
+            known = {p.value for p in Protection}
+            self.protections = {Protection(name) for name in ready.protections if name in known}
 
-    def check_protections(self) -> set[str]:
+    def check_protections(self) -> set[Protection]:
         """The protections this machine gives student code, found by building one cell for
         an empty submission (no student code runs): what `grader grade` asks before it
         grades anyone."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from enum import Enum
 from pathlib import Path
 from typing import Callable
 
@@ -35,12 +36,24 @@ MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
 
-PROTECTIONS = ("network", "filesystem", "processes", "process-count", "unprivileged", "syscall-filter")
+class Protection(str, Enum):
+    """What a cell can give student code, each where the machine allows it (CellReady
+    carries their values; README's security model says what each needs)."""
+
+    NETWORK = "network"  # no network: a network namespace
+    FILESYSTEM = "filesystem"  # the allow-listed root (rootfs.py)
+    PROCESSES = "processes"  # a PID namespace with its own /proc
+    PROCESS_COUNT = "process-count"  # a pids cgroup
+    UNPRIVILEGED = "unprivileged"  # workers without capabilities, not root on the host (privileges.py)
+    SYSCALL_FILTER = "syscall-filter"  # the seccomp filter (seccomp.py)
+
+
 # Without these a class is not graded (`grader grade` refuses unless --insecure): each
 # missing one lets a submission reach another's work, the grader, or the machine.
 # process-count (a pids cgroup) is often closed to a container; the timeout still
 # stops a fork bomb.
-ESSENTIAL_PROTECTIONS = ("network", "filesystem", "processes", "unprivileged", "syscall-filter")
+ESSENTIAL_PROTECTIONS = (Protection.NETWORK, Protection.FILESYSTEM, Protection.PROCESSES, Protection.UNPRIVILEGED,
+                         Protection.SYSCALL_FILTER)
 
 _libc: ctypes.CDLL | None = None
 

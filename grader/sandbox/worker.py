@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.sandbox import codec, isolation, privileges, protocol, rootfs
+from grader.sandbox.isolation import Protection
 from grader.sandbox.framing import ChannelClosed, recv_message, send_message
 from grader.sandbox.loader import load_student_module, load_trusted_module
 from grader.sandbox.notebook import cell_position
@@ -229,7 +230,7 @@ def _give_up_privileges(state: "CellState") -> str:
     privileges.give_up_everything(
         as_worker_user=state.worker_user,
         own_user_namespace=state.own_user_namespace,
-        syscall_filter="syscall-filter" in state.protections,
+        syscall_filter=Protection.SYSCALL_FILTER in state.protections,
         in_own_namespace=mount_in_own_namespace if own_root else None,
     )
     return made[0]
@@ -262,7 +263,7 @@ def run_worker(channel_fd: int, spec: WorkerSpec, state: "CellState") -> None:
         os.environ["TMPDIR"] = workdir
         tempfile.tempdir = workdir
         processes = spec.limits.processes
-        if "process-count" not in state.protections and not state.own_user_namespace:
+        if Protection.PROCESS_COUNT not in state.protections and not state.own_user_namespace:
             # RLIMIT_NPROC counts every process of the user: allow that many more.
             # Root ignores it: do not pretend. (In a user namespace of its own, it counts
             # only the worker's: the kernel keeps the count per namespace.)
