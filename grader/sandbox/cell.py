@@ -8,8 +8,8 @@ user too), builds the allow-listed root (rootfs.py) and says which protections i
 requests: each check gets a worker forked from here, which gives up its privileges
 (privileges.py: its own user, mount and IPC namespaces, no capabilities, the syscall
 filter) and gets a fresh writable /tmp/work and a fresh copy of the submission, so a
-check never sees what a previous check left in memory, in files or in IPC. Namespaces, mounts and the root are paid
-once per cell instead of once per check.
+check never sees what a previous check left in memory, in files or in IPC.
+Namespaces, mounts and the root are paid once per cell instead of once per check.
 
     zygote ── cell (outside; ends as the inside ended)
                 └── cell init (PID 1 of the cell's namespace; serves the grading process)
