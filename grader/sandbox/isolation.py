@@ -120,8 +120,8 @@ def enter_namespaces() -> set[str]:
 
 def _unshare_mapping_worker_user(flags: int) -> bool:
     """unshare(flags), a new user namespace among them, with root and the worker user
-    mapped to themselves by a helper that stays outside. False (nothing unshared, or a
-    namespace we must not use) if either step failed."""
+    mapped to themselves by a helper that stays outside. False if nothing was unshared;
+    OSError if it was but the helper could not map it (the cell then fails to build)."""
     from grader.sandbox.privileges import WORKER_GID, WORKER_UID
 
     go_read, go_write = os.pipe()
