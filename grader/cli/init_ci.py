@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from grader import __version__
 from grader.cli.common import console, percentage
 from grader.errors import GraderError
 from grader.i18n import tr
@@ -18,8 +19,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                        "torch, cache MNIST, run `grader check --all`, publish the score (run summary and "
                        "GitHub Classroom)."),
         epilog=tr("examples:\n"
-                  "  GRADER_SRC='grader @ git+https://github.com/ORG/grader@v0.2.0'\n"
-                  "  grader init-ci --grader-source \"$GRADER_SRC\" --fail-under 60"),
+                  "  GRADER_SRC='grader @ git+https://github.com/ORG/grader@v{version}'\n"
+                  "  grader init-ci --grader-source \"$GRADER_SRC\" --fail-under 60", version=__version__),
     )
     init_ci.add_argument("--path", type=Path, default=None, help=tr("where to write it "
                                                                     "(default: .github/workflows/grader.yml)"))
@@ -29,7 +30,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                          help=tr("torch version to pin (default: the one installed here)"))
     init_ci.add_argument("--grader-source", default=None, metavar="SPEC",
                          help=tr("pip requirement for the grading engine (required), e.g. "
-                                 "'grader @ git+https://github.com/ORG/grader@v0.1.0'"))
+                                 "'grader @ git+https://github.com/ORG/grader@v{version}'", version=__version__))
     init_ci.add_argument("--fail-under", type=percentage, default=None, metavar="PCT",
                          help=tr("fail the run when the score is below PCT percent"))
     init_ci.set_defaults(run=run)
@@ -59,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
         # "grader" on PyPI is another project: the workflow must name where ours comes from.
         raise GraderError(
             tr("init-ci needs --grader-source: where the workflow installs the course's grader from"),
-            hint=tr("e.g. --grader-source 'grader @ git+https://github.com/ORG/grader@v0.1.0' "
-                    "(a plain `grader` from PyPI is a different project)"),
+            hint=tr("e.g. --grader-source 'grader @ git+https://github.com/ORG/grader@v{version}' "
+                    "(a plain `grader` from PyPI is a different project)", version=__version__),
         )
     _require_course_in_repository(Path.cwd())
     options = WorkflowOptions(

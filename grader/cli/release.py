@@ -7,6 +7,7 @@ import os
 import time
 from pathlib import Path
 
+from grader import __version__
 from grader.cli.common import add_course_option, console
 from grader.i18n import active_language, tr
 
@@ -34,7 +35,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
                                 "(build it with `pip wheel --no-deps -w dist .`)"))
     source.add_argument("--engine-source", default=None, metavar="SPEC",
                         help=tr("how students install the engine: a pip requirement, e.g. "
-                                "'grader @ git+https://github.com/ORG/grader@v0.2.0'"))
+                                "'grader @ git+https://github.com/ORG/grader@v{version}'", version=__version__))
     release.add_argument("--python", default="3.11", help=tr("Python version of the kit's CI workflow"))
     release.add_argument("--torch", default=None, metavar="VERSION",
                          help=tr("torch version the kit pins (default: the one installed here)"))

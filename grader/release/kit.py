@@ -82,8 +82,8 @@ def _install_line(options: ReleaseOptions) -> str:
         return options.engine_source
     raise ReleaseError(
         tr("release needs --engine-wheel or --engine-source: how students install the grading engine"),
-        hint=tr("e.g. --engine-wheel dist/grader-0.2.0-py3-none-any.whl (built with `pip wheel --no-deps .`), "
-                "or --engine-source 'grader @ git+https://github.com/ORG/grader@v0.2.0'"),
+        hint=tr("e.g. --engine-wheel dist/grader-{version}-py3-none-any.whl (built with `pip wheel --no-deps .`), "
+                "or --engine-source 'grader @ git+https://github.com/ORG/grader@v{version}'", version=__version__),
     )
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+import grader
+
 from grader.ci.workflow import WorkflowOptions, render_workflow
 from grader.cli import main
 
@@ -63,7 +65,9 @@ def test_init_ci_writes_once_and_refuses_to_overwrite(tmp_path: Path, monkeypatc
     (tmp_path / "checks").mkdir()
     (tmp_path / "course.toml").write_text('[course]\ntitle = "A kit"\n')
     assert main(["--no-color", "init-ci"]) == 2  # "grader" on PyPI is another project
-    assert "needs --grader-source" in capsys.readouterr().err and not target.exists()
+    said = capsys.readouterr().err
+    assert "needs --grader-source" in said and not target.exists()
+    assert f"grader@v{grader.__version__}'" in " ".join(said.split())  # this engine's version in the hint
     assert main(["--no-color", "init-ci", "--torch", "2.5.1", *source]) == 0
     assert 'echo "torch==2.5.1"' in target.read_text()
     target.write_text("# the student's own edits\n")
