@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 import grader
-
 from grader.ci.workflow import WorkflowOptions, render_workflow
 from grader.cli import main
 
