@@ -105,6 +105,11 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
         data=_mnist(task.data_dir) if any(e.needs_mnist for e in exercises) else None,
         hidden_paths=tuple(Path(p) for p in task.hidden_paths),
     )
+    if report.exercises and all(exercise.student_file is None for exercise in report.exercises):
+        # Nothing to judge (an empty folder, files under other names): not a score of 0.
+        return task.record(StudentStatus.INVALID, tr(
+            "the submission holds none of the files asked for ({files})",
+            files=", ".join(exercise.manifest.student_file for exercise in exercises)))
     return StudentRecord.from_report(
         report, student_id=task.student_id, source=task.source,
         content_hash=task.content_hash, config_hash=task.config_hash, language=task.language,

@@ -72,3 +72,18 @@ def test_feedback_and_summary_files(graded_class: Path) -> None:
     hardest = summary["checks"][0]
     assert hardest["check_id"] == "conv1x1" and (hardest["passed"], hardest["graded"]) == (1, 4)
     assert (graded_class / "summary.svg").read_text().startswith("<svg")
+
+
+def test_an_empty_folder_is_invalid_not_a_score_of_zero(tmp_path: Path) -> None:
+    subs = tmp_path / "subs"
+    (subs / "hana").mkdir(parents=True)
+    (subs / "ivan").mkdir()
+    (subs / "ivan" / "notes.txt").write_text("I will hand it in tomorrow")
+    folder(subs, "jo", REFERENCE)
+    code = main(["--no-color", "grade", str(subs), "--jobs", "1", "--out", str(tmp_path / "out"),
+                 "--timeout", "5", "--exercises", "exercise_01"])
+    assert code == 0
+    rows = _rows(tmp_path / "out")
+    assert {k: (r["status"], r["total"]) for k, r in rows.items()} == {
+        "hana": ("invalid", "0"), "ivan": ("invalid", "0"), "jo": ("graded", "20")}
+    assert "holds none of the files asked for (exercise_01.py)" in rows["hana"]["message"]
