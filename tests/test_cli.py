@@ -62,6 +62,15 @@ def test_unknown_exercise_is_a_usage_error_with_a_suggestion(capsys, no_sandbox)
     assert "unknown exercise 'exercise_1'" in err and "did you mean exercise_01" in err
 
 
+@pytest.mark.parametrize("argv", [["--no-color", "list"], ["list", "--no-color"]])
+def test_no_color_works_before_and_after_the_command(argv):
+    """README lists --no-color under `grader check`: it was refused after the command."""
+    from grader.cli import build_parser
+
+    assert build_parser().parse_args(argv).no_color is True
+    assert build_parser().parse_args(["list"]).no_color is False
+
+
 def test_missing_submission_folder(capsys, tmp_path, no_sandbox):
     assert main(["--no-color", "check", "01", "--submission", str(tmp_path / "nope")]) == 2
     assert "does not exist" in capsys.readouterr().err

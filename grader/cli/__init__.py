@@ -38,14 +38,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"grader {__version__}",
                         help=tr("show the grader's version and exit"))
-    parser.add_argument("--no-color", action="store_true", help=tr("plain text output (also: NO_COLOR=1)"))
+    _add_no_color(parser, top_level=True)
     language.add_option(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in SUBCOMMANDS:
         command.add_parser(sub)
     for command_parser in sub.choices.values():
+        _add_no_color(command_parser)
         language.add_option(command_parser)
     return parser
+
+
+def _add_no_color(parser: argparse.ArgumentParser, top_level: bool = False) -> None:
+    """--no-color before the command or after it (`grader check --all --no-color`); the
+    command's own copy must not reset what was given before it, hence SUPPRESS."""
+    parser.add_argument("--no-color", action="store_true", default=False if top_level else argparse.SUPPRESS,
+                        help=tr("plain text output (also: NO_COLOR=1)"))
 
 
 def _option_value(argv: Sequence[str], name: str) -> str | None:
