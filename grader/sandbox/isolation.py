@@ -58,7 +58,7 @@ ESSENTIAL_PROTECTIONS = (Protection.NETWORK, Protection.FILESYSTEM, Protection.P
 _libc: ctypes.CDLL | None = None
 
 
-def _lib() -> ctypes.CDLL:
+def libc() -> ctypes.CDLL:
     global _libc  # a handle to libc, loaded once per process: not mutable state
     if _libc is None:
         _libc = ctypes.CDLL(None, use_errno=True)
@@ -66,12 +66,12 @@ def _lib() -> ctypes.CDLL:
 
 
 def unshare(flags: int) -> bool:
-    return _lib().unshare(flags) == 0
+    return libc().unshare(flags) == 0
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> bool:
     enc = lambda s: s.encode() if s is not None else None  # noqa: E731
-    return _lib().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) == 0
+    return libc().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) == 0
 
 
 def _write(path: str, text: str) -> bool:
@@ -164,7 +164,7 @@ _MOUNT_ATTR_NOSUID = 0x2
 def _set_read_only_recursively(path: str) -> bool:
     """mount_setattr (Linux 5.12+): read-only and nosuid, the mount and all below it."""
     attr = _MountAttr(_MOUNT_ATTR_RDONLY | _MOUNT_ATTR_NOSUID, 0, 0, 0)
-    result = _lib().syscall(
+    result = libc().syscall(
         ctypes.c_long(_SYS_MOUNT_SETATTR), ctypes.c_int(_AT_FDCWD), path.encode(),
         ctypes.c_uint(_AT_RECURSIVE), ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
     )
@@ -212,9 +212,9 @@ def pivot_into(new_root: str) -> bool:
     if _SYS_PIVOT_ROOT is None:
         return False
     os.chdir(new_root)
-    if _lib().syscall(ctypes.c_long(_SYS_PIVOT_ROOT), b".", b".") != 0:
+    if libc().syscall(ctypes.c_long(_SYS_PIVOT_ROOT), b".", b".") != 0:
         return False
-    if _lib().umount2(b".", ctypes.c_int(_MNT_DETACH)) != 0:
+    if libc().umount2(b".", ctypes.c_int(_MNT_DETACH)) != 0:
         return False
     os.chdir("/")
     return True

@@ -27,14 +27,11 @@ import ctypes
 import os
 from typing import Callable
 
-from grader.sandbox import seccomp
+from grader.sandbox import isolation, seccomp
 
 WORKER_UID = 65534  # "nobody": owns nothing of the grader's
 WORKER_GID = 65534
 
-_CLONE_NEWNS = 0x00020000
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWIPC = 0x08000000
 _PR_SET_DUMPABLE = 4
 _PR_CAPBSET_DROP = 24
 _PR_CAP_AMBIENT = 47
@@ -77,9 +74,6 @@ def let_workers_read(path: str) -> None:
             pass
 
 
-_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded once, in the zygote, before any fork
-
-
 def _read_last_capability() -> int:
     try:
         with open("/proc/sys/kernel/cap_last_cap") as handle:
@@ -107,10 +101,10 @@ def enter_own_namespaces() -> None:
     """A user namespace of our own, mapping only who we are, with a mount namespace and an
     IPC namespace: the cell's mounts arrive here locked (step 2 above), and a SysV segment
     or message queue this check makes is gone with it."""
-    libc = _LIBC
+    libc = isolation.libc()
     uid, gid = os.getuid(), os.getgid()
     libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # our /proc/self/uid_map must stay ours to write
-    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | _CLONE_NEWIPC) != 0:
+    if libc.unshare(isolation.CLONE_NEWUSER | isolation.CLONE_NEWNS | isolation.CLONE_NEWIPC) != 0:
         raise PrivilegeError(ctypes.get_errno(), "unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC)")
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
@@ -128,7 +122,7 @@ def drop_bounding_set() -> None:
     bound: no_new_privs keeps it from gaining any."""
     if not _has_capabilities():
         return
-    libc = _LIBC
+    libc = isolation.libc()
     for capability in range(_LAST_CAPABILITY + 1):
         if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 and ctypes.get_errno() != 22:  # EINVAL: no such cap
             raise PrivilegeError(ctypes.get_errno(), f"dropping capability {capability} from the bounding set")
@@ -136,7 +130,7 @@ def drop_bounding_set() -> None:
 
 def drop_capabilities() -> None:
     """Effective, permitted, inheritable and ambient: none left."""
-    libc = _LIBC
+    libc = isolation.libc()
     libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
@@ -160,7 +154,7 @@ def give_up_everything(*, as_worker_user: bool, own_user_namespace: bool, syscal
             in_own_namespace()
         drop_bounding_set()  # the namespace's own, full one (the one that counts from now on)
     drop_capabilities()
-    libc = _LIBC
+    libc = isolation.libc()
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     if syscall_filter:
         if not seccomp.install():

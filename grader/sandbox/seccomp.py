@@ -28,7 +28,8 @@ import ctypes
 import errno
 import functools
 import os
-import struct
+
+from grader.sandbox import isolation
 
 # Classic BPF opcodes (linux/filter.h, linux/bpf_common.h).
 _LD_W_ABS = 0x00 | 0x00 | 0x20
@@ -118,22 +119,19 @@ class _Program(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Instruction))]
 
 
-_LIBC = ctypes.CDLL(None, use_errno=True)
-
-
 def supported() -> bool:
     """Whether this machine's architecture is one we have numbers for, and its kernel filters."""
     if os.uname().machine not in _ARCHES:
         return False
-    if _LIBC.prctl(_PR_GET_SECCOMP, 0, 0, 0, 0) < 0:
+    if isolation.libc().prctl(_PR_GET_SECCOMP, 0, 0, 0, 0) < 0:
         return False
     _compiled()  # now, in the cell: every worker forked from it inherits the filter ready-made
     return True
 
 
-def program(machine: str | None = None) -> list[tuple[int, int, int, int]]:
-    """The filter as (code, jt, jf, k) instructions, for `machine` (default: this one)."""
-    arch, numbers, foreign_from = _ARCHES[machine or os.uname().machine]
+def program() -> list[tuple[int, int, int, int]]:
+    """This machine's filter as (code, jt, jf, k) instructions."""
+    arch, numbers, foreign_from = _ARCHES[os.uname().machine]
     eperm = _RET_ERRNO | errno.EPERM
     body: list[tuple[int, int, int, int]] = []
     for name in DENIED:
@@ -154,11 +152,6 @@ def program(machine: str | None = None) -> list[tuple[int, int, int, int]]:
     return head + body
 
 
-def encoded(machine: str | None = None) -> bytes:
-    """The filter as the kernel reads it (struct sock_filter[]), for tests and tools."""
-    return b"".join(struct.pack("=HBBI", *instruction) for instruction in program(machine))
-
-
 @functools.cache
 def _compiled() -> tuple[ctypes.Array[_Instruction], _Program]:
     """This machine's filter as the kernel takes it: built once per process (the zygote's,
@@ -172,7 +165,7 @@ def install() -> bool:
     """Set no_new_privs and install the filter on this (single-threaded) process; inherited
     by everything it starts, and irrevocable. False where the kernel refused."""
     _array, prog = _compiled()
-    libc = _LIBC
+    libc = isolation.libc()
     if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
     return libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from grader.sandbox.cell import CellState
 
 _OUTPUT_FILE = "output.txt"
-_CLONE_NEWNS = 0x00020000
-_CLONE_NEWIPC = 0x08000000
 _CANNOT_GIVE_UP = 71  # the worker could not drop a privilege its cell promised: it runs nothing
 
 
@@ -189,8 +187,8 @@ def _workdir(state: "CellState") -> str:
     has one, so nothing a previous check wrote is there, and its own IPC namespace, so a
     SysV segment or a message queue a check leaves is gone with it."""
     size_mb = state.spec.file_mb * 2
-    isolation.unshare(_CLONE_NEWIPC)
-    if state.mode != "none" and isolation.unshare(_CLONE_NEWNS):
+    isolation.unshare(isolation.CLONE_NEWIPC)
+    if state.mode != "none" and isolation.unshare(isolation.CLONE_NEWNS):
         if state.mode == "root" and _mount_work(state):
             return rootfs.WORK
         if state.mode == "host":
