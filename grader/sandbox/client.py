@@ -519,8 +519,7 @@ class WorkerHandle:
             send_message(self.channel, protocol.dumps(request))
             raw = recv_message(self.channel, deadline=self.deadline, max_bytes=max_bytes)
         except ChannelTimeout:
-            raise self._fail(StudentTimeout, tr("{what} did not finish within the time limit ({limit})",
-                                                what=what, limit=limit_note)) from None
+            raise self._timed_out(what, limit_note) from None
         except (ChannelClosed, BrokenPipeError, ConnectionResetError):
             # Ask how it ended before killing it, or every death would read "SIGKILL".
             exited = self.cell.wait_exit(self.pid)
@@ -544,8 +543,9 @@ class WorkerHandle:
     def past_deadline(self, what: str, limit_note: str) -> Exception | None:
         """A timeout if the check's time ran out while the grading process read what the
         worker sent: decoding a reply counts against the check's limit too."""
-        if time.monotonic() <= self.deadline:
-            return None
+        return self._timed_out(what, limit_note) if time.monotonic() > self.deadline else None
+
+    def _timed_out(self, what: str, limit_note: str) -> Exception:
         return self._fail(StudentTimeout, tr("{what} did not finish within the time limit ({limit})",
                                              what=what, limit=limit_note))
 
