@@ -16,6 +16,7 @@ from torch import nn
 from grader.authoring.answers import NO_RETURN
 from grader.authoring.marker import CheckFailed
 from grader.authoring.mistakes import Mistake, because, looks_like
+from grader.authoring.tensors import close_tensors
 from grader.i18n import N_, tr
 from grader.probes.modules import seeded_weights  # the worker draws the same ones
 
@@ -270,9 +271,7 @@ def computes_as_described(description: dict[str, Any], result: Any, architecture
                 known = [expected, *(mistakes(pairs, x.reshape(x.shape[0], -1), expected).values() if mistakes else ())]
         except (RuntimeError, ValueError, IndexError, TypeError):  # the shapes do not fit the architecture
             return False
-        if not isinstance(got, torch.Tensor) or not any(
-                got.shape == value.shape and torch.allclose(got.double(), value.double(), rtol=1e-4, atol=1e-5)
-                for value in known):
+        if not isinstance(got, torch.Tensor) or not any(close_tensors(got, value) for value in known):
             return False
     return True
 

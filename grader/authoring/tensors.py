@@ -41,7 +41,8 @@ def describe_non_tensor(got: Any, what: str) -> str | None:
     return tr("{what} returned {type}, expected a torch.Tensor", what=what, type=name)
 
 
-def _close(got: torch.Tensor, expected: torch.Tensor, rtol: float, atol: float) -> bool:
+def close_tensors(got: torch.Tensor, expected: torch.Tensor, rtol: float = 1e-4, atol: float = 1e-5) -> bool:
+    """Same shape and values within the tolerance (expect_tensor's by default)."""
     if got.shape != expected.shape:
         return False
     if not (got.is_floating_point() or expected.is_floating_point()):
@@ -88,7 +89,7 @@ Candidates = Mapping[Mistake, torch.Tensor]
 
 def match_mistake(got: torch.Tensor, mistakes: Candidates, rtol: float, atol: float) -> list[Mistake]:
     """Every named mistake whose value, computed here, reproduces the student's tensor."""
-    return match(got, mistakes, lambda g, value: _close(g, value, rtol, atol))
+    return match(got, mistakes, lambda g, value: close_tensors(g, value, rtol, atol))
 
 
 def expect_tensor(
@@ -114,7 +115,7 @@ def expect_tensor(
         raise CheckFailed(problem, _non_tensor_mistakes(got))
     assert isinstance(got, torch.Tensor)
     tol = Tolerance(rtol, atol)
-    if got.shape == expected.shape and _close(got, expected, rtol, atol):
+    if got.shape == expected.shape and close_tensors(got, expected, rtol, atol):
         if check_dtype and got.dtype != expected.dtype:
             raise CheckFailed(_dtype_message(got, expected, what), _dtype_mistakes(got, expected))
         return
