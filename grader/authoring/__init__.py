@@ -11,7 +11,8 @@ candidates; the helpers name it only when its value reproduces the student's ans
 """
 
 from grader.authoring.evidence import differs_by, factor
-from grader.authoring.marker import CheckFailed, check
+from grader.authoring.failure import CheckFailed
+from grader.authoring.marker import check
 from grader.authoring.mistakes import Mistake, expect_each, mistakes_in
 from grader.authoring.tensors import describe_non_tensor, expect_tensor
 from grader.authoring.values import expect_int, expect_shape_tuple

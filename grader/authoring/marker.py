@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import pytest
 
-if TYPE_CHECKING:
-    from grader.authoring.mistakes import Mistake
+from grader.authoring.declaration import CheckDeclaration
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 MARKER_NAME = "check"
-
-
-class CheckFailed(AssertionError):
-    """Raised by check helpers: the student's answer is wrong; the message says how.
-
-    `mistakes` are the named mistakes the check recognised (the engine records them in
-    the result, next to the message); a check names one only when it reproduces the
-    answer (see grader.authoring.mistakes)."""
-
-    def __init__(
-        self, message: str, mistakes: Iterable[Mistake] = (), *, candidates: Iterable[Mistake] = (), told: str = "",
-        what: str = "",
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.mistakes: tuple[Mistake, ...] = tuple(mistakes)
-        # Every named mistake that reproduces this answer (also when several do and none
-        # is recorded), and what the message said before naming them (the message so
-        # far, or else the expression it is about): expect_each uses them to tell several
-        # candidates apart across a check's cases, and words the message anew.
-        self.candidates: tuple[Mistake, ...] = tuple(candidates)
-        self.told = told
-        self.what = what
 
 
 def check(
@@ -50,9 +26,17 @@ def check(
     formats until the instructor releases them. `reply_mb`: the largest answer one call
     of this check may send back, where it needs more than its exercise's (a big
     state_dict); at most 128.
+
+    The engine reads what a check declares from the check file's text, the same way
+    for grading, `grader list` and the release (grader/catalog/declarations.py): give
+    each value as a literal or a module-level constant. The values are checked here
+    too, so a wrong one fails where it is written.
     """
-    if points < 0:
-        raise ValueError("points must be >= 0")
-    if reply_mb is not None and not 0 < reply_mb <= 128:
-        raise ValueError("reply_mb must be between 1 and 128")
-    return pytest.mark.check(points=points, title=title, timeout_s=timeout_s, hidden=hidden, reply_mb=reply_mb)
+    values = {"points": points, "title": title, "timeout_s": timeout_s, "hidden": hidden, "reply_mb": reply_mb}
+    CheckDeclaration.declare("check", **values)  # raises InvalidDeclaration (a ValueError) now
+
+    def mark(function: F) -> F:
+        declaration = CheckDeclaration.declare(function.__name__, **values)
+        return pytest.mark.check(declaration=declaration)(function)
+
+    return mark

@@ -12,35 +12,14 @@ produced, computed in the grading process, reproduces the student's answer
 
 from __future__ import annotations
 
-import re
 import types
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
-from grader.authoring.marker import CheckFailed
+from grader.authoring.failure import CheckFailed, Mistake
 from grader.i18n import tr
 
-_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-
 V = TypeVar("V")
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """id: stable, e.g. "conv2d.kernel_flipped"; title: short, for a class summary;
-    says: how a message puts it after "looks like" (defaults to the title)."""
-
-    id: str
-    title: str
-    says: str = ""
-
-    def __post_init__(self) -> None:
-        if not _ID.match(self.id):
-            raise ValueError(f"mistake id {self.id!r} must look like 'function.what_went_wrong'")
-
-    @property
-    def text(self) -> str:
-        return tr(self.says or self.title)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from grader.authoring.answers import NO_RETURN
-from grader.authoring.marker import CheckFailed
+from grader.authoring.failure import CheckFailed
 from grader.authoring.mistakes import Mistake, because, looks_like
 from grader.authoring.tensors import close_tensors
 from grader.i18n import N_, tr

@@ -12,7 +12,7 @@ import torch
 
 from grader.authoring.answers import INTEGER_RESULT, non_tensor_mistake
 from grader.authoring.evidence import OFF_BY_ONE, TensorEvidence, Tolerance, permuted, tensor_evidence, transposed
-from grader.authoring.marker import CheckFailed
+from grader.authoring.failure import CheckFailed
 from grader.authoring.mistakes import Mistake, because, match, reproduced
 from grader.i18n import tr
 from grader.sandbox.codec import OpaqueValue

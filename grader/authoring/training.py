@@ -15,7 +15,7 @@ import torch
 
 from grader.authoring.answers import LOSS_TENSOR_KEPT, NO_RETURN, TENSOR_FOR_NUMBER
 from grader.authoring.evidence import number_evidence
-from grader.authoring.marker import CheckFailed
+from grader.authoring.failure import CheckFailed
 from grader.authoring.mistakes import LazyCandidates, Mistake, because, either, looks_like, match
 from grader.i18n import N_, tr
 from grader.sandbox.codec import OpaqueValue

@@ -6,7 +6,7 @@ from typing import Any, Mapping, Sequence
 
 from grader.authoring.answers import FLOAT_FOR_INT, LIST_FOR_TUPLE, NO_RETURN, TENSOR_FOR_NUMBER
 from grader.authoring.evidence import OFF_BY_ONE, NumberEvidence, number_evidence
-from grader.authoring.marker import CheckFailed
+from grader.authoring.failure import CheckFailed
 from grader.authoring.mistakes import Mistake, because, match, reproduced
 from grader.i18n import tr
 from grader.sandbox.codec import OpaqueValue

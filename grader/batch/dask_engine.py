@@ -28,6 +28,7 @@ from grader.batch.records import StudentStatus
 from grader.batch.task import GradeTask, run_task
 from grader.errors import SchedulerError
 from grader.i18n import tr
+from grader.probes import HELPER_MODULES
 from grader.sandbox.client import Sandbox
 
 PLUGIN_NAME = "grader-sandbox"
@@ -62,7 +63,7 @@ class SandboxPlugin(WorkerPlugin):
         threads = self.threads_for(worker)
         # As in the local pool: the checks' trainings get the worker's share of the cores,
         # all other torch work one thread (grader.batch.local).
-        self.sandbox = Sandbox(threads=1, many_cells=True)
+        self.sandbox = Sandbox(threads=1, many_cells=True, warm_modules=HELPER_MODULES)
         from grader.probes.training import share_cores
 
         share_cores(threads)

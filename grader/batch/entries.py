@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import __version__
+from grader.version import __version__
 from grader.catalog.course import Exercise
 from grader.errors import SubmissionNotFound
 from grader.i18n import tr

@@ -33,6 +33,7 @@ from grader.batch.task import GradeTask, grader_failed, run_task
 from grader.i18n import tr
 
 if TYPE_CHECKING:
+    from grader.probes import HELPER_MODULES
     from grader.sandbox.client import Sandbox
 
 # The one Sandbox of this worker process. ProcessPoolExecutor offers no other home for
@@ -54,11 +55,12 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 def _start_worker(threads: int, parent_pid: int) -> None:
     global _WORKER_SANDBOX
+    from grader.probes import HELPER_MODULES
     from grader.sandbox.client import Sandbox
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # First: its torch import overlaps ours. One thread per worker (see the docstring).
-    _WORKER_SANDBOX = Sandbox(threads=1, many_cells=True)
+    _WORKER_SANDBOX = Sandbox(threads=1, many_cells=True, warm_modules=HELPER_MODULES)
     atexit.register(_WORKER_SANDBOX.close)
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     import torch  # noqa: F401 - the reference solutions compute in this process too

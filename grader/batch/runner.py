@@ -21,7 +21,7 @@ from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
 from grader.batch.task import GradeTask
 from grader.catalog.course import Course, Exercise
-from grader.catalog.points import checks_of
+from grader.catalog.declarations import declarations_of
 from grader.errors import SubmissionNotFound
 from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, available_languages, tr, use_language
 from grader.i18n.choose import normalise
@@ -200,7 +200,7 @@ def run_batch(
         {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb, "mnist": plan.data_dir is not None},
     )
     progress = BatchProgress(total=len(discovery.entries))
-    possible = sum(c.points for e in plan.exercises for c in checks_of(e))
+    possible = sum(c.points for e in plan.exercises for c in declarations_of(e))
     with Gradebook.in_folder(plan.out) as gradebook:
 
         def store(record: StudentRecord) -> None:

@@ -69,14 +69,14 @@ def _check_engine(manifest: CourseManifest, path: Path) -> None:
     """A course made for another engine says which one to install; it never crashes later."""
     from packaging.specifiers import SpecifierSet
 
-    import grader
+    from grader.version import __version__
 
     wanted = manifest.course.engine
-    if wanted and not SpecifierSet(wanted).contains(grader.__version__, prereleases=True):
+    if wanted and not SpecifierSet(wanted).contains(__version__, prereleases=True):
         pin = f"=={manifest.release.engine_version}" if manifest.release else wanted
         raise CourseNotFound(
             tr("{path} needs grader {wanted}, but grader {installed} is installed",
-               path=path, wanted=wanted, installed=grader.__version__),
+               path=path, wanted=wanted, installed=__version__),
             hint=tr('install the grader this course was made for: pip install "grader{pin}" '
                     "(or the install line in the course's README)", pin=pin),
         )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from grader.errors import SubmissionNotFound
 from grader.i18n import tr
-from grader.release.notebook import code_digest, generated_from, is_untouched_notebook, stub_digest
+from grader.catalog.notebook_code import code_digest, generated_from, is_untouched_notebook, stub_digest
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode

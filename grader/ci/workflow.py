@@ -10,7 +10,7 @@ import importlib.metadata
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import __version__
+from grader.version import __version__
 from grader.errors import ReportWriteError, WorkflowExists
 from grader.i18n import tr
 

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
-from grader import __version__
+from grader.version import __version__
 from grader.cli import check, data, grade, init_ci, language, listing, messages, release
 from grader.cli.check import FORMATS
 from grader.cli.common import console

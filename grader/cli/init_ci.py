@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from grader import __version__
+from grader.version import __version__
 from grader.cli.common import console, percentage
 from grader.errors import GraderError
 from grader.i18n import tr

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from grader.catalog.course import Course
-    from grader.catalog.points import checks_of
+    from grader.catalog.declarations import declarations_of
 
     course = Course.find(args.course, os.environ, Path.cwd())
     table = Table(title=tr("Exercises"), title_justify="left")
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     table.add_column(tr("Checks"), justify="right")
     table.add_column(tr("Points"), justify="right")
     for exercise in course.exercises():
-        checks = checks_of(exercise)
+        checks = declarations_of(exercise)
         table.add_row(
             exercise.id,
             tr(exercise.manifest.title),  # the course's catalog translates it

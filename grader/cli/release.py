@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from grader import __version__
+from grader.version import __version__
 from grader.cli.common import add_course_option, console
 from grader.i18n import active_language, tr
 
@@ -45,9 +45,10 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def run(args: argparse.Namespace) -> int:
+    from grader.probes import HELPER_MODULES
     from grader.sandbox.client import Sandbox
 
-    with Sandbox(many_cells=True) as sandbox:
+    with Sandbox(many_cells=True, warm_modules=HELPER_MODULES) as sandbox:
         from grader.catalog.course import Course
         from grader.ci.workflow import installed_torch_version
         from grader.release.kit import ReleaseOptions, build_kit

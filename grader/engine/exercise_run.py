@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.catalog.course import Exercise
-from grader.catalog.points import checks_of
+from grader.authoring.declaration import CheckDeclaration
+from grader.catalog.declarations import declarations_of
+from grader.errors import ManifestError
 from grader.catalog.submission import StudentFile
 from grader.i18n import tr
 from grader.models.manifest import CheckLimits
@@ -57,6 +59,27 @@ class ExerciseRun:
         self._started_at: float | None = None
         self._order: list[str] = []
         self._results: dict[str, CheckResult] = {}
+        self._declared: dict[str, CheckDeclaration] | None = None
+
+    def declaration(self, name: str, marked: bool) -> CheckDeclaration | None:
+        """What check `name` declares, as its file's text says (`marked`: the function
+        carries the `@check` mark). None when it cannot be read: the exercise's checks
+        then do not run, and its collection error says why."""
+        if self._declared is None:
+            try:
+                self._declared = {d.name: d for d in declarations_of(self.plan.exercise)}
+            except ManifestError as exc:
+                self._declared = {}
+                self.collection_error = exc.message
+        if name in self._declared:
+            return self._declared[name]
+        if self.collection_error:
+            return None
+        if marked:  # made where the reader does not look (a class, code run at import)
+            self.collection_error = tr("check {check}: its @check is not on a top-level function of the "
+                                       "check file, where the engine reads it", check=name)
+            return None
+        return CheckDeclaration.declare(name)  # a check_ function without @check: the defaults
 
     # -- while pytest runs ---------------------------------------------------------
     def add_check(self, nodeid: str) -> None:
@@ -110,8 +133,8 @@ class ExerciseRun:
         # The points at stake still count as possible: a broken check file must not
         # shrink the denominator and inflate the percentage.
         try:
-            declared = sum(c.points for c in checks_of(self.plan.exercise))
-        except SyntaxError:
+            declared = sum(c.points for c in declarations_of(self.plan.exercise))
+        except (SyntaxError, ManifestError):
             declared = 0.0
         at_stake = declared - sum(c.points_possible for c in checks)
         return CheckResult(

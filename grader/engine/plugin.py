@@ -19,13 +19,15 @@ from typing import Any, Callable, Iterator, Literal
 import pytest
 
 from grader.catalog.course import Exercise
-from grader.authoring.marker import MARKER_NAME, CheckFailed
+from grader.authoring.failure import CheckFailed
+from grader.authoring.declaration import CheckDeclaration
+from grader.authoring.marker import MARKER_NAME
 from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
 from grader.engine.exercise_run import ExercisePlan, ExerciseRun
 from grader.engine.references import ReferenceSource, default_references, import_solution
 from grader.engine.student import StudentCode, worker_spec
 from grader.i18n import tr
-from grader.release.tape import NotRecordable, NotRecorded
+from grader.engine.tape import NotRecordable, NotRecorded
 from grader.models.manifest import CheckLimits
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, NamedMistake
 from grader.sandbox.client import Sandbox, SandboxUnavailable
@@ -45,12 +47,11 @@ __all__ = ["ExercisePlan", "ExerciseRun", "GradingPlugin", "ProgressCallback"]
 @dataclass(frozen=True)
 class _CheckInfo:
     run: ExerciseRun
-    name: str
-    title: str
-    points: float
-    timeout_s: float | None
-    hidden: bool
-    reply_mb: int | None = None
+    declaration: CheckDeclaration
+
+    @property
+    def title(self) -> str:
+        return tr(self.declaration.title)
 
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -108,29 +109,23 @@ class GradingPlugin:
                     run.collection_error = str(report.longrepr)[-1500:]
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        if self.public_only:
-            hidden = [item for item in items if _is_hidden(item)]
-            if hidden:
-                config.hook.pytest_deselected(items=hidden)
-                items[:] = [item for item in items if not _is_hidden(item)]
+        # What each check declares is read from its file's text, as `grader list` and the
+        # release read it (grader/catalog/declarations.py), never from the marks.
+        left_out: list[pytest.Item] = []
         for item in items:
             run = self._runs_by_dir.get(item.path.resolve().parent)
             if run is None:
                 continue
-            marker = item.get_closest_marker(MARKER_NAME)
-            kwargs = dict(marker.kwargs) if marker else {}
-            name = item.name
-            info = _CheckInfo(
-                run=run,
-                name=name,
-                title=tr(kwargs.get("title") or name.removeprefix("check_").replace("_", " ")),
-                points=float(kwargs.get("points", 0.0)),
-                timeout_s=kwargs.get("timeout_s"),
-                hidden=bool(kwargs.get("hidden", False)),
-                reply_mb=kwargs.get("reply_mb"),
-            )
-            self._items[item.nodeid] = info
+            name = getattr(item, "originalname", item.name)  # a parametrized check's function
+            declaration = run.declaration(name, marked=item.get_closest_marker(MARKER_NAME) is not None)
+            if declaration is None or (self.public_only and declaration.hidden):
+                left_out.append(item)
+                continue
+            self._items[item.nodeid] = _CheckInfo(run=run, declaration=declaration)
             run.add_check(item.nodeid)
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if item not in left_out]
         # Which check runs student code next, after each one: its worker is made early.
         following: str | None = None
         for item in reversed(items):
@@ -197,7 +192,7 @@ class GradingPlugin:
             raise MissingStudentFile(plan.student_file.note)
         if run.import_failure is not None:
             raise run.import_failure
-        limits = plan.limits_for(info.timeout_s, run.time_left(), info.reply_mb)
+        limits = plan.limits_for(info.declaration.timeout_s, run.time_left(), info.declaration.reply_mb)
         if plan.exercise.needs_mnist:
             # Prepare the data before the exercise's cell is built, so its root holds it.
             try:
@@ -257,7 +252,7 @@ class GradingPlugin:
         run, plan = info.run, info.run.plan
         if plan.student_file.path is None or run.import_failure is not None:
             return None
-        limits = plan.limits_for(info.timeout_s, run.time_left_if_started_now(), info.reply_mb)
+        limits = plan.limits_for(info.declaration.timeout_s, run.time_left_if_started_now(), info.declaration.reply_mb)
         return worker_spec(plan.student_file.path, plan.exercise.id, limits)
 
     # -- results ------------------------------------------------------------------
@@ -272,14 +267,14 @@ class GradingPlugin:
             info.run.record(
                 item.nodeid,
                 CheckResult(
-                    id=info.name.removeprefix("check_"),
+                    id=info.declaration.name.removeprefix("check_"),
                     title=info.title,
                     status=status,
-                    points_earned=info.points if status is CheckStatus.PASSED else 0.0,
-                    points_possible=info.points,
+                    points_earned=info.declaration.points if status is CheckStatus.PASSED else 0.0,
+                    points_possible=info.declaration.points,
                     message=message,
                     duration_s=round(call.duration, 4),
-                    hidden=info.hidden,
+                    hidden=info.declaration.hidden,
                     mistakes=_named_mistakes(call, message),
                 ),
             )
@@ -339,11 +334,6 @@ def _named_mistakes(call: pytest.CallInfo[None], message: str) -> list[NamedMist
     else:
         return []
     return [NamedMistake(id=m.id, title=tr(m.title), message=message) for m in mistakes]
-
-
-def _is_hidden(item: pytest.Item) -> bool:
-    marker = item.get_closest_marker(MARKER_NAME)
-    return bool(marker and marker.kwargs.get("hidden", False))
 
 
 def _assertion_message(text: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from grader.catalog.course import Exercise
-from grader.release.tape import RecordingReference, ReplayReference, Tape, load_tape, tensor_digests
+from grader.engine.tape import RecordingReference, ReplayReference, Tape, load_tape, tensor_digests
 
 
 class ReferenceSource(Protocol):

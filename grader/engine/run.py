@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 
-import grader
+from grader.version import __version__
 from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file, read_stub
 from grader.data.prepared import MnistProvider
@@ -153,7 +153,7 @@ def _protected_paths(course: Course) -> tuple[tuple[Path, ...], tuple[Path, ...]
     hidden = (course.root / "solutions", course.root / "checks")
     read_only = tuple(
         dict.fromkeys(
-            [course.root, Path(grader.__file__).resolve().parent, Path(sys.prefix), Path(sys.base_prefix)]
+            [course.root, Path(__file__).resolve().parents[1], Path(sys.prefix), Path(sys.base_prefix)]
         )
     )
     return hidden, read_only
@@ -263,7 +263,7 @@ def grade_submission(
     if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise GraderBug(f"pytest could not run the checks (exit code {int(exit_code)})")
     report = SubmissionReport(
-        grader_version=grader.__version__,
+        grader_version=__version__,
         submission=str(submission_dir),
         student_id=student_id,
         exercises=plugin.results(),

@@ -11,3 +11,7 @@ nothing extra to load it.
     devices.py   tensors that refuse to compute until moved to the device (CPU-only device checks)
     training.py  seeded data loaders, training with the student's loop, predictions
 """
+
+# The helper modules every probe file may import: a sandbox that grades many
+# submissions has its zygote import them once, before its forks (Sandbox(warm_modules=)).
+HELPER_MODULES = ("grader.probes.devices", "grader.probes.modules", "grader.probes.training")

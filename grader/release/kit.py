@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from grader import __version__
+from grader.version import __version__
 from grader.catalog.course import COURSE_FILE, Course, Exercise
-from grader.catalog.points import checks_of
+from grader.catalog.declarations import declarations_of
 from grader.ci.workflow import WorkflowOptions, render_workflow
 from grader.engine.references import RecordingReferences
 from grader.engine.run import grade_submission
@@ -32,7 +32,7 @@ from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, N_, catalogs, tr, use_lan
 from grader.release.notebook import render_notebook
 from grader.release.stub_language import translate_docstrings
 from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
-from grader.release.tape import TAPE_FILE
+from grader.engine.tape import TAPE_FILE
 from grader.sandbox.client import Sandbox
 
 STUDENT_README = Path(__file__).with_name("student_readme.md")  # English; student_readme.<lang>.md beside it
@@ -137,12 +137,12 @@ def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], record
     check_dir.mkdir(parents=True)
     shutil.copyfile(exercise.check_dir / "exercise.toml", check_dir / "exercise.toml")
     public = hidden = 0
-    for declared in checks_of(exercise):
+    for declared in declarations_of(exercise):
         hidden += declared.hidden
         public += not declared.hidden
     for check_file in exercise.check_files:
         source = check_file.read_text(encoding="utf-8")
-        (check_dir / check_file.name).write_text(strip_hidden_checks(source), encoding="utf-8")
+        (check_dir / check_file.name).write_text(strip_hidden_checks(source, check_file), encoding="utf-8")
     for probe in sorted(probe_files):
         probe_path = Path(probe)
         if probe_path.parent.resolve() != exercise.check_dir.resolve():
@@ -232,6 +232,8 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
     _check_options(course, options)
     install = _install_line(options)
     exercises = course.exercises()
+    for exercise in exercises:  # before any grading: a declaration it cannot read refuses the release, named
+        declarations_of(exercise)
     with tempfile.TemporaryDirectory(prefix="grader-release-") as scratch_name:
         scratch = Path(scratch_name)
         kit = scratch / "kit"

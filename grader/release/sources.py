@@ -1,8 +1,8 @@
 """Source-level steps of a release: public check files, and proof that no solution leaks.
 
-A check file keeps its imports, helpers and public checks; each function decorated
-with `@check(..., hidden=True)` is cut out, decorators and all, so a student kit
-never carries an instructor-only check's code.
+A check file keeps its imports, helpers and public checks; each check declared hidden
+(`@check(..., hidden=True)`, or any value the declaration reader evaluates to True) is
+cut out, decorators and all, so a student kit never carries an instructor-only check's code.
 """
 
 from __future__ import annotations
@@ -12,33 +12,24 @@ import hashlib
 import re
 from pathlib import Path
 
-
-def _is_hidden_check(node: ast.AST) -> bool:
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    for decorator in node.decorator_list:
-        if isinstance(decorator, ast.Call):
-            for keyword in decorator.keywords:
-                if keyword.arg == "hidden" and isinstance(keyword.value, ast.Constant) and keyword.value.value is True:
-                    return True
-    return False
+from grader.catalog.declarations import declarations_in
 
 
-def hidden_check_names(source: str) -> list[str]:
-    return [node.name for node in ast.parse(source).body if _is_hidden_check(node)]  # type: ignore[attr-defined]
+def hidden_check_names(source: str, path: Path | str = "<check file>") -> list[str]:
+    return [d.declaration.name for d in declarations_in(source, path) if d.declaration.hidden]
 
 
-def strip_hidden_checks(source: str) -> str:
-    """The check file without its hidden checks (line ranges cut, the rest untouched)."""
+def strip_hidden_checks(source: str, path: Path | str = "<check file>") -> str:
+    """The check file without its hidden checks (line ranges cut, the rest untouched).
+    Which checks are hidden is read as grading reads it (catalog/declarations.py); a
+    declaration it cannot evaluate refuses the release (UnreadableDeclaration)."""
     lines = source.splitlines(keepends=True)
     cut: set[int] = set()
-    for node in ast.parse(source).body:
-        if _is_hidden_check(node):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])  # type: ignore[attr-defined]
-            last = node.end_lineno or node.lineno  # type: ignore[attr-defined]
-            cut.update(range(first - 1, last))
+    for declared in declarations_in(source, path):
+        if declared.declaration.hidden:
+            cut.update(range(declared.first_line - 1, declared.last_line))
             # The blank lines after it go too, so no gap of four lines is left behind.
-            following = last
+            following = declared.last_line
             while following < len(lines) and not lines[following].strip():
                 cut.add(following)
                 following += 1

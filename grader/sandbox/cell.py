@@ -38,42 +38,17 @@ import select
 import signal
 import socket
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from grader.sandbox import isolation, procfs, protocol, rootfs, seccomp
+from grader.sandbox.cell_state import CellState, die_with_parent
 from grader.sandbox.isolation import Protection
 from grader.sandbox.protocol import CellSpec
 
 CONTROL_MAX_BYTES = 1 << 16
-_PR_SET_PDEATHSIG = 1
 _EXTRA_PROCESSES = 8  # the cell's own processes, beyond what a check may start
 _STOP_WAIT_S = 0.5  # for a killed worker to stop making system calls
 _SWEEP_WAIT_S = 1.5  # for what a check left to be gone (the grading process waits 3 s for Cleared)
-
-
-@dataclass
-class CellState:
-    """What every worker of a cell inherits."""
-
-    spec: CellSpec
-    files: list[tuple[Path, bytes]]
-    mode: Literal["root", "host", "none"]  # allow-listed root | own mounts on the host's tree | no mount namespace
-    user_processes: int  # the user's processes on the host when the cell was made (RLIMIT_NPROC's base)
-    protections: set[Protection] = field(default_factory=set)
-    in_pid_namespace: bool = False
-    worker_user: bool = False  # workers become privileges.WORKER_UID (a grader run as root)
-    own_user_namespace: bool = False  # workers can enter one of their own (privileges.enter_own_namespaces)
-
-
-def die_with_parent() -> None:
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except Exception:  # not Linux: the zygote kills its cells on exit instead
-        pass
 
 
 def count_user_processes(uid: int) -> int:

@@ -238,17 +238,20 @@ class Sandbox:
         isolate: bool = True,
         many_cells: bool = False,
         for_protections_only: bool = False,
+        warm_modules: tuple[str, ...] = (),
     ) -> None:
         """`threads`: torch threads of every worker, set once in the zygote.
         `hidden_paths`: folders or files student code must never see (report outputs,
         other students' submissions), even where the allow-list would show them.
         `many_cells`: this sandbox will grade many submissions (a batch's worker): once
         its first cell is open, the zygote spends about half a second to make every later
-        fork cheaper (grader/sandbox/hugepages.py).
+        fork cheaper (grader/sandbox/hugepages.py), and imports `warm_modules` (what the
+        course's probe files import) once for all its cells.
         `for_protections_only`: it will only build a cell to see what this machine gives
         (check_protections): its zygote skips importing torch, a second and more."""
         self.threads = threads
         self.many_cells = many_cells
+        self.warm_modules = tuple(warm_modules)
         self.for_protections_only = for_protections_only  # no torch in its zygote: it runs no worker
         self.hidden_paths = tuple(str(p) for p in hidden_paths)
         self.isolate = isolate
@@ -270,7 +273,7 @@ class Sandbox:
         self._process = subprocess.Popen(
             [sys.executable, "-I", "-c", _ZYGOTE_BOOT, str(theirs.fileno()), _PACKAGE_PARENT,
              "many-cells" if self.many_cells else "few-cells",
-             "no-torch" if self.for_protections_only else "torch"],
+             "no-torch" if self.for_protections_only else "torch", ",".join(self.warm_modules)],
             pass_fds=[theirs.fileno()],
             env=child_environment(self.tmp_root, threads=self.threads),
             stdin=subprocess.DEVNULL,

@@ -36,6 +36,12 @@ MS_BIND = 4096
 MS_REC = 16384
 MS_PRIVATE = 1 << 18
 
+# The user a worker becomes when the grader runs as root: "nobody", who owns nothing of
+# the grader's. The cell maps it into its user namespace; privileges.py switches to it.
+WORKER_UID = 65534
+WORKER_GID = 65534
+
+
 class Protection(str, Enum):
     """What a cell can give student code, each where the machine allows it (CellReady
     carries their values; README's security model says what each needs)."""
@@ -85,7 +91,7 @@ def _write(path: str, text: str) -> bool:
 
 def enter_namespaces() -> set[str]:
     """Unshare what we can; returns {'network', 'mount', 'pid'} for what succeeded, with
-    'user' for a user namespace and 'worker-user' where it maps privileges.WORKER_UID.
+    'user' for a user namespace and 'worker-user' where it maps WORKER_UID.
 
     Always inside a new user namespace where the kernel allows it, root included: a
     grader running as root (CI, containers) would otherwise run student code as real
@@ -122,8 +128,6 @@ def _unshare_mapping_worker_user(flags: int) -> bool:
     """unshare(flags), a new user namespace among them, with root and the worker user
     mapped to themselves by a helper that stays outside. False if nothing was unshared;
     OSError if it was but the helper could not map it (the cell then fails to build)."""
-    from grader.sandbox.privileges import WORKER_GID, WORKER_UID
-
     go_read, go_write = os.pipe()
     helper = os.fork()
     if helper == 0:

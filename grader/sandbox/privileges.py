@@ -29,8 +29,7 @@ from typing import Callable
 
 from grader.sandbox import isolation, seccomp
 
-WORKER_UID = 65534  # "nobody": owns nothing of the grader's
-WORKER_GID = 65534
+WORKER_UID, WORKER_GID = isolation.WORKER_UID, isolation.WORKER_GID  # "nobody"
 
 _PR_SET_DUMPABLE = 4
 _PR_CAPBSET_DROP = 24

@@ -16,9 +16,10 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from grader.sandbox import codec, isolation, privileges, protocol, rootfs
+from grader.sandbox.cell_state import CellState, die_with_parent
 from grader.sandbox.isolation import Protection
 from grader.sandbox.framing import ChannelClosed, recv_message, send_message
 from grader.sandbox.loader import load_student_module, load_trusted_module
@@ -26,8 +27,6 @@ from grader.sandbox.notebook import cell_position
 from grader.sandbox.protocol import ErrorReport, Limits, Reply, Request, SourceLine, WorkerSpec
 from grader.sandbox.tracing import OperatorSpy
 
-if TYPE_CHECKING:
-    from grader.sandbox.cell import CellState
 
 _OUTPUT_FILE = "output.txt"
 _CANNOT_GIVE_UP = 71  # the worker could not drop a privilege its cell promised: it runs nothing
@@ -181,7 +180,7 @@ class Worker:
             send_message(self.channel, payload)
 
 
-def _workdir(state: "CellState") -> str:
+def _workdir(state: CellState) -> str:
     """A fresh writable folder for this check, where the worker will not enter namespaces
     of its own (privileges.py): its own tmpfs in its own mount namespace where the cell
     has one, so nothing a previous check wrote is there, and its own IPC namespace, so a
@@ -201,7 +200,7 @@ def _workdir(state: "CellState") -> str:
     return workdir
 
 
-def _mount_work(state: "CellState") -> bool:
+def _mount_work(state: CellState) -> bool:
     """/tmp/work and /dev/shm as fresh tmpfs mounts, owned by whoever mounts them."""
     if not isolation.mount_tmpfs(rootfs.WORK, state.spec.file_mb * 2, "0700"):
         return False
@@ -209,7 +208,7 @@ def _mount_work(state: "CellState") -> bool:
     return True
 
 
-def _give_up_privileges(state: "CellState") -> str:
+def _give_up_privileges(state: CellState) -> str:
     """Make this check's working folder and give up every privilege (privileges.py);
     returns the folder. In the allow-listed root the folder is mounted inside the worker's
     own namespaces, as the worker's own user: one mount namespace per worker, not two."""
@@ -234,9 +233,8 @@ def _give_up_privileges(state: "CellState") -> str:
     return made[0]
 
 
-def run_worker(channel_fd: int, spec: WorkerSpec, state: "CellState") -> None:
+def run_worker(channel_fd: int, spec: WorkerSpec, state: CellState) -> None:
     """Entry point in the freshly forked worker. Never returns."""
-    from grader.sandbox.cell import die_with_parent
 
     status = 0
     try:

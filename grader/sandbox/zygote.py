@@ -86,18 +86,21 @@ def _end_cells(cells: dict[int, str], cgroups: list[tuple[str, int]]) -> None:
         _remove_cgroups(cgroups)
 
 
-def _ready_for_many_forks() -> None:
+def _ready_for_many_forks(warm_modules: tuple[str, ...]) -> None:
     """Import what every cell imports at its first check (the worker's code) and what
-    the course's probe files import (the engine's probe helpers: otherwise each probing
+    the client named as what the course's probe files import (otherwise each probing
     check's worker imports them again), freeze it all for the garbage collector (a
     child's collections then never write to these objects' pages) and fold the memory
     into huge pages (hugepages.py)."""
     import gc
 
-    import grader.probes.devices  # noqa: F401 - trusted engine code, imported once
-    import grader.probes.modules  # noqa: F401
-    import grader.probes.training  # noqa: F401
     import grader.sandbox.worker  # noqa: F401 - for the cells, once
+
+    for name in warm_modules:  # trusted names from the grading process, imported once
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
     from grader.sandbox.hugepages import collapse_anonymous_memory
 
     gc.collect()
@@ -105,7 +108,8 @@ def _ready_for_many_forks() -> None:
     collapse_anonymous_memory()
 
 
-def serve(control: socket.socket, many_cells: bool = False, with_torch: bool = True) -> None:
+def serve(control: socket.socket, many_cells: bool = False, with_torch: bool = True,
+          warm_modules: tuple[str, ...] = ()) -> None:
     # Importing torch here, before any fork, is the point of the zygote.
     from grader.sandbox.cell import run_cell
 
@@ -157,7 +161,7 @@ def serve(control: socket.socket, many_cells: bool = False, with_torch: bool = T
             control.send(protocol.dumps(protocol.CellOpened(request=request.request, pid=pid)))
             if many_cells and not folded:
                 # After the first cell is on its way, not before: its student waits for nothing.
-                _ready_for_many_forks()
+                _ready_for_many_forks(warm_modules)
                 folded = True
     finally:
         _end_cells(cells, cgroups)
@@ -167,8 +171,9 @@ def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     many_cells = len(sys.argv) > 3 and sys.argv[3] == "many-cells"
     with_torch = not (len(sys.argv) > 4 and sys.argv[4] == "no-torch")
+    warm_modules = tuple(name for name in (sys.argv[5] if len(sys.argv) > 5 else "").split(",") if name)
     try:
-        serve(control, many_cells, with_torch)
+        serve(control, many_cells, with_torch, warm_modules)
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         pass
     os._exit(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.catalog.course import Course
-from grader.catalog.points import checks_of
+from grader.catalog.declarations import declarations_of
 from grader.errors import CourseNotFound, ExerciseNotFound, ManifestError
 from tests.conftest import REPO_ROOT
 
@@ -62,5 +62,5 @@ def test_unknown_exercise_suggests_close_names():
 
 def test_points_are_read_without_running_checks():
     (exercise,) = Course.at(REPO_ROOT).select(["exercise_01"])
-    checks = checks_of(exercise)
+    checks = declarations_of(exercise)
     assert len(checks) == 11 and sum(c.points for c in checks) == 20

@@ -9,7 +9,8 @@ import nbformat
 
 from grader.catalog.submission import find_student_file, read_stub
 from grader.i18n import use_language
-from grader.release.notebook import build_notebook, code_digest, render_notebook, stub_digest
+from grader.catalog.notebook_code import code_digest, stub_digest
+from grader.release.notebook import build_notebook, render_notebook
 from grader.release.stub_language import translate_docstrings
 from tests.conftest import REPO_ROOT
 

@@ -45,7 +45,7 @@ def test_a_checks_own_reply_budget_beats_the_exercises(plan):
 def test_a_check_cannot_ask_for_a_reply_budget_past_the_cap(reply_mb):
     from grader.authoring import check
 
-    with pytest.raises(ValueError, match="reply_mb must be between 1 and 128"):
+    with pytest.raises(ValueError, match="reply_mb must be an integer between 1 and 128"):
         check(points=1, reply_mb=reply_mb)
 
 

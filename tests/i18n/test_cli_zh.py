@@ -195,7 +195,7 @@ def test_grader_check_shows_a_chinese_report(tmp_path, monkeypatch, cli_sandbox)
     monkeypatch.setenv("GRADER_LANG", "zh")
     # The kernel ran `x = 1` as In [1], which the saved notebook does not hold.
     kernel = _FakeKernel({"__vsc_ipynb_file__": str(path), "In": ["", "x = 1"]}, execution_count=2)
-    monkeypatch.setattr("grader.cli.notebook._kernel", lambda: kernel)
+    monkeypatch.setattr("grader.notebook._kernel", lambda: kernel)
     out = io.StringIO()
     report = grader.check("exercise_01", course=REPO_ROOT, console=Console(file=out, width=400))
     assert report is not None and report.points_earned == report.points_possible == 20

@@ -9,15 +9,8 @@ import nbformat
 import pytest
 
 import grader
-from grader.release.notebook import (
-    build_notebook,
-    check_cell_source,
-    code_digest,
-    generated_from,
-    is_untouched_notebook,
-    render_notebook,
-    stub_digest,
-)
+from grader.catalog.notebook_code import check_cell_source, code_digest, generated_from, is_untouched_notebook, stub_digest
+from grader.release.notebook import build_notebook, render_notebook
 from tests.conftest import REPO_ROOT
 
 STUBS = sorted((REPO_ROOT / "exercises").glob("exercise_*.py"))
@@ -112,7 +105,7 @@ def test_the_last_cell_grades_the_saved_notebook(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COLUMNS", "400")  # rich's width: the header on one line
     # The kernel ran `x = 1` as In [1] and the notebook was not saved since.
     kernel = _FakeKernel({"__vsc_ipynb_file__": str(path), "In": ["", "x = 1"]}, execution_count=2)
-    monkeypatch.setattr("grader.cli.notebook._kernel", lambda: kernel)
+    monkeypatch.setattr("grader.notebook._kernel", lambda: kernel)
     namespace: dict[str, object] = {}
     exec(notebook.cells[-1].source, namespace)
     report = namespace["report"]

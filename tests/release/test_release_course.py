@@ -63,14 +63,14 @@ def test_hidden_checks_are_left_out(kit, course):
 def test_the_kits_catalog_leaves_the_hidden_checks_titles_out(kit, course):
     import gettext
 
-    from grader.catalog.points import checks_of
+    from grader.catalog.declarations import declarations_of
 
     def catalog(root: Path) -> gettext.GNUTranslations:
         with (root / "locale" / "zh" / "LC_MESSAGES" / "course.mo").open("rb") as handle:
             return gettext.GNUTranslations(handle)
 
     kit_catalog, course_catalog = catalog(kit), catalog(REPO_ROOT)
-    declared = [c for e in course.exercises() for c in checks_of(e)]
+    declared = [c for e in course.exercises() for c in declarations_of(e)]
     hidden = [c.title for c in declared if c.hidden]
     assert hidden and all(course_catalog.gettext(title) != title for title in hidden)
     assert all(kit_catalog.gettext(title) == title for title in hidden)

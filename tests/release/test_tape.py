@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn, optim
 
-from grader.release.tape import (
+from grader.engine.tape import (
     NotRecordable,
     NotRecorded,
     RecordingReference,
@@ -137,7 +137,7 @@ def test_the_tape_is_plain_tagged_json_and_byte_stable():
 def test_a_value_the_student_returned_cannot_be_a_recorded_question():
     tape = Tape()
     students_answer = torch.tensor([1.0, 2.0, 3.0])
-    from grader.release.tape import tensor_digests
+    from grader.engine.tape import tensor_digests
 
     recorder = RecordingReference(_solution(), tape, tensor_digests({"returned": [students_answer]}))
     with pytest.raises(NotRecordable, match="student's code returned"):
