@@ -6,7 +6,7 @@
 #      CPU's message and points; get_device in the CUDA world; real MNIST on the GPU);
 #   3. `grader check 05` of the reference solution on real MNIST: 16/16;
 #   4. benchmarks/gpu_class.py: a class of device mistakes through `grader grade --jobs 2`,
-#      every student's points equal to a CPU's (README "One score on every machine").
+#      every student's points equal to a CPU's (docs/course.md, "One score on every machine").
 # Everything it prints also goes to $OUT/gpu_check.log.
 set -uo pipefail
 cd "$(dirname "$0")/.."

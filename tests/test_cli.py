@@ -64,7 +64,7 @@ def test_unknown_exercise_is_a_usage_error_with_a_suggestion(capsys, no_sandbox)
 
 @pytest.mark.parametrize("argv", [["--no-color", "list"], ["list", "--no-color"]])
 def test_no_color_works_before_and_after_the_command(argv):
-    """README lists --no-color under `grader check`: it was refused after the command."""
+    """docs/checking.md lists --no-color under `grader check`: it was refused after the command."""
     from grader.cli import build_parser
 
     assert build_parser().parse_args(argv).no_color is True

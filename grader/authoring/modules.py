@@ -186,7 +186,8 @@ def expect_structure(
     after their module was imported: theirs to change. So a description that meets every
     expectation is believed only when `as_described` confirms it from what the network
     computes (computes_as_described); a check without one (no architecture to compare
-    with) believes it, and README says which those are."""
+    with) believes it, and docs/security.md ("Still believed from inside") says which
+    those are."""
     verdict: list[bool] = []
 
     def same() -> bool:  # the probe runs at most once, and only when something is amiss

@@ -4,7 +4,7 @@ Messages are written in English with named placeholders and pass through `tr`
 (`trn` where English has a plural); text fixed at import time (a mistake's title, a
 check's title) is translated where it is shown. The catalogs are standard gettext
 `.po`/`.mo` files: the engine's in `grader/locale/`, a course's own in its `locale/`
-folder (`grader messages` extracts and compiles them). See README, "Languages".
+folder (`grader messages` extracts and compiles them). See docs/languages.md.
 """
 
 from grader.i18n.choose import ENV_LANG, LanguageChoice, choose_language, locale_language

@@ -44,7 +44,7 @@ WORKER_GID = 65534
 
 class Protection(str, Enum):
     """What a cell can give student code, each where the machine allows it (CellReady
-    carries their values; README's security model says what each needs)."""
+    carries their values; docs/security.md says what each needs)."""
 
     NETWORK = "network"  # no network: a network namespace
     FILESYSTEM = "filesystem"  # the allow-listed root (rootfs.py)

@@ -5,7 +5,7 @@ however it was reached: `F.conv2d`, `nn.Conv2d` (whose forward calls F.conv2d),
 `getattr(F, "unf" + "old")`, `torch._C._nn.im2col`, `torch.ops.aten.convolution`.
 (We use a function mode rather than a dispatch mode: entering a dispatch mode
 imports torch._dynamo, ~1 s per process.) A determined student can leave the mode
-inside their function; the README's security model says so.
+inside their function; the security model (docs/security.md) says so.
 
 Names are recorded as the function's name; tensor methods get a `Tensor.` prefix
 (so the allowed `x.unfold` never matches the forbidden `F.unfold`), and operator

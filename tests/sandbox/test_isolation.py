@@ -159,7 +159,7 @@ def test_secrets_in_the_graders_environment_never_reach_student_code(course, mon
     assert "PATH=" in checks["corr2d_lecture_example"].message  # it did read its own environment
     assert "ghp_supersecret" not in text
     if "processes" not in protections:
-        pytest.skip("no PID namespace here: other processes' environments are readable (see README)")
+        pytest.skip("no PID namespace here: other processes' environments are readable (see docs/security.md)")
     assert "aws_supersecret" not in text
 
 
