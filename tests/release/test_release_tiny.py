@@ -195,3 +195,43 @@ def test_grader_release_names_the_course_in_the_commands_language(translated_cou
     assert code == 0
     said = " ".join(capsys.readouterr().out.split())  # rich wraps long lines
     assert said.startswith(f"已将 {TRANSLATED['A tiny course']} 发布到 ")
+
+
+def test_a_check_hidden_by_a_constant_stays_out_of_the_kit(tmp_path, module_sandbox):
+    course = tmp_path / "course"
+    shutil.copytree(TINY, course)
+    checks = course / "checks" / "lab1" / "checks.py"
+    checks.write_text(checks.read_text() + '''
+
+HIDE = True
+
+
+@check(points=3, title="double: staff's extra case", hidden=HIDE)
+def check_double_staff_case(student, reference):
+    x = torch.full((2,), 41.0)  # the staff's secret case
+    expect_tensor(student.call("double", x), reference.double(x), "double(x)")
+''')
+    before = build_kit(Course.at(TINY), ReleaseOptions(out=tmp_path / "before", engine_source="x"), module_sandbox)
+    summary = build_kit(Course.at(course), ReleaseOptions(out=tmp_path / "kit", engine_source="x"), module_sandbox)
+    assert summary.hidden_checks == before.hidden_checks + 1
+    shipped = (tmp_path / "kit" / "checks" / "lab1" / "checks.py").read_text()
+    assert "staff's secret case" not in shipped and "check_double_staff_case" not in shipped
+
+
+def test_a_declaration_the_release_cannot_read_refuses_it(tmp_path, module_sandbox):
+    course = tmp_path / "course"
+    shutil.copytree(TINY, course)
+    checks = course / "checks" / "lab1" / "checks.py"
+    checks.write_text(checks.read_text() + '''
+
+import os
+
+
+@check(points=3, hidden=os.environ.get("STAFF") == "1")
+def check_double_maybe_hidden(student, reference):
+    pass
+''')
+    with pytest.raises(GraderError) as refused:
+        build_kit(Course.at(course), ReleaseOptions(out=tmp_path / "kit", engine_source="x"), module_sandbox)
+    assert "check check_double_maybe_hidden" in refused.value.message and "hidden=" in refused.value.message
+    assert not (tmp_path / "kit").exists()
