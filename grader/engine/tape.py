@@ -133,25 +133,98 @@ def _plain(value: Any, what: str) -> Any:
 
 
 # -- the tape -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RecordedAttribute:
+    """A plain (not callable) attribute of the reference module, as the check read it."""
+
+    name: str
+    value: Any
+
+
+@dataclass
+class RecordedModule:
+    """An nn.Module a reference call returned: its parameters, and the output of each
+    forward call the check made on it, keyed by digest(training mode, inputs)."""
+
+    parameters: list[torch.Tensor]
+    forward: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RecordedCall:
+    """One call of a reference function: what it returned (a value or a module), the new
+    state of the arguments it changed (by position or keyword), and the torch RNG state
+    it left when it drew random numbers."""
+
+    name: str
+    arguments: str  # digest(args, kwargs)
+    changed: dict[str, Any] = field(default_factory=dict)
+    rng: torch.Tensor | None = None
+    result: Any = None
+    module: RecordedModule | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.name, self.arguments
+
+
 @dataclass
 class Tape:
-    """Recorded answers: key -> entry. Entries are plain dicts of codec-safe values."""
+    """Recorded answers of one exercise's reference: its attributes and its calls."""
 
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    attributes: dict[str, RecordedAttribute] = field(default_factory=dict)
+    calls: dict[tuple[str, str], RecordedCall] = field(default_factory=dict)
 
+    def __len__(self) -> int:
+        return len(self.attributes) + len(self.calls)
+
+    def record(self, entry: RecordedAttribute | RecordedCall) -> None:
+        if isinstance(entry, RecordedAttribute):
+            self.attributes[entry.name] = entry
+        else:
+            self.calls[entry.key] = entry
+
+    # The file keeps the layout kits have carried since version 1: one mapping of keys
+    # ("attr:<name>", "call:<name>:<digest>") to plain entries, so older kits still load.
     def dumps(self) -> bytes:
-        body = {"version": TAPE_VERSION, "entries": {k: self.entries[k] for k in sorted(self.entries)}}
-        return codec.dumps(body)
+        entries: dict[str, dict[str, Any]] = {}
+        for attribute in self.attributes.values():
+            entries[f"attr:{attribute.name}"] = {"result": attribute.value}
+        for call in self.calls.values():
+            entry: dict[str, Any] = {"changed": call.changed}
+            if call.rng is not None:
+                entry["rng"] = call.rng
+            if call.module is not None:
+                entry["module"] = {"parameters": call.module.parameters, "forward": call.module.forward}
+            else:
+                entry["result"] = call.result
+            entries[f"call:{call.name}:{call.arguments}"] = entry
+        return codec.dumps({"version": TAPE_VERSION, "entries": {k: entries[k] for k in sorted(entries)}})
 
     @classmethod
     def loads(cls, raw: bytes) -> "Tape":
         body = codec.loads(raw)
-        if not isinstance(body, dict) or body.get("version") != TAPE_VERSION:
+        if not isinstance(body, dict) or body.get("version") != TAPE_VERSION or not isinstance(body.get("entries"), dict):
             raise ValueError("not a reference tape of this grader version")
-        return cls(dict(body["entries"]))
+        tape = cls()
+        for key, entry in body["entries"].items():
+            kind, _, rest = str(key).partition(":")
+            if kind == "attr":
+                tape.record(RecordedAttribute(rest, entry["result"]))
+            elif kind == "call":
+                name, _, arguments = rest.rpartition(":")
+                module = entry.get("module")
+                tape.record(RecordedCall(
+                    name, arguments, dict(entry["changed"]), entry.get("rng"), entry.get("result"),
+                    RecordedModule(list(module["parameters"]), dict(module["forward"])) if module is not None else None,
+                ))
+            else:
+                raise ValueError(f"a reference tape entry of unknown kind: {key!r}")
+        return tape
 
     def merge(self, other: "Tape") -> None:
-        self.entries.update(other.entries)
+        self.attributes.update(other.attributes)
+        self.calls.update(other.calls)
 
 
 def _state_after(args: tuple[Any, ...], kwargs: dict[str, Any], before: dict[str, str]) -> dict[str, Any]:
@@ -199,36 +272,35 @@ class RecordingReference:
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._module, name)
         if not callable(value):
-            self._tape.entries[f"attr:{name}"] = {"result": _plain(value, name)}
+            self._tape.record(RecordedAttribute(name, _plain(value, name)))
             return value
         return lambda *args, **kwargs: self._call(name, value, args, kwargs)
 
     def _call(self, name: str, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        key = f"call:{name}:{digest(args, kwargs)}"
         if tensor_digests((args, kwargs)) & self._student_values:
             raise NotRecordable(
                 f"the reference's {name}(...) was given a value the student's code returned; "
                 "a student kit cannot know it in advance")
+        call = RecordedCall(name, digest(args, kwargs))
         before = {slot: digest(value) for slot, value in _mutable_arguments(args, kwargs)}
         rng_before = torch.get_rng_state()
         result = function(*args, **kwargs)
-        entry: dict[str, Any] = {"changed": _state_after(args, kwargs, before)}
+        call.changed = _state_after(args, kwargs, before)
         rng_after = torch.get_rng_state()
         if not torch.equal(rng_before, rng_after):
             # Only a call that drew random numbers moves the RNG: only then is where it
             # left the RNG part of the answer (and the tape stays the same run to run).
-            entry["rng"] = rng_after
+            call.rng = rng_after
         if isinstance(result, nn.Module):
-            entry["module"] = {"parameters": [p.detach().clone() for p in result.parameters()], "forward": {}}
-            forward = entry["module"]["forward"]
+            module = call.module = RecordedModule([p.detach().clone() for p in result.parameters()])
 
-            def remember(module: nn.Module, inputs: tuple[Any, ...], output: Any) -> None:
-                forward[digest(module.training, inputs)] = _plain(output, f"{name}()(...)")
+            def remember(hooked: nn.Module, inputs: tuple[Any, ...], output: Any) -> None:
+                module.forward[digest(hooked.training, inputs)] = _plain(output, f"{name}()(...)")
 
             result.register_forward_hook(remember)
         else:
-            entry["result"] = _plain(result, f"{name}(...)")
-        self._tape.entries[key] = entry
+            call.result = _plain(result, f"{name}(...)")
+        self._tape.record(call)
         return result
 
 
@@ -261,25 +333,23 @@ class ReplayReference:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        if f"attr:{name}" in self._tape.entries:
-            return self._tape.entries[f"attr:{name}"]["result"]
+        if name in self._tape.attributes:
+            return self._tape.attributes[name].value
         return lambda *args, **kwargs: self._call(name, args, kwargs)
 
     def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        key = f"call:{name}:{digest(args, kwargs)}"
-        entry = self._tape.entries.get(key)
-        if entry is None:
+        call = self._tape.calls.get((name, digest(args, kwargs)))
+        if call is None:
             raise NotRecorded(
                 f"the reference's {name}(...) was never called with these arguments when "
                 f"{self._exercise_id} was released"
             )
-        _apply_state(args, kwargs, entry["changed"])
-        if "rng" in entry:
-            torch.set_rng_state(entry["rng"])
-        if "module" in entry:
-            return ReplayModule(name, entry["module"]["parameters"], entry["module"]["forward"])
-        result = entry["result"]
-        return _copy(result)
+        _apply_state(args, kwargs, call.changed)
+        if call.rng is not None:
+            torch.set_rng_state(call.rng)
+        if call.module is not None:
+            return ReplayModule(name, call.module.parameters, call.module.forward)
+        return _copy(call.result)
 
 
 def _copy(value: Any) -> Any:
@@ -305,6 +375,9 @@ def load_tape(check_dir: Path) -> Tape:
 __all__ = [
     "NotRecordable",
     "NotRecorded",
+    "RecordedAttribute",
+    "RecordedCall",
+    "RecordedModule",
     "RecordingReference",
     "ReplayModule",
     "ReplayReference",

@@ -150,7 +150,7 @@ def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], record
                                   exercise=exercise.id, probe=probe))
         shutil.copyfile(probe_path, check_dir / probe_path.name)
     tape = recording.tapes.get(exercise.id)
-    if tape is not None and tape.entries:
+    if tape is not None and len(tape):
         (check_dir / TAPE_FILE).write_bytes(tape.dumps())
     return public, hidden
 
@@ -262,7 +262,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
                 public, hidden = _write_exercise(exercise, kit, probe_log.get(exercise.id, set()), recording)
             summary.public_checks += public
             summary.hidden_checks += hidden
-            summary.recorded_calls += sum(len(t.entries) for t in recording.tapes.values())
+            summary.recorded_calls += sum(len(t) for t in recording.tapes.values())
             summary.exercises.append(exercise.id)
         for language in readme_languages():
             readme = _student_readme(course, install, options, exercises, language)

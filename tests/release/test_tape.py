@@ -143,3 +143,23 @@ def test_a_value_the_student_returned_cannot_be_a_recorded_question():
     with pytest.raises(NotRecordable, match="student's code returned"):
         recorder.double(students_answer.clone())
     assert torch.equal(recorder.double(torch.tensor([1.0, 2.0])), torch.tensor([2.0, 4.0]))
+
+
+def test_entries_are_typed_and_a_version_1_file_still_loads():
+    from grader.engine.tape import RecordedAttribute, RecordedCall, digest
+    from grader.sandbox import codec
+
+    x = torch.arange(3.0)
+    # A tape as kits released before typed entries wrote it: the layout has not changed.
+    raw = codec.dumps({"version": 1, "entries": {
+        "attr:SIZE": {"result": 7},
+        f"call:double:{digest((x,), {})}": {"changed": {}, "result": x * 2},
+    }})
+    tape = Tape.loads(raw)
+    assert tape.attributes == {"SIZE": RecordedAttribute("SIZE", 7)}
+    [call] = tape.calls.values()
+    assert isinstance(call, RecordedCall) and call.name == "double" and call.rng is None and call.module is None
+    assert torch.equal(ReplayReference(tape, "ex").double(torch.arange(3.0)), x * 2)
+    assert tape.dumps() == raw and len(tape) == 2
+    with pytest.raises(ValueError, match="unknown kind"):
+        Tape.loads(codec.dumps({"version": 1, "entries": {"code:x": {}}}))
