@@ -24,7 +24,7 @@ from distributed.comm.addressing import get_address_host
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from grader.batch.local import threads_per_job
-from grader.batch.records import StudentStatus
+from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.task import GradeTask, run_task
 from grader.errors import SchedulerError
 from grader.i18n import tr
@@ -99,7 +99,7 @@ class DaskEngine:
                 hint=tr("start one with `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`"),
             ) from exc
 
-    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[StudentRecord]:
         cluster, client = self._connect()
         try:
             threads = threads_per_job(self.jobs) if cluster is not None else None
@@ -113,12 +113,12 @@ class DaskEngine:
             for future in as_completed(futures):
                 task = futures[future]
                 try:
-                    yield future.result()
+                    yield StudentRecord.from_json(future.result())  # JSON on the way from the worker
                 except Exception as exc:  # a worker died for good, or the task could not run
                     with task.speaking():
                         failed = task.record(StudentStatus.GRADER_ERROR, tr(
                             "the grader failed on the cluster: {type}: {error}", type=type(exc).__name__, error=exc))
-                    yield failed.to_json()
+                    yield failed
         finally:
             client.close()
             if cluster is not None:

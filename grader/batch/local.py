@@ -28,7 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from grader.batch.records import StudentStatus
+from grader.batch.records import StudentRecord, StudentStatus
 from grader.batch.task import GradeTask, grader_failed, run_task
 from grader.i18n import tr
 
@@ -96,7 +96,7 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
 
 
 class LocalEngine:
-    """Runs GradeTasks on `jobs` worker processes; yields each record (JSON) as it finishes."""
+    """Runs GradeTasks on `jobs` worker processes; yields each record as it finishes."""
 
     def __init__(
         self,
@@ -120,7 +120,7 @@ class LocalEngine:
             initargs=(self.threads, os.getpid()),
         )
 
-    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[StudentRecord]:
         pending = deque(tasks)
         # Tasks in flight when a worker died. Which one killed it is unknown, so each is
         # run again alone: one that breaks a pool on its own twice is the culprit.
@@ -152,7 +152,7 @@ class LocalEngine:
                     for future in done:
                         task = in_flight.pop(future)
                         try:
-                            yield future.result()
+                            yield StudentRecord.from_json(future.result())  # JSON on the way from the worker
                         except BrokenProcessPool:
                             broken = True
                             if task.student_id in alone:
@@ -162,14 +162,14 @@ class LocalEngine:
                                     died = task.record(StudentStatus.GRADER_ERROR, tr(
                                         "the grading process died each time it graded this submission, "
                                         "twice on its own; tell the course staff"))
-                                yield died.to_json()
+                                yield died
                             else:
                                 suspects.append(task)
                                 continue
                         except Exception as exc:  # e.g. a task that could not be sent
                             with task.speaking():
                                 failed = task.record(StudentStatus.GRADER_ERROR, grader_failed(exc))
-                            yield failed.to_json()
+                            yield failed
                         alone.discard(task.student_id)
                 if broken:
                     suspects.extend(in_flight.values())

@@ -30,7 +30,10 @@ WORK_FOLDER = ".work"  # inside --out: where .zip submissions are unpacked while
 
 
 class Engine(Protocol):
-    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]: ...
+    """Grades tasks wherever it runs them; yields each student's record as it is done.
+    (Across processes a record travels as JSON: the engine decodes it, the runner sees models.)"""
+
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[StudentRecord]: ...
 
 
 @dataclass(frozen=True)
@@ -144,8 +147,7 @@ def _grade_with_canaries(
     graded: list[StudentRecord] = []
     records = engine.run(tasks)
     try:
-        for raw in records:
-            record = StudentRecord.from_json(raw)
+        for record in records:
             if not plan.insecure and record.report is not None:
                 # Checked here too, not only before the class: a Dask worker's machine is not ours.
                 require_essential(record.report.missing_protections)

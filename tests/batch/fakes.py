@@ -28,7 +28,7 @@ class FakeEngine:
     def __init__(self) -> None:
         self.graded: list[str] = []
 
-    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[StudentRecord]:
         for task in tasks:
             self.graded.append(task.student_id)
             source = Path(task.source)
@@ -40,4 +40,4 @@ class FakeEngine:
             yield StudentRecord.from_report(
                 report, student_id=task.student_id, source=task.source,
                 content_hash=task.content_hash, config_hash=task.config_hash, language=task.language,
-            ).to_json()
+            )

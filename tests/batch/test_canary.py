@@ -53,13 +53,13 @@ def test_a_healthy_grader_grades_the_class_between_two_canaries(tmp_path):
 class _BreaksDuringTheClass(FakeEngine):
     """Grades students by their digits; the reference passes before the class, not after."""
 
-    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[StudentRecord]:
         for task in tasks:
             if task.student_id.startswith(CANARY_ID):
                 ok = task.student_id.endswith("before")
                 yield StudentRecord.from_report(
                     report_for(task.student_id, [True, ok]), student_id=task.student_id, source=task.source,
-                ).to_json()
+                )
             else:
                 yield from super().run([task])
 

@@ -75,13 +75,13 @@ def test_nobody_graded_prints_no_mean_or_median() -> None:
 class _UnpackingFails:
     """An engine that finds one submission unsafe while unpacking it, as a worker does."""
 
-    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[StudentRecord]:
         for task in tasks:
             if task.student_id == "bob":
-                yield task.record(StudentStatus.INVALID, "bob.zip holds a link; links are not allowed").to_json()
+                yield task.record(StudentStatus.INVALID, "bob.zip holds a link; links are not allowed")
             else:
                 yield StudentRecord.from_report(report_for(task.student_id, [True]), student_id=task.student_id,
-                                                content_hash=task.content_hash, config_hash=task.config_hash).to_json()
+                                                content_hash=task.content_hash, config_hash=task.config_hash)
 
 
 def test_batch_line_does_not_count_an_invalid_submission_as_graded(tmp_path: Path) -> None:

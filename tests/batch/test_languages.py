@@ -172,7 +172,7 @@ def _start_nothing(threads: int, parent_pid: int) -> None:
 def test_a_grader_failure_in_the_pool_reads_in_the_students_language(tmp_path: Path) -> None:
     engine = LocalEngine(1, grade=_grader_breaks, start=_start_nothing)
     tasks = [_task(tmp_path, "li", tmp_path, "zh"), _task(tmp_path, "bo", tmp_path, "en")]
-    records = {r.student_id: r for r in map(StudentRecord.from_json, engine.run(tasks))}
+    records = {r.student_id: r for r in engine.run(tasks)}
     assert records["li"].message == "评分程序出错：ValueError：boom"
     assert records["bo"].message == "the grader failed: ValueError: boom"
 
@@ -180,13 +180,13 @@ def test_a_grader_failure_in_the_pool_reads_in_the_students_language(tmp_path: P
 class _BreaksAfterTheClass(FakeEngine):
     """The reference passes before the class, not after (a grader that broke meanwhile)."""
 
-    def run(self, tasks: Iterable[GradeTask]) -> Iterator[str]:
+    def run(self, tasks: Iterable[GradeTask]) -> Iterator[StudentRecord]:
         for task in tasks:
             if task.student_id.startswith(CANARY_ID):
                 assert task.language == "en"  # the instructor's, whoever the class starts with
                 passed = task.student_id.endswith("before")
                 yield StudentRecord.from_report(report_for(task.student_id, [True, passed]),
-                                                student_id=task.student_id, language=task.language).to_json()
+                                                student_id=task.student_id, language=task.language)
             else:
                 yield from super().run([task])
 

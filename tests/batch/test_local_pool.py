@@ -31,7 +31,7 @@ def _task(tmp_path: Path, student_id: str) -> GradeTask:
 def test_a_dying_worker_costs_only_its_own_submission(tmp_path: Path) -> None:
     engine = LocalEngine(2, grade=_grade_or_die, start=_start_nothing)
     ids = ["a", "doomed", "b", "flaky", "c", "d"]
-    records = {r.student_id: r for r in map(StudentRecord.from_json, engine.run(_task(tmp_path, i) for i in ids))}
+    records = {r.student_id: r for r in engine.run(_task(tmp_path, i) for i in ids)}
     assert sorted(records) == sorted(ids)
     assert records["doomed"].status is StudentStatus.GRADER_ERROR
     assert "twice on its own" in records["doomed"].message
@@ -80,6 +80,6 @@ def test_a_pool_found_broken_when_submitting_loses_no_submission(tmp_path: Path,
     monkeypatch.setattr(engine, "_pool", lambda: _PoolThatBreaksOnSubmit(
         _graded, breaks_at=2 if _PoolThatBreaksOnSubmit.opened == 0 else None))
     ids = ["a", "b", "c", "d", "e"]
-    got = [StudentRecord.from_json(raw).student_id for raw in engine.run(_task(tmp_path, i) for i in ids)]
+    got = [record.student_id for record in engine.run(_task(tmp_path, i) for i in ids)]
     assert sorted(got) == ids  # each exactly once: the refused one was not lost, none twice
     assert _PoolThatBreaksOnSubmit.opened == 2  # the broken pool was replaced
