@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.cli.common import console as make_console
 from grader.cli.datasets import ENV_DATA_DIR, add_data_options, download, locate
 from grader.errors import DataNotFound, GraderError
 from grader.i18n import tr
+
+if TYPE_CHECKING:
+    from grader.data.providers import DataProvider
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -53,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(provider, args: argparse.Namespace) -> bool:  # noqa: ANN001 - a DataProvider
+def _show(provider: "DataProvider", args: argparse.Namespace) -> bool:
     """Fetch the data set if asked, then show where it was looked for and found; False: not found."""
     from grader.data.locate import default_cache_root, shown_reason, shown_source
 

@@ -31,7 +31,7 @@ import functools
 from abc import ABC, abstractmethod
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -159,7 +159,7 @@ class DataProviders:
     def __contains__(self, name: object) -> bool:
         return name in self._by_name
 
-    def __iter__(self):  # noqa: ANN204 - an iterator over the providers
+    def __iter__(self) -> Iterator[DataProvider]:
         return iter(self._by_name.values())
 
     def with_provider(self, provider: DataProvider) -> "DataProviders":
