@@ -33,8 +33,9 @@ sys.path.insert(0, str(REPO))
 
 import torch  # noqa: E402
 
-from grader.data.mnist import load_mnist  # noqa: E402
-from grader.data.prepared import MnistProvider, normalise  # noqa: E402
+from grader.data.mnist.load import load_mnist  # noqa: E402
+from grader.data.mnist.prepared import normalise  # noqa: E402
+from grader.data.mnist.provider import MnistProvider  # noqa: E402
 from grader.catalog.course import Course  # noqa: E402
 from grader.probes.training import Budget, predict, shuffled_loader  # noqa: E402
 
@@ -55,7 +56,7 @@ def _budget() -> Budget:
 
 
 def _normalisation() -> tuple[float, float]:
-    mnist = Course.at(REPO).manifest.data.mnist
+    mnist = MnistProvider().settings(Course.at(REPO).manifest.data.get("mnist"))
     return mnist.mean, mnist.std
 
 
@@ -91,8 +92,10 @@ def grade(exercise_id: str, data_dir: Path) -> dict:
     from grader.engine.run import grade_submission
     from grader.sandbox.client import Sandbox
 
+    from grader.data.prepared import DataSets, PreparedData
+
     course = Course.at(REPO)
-    provider = MnistProvider(data_dir)
+    provider = DataSets(prepared=[PreparedData(MnistProvider(), data_dir)])
     try:
         with Sandbox() as sandbox:
             started = time.perf_counter()

@@ -12,7 +12,8 @@
     │                           protections (names them; --insecure grades anyway)  (exit 5)
     ├── ReportWriteError        the report could not be written           (exit 3)
     ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
-    ├── DataError               MNIST data could not be used               (exit 2)
+    ├── DataError               a data set could not be used               (exit 2)
+    │   ├── UnknownDataSet      no provider has the name an exercise asks for (names the known)
     │   ├── DataFileError       a data file is corrupt or truncated (names the file)
     │   ├── DataNotFound        no folder holds the data (says how to provide it)
     │   └── DownloadFailed      every mirror failed or served a bad checksum
@@ -80,6 +81,10 @@ class GraderBug(GraderError):
 
 
 class DataError(GraderError):
+    pass
+
+
+class UnknownDataSet(DataError):
     pass
 
 

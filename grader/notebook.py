@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from grader.catalog.course import Exercise
-    from grader.data.prepared import MnistProvider
+    from grader.data.prepared import DataSets
     from grader.models.results import SubmissionReport
 
 
@@ -35,21 +35,20 @@ def _kernel() -> Any:
     return get_ipython()
 
 
-def _mnist(cwd: Path) -> "MnistProvider":
-    """MNIST where `grader check` looks for it; no download from inside a notebook (the
-    checks that need it say how to get it)."""
-    from grader.cli.mnist import ENV_DATA_DIR
-    from grader.data.locate import candidates, default_cache_dir, find_mnist, how_to_provide
-    from grader.data.prepared import MnistProvider
+def _data_sets(exercise: "Exercise", cwd: Path) -> "DataSets":
+    """The data sets the exercise needs, where `grader check` looks for them; no download
+    from inside a notebook (the checks that need one say how to get it)."""
+    from grader.cli.datasets import needed
+    from grader.data.locate import ENV_VAR, DataSearch, default_cache_root
+    from grader.data.prepared import DataSets, PreparedData
 
-    located = find_mnist(
-        candidates(
-            env_dir=os.environ.get(ENV_DATA_DIR),
-            cache_dir=default_cache_dir(os.environ, Path.home()),
-            cwd=cwd,
-        )
-    )
-    return MnistProvider(located.folder, "" if located.folder else how_to_provide(located))
+    search = DataSearch(env_dir=os.environ.get(ENV_VAR), cache_root=default_cache_root(os.environ, Path.home()),
+                        cwd=cwd)
+    prepared = []
+    for provider in needed([exercise]):
+        located = provider.find(search)
+        prepared.append(PreparedData(provider, located.folder, "" if located.folder else provider.how_to_provide(located)))
+    return DataSets(prepared=prepared)
 
 
 def _staged(notebook: Path, exercise: "Exercise", into: Path) -> Path:
@@ -144,7 +143,7 @@ def _check(
             warning = None
         if warning:
             console.print(Text(tr("warning: {warning}", warning=warning), style="bold yellow"))
-    data = _mnist(cwd) if exercise.needs_mnist else None
+    data = _data_sets(exercise, cwd) if exercise.needs_data else None
     try:
         with tempfile.TemporaryDirectory(prefix="grader-notebook-") as staging, Sandbox() as sandbox:
             staged = _staged(found.path, exercise, Path(staging))

@@ -134,13 +134,14 @@ def _cli_environment() -> tuple[dict[str, str], bool]:
     As the real-MNIST fixtures do: $GRADER_DATA_DIR, else ../shared/data/mnist (the
     development and CI machines' verified copy), handed on as GRADER_DATA_DIR; whether it
     is found is decided as the CLI searches."""
-    from grader.data.locate import candidates, default_cache_dir, find_mnist
+    from grader.data.locate import DataSearch, default_cache_root
+    from grader.data.mnist.provider import MnistProvider
 
     env = dict(os.environ)
     if not env.get("GRADER_DATA_DIR") and (SHARED_MNIST / "t10k-labels-idx1-ubyte.gz").is_file():
         env["GRADER_DATA_DIR"] = str(SHARED_MNIST)
-    search = candidates(env_dir=env.get("GRADER_DATA_DIR"), cache_dir=default_cache_dir(env, Path.home()), cwd=REPO_ROOT)
-    return env, find_mnist(search).folder is not None
+    search = DataSearch(env_dir=env.get("GRADER_DATA_DIR"), cache_root=default_cache_root(env, Path.home()), cwd=REPO_ROOT)
+    return env, MnistProvider().find(search).folder is not None
 
 
 @pytest.mark.parametrize("submission", ["solutions", "exercises"])

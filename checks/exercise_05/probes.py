@@ -8,12 +8,12 @@ from unittest import mock
 import torch
 from torch import nn, optim
 
-from grader.data.prepared import load_child_file
+from grader.data.mnist.prepared import load_child_file
 from grader.probes.devices import GuardedLoader, first_steps_refused, guard_model, run_guarded
 from grader.probes.modules import (
     build, count_macs, describe, example_input, outputs_with_seeded_weights, outputs_with_weights,
 )
-from grader.probes.training import Budget, train_on_mnist, with_weights
+from grader.probes.training import Budget, train_on, with_weights
 
 
 def describe_model(student: Any, factory: str, input_shape: list[int]) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def train_net_on_mnist(student: Any, child_file: str, normalisation: list[float]
     if refused is not None:
         return refused
     device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
-    figures = train_on_mnist(model, student.train_epoch, data.train_x, data.train_y, data.test_x, plan, device)
+    figures = train_on(model, student.train_epoch, data.train_x, data.train_y, data.test_x, plan, device)
     figures["params"] = sum(p.numel() for p in model.parameters())
     figures["macs"] = count_macs(model, data.test_x[:1].to(device))
     figures["device"] = str(device)

@@ -17,10 +17,10 @@ import torch
 
 from grader.authoring import CheckFailed, check
 from grader.authoring.modules import SQUASHED_OUTPUT, expect_module
-from grader.data.prepared import CheckData, load_child_file
+from grader.data.mnist.prepared import CheckData, load_child_file
 from grader.i18n import N_, tr
 from grader.probes.modules import count_macs
-from grader.probes.training import Budget, train_on_mnist, training_threads
+from grader.probes.training import Budget, train_on, training_threads
 
 PROBES = Path(__file__).with_name("probes.py")
 TRAINING_PROBES = Path(__file__).with_name("training_probes.py")
@@ -111,7 +111,7 @@ def _course_net_figures(mnist: CheckData, plan: Budget, course_net: Any) -> dict
             torch.manual_seed(plan.seed)
             model = course_net.Net()
             device = torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
-            figures = train_on_mnist(model, course_net.train_epoch, data.train_x, data.train_y, data.test_x, plan, device)
+            figures = train_on(model, course_net.train_epoch, data.train_x, data.train_y, data.test_x, plan, device)
         finally:
             torch.set_num_threads(threads)
         accuracy = float((figures["predictions"].long() == mnist.test_labels).double().mean())

@@ -11,9 +11,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from grader.data.prepared import load_child_file
+from grader.data.mnist.prepared import load_child_file
 from grader.probes.modules import count_macs
-from grader.probes.training import Budget, train_on_mnist, training_device
+from grader.probes.training import Budget, train_on, training_device
 
 
 def course_epoch(model: nn.Module, loader: Any, optimizer: torch.optim.Optimizer,
@@ -41,7 +41,7 @@ def train_deepnet_on_mnist(student: Any, child_file: str, normalisation: list[fl
     torch.manual_seed(plan.seed)
     model = student.DeepNet()
     device = training_device()
-    figures = train_on_mnist(model, course_epoch, data.train_x, data.train_y, data.test_x, plan, device)
+    figures = train_on(model, course_epoch, data.train_x, data.train_y, data.test_x, plan, device)
     figures["params"] = sum(p.numel() for p in model.parameters())
     figures["macs"] = count_macs(model, data.test_x[:1].to(device))
     return figures

@@ -47,7 +47,8 @@ class BatchPlan:
     roster: dict[str, RosterEntry] = field(default_factory=dict)
     regrade: bool = False  # every submission again, changed or not
     regrade_students: frozenset[str] = frozenset()  # these again (after an extension, a fixed check ...)
-    data_dir: Path | None = None  # MNIST for the training checks; None: they are not run
+    # Each data set found, by name, e.g. {"mnist": folder}; a data set absent: its checks are not run.
+    data_dirs: dict[str, str] = field(default_factory=dict)
     canary: bool = True  # grade the reference solution before and after the class
     language: str = "en"  # of the students' feedback, unless the roster gives a student's own
     insecure: bool = False  # grade even where the sandbox lacks an essential protection
@@ -121,7 +122,7 @@ def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
         language=language,
         timeout_s=plan.timeout_s,
         memory_mb=plan.memory_mb,
-        data_dir=str(plan.data_dir) if plan.data_dir else None,
+        data_dirs=tuple(sorted(plan.data_dirs.items())),
         # Student code must see neither the rest of the class nor the gradebook.
         hidden_paths=(str(plan.submissions.resolve()), str(plan.out.resolve())),
     )
@@ -198,8 +199,8 @@ def run_batch(
             hint=tr("--regrade takes the students' ids: their folders' or zips' names"))
     config = config_hash(
         plan.exercises,
-        # With data found, the training checks run: results without it are out of date.
-        {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb, "mnist": plan.data_dir is not None},
+        # With data found, the checks that need it run: results without it are out of date.
+        {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb, "data": sorted(plan.data_dirs)},
     )
     progress = BatchProgress(total=len(discovery.entries))
     possible = sum(c.points for e in plan.exercises for c in declarations_of(e))

@@ -26,7 +26,7 @@ from grader.errors import GraderError
 from grader.i18n import COURSE_LOCALE_FOLDER, tr, use_language
 
 if TYPE_CHECKING:
-    from grader.data.prepared import MnistProvider
+    from grader.data.prepared import DataSets
     from grader.sandbox.client import Sandbox
 
 
@@ -41,7 +41,8 @@ class GradeTask:
     config_hash: str
     timeout_s: float | None = None
     memory_mb: int | None = None
-    data_dir: str | None = None  # MNIST, for the training checks; None: they are not run
+    # (data set, folder) for each data set found; one absent: the checks that need it are not run.
+    data_dirs: tuple[tuple[str, str], ...] = ()
     hidden_paths: tuple[str, ...] = ()  # the class's submissions and the output folder
     language: str = "en"  # of the student's feedback
 
@@ -66,13 +67,15 @@ def grader_failed(exc: BaseException) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def _mnist(data_dir: str | None) -> "MnistProvider":
-    """One provider per worker process and folder: MNIST is loaded once, not per student."""
-    from grader.data.prepared import MnistProvider
+def _data_sets(data_dirs: tuple[tuple[str, str], ...]) -> "DataSets":
+    """One set per worker process and folders: each data set is loaded once, not per student."""
+    from grader.data.prepared import DataSets, PreparedData
+    from grader.data.providers import default_providers
 
-    provider = MnistProvider(Path(data_dir) if data_dir is not None else None)
-    atexit.register(provider.close)  # its temporary copy of MNIST goes with the worker
-    return provider
+    providers = default_providers()
+    data = DataSets(providers, [PreparedData(providers.get(name), Path(folder)) for name, folder in data_dirs])
+    atexit.register(data.close)  # its temporary copy of the data goes with the worker
+    return data
 
 
 def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
@@ -102,7 +105,7 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
         sandbox,
         LimitOverrides(timeout_s=task.timeout_s, memory_mb=task.memory_mb),
         student_id=task.student_id,
-        data=_mnist(task.data_dir) if any(e.needs_mnist for e in exercises) else None,
+        data=_data_sets(task.data_dirs) if any(e.needs_data for e in exercises) else None,
         hidden_paths=tuple(Path(p) for p in task.hidden_paths),
     )
     if report.exercises and all(exercise.student_file is None for exercise in report.exercises):

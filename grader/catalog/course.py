@@ -39,8 +39,9 @@ class Exercise:
         return self.manifest.id
 
     @property
-    def needs_mnist(self) -> bool:
-        return "mnist" in self.manifest.needs_data
+    def needs_data(self) -> tuple[str, ...]:
+        """The data sets its checks use, by their providers' names (exercise.toml's needs_data)."""
+        return tuple(self.manifest.needs_data)
 
     @property
     def check_files(self) -> list[Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader.cli.common import add_course_option, append, console, percentage, positive, write
 from grader.cli import watch
-from grader.cli.mnist import add_data_options, locate_mnist, mnist_provider
+from grader.cli.datasets import add_data_options, locate_all, open_data_sets
 from grader.errors import GraderError, ScoreBelowThreshold
 from grader.i18n import tr
 
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     # The zygote starts first: its torch import then overlaps everything else here, our
     # own torch import included (finding the course, which loads pydantic, took 0.1 s of
     # a cold check before it). A usage error found below (unknown exercise, missing
-    # folder, a --data-dir without MNIST) kills it unused at once.
+    # folder, a --data-dir without the data) kills it unused at once.
     sandbox = Sandbox()
     try:
         from grader.catalog.course import Course
@@ -107,8 +107,8 @@ def run(args: argparse.Namespace) -> int:
         if files_folder is not None and submission != files_folder:
             raise GraderError(tr("the files named are not in --submission {folder}", folder=args.submission),
                               hint=tr("name the files, or the exercises with --submission, not both"))
-        located = locate_mnist(args) if any(e.needs_mnist for e in exercises) else None
-        data = mnist_provider(args, console(args, stderr=True), located) if located is not None else None
+        located = locate_all(exercises, args)
+        data = open_data_sets(located, args, console(args, stderr=True)) if located else None
 
         from rich.markup import escape
 
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
                 report = grade_submission(course, exercises, submission, sandbox, overrides, progress=progress, data=data)
         finally:
             if data is not None:
-                data.close()  # its temporary copy of MNIST goes, whatever happened
+                data.close()  # its temporary copy of the data goes, whatever happened
     finally:
         # The zygote clears the student's sandbox away on its own: the report needn't wait.
         sandbox.close(wait=False)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from grader.cli.common import add_course_option, positive
 from grader.cli.common import console as make_console
-from grader.cli.mnist import add_data_options, locate_mnist
+from grader.cli.datasets import add_data_options, locate_all
 from grader.errors import GraderBug, GraderError, SubmissionNotFound
 from grader.i18n import COURSE_LOCALE_FOLDER, N_, active_language, join_phrases, tr
 
@@ -118,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
         roster=load_roster(args.roster) if args.roster else {},
         regrade=args.regrade == [],  # --regrade alone: everyone
         regrade_students=frozenset(args.regrade or ()),
-        data_dir=locate_mnist(args).folder if any(e.needs_mnist for e in exercises) else None,
+        data_dirs={provider.name: str(where.folder) for provider, where in locate_all(exercises, args).items()
+                   if where.folder is not None},
         # The students read the command's language (--lang ...), unless the roster says otherwise.
         language=active_language(),
         insecure=args.insecure,

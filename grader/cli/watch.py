@@ -1,7 +1,7 @@
 """`grader check --watch`: grade again on every save and redraw the report in place.
 
 The grading process and the sandbox's zygote stay up between runs (torch, pytest,
-the checks and MNIST are loaded once), so a re-check costs only the checks
+the checks and data sets are loaded once), so a re-check costs only the checks
 themselves. Isolation is that of a one-off check: every check of every run gets a
 freshly forked worker, and each run's state lives on fresh `ExerciseRun`s, so
 nothing student code did in one run reaches the next.
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from grader.catalog.course import Course, Exercise
-    from grader.data.prepared import MnistProvider
+    from grader.data.prepared import DataSets
     from grader.engine.filewatch import FileWatch
     from grader.engine.run import LimitOverrides
     from grader.sandbox.client import Sandbox
@@ -154,7 +154,7 @@ class WatchSession:
 
 
 def watch(course: "Course", exercises: "list[Exercise]", submission: Path, sandbox: "Sandbox",
-          overrides: "LimitOverrides", data: "MnistProvider | None", console: "Console",
+          overrides: "LimitOverrides", data: "DataSets | None", console: "Console",
           files: "FileWatch | None" = None, show_hidden: bool = False) -> int:
     """`grader check --watch`: the CLI's entry point. `files` replaces the watch on the
     exercise files (tests script the saves)."""

@@ -1,7 +1,8 @@
-"""Find a folder holding MNIST: the places users expect, in order, and why each was passed over.
+"""Find a data set's folder: the places users expect, in order, and why each was passed over.
 
-Every location is a parameter: the CLI reads the environment and the working
-directory and hands them in, so nothing here depends on hidden inputs.
+Every location is a parameter (`DataSearch`): the CLI reads the environment and the
+working directory and hands them in, so nothing here depends on hidden inputs. Which
+folders a data set looks in, and what makes a folder hold it, are its provider's.
 
 Where a candidate came from and why it was passed over are kept in English (callers
 compare them); `shown_source` and `shown_reason` say them in the active language.
@@ -11,18 +12,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
-from grader.data.files import MNIST_FILES, missing_files
 from grader.i18n import N_, tr
 
 ENV_VAR = "GRADER_DATA_DIR"
+DATA_DIR_OPTION = "--data-dir"
 USER_CACHE = N_("the user cache")
 TORCHVISION = N_("torchvision layout")
 NO_FOLDER = N_("no such folder")
-NO_FILES = N_("no MNIST files")
-_TORCHVISION_SUFFIX = f" ({TORCHVISION})"
-_MISSING = "missing "
+NO_FILES = N_("none of its files")
+TORCHVISION_SUFFIX = f" ({TORCHVISION})"
+MISSING = "missing "
+
+
+@dataclass(frozen=True)
+class DataSearch:
+    """What this process was told about where data lives: --data-dir, $GRADER_DATA_DIR,
+    the per-user cache root ($XDG_CACHE_HOME/grader) and the working folder."""
+
+    data_dir: Path | None = None
+    env_dir: str | None = None
+    cache_root: Path | None = None
+    cwd: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -39,53 +51,31 @@ class Located:
     source: str = ""
     passed_over: list[tuple[Candidate, str]] = field(default_factory=list)
 
+    @property
+    def from_data_dir(self) -> bool:
+        """Found in the folder given with --data-dir (directly or in a layout under it)."""
+        return self.source == DATA_DIR_OPTION or self.source.startswith(DATA_DIR_OPTION + " (")
 
-def default_cache_dir(environ: Mapping[str, str], home: Path) -> Path:
-    """The per-user cache, following the XDG convention: $XDG_CACHE_HOME/grader/mnist."""
+
+def default_cache_root(environ: Mapping[str, str], home: Path) -> Path:
+    """The per-user cache, following the XDG convention: $XDG_CACHE_HOME/grader; each
+    data set keeps its files in a folder of its name under it."""
     base = environ.get("XDG_CACHE_HOME") or str(home / ".cache")
-    return Path(base) / "grader" / "mnist"
+    return Path(base) / "grader"
 
 
-def _expand(folder: Path, source: str) -> list[Candidate]:
-    """A folder with the four files, or a torchvision root holding them under MNIST/raw/."""
-    return [
-        Candidate(folder, source),
-        Candidate(folder / "MNIST" / "raw", f"{source}{_TORCHVISION_SUFFIX}"),
-    ]
-
-
-def candidates(
-    *,
-    data_dir: Path | None = None,
-    env_dir: str | None = None,
-    cache_dir: Path | None = None,
-    cwd: Path | None = None,
-) -> list[Candidate]:
-    """Where to look, first match wins: --data-dir, $GRADER_DATA_DIR, the user cache,
-    then the torchvision roots a course notebook typically uses (./data, ./dataset/mnist)."""
-    found: list[Candidate] = []
-    if data_dir is not None:
-        found += _expand(data_dir, "--data-dir")
-    if env_dir:
-        found += _expand(Path(env_dir), f"${ENV_VAR}")
-    if cache_dir is not None:
-        found += _expand(cache_dir, USER_CACHE)
-    if cwd is not None:
-        for root in (cwd / "data", cwd / "dataset" / "mnist"):
-            found.append(Candidate(root / "MNIST" / "raw", TORCHVISION))
-    return found
-
-
-def find_mnist(search: list[Candidate]) -> Located:
-    """The first candidate holding all four files (checked by name; loading validates them)."""
+def find(search: list[Candidate], missing: Callable[[Path], list[str]], file_count: int,
+         no_files: str = NO_FILES) -> Located:
+    """The first candidate that lacks none of the data set's files (`missing(folder)`
+    names those absent; checked by name, loading validates them)."""
     passed_over: list[tuple[Candidate, str]] = []
     for candidate in search:
         if not candidate.folder.is_dir():
             passed_over.append((candidate, NO_FOLDER))
             continue
-        missing = missing_files(candidate.folder)
-        if missing:
-            what = NO_FILES if len(missing) == len(MNIST_FILES) else _MISSING + ", ".join(missing)
+        absent = missing(candidate.folder)
+        if absent:
+            what = no_files if len(absent) == file_count else MISSING + ", ".join(absent)
             passed_over.append((candidate, what))
             continue
         return Located(candidate.folder, candidate.source, passed_over)
@@ -94,33 +84,14 @@ def find_mnist(search: list[Candidate]) -> Located:
 
 def shown_source(source: str) -> str:
     """Where a candidate came from, in the active language."""
-    if source.endswith(_TORCHVISION_SUFFIX):
-        return tr("{source} (torchvision layout)", source=shown_source(source.removesuffix(_TORCHVISION_SUFFIX)))
+    if source.endswith(TORCHVISION_SUFFIX):
+        return tr("{source} (torchvision layout)", source=shown_source(source.removesuffix(TORCHVISION_SUFFIX)))
     return tr(source) if source in (USER_CACHE, TORCHVISION) else source
 
 
 def shown_reason(why: str) -> str:
     """Why a candidate was passed over, in the active language."""
-    if why.startswith(_MISSING):
-        return tr("missing {files}", files=why.removeprefix(_MISSING))
-    return tr(why) if why in (NO_FOLDER, NO_FILES) else why
-
-
-def how_to_provide(located: Located) -> str:
-    """What a student reads when the data is missing: where we looked and the three ways to fix it."""
-    names = ", ".join(spec.gz_name for spec in MNIST_FILES)
-    looked = "; ".join(f"{c.folder} ({shown_reason(why)})" for c, why in located.passed_over if why != NO_FOLDER)
-    absent = [str(c.folder) for c, why in located.passed_over if why == NO_FOLDER]
-    # Each sentence brings its own space before it: Chinese sentences take none after "。".
-    parts = [tr("MNIST data not found.")]
-    if looked:
-        parts.append(tr(" Looked in: {places}.", places=looked))
-    if absent:
-        parts.append(tr(" Not present: {folders}.", folders=", ".join(absent[:4]) + (" ..." if len(absent) > 4 else "")))
-    parts.append(tr(
-        " Provide it in one of these ways: run `grader data --download` (needs a network); "
-        "or put the four files ({names}) in a folder and pass `--data-dir FOLDER` or set "
-        "{variable}=FOLDER; or run `grader data --import FOLDER` to copy them into the user cache.",
-        names=names, variable=ENV_VAR,
-    ))
-    return "".join(parts)
+    if why.startswith(MISSING):
+        return tr("missing {files}", files=why.removeprefix(MISSING))
+    # A provider's own reasons are marked for translation (N_) where it defines them.
+    return tr(why)

@@ -1,143 +1,126 @@
-"""MNIST as the checks use it, split across the process boundary.
+"""The data sets one grading may use, each loaded at most once, on first use.
 
-The sandboxed child gets one file with the training images and labels and the
-test *images*; the test labels never leave the grading process, which computes
-accuracy from the predictions the child returns. The file holds plain uint8
-tensors, so the child loads it with `torch.load(..., weights_only=True)`.
+`PreparedData` holds one data set for a grading run (a batch worker keeps it across
+submissions): its provider loads the files and prepares them across the sandbox
+boundary into a private folder the sandboxed worker may read, while the original
+folder stays hidden from it. `DataSets` is what the engine is given: the registry
+and the prepared data by name. Nothing here knows any particular data set.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import DataError
 from grader.i18n import active_language, tr
 
-CHILD_FILE_NAME = "mnist-train-and-test-images.pt"
-
-
-@dataclass(frozen=True)
-class CheckData:
-    """What a check holds: the path to hand the child, and the labels to score against."""
-
-    child_file: Path
-    test_labels: torch.Tensor
-    train_count: int
-    # The course's (mean, std), from its course.toml: the engine knows no course's numbers.
-    normalisation: tuple[float, float] = (0.0, 1.0)
-    # Figures a check may reuse while this data lives (a batch run shares it across
-    # submissions), e.g. the course network's training figures for a comparison.
-    memo: dict[str, Any] = field(default_factory=dict, compare=False)
+if TYPE_CHECKING:
+    from grader.data.providers import DataProvider, DataProviders
 
 
 class DataUnavailable(Exception):
     """The data cannot be used; the message says exactly how to provide it."""
 
 
-class MnistProvider:
-    """Loads MNIST at most once per grading run, on first use, and writes the child's file.
+class PreparedData:
+    """One data set for a grading run. `folder` is where it was found (None: not found;
+    `missing_message` then says how to provide it, or the provider's own words do)."""
 
-    `folder` is where the data was found (None: not found; `missing_message` then
-    says how to provide it). `full=False` accepts the tiny generated sets tests use.
-    """
-
-    def __init__(self, folder: Path | None, missing_message: str = "", *, full: bool = True) -> None:
+    def __init__(self, provider: "DataProvider", folder: Path | None, missing_message: str = "") -> None:
+        self.provider = provider
         self.folder = folder
         self._missing_message = missing_message
-        self.full = full
-        self._data: CheckData | None = None
-        # Why the data cannot be used, by language: a batch worker keeps one provider for
-        # students who read different languages.
+        self._value: Any = None
+        self._ready = False
+        # Why the data cannot be used, by language: a batch worker keeps one for students
+        # who read different languages.
         self._failures: dict[str, str] = {}
         self._workdir: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.provider.name
 
     @property
     def missing_message(self) -> str:
         """How to provide the data, in the active language unless the caller said it."""
         if self._missing_message:
             return self._missing_message
-        from grader.data.locate import Located, how_to_provide
+        from grader.data.locate import Located
 
-        return how_to_provide(Located(None))
+        return self.provider.how_to_provide(Located(None))
 
-    def get(self) -> CheckData:
-        if self._data is not None:
-            return self._data
+    def get(self) -> Any:
+        """What the provider prepared; DataUnavailable says why there is nothing."""
+        if self._ready:
+            return self._value
         language = active_language()
         if language not in self._failures:
             self._failures[language] = self._prepare()
-        if self._data is None:
+        if not self._ready:
             raise DataUnavailable(self._failures[language])
-        return self._data
+        return self._value
 
     def _prepare(self) -> str:
         if self.folder is None:
             return self.missing_message
-        from grader.data.mnist import load_mnist
-
         try:
-            data = load_mnist(self.folder, full=self.full)
+            loaded = self.provider.load(self.folder)
         except DataError as error:
             if not error.hint:
                 return error.message
             # One message, so a language puts its own full stop between them (zh: 。).
             return tr("{problem}. {hint}", problem=error.message, hint=error.hint)
-        self._workdir = Path(tempfile.mkdtemp(prefix="grader-mnist-"))
-        child_file = self._workdir / CHILD_FILE_NAME
-        torch.save(
-            {
-                "train_images": data.train_images,
-                "train_labels": data.train_labels,
-                "test_images": data.test_images,
-            },
-            child_file,
-        )
-        self._data = CheckData(child_file, data.test_labels.to(torch.int64), int(data.train_labels.shape[0]))
+        self._workdir = Path(tempfile.mkdtemp(prefix=f"grader-{self.name}-"))
+        self._value = self.provider.prepare(loaded, self._workdir)
+        self._ready = True
         return ""
 
     def exposed_paths(self) -> list[str]:
-        """What a sandboxed worker must be able to read: the folder of the child's file
-        (its private /tmp hides everything else)."""
-        return [str(self._workdir)] if self._data is not None and self._workdir is not None else []
+        """What a sandboxed worker must be able to read: the prepared folder (its private
+        /tmp hides everything else)."""
+        return [str(self._workdir)] if self._ready and self._workdir is not None else []
 
     def hidden_paths(self) -> tuple[Path, ...]:
-        """What a sandboxed worker must not see: the original files, test labels included."""
+        """What a sandboxed worker must not see: the original files (test labels included)."""
         return (self.folder,) if self.folder is not None else ()
 
     def close(self) -> None:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
-        self._data = None
+        self._value = None
+        self._ready = False
 
 
-@dataclass(frozen=True)
-class ChildMnist:
-    """Child side: normalised float images ready for a model, and the training labels."""
+class DataSets:
+    """The data sets a grading may use: the providers by name, and those prepared.
 
-    train_x: torch.Tensor  # (N, 1, 28, 28) float32
-    train_y: torch.Tensor  # (N,) int64
-    test_x: torch.Tensor  # (M, 1, 28, 28) float32
+    A data set the registry knows but that was not given (not found, or not asked for)
+    is reported by its provider as not available: checks that need it are not run."""
 
+    def __init__(self, providers: "DataProviders | None" = None, prepared: list[PreparedData] = ()) -> None:
+        if providers is None:
+            from grader.data.providers import default_providers
 
-def normalise(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:
-    """uint8 (N, 28, 28) -> float32 (N, 1, 28, 28) scaled to [0, 1] then normalised with
-    (mean, std), in place (one allocation)."""
-    return images.to(torch.float32).mul_(1.0 / (255.0 * std)).sub_(mean / std).unsqueeze(1)
+            providers = default_providers()
+        self.providers = providers
+        self._prepared = {data.name: data for data in prepared}
 
+    def __getitem__(self, name: str) -> PreparedData:
+        if name not in self._prepared:
+            self._prepared[name] = PreparedData(self.providers.get(name), None)
+        return self._prepared[name]
 
-def load_child_file(path: str | Path, normalisation: tuple[float, float] | list[float] = (0.0, 1.0)) -> ChildMnist:
-    """Runs in the child: read the file the grading process wrote (plain tensors only)."""
-    mean, std = normalisation
-    raw = torch.load(str(path), weights_only=True)
-    return ChildMnist(
-        train_x=normalise(raw["train_images"], mean, std),
-        train_y=raw["train_labels"].to(torch.int64),
-        test_x=normalise(raw["test_images"], mean, std),
-    )
+    def hidden_paths(self) -> tuple[Path, ...]:
+        return tuple(path for data in self._prepared.values() for path in data.hidden_paths())
+
+    def exposed_paths(self) -> list[str]:
+        return [path for data in self._prepared.values() for path in data.exposed_paths()]
+
+    def close(self) -> None:
+        for data in self._prepared.values():
+            data.close()

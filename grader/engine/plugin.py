@@ -3,13 +3,13 @@
 Registered as an instance for one grading (state lives on it, not in globals): it
 takes frozen plans, makes one `ExerciseRun` per plan to hold what it learns, and
 `results()` turns those into the exercises' results. It provides the `student`,
-`reference`, `exercise`, `mnist` and `comparison` fixtures, and records one
-CheckResult per check from pytest's reports.
+`reference`, `exercise` and `comparison` fixtures, one fixture per data set its
+registry knows (named after the data set: `mnist`, ...), and records one CheckResult
+per check from pytest's reports.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import traceback
 import types
 from dataclasses import dataclass
@@ -19,10 +19,10 @@ from typing import Any, Callable, Iterator, Literal
 import pytest
 
 from grader.catalog.course import Exercise
-from grader.authoring.failure import CheckFailed
 from grader.authoring.declaration import CheckDeclaration
+from grader.authoring.failure import CheckFailed
 from grader.authoring.marker import MARKER_NAME
-from grader.data.prepared import CheckData, DataUnavailable, MnistProvider
+from grader.data.prepared import DataSets, DataUnavailable
 from grader.engine.exercise_run import ExercisePlan, ExerciseRun
 from grader.engine.references import ReferenceSource, default_references, import_solution
 from grader.engine.student import StudentCode, worker_spec
@@ -63,18 +63,19 @@ class GradingPlugin:
         sandbox: Sandbox,
         plans: list[ExercisePlan],
         progress: ProgressCallback | None = None,
-        data: MnistProvider | None = None,
+        data: DataSets | None = None,
         references: ReferenceSource | None = None,
         public_only: bool = False,
         probe_log: dict[str, set[str]] | None = None,
     ) -> None:
         """`progress(text, done, total)` is told before each check starts; `data` serves
-        the `mnist` fixture (without it, checks that need MNIST are not run).
+        the data sets' fixtures (a data set it lacks: the checks that need it are not run).
         `references` serves `reference` (default: the course's solutions, or a kit's
         recorded answers); `public_only` leaves hidden checks out; `probe_log` collects,
         per exercise, the probe files the checks used (what a student kit must carry)."""
         self.sandbox = sandbox
-        self.data = data or MnistProvider(None)
+        self.data = data if data is not None else DataSets()
+        _check_data_needs(self.data, plans)
         self.runs = [ExerciseRun(plan) for plan in plans]
         # The student's sandbox preloads what any of these exercises asks for: the cell
         # is built once for all of them (a different preload would mean another cell).
@@ -99,6 +100,8 @@ class GradingPlugin:
         config.addinivalue_line(
             "markers", f"{MARKER_NAME}(points, title, timeout_s, hidden, reply_mb): a graded check"
         )
+        config.pluginmanager.register(data_fixtures(self._data_fixture, self.data.providers.names()),
+                                      "grader-data-fixtures")
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -167,17 +170,17 @@ class GradingPlugin:
 
         return load
 
-    @pytest.fixture
-    def mnist(self, request: pytest.FixtureRequest) -> CheckData:
-        """MNIST for training checks, with the course's normalisation. Without usable data
-        the check is NOT RUN (never passed, never crashed), and its message says how to
-        provide the data."""
+    def _data_fixture(self, name: str, request: pytest.FixtureRequest) -> Any:
+        """The data set `name` as its provider hands it to checks, with the course's
+        settings ([data.<name>]). Without usable data the check is NOT RUN (never passed,
+        never crashed), and its message says how to provide the data."""
+        data = self.data[name]
         try:
-            data = self.data.get()
+            prepared = data.get()
         except DataUnavailable as missing:
             pytest.skip(tr("not run: {reason}", reason=missing))
-        settings = self._info(request).run.plan.exercise.course.data.mnist
-        return dataclasses.replace(data, normalisation=(settings.mean, settings.std))
+        course = self._info(request).run.plan.exercise.course
+        return data.provider.fixture_value(prepared, data.provider.settings(course.data.get(name)))
 
     @pytest.fixture
     def comparison(self, request: pytest.FixtureRequest) -> dict[str, dict[str, float | str]]:
@@ -193,12 +196,12 @@ class GradingPlugin:
         if run.import_failure is not None:
             raise run.import_failure
         limits = plan.limits_for(info.declaration.timeout_s, run.time_left(), info.declaration.reply_mb)
-        if plan.exercise.needs_mnist:
+        for name in plan.exercise.needs_data:
             # Prepare the data before the exercise's cell is built, so its root holds it.
             try:
-                self.data.get()
+                self.data[name].get()
             except DataUnavailable:
-                pass  # the `mnist` fixture reports it on the checks that need it
+                pass  # the data set's fixture reports it on the checks that need it
         code = self._student_code(plan, limits, next_worker=self._next_worker(request.node.nodeid))
         code.observer = getattr(self.references, "observe_student_value", None)
         try:
@@ -236,9 +239,9 @@ class GradingPlugin:
         """Have the student's cell and the first check's worker built while pytest starts
         and collects: the first exercise's default limits are a good guess (a check with
         limits of its own gets a fresh worker in the same cell). Not for an exercise that
-        needs MNIST: its data must be ready before its cell is built."""
+        needs data: its data must be ready before its cell is built."""
         plan = next((r.plan for r in self.runs if r.plan.student_file.path is not None), None)
-        if plan is None or plan.exercise.needs_mnist:
+        if plan is None or plan.exercise.needs_data:
             return
         code = self._student_code(plan, plan.limits_for(None, plan.budget_s))
         self.sandbox.prepare(code.cell_spec(), code.worker_spec())
@@ -322,6 +325,33 @@ class GradingPlugin:
             tr("the grader itself failed on this check: {error}. This is not your fault; tell the course staff.",
                error=failure),
         )
+
+
+def _check_data_needs(data: DataSets, plans: list[ExercisePlan]) -> None:
+    """Before anything runs: every data set an exercise asks for has a provider (an
+    unknown name is an error naming the known ones), and the course's settings for it
+    are valid."""
+    for plan in plans:
+        exercise = plan.exercise
+        manifest = exercise.check_dir / "exercise.toml"
+        for name in exercise.needs_data:
+            provider = data.providers.get(name, asked_by=str(manifest))
+            provider.settings(exercise.course.data.get(name), where=str(exercise.check_dir.parent.parent / "course.toml"))
+
+
+def data_fixtures(serve: Callable[[str, pytest.FixtureRequest], Any], names: list[str]) -> object:
+    """A plugin holding one fixture per data set, named after it (`mnist`, ...), each
+    served by `serve(name, request)`: the data sets are the registry's, not the engine's."""
+
+    def fixture_for(name: str) -> Any:
+        def value(self: object, request: pytest.FixtureRequest) -> Any:
+            return serve(name, request)
+
+        value.__doc__ = f"The {name!r} data set, as its provider hands it to checks."
+        return pytest.fixture(name=name)(value)
+
+    holder = type("DataFixtures", (), {f"data_{name}": fixture_for(name) for name in names})
+    return holder()
 
 
 def _named_mistakes(call: pytest.CallInfo[None], message: str) -> list[NamedMistake]:

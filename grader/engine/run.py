@@ -15,7 +15,7 @@ import pytest
 from grader.version import __version__
 from grader.catalog.course import Course, Exercise
 from grader.catalog.submission import find_student_file, read_stub
-from grader.data.prepared import MnistProvider
+from grader.data.prepared import DataSets
 from grader.errors import GraderBug
 from grader.i18n import tr
 from grader.engine.references import ReferenceSource
@@ -225,7 +225,7 @@ def grade_submission(
     overrides: LimitOverrides = LimitOverrides(),
     student_id: str | None = None,
     progress: ProgressCallback | None = None,
-    data: MnistProvider | None = None,
+    data: DataSets | None = None,
     hidden_paths: tuple[Path, ...] = (),
     references: ReferenceSource | None = None,
     public_only: bool = False,
@@ -233,8 +233,9 @@ def grade_submission(
 ) -> SubmissionReport:
     """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults.
 
-    `data` provides MNIST to the training checks (the caller owns and closes it, so a
-    batch run loads the data once); without it those checks are reported as not run.
+    `data` provides the data sets the exercises need (the caller owns and closes it, so
+    a batch run loads the data once); a data set it lacks: the checks that need it are
+    reported as not run.
     `hidden_paths` are folders student code must not see beyond the course's own
     (a batch hides the class's submissions and the gradebook). `references`,
     `public_only` and `probe_log` serve `grader release` (see GradingPlugin).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -66,21 +68,6 @@ class ExerciseManifest(BaseModel):
         return names
 
 
-class MnistSettings(BaseModel):
-    """How the course normalises MNIST (its notes: transforms.Normalize((mean,), (std,)))."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    mean: float = 0.0
-    std: float = Field(1.0, gt=0)
-
-
-class CourseData(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    mnist: MnistSettings = Field(default_factory=MnistSettings)
-
-
 class CourseInfo(BaseModel):
     """The `[course]` table of course.toml: what the course is and which engine it needs."""
 
@@ -132,5 +119,7 @@ class CourseManifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     course: CourseInfo
-    data: CourseData = Field(default_factory=CourseData)
+    # [data.<name>]: each data set's settings (e.g. [data.mnist] mean and std), as read:
+    # the data set's provider validates its own table (grader.data.providers).
+    data: dict[str, dict[str, Any]] = Field(default_factory=dict)
     release: ReleaseInfo | None = None

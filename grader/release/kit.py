@@ -157,7 +157,6 @@ def _write_exercise(exercise: Exercise, kit: Path, probe_files: set[str], record
 
 def _course_toml(course: Course, digest: str, language: str) -> str:
     info = course.manifest.course
-    mnist = course.manifest.data.mnist
     lines = [
         "# A student kit made by `grader release` from the course's own files: edit nothing here.",
         "# `grader check` finds this file by walking up from the folder it runs in.",
@@ -170,16 +169,33 @@ def _course_toml(course: Course, digest: str, language: str) -> str:
         f'engine = "=={__version__}"',
         f"exercise_shorthand = {_toml_string(info.exercise_shorthand)}",
         "",
-        "[data.mnist]",
-        f"mean = {mnist.mean!r}",
-        f"std = {mnist.std!r}",
-        "",
+        *_data_tables(course.manifest.data),
         "[release]",
         f'content_hash = "{digest}"',
         f'engine_version = "{__version__}"',
         "",
     ]
     return "\n".join(lines)
+
+
+def _data_tables(data: dict[str, dict[str, object]]) -> list[str]:
+    """Each data set's [data.<name>] table as the course wrote it (its provider reads it)."""
+    lines: list[str] = []
+    for name, table in data.items():
+        lines.append(f"[data.{name}]")
+        lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]
+        lines.append("")
+    return lines
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return _toml_string(str(value))
 
 
 def _toml_string(text: str) -> str:

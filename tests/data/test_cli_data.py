@@ -72,8 +72,8 @@ def tiny_mirror(tmp_path, monkeypatch):
     replace the originals' (the network seam, `UrllibTransport`, is what is faked)."""
     import hashlib
 
-    import grader.data.download as download
-    from grader.data.files import MNIST_FILES, MnistFile
+    import grader.data.mnist.download as download
+    from grader.data.mnist.files import MNIST_FILES, MnistFile
 
     source = tmp_path / "mirror"
     write_tiny_mnist(source, train=4, test=2)

@@ -9,8 +9,8 @@ from typing import Iterator
 
 import pytest
 
-import grader.data.download as download
-from grader.data.files import MNIST_FILES, MnistFile
+import grader.data.mnist.download as download
+from grader.data.mnist.files import MNIST_FILES, MnistFile
 from grader.errors import DownloadFailed
 from tests.data.tiny_mnist import write_tiny_mnist
 

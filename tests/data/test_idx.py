@@ -8,9 +8,9 @@ import struct
 import pytest
 import torch
 
-from grader.data.files import IMAGES_MAGIC, LABELS_MAGIC
+from grader.data.mnist.files import IMAGES_MAGIC, LABELS_MAGIC
 from grader.data.idx import read_idx, write_idx
-from grader.data.mnist import load_mnist
+from grader.data.mnist.load import load_mnist
 from grader.errors import DataFileError
 from tests.data.tiny_mnist import write_tiny_mnist
 

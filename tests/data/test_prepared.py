@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.data.prepared import DataUnavailable, MnistProvider, load_child_file
+from grader.data.mnist.prepared import load_child_file
+from grader.data.mnist.provider import MnistProvider
+from grader.data.prepared import DataUnavailable, PreparedData
 from tests.data.tiny_mnist import write_tiny_mnist
 
 
 def test_child_file_has_no_test_labels(tmp_path):
     tensors = write_tiny_mnist(tmp_path / "mnist", train=12, test=5)
-    provider = MnistProvider(tmp_path / "mnist", full=False)
+    provider = PreparedData(MnistProvider(full=False), tmp_path / "mnist")
     try:
         data = provider.get()
         assert provider.get() is data  # loaded once per run
@@ -29,14 +31,14 @@ def test_child_file_has_no_test_labels(tmp_path):
 
 def test_missing_data_says_how_to_provide_it():
     with pytest.raises(DataUnavailable, match=r"grader data --download.*--data-dir FOLDER"):
-        MnistProvider(None).get()
+        PreparedData(MnistProvider(), None).get()
 
 
 def test_corrupt_file_is_named(tmp_path):
     write_tiny_mnist(tmp_path, train=12, test=5)
     path = tmp_path / "t10k-images-idx3-ubyte.gz"
     path.write_bytes(path.read_bytes()[:30])
-    provider = MnistProvider(tmp_path, full=False)
+    provider = PreparedData(MnistProvider(full=False), tmp_path)
     with pytest.raises(DataUnavailable, match=r"t10k-images-idx3-ubyte.gz is not a valid gzip file.*grader data --download"):
         provider.get()
 
@@ -47,7 +49,7 @@ def test_a_corrupt_file_reads_as_one_sentence_in_chinese(tmp_path):
     write_tiny_mnist(tmp_path, train=12, test=5)
     path = tmp_path / "t10k-images-idx3-ubyte.gz"
     path.write_bytes(path.read_bytes()[:30])
-    provider = MnistProvider(tmp_path, full=False)
+    provider = PreparedData(MnistProvider(full=False), tmp_path)
     with use_language("zh"), pytest.raises(DataUnavailable) as raised:
         provider.get()
     said = str(raised.value)
@@ -59,7 +61,7 @@ def test_a_provider_kept_across_students_says_why_in_each_ones_language(tmp_path
     """A batch worker keeps one provider for every student it grades."""
     from grader.i18n import use_language
 
-    provider = MnistProvider(None)
+    provider = PreparedData(MnistProvider(), None)
     for language in ("zh", "en", "zh"):
         with use_language(language), pytest.raises(DataUnavailable) as raised:
             provider.get()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import torch
 
-from grader.data.files import MNIST_FILES
+from grader.data.mnist.files import MNIST_FILES
 from grader.data.idx import write_idx
 
 

@@ -12,7 +12,8 @@ from typing import Callable
 import pytest
 
 from grader.catalog.course import Course
-from grader.data.prepared import MnistProvider
+from grader.data.mnist.provider import MnistProvider
+from grader.data.prepared import DataSets, PreparedData
 from grader.engine.run import grade_submission
 from grader.models.results import ExerciseResult
 from grader.sandbox.client import Sandbox
@@ -33,7 +34,7 @@ def grade_with_data(course: Course, sandbox: Sandbox) -> Callable[..., ExerciseR
     """grade_with_data(exercise_id, folder, data_folder, full=True) -> ExerciseResult."""
 
     def _grade(exercise_id: str, folder: Path, data_folder: Path | None, full: bool = True) -> ExerciseResult:
-        provider = MnistProvider(data_folder, full=full)
+        provider = DataSets(prepared=[PreparedData(MnistProvider(full=full), data_folder)])
         try:
             report = grade_submission(course, course.select([exercise_id]), folder, sandbox, data=provider)
         finally:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import torch
 
-from grader.data.files import IMAGE_SIZE, MNIST_FILES, MnistFile, file_path, missing_files
+from grader.data.mnist.files import IMAGE_SIZE, MNIST_FILES, MnistFile, file_path, missing_files
 from grader.data.idx import read_idx
 from grader.errors import DataFileError
 from grader.i18n import tr
