@@ -70,7 +70,7 @@ def grader_failed(exc: BaseException) -> str:
 def _data_sets(data_dirs: tuple[tuple[str, str], ...]) -> "DataSets":
     """One set per worker process and folders: each data set is loaded once, not per student."""
     from grader.data.prepared import DataSets, PreparedData
-    from grader.data.providers import default_providers
+    from grader.data.registry import default_providers
 
     providers = default_providers()
     data = DataSets(providers, [PreparedData(providers.get(name), Path(folder)) for name, folder in data_dirs])

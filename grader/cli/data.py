@@ -43,7 +43,7 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def run(args: argparse.Namespace) -> int:
-    from grader.data.providers import default_providers
+    from grader.data.registry import default_providers
 
     providers = default_providers()
     chosen = [providers.get(args.name)] if args.name else list(providers)

@@ -84,7 +84,7 @@ def locate(provider: "DataProvider", args: argparse.Namespace) -> "Located":
 
 def needed(exercises: Iterable["Exercise"], providers: "DataProviders | None" = None) -> list["DataProvider"]:
     """The providers of the data sets `exercises` need, each once; an unknown name is an error."""
-    from grader.data.providers import default_providers
+    from grader.data.registry import default_providers
 
     providers = providers or default_providers()
     return providers.needed_by({str(e.check_dir / "exercise.toml"): e.needs_data for e in exercises})

@@ -104,7 +104,7 @@ class DataSets:
 
     def __init__(self, providers: "DataProviders | None" = None, prepared: list[PreparedData] = ()) -> None:
         if providers is None:
-            from grader.data.providers import default_providers
+            from grader.data.registry import default_providers
 
             providers = default_providers()
         self.providers = providers

@@ -27,9 +27,7 @@ own with `with_provider`.
 
 from __future__ import annotations
 
-import functools
 from abc import ABC, abstractmethod
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -187,17 +185,3 @@ class DataProviders:
             for name in names:
                 found.setdefault(name, self.get(name, asked_by=who))
         return list(found.values())
-
-
-def builtin_providers() -> list[DataProvider]:
-    from grader.data.mnist.provider import MnistProvider
-
-    return [MnistProvider()]
-
-
-@functools.cache
-def default_providers() -> DataProviders:
-    """The built-in providers, then those installed under the entry point group (read once:
-    installed packages do not change while the grader runs)."""
-    installed = [entry.load()() for entry in entry_points(group=ENTRY_POINT_GROUP)]
-    return DataProviders([*builtin_providers(), *installed])

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict
 from grader.catalog.course import Course
 from grader.cli import main
 from grader.data.prepared import DataSets, PreparedData
-from grader.data.providers import DataProvider, DataProviders, default_providers
+from grader.data.providers import DataProvider, DataProviders
+from grader.data.registry import default_providers
 from grader.engine.run import grade_submission
 from grader.errors import ManifestError, UnknownDataSet
 from grader.models.results import CheckStatus
