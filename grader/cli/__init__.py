@@ -74,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     course = _option_value(argv, "--course")
     early, early_catalog = language.choose_for(_option_value(argv, "--lang"), Path(course) if course else None)
     with use_language(early.language, early_catalog):
+        # Before the help or a usage error: on stderr, so what a format writes to stdout stays clean.
+        hint = language.course_default_hint(early)
+        if hint:
+            print(hint, file=sys.stderr)
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:

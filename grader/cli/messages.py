@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.cli.common import add_course_option, console
 from grader.errors import GraderError
 from grader.i18n import tr
+
+if TYPE_CHECKING:
+    from grader.i18n.catalogs import CatalogSet
 
 
 class CatalogIncomplete(GraderError):
@@ -40,15 +44,27 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.text import Text
-
     from grader.catalog.course import Course
     from grader.i18n import catalogs as kept
 
     if args.engine:
-        catalogs = kept.engine_catalogs()
+        # The engine's messages, and argparse's own words (kept by hand, not extracted).
+        sets = [kept.engine_catalogs(), kept.argparse_catalogs()]
     else:
-        catalogs = kept.course_catalogs(Course.find(args.course, os.environ, Path.cwd()).root)
+        sets = [kept.course_catalogs(Course.find(args.course, os.environ, Path.cwd()).root)]
+    incomplete = [_run_on(catalogs, args) for catalogs in sets]
+    found = [message for message in incomplete if message]
+    if found:
+        raise CatalogIncomplete("; ".join(found))
+    return 0
+
+
+def _run_on(catalogs: CatalogSet, args: argparse.Namespace) -> str:
+    """The action on one domain's catalogs; what is wrong with them ("": nothing)."""
+    from rich.text import Text
+
+    from grader.i18n import catalogs as kept
+
     out = console(args)
     languages = args.language or catalogs.languages()
     if not languages:
@@ -57,17 +73,20 @@ def run(args: argparse.Namespace) -> int:
             hint="start one with `grader messages update --language zh`",
         )
     if args.action == "update":
+        if catalogs.kept_by_hand:
+            out.print(Text(f"kept by hand: {catalogs.po_path('<lang>')}"))
+            return ""
         for language in languages:
             out.print(Text(f"updated {kept.update(catalogs, language)}"))
-        return 0
+        return ""
     if args.action == "compile":
         for path in kept.compile_all(catalogs):
             out.print(Text(f"compiled {path}"))
-        return 0
+        return ""
     found = kept.problems(catalogs, languages)
     for problem in found:
         out.print(Text(f"{problem.language}: {problem.problem}: {problem.message[:100]!r}"))
     if found:
-        raise CatalogIncomplete(f"{len(found)} problem(s) in the {catalogs.domain} catalogs")
+        return f"{len(found)} problem(s) in the {catalogs.domain} catalogs"
     out.print(Text(f"the {catalogs.domain} catalogs are complete: {', '.join(languages)}"))
-    return 0
+    return ""

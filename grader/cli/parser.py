@@ -1,11 +1,10 @@
-"""An argparse parser that speaks the command's language, argparse's own words included.
+"""An argparse parser that speaks the command's language, argparse's own words included,
+and lays Chinese out to the terminal's columns.
 
 The commands' help texts are `tr(...)` where they are declared, and the parser is built
 once the language is chosen, so they come out translated. What argparse writes itself
-("usage:", "options", "show this help message and exit", and its usage errors) it
-takes from the C locale's gettext domain, which knows nothing of `--lang`; this parser
-and its formatter put those through our catalog instead. An error argparse words in a
-way not listed here is shown as argparse wrote it: in English, never lost.
+("usage:", "options", "show this help message and exit", its usage errors) it looks up
+through gettext as it says it: `argparse_words` answers from our catalog.
 """
 
 from __future__ import annotations
@@ -13,63 +12,32 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from typing import NoReturn
 
+from grader.cli import argparse_words
+from grader.cli.argparse_words import argparse_gettext
 from grader.cli.wide_text import display_width, is_wide, wrap_wide
-from grader.i18n import N_, tr
 
-# The titles argparse gives its two default sections (Python 3.10+ says "options").
-SECTION_TITLES = (N_("positional arguments"), N_("options"), N_("optional arguments"))
-
-_ARGUMENT = re.compile(r"^argument (?P<argument>[^:]+): (?P<message>.*)$", re.DOTALL)
-
-# argparse's own usage errors (Python 3.11's wording), each as a pattern and our template.
-_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^the following arguments are required: (?P<names>.+)$"),
-     N_("the following arguments are required: {names}")),
-    (re.compile(r"^unrecognized arguments: (?P<names>.+)$"), N_("unrecognized arguments: {names}")),
-    (re.compile(r"^invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)$"),
-     N_("invalid choice: {value} (choose from {choices})")),
-    (re.compile(r"^expected one argument$"), N_("expected one argument")),
-    (re.compile(r"^expected at least one argument$"), N_("expected at least one argument")),
-    (re.compile(r"^expected at most one argument$"), N_("expected at most one argument")),
-    (re.compile(r"^not allowed with argument (?P<other>.+)$"), N_("not allowed with argument {other}")),
-    (re.compile(r"^invalid (?P<kind>\w+) value: (?P<value>.+)$"), N_("invalid {kind} value: {value}")),
-    (re.compile(r"^ambiguous option: (?P<option>\S+) could match (?P<matches>.+)$"),
-     N_("ambiguous option: {option} could match {matches}")),
-    (re.compile(r"^one of the arguments (?P<names>.+) is required$"),
-     N_("one of the arguments {names} is required")),
-    (re.compile(r"^ignored explicit argument (?P<value>.+)$"), N_("ignored explicit argument {value}")),
-    (re.compile(r"^expected (?P<count>\d+) arguments?$"), N_("expected {count} argument(s)")),
-)
-
-
-def translate_error(message: str) -> str:
-    """argparse's error message in the active language, where its wording is known."""
-    argument = _ARGUMENT.match(message)
-    if argument:
-        return tr("argument {argument}: {message}", argument=argument["argument"],
-                  message=translate_error(argument["message"]))
-    for pattern, template in _ERRORS:
-        found = pattern.match(message)
-        if found:
-            return tr(template, **found.groupdict())
-    return message
-
-
-_WIDE_HEADING = re.compile(r"(?m)^(\S[^\n]*[^\x00-\x7f]):$")  # a section heading in Chinese
+_WHITESPACE = re.compile(r"\s+", re.ASCII)  # what argparse collapses (not U+3000)
 _STAND_IN = "\0"  # for the usage prefix while argparse lays the usage out (never in a help text)
 
 
-class TranslatedHelpFormatter(argparse.HelpFormatter):
-    """Section titles and the usage prefix in the active language, and text with
-    Chinese in it wrapped to the terminal's columns (argparse counts characters, and a
-    Chinese character is two columns wide; it has no spaces to break at either)."""
+class WideTextHelpFormatter(argparse.HelpFormatter):
+    """Text with Chinese in it wrapped to the terminal's columns (argparse counts
+    characters, and a Chinese character is two columns wide; it has no spaces to break
+    at either), and a description's example lines kept as written.
+
+    argparse has no public hook for wrapping: `_split_lines` and `_fill_text` are the two
+    methods its own Raw*HelpFormatter classes override for it, and the only ones here."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._wide_prefix = ""
+        self._headings: list[str] = []
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         if not any(is_wide(c) for c in text):
             return super()._split_lines(text, width)
-        return wrap_wide(self._whitespace_matcher.sub(" ", text).strip(), width)
+        return wrap_wide(_WHITESPACE.sub(" ", text).strip(), width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         # A description or epilog is wrapped, except its lines that start with two spaces
@@ -90,14 +58,15 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
     def _fill_prose(self, text: str, width: int, indent: str) -> str:
         if not any(is_wide(c) for c in text):
             return super()._fill_text(text, width, indent)
-        text = self._whitespace_matcher.sub(" ", text).strip()
-        return "\n".join(indent + line for line in wrap_wide(text, width - len(indent)))
+        return "\n".join(indent + line for line in wrap_wide(_WHITESPACE.sub(" ", text).strip(), width - len(indent)))
 
     def start_section(self, heading: str | None) -> None:
-        super().start_section(tr(heading) if heading in SECTION_TITLES else heading)
+        if heading:
+            self._headings.append(heading)
+        super().start_section(heading)
 
     def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
-        prefix = tr("usage: ") if prefix is None else prefix
+        prefix = argparse_gettext("usage: ") if prefix is None else prefix
         if display_width(prefix) > len(prefix):
             # argparse indents the usage's continuation lines by len(prefix): lay it out
             # with a stand-in as wide as the prefix is on screen, swapped back in format_help.
@@ -107,25 +76,22 @@ class TranslatedHelpFormatter(argparse.HelpFormatter):
 
     def format_help(self) -> str:
         text = super().format_help()
-        wide = getattr(self, "_wide_prefix", None)
-        if wide:
-            text = text.replace(_STAND_IN * display_width(wide), wide, 1)
-        # argparse ends every section heading with ":"; a Chinese heading takes "：".
-        return _WIDE_HEADING.sub("\\1：", text)
+        if self._wide_prefix:
+            text = text.replace(_STAND_IN * display_width(self._wide_prefix), self._wide_prefix, 1)
+        if sys.version_info < (3, 13):
+            # Before 3.13 argparse ends a heading with ":" without asking its catalog
+            # (3.13 asks for "%(heading)s:"): ask it here, so Chinese takes "：" on every Python.
+            for heading in self._headings:
+                ending = argparse_gettext("%(heading)s:") % {"heading": heading}
+                text = text.replace(f"\n{heading}:\n", f"\n{ending}\n")
+        return text
 
 
 class TranslatedParser(argparse.ArgumentParser):
-    """An ArgumentParser whose own words (help option, usage, errors) are translated;
-    its subcommands' parsers are of the same class."""
+    """An ArgumentParser whose own words come from our catalog and whose help wraps
+    Chinese; its subcommands' parsers are of the same class (argparse's default)."""
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        kwargs.setdefault("formatter_class", TranslatedHelpFormatter)
-        add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
-        if add_help:
-            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                              help=tr("show this help message and exit"))
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, tr("{prog}: error: {message}", prog=self.prog, message=translate_error(message)) + "\n")
+        argparse_words.install()  # before argparse names its sections and its -h
+        kwargs.setdefault("formatter_class", WideTextHelpFormatter)
+        super().__init__(*args, **kwargs)

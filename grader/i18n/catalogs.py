@@ -8,12 +8,20 @@ the compiled `.mo` files with the standard library's gettext and needs nothing.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from grader.errors import GraderError
-from grader.i18n.translate import COURSE_DOMAIN, COURSE_LOCALE_FOLDER, ENGINE_DOMAIN, ENGINE_LOCALE_DIR, placeholders
+from grader.i18n.translate import (
+    ARGPARSE_DOMAIN,
+    COURSE_DOMAIN,
+    COURSE_LOCALE_FOLDER,
+    ENGINE_DOMAIN,
+    ENGINE_LOCALE_DIR,
+    placeholders,
+)
 
 _PYTHON = "grader.i18n.extract:extract_python"
 _TOML = "grader.i18n.extract:extract_exercise_toml"
@@ -26,11 +34,17 @@ MethodMap = tuple[tuple[str, str], ...]
 @dataclass(frozen=True)
 class CatalogSet:
     """One domain's messages: the folders they are written in (each with Babel's
-    method map) and where the catalogs are kept."""
+    method map) and where the catalogs are kept. Without sources, the catalogs are kept
+    by hand (another library's messages, %-style): nothing to extract or update, and
+    each .po's own messages are what must be translated."""
 
     domain: str
     sources: tuple[tuple[Path, MethodMap], ...]
     locale_dir: Path
+
+    @property
+    def kept_by_hand(self) -> bool:
+        return not self.sources
 
     def po_path(self, language: str) -> Path:
         return self.locale_dir / language / "LC_MESSAGES" / f"{self.domain}.po"
@@ -45,6 +59,13 @@ class CatalogSet:
 def engine_catalogs() -> CatalogSet:
     package = ENGINE_LOCALE_DIR.parent
     return CatalogSet(ENGINE_DOMAIN, ((package, (("**.py", _PYTHON),)),), ENGINE_LOCALE_DIR)
+
+
+def argparse_catalogs() -> CatalogSet:
+    """argparse's own words, translated for the CLI (grader/cli/argparse_words.py). The
+    msgids are argparse's, from every Python we support: extracting them from the running
+    Python's argparse.py would drop the others' (tests/cli/test_argparse_words.py compares)."""
+    return CatalogSet(ARGPARSE_DOMAIN, (), ENGINE_LOCALE_DIR)
 
 
 def course_catalogs(course_root: Path) -> CatalogSet:
@@ -100,6 +121,8 @@ def update(catalogs: CatalogSet, language: str) -> Path:
     compiled until a translator confirms them); gone ones are kept as obsolete (#~), as
     msgmerge does. Returns its path."""
     catalog_mod, _, _, pofile = _babel()
+    if catalogs.kept_by_hand:
+        raise GraderError(f"the {catalogs.domain} catalogs are kept by hand: there is nothing to extract")
     template = extract(catalogs)
     path = catalogs.po_path(language)
     if path.exists():
@@ -156,6 +179,27 @@ def _translations_in(mo: bytes) -> set[tuple[object, object, object]]:
             for m in catalog if m.id}
 
 
+_PERCENT = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0 +-]*\d*(?:\.\d+)?(?P<kind>[a-zA-Z%])")
+
+
+def percent_placeholders(message: str) -> list[str]:
+    """A %-style message's placeholders in order ("%(prog)s", "%s"), "%%" aside."""
+    return [f.group(0) for f in _PERCENT.finditer(message) if f["kind"] != "%"]
+
+
+def _percent_problems(language: str, label: str, ids: list[str], strings: list[str]) -> list[CatalogProblem]:
+    """A %-style translation must keep each placeholder as it is: the caller fills it with
+    `%`, by name or, for an unnamed one, by position (so those keep their order too)."""
+    expected = percent_placeholders(ids[-1])
+    for text in strings:
+        got = percent_placeholders(text)
+        same = sorted(got) == sorted(expected) and [p for p in got if "(" not in p] == [
+            p for p in expected if "(" not in p]
+        if not same:
+            return [CatalogProblem(language, label, f"placeholders differ: {got} vs {expected}")]
+    return []
+
+
 def compile_all(catalogs: CatalogSet) -> list[Path]:
     written = []
     for language in catalogs.languages():
@@ -176,7 +220,7 @@ def problems(catalogs: CatalogSet, languages: Iterable[str] | None = None) -> li
     """Every message of the sources that a language's catalog lacks, leaves fuzzy, or
     translates with other placeholders; and a .mo older than its .po's content."""
     _, _, _, pofile = _babel()
-    template = extract(catalogs)
+    template = None if catalogs.kept_by_hand else extract(catalogs)
     found: list[CatalogProblem] = []
     for language in languages if languages is not None else catalogs.languages():
         path = catalogs.po_path(language)
@@ -185,7 +229,7 @@ def problems(catalogs: CatalogSet, languages: Iterable[str] | None = None) -> li
             continue
         with path.open("rb") as handle:
             catalog = pofile.read_po(handle, locale=language, domain=catalogs.domain)
-        for wanted in template:
+        for wanted in catalog if template is None else template:
             if not wanted.id:
                 continue
             entry = catalog.get(wanted.id, context=wanted.context)
@@ -197,6 +241,9 @@ def problems(catalogs: CatalogSet, languages: Iterable[str] | None = None) -> li
                 found.append(CatalogProblem(language, label, "fuzzy"))
             else:
                 ids = [wanted.id] if isinstance(wanted.id, str) else list(wanted.id)
+                if catalogs.kept_by_hand:
+                    found.extend(_percent_problems(language, label, ids, strings))
+                    continue
                 expected = set().union(*(placeholders(i) for i in ids))
                 # Only a plural form may leave out its count ("一个" for one); nothing else may drop one.
                 may_drop = {"n"} if len(ids) > 1 else set()

@@ -22,6 +22,9 @@ from typing import Any, Iterable, Iterator
 ENGLISH = "en"
 ENGINE_DOMAIN = "grader"
 COURSE_DOMAIN = "course"
+# argparse's own words (usage, its errors), as argparse words them: %-style msgids, kept
+# by hand in the engine's locale folder (grader/cli/argparse_words.py looks them up).
+ARGPARSE_DOMAIN = "argparse"
 ENGINE_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 COURSE_LOCALE_FOLDER = "locale"  # in the course folder: locale/<lang>/LC_MESSAGES/course.mo
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from grader.errors import GraderError
 from grader.i18n import catalogs
 from tests.conftest import REPO_ROOT
 
 
 @pytest.mark.parametrize(
-    "catalog_set", [catalogs.engine_catalogs(), catalogs.course_catalogs(REPO_ROOT)], ids=["engine", "course"]
+    "catalog_set",
+    [catalogs.engine_catalogs(), catalogs.argparse_catalogs(), catalogs.course_catalogs(REPO_ROOT)],
+    ids=["engine", "argparse", "course"],
 )
 def test_every_message_has_a_chinese_translation_with_the_same_placeholders(catalog_set):
     problems = catalogs.problems(catalog_set, ["zh"])
@@ -74,6 +77,28 @@ def test_a_dropped_count_or_a_positional_placeholder_is_found(tmp_path):
     found = {(p.message, p.problem.split(":")[0]) for p in catalogs.problems(catalog_set, ["zh"])}
     # A plural form may leave its count out ("一轮" for one); no other message may.
     assert found == {("restarted {n} time(s)", "placeholders differ"), ("got {}, fine", "a positional placeholder")}
+
+
+def test_a_catalog_kept_by_hand_keeps_each_percent_placeholder_as_it_is(tmp_path):
+    """argparse's messages: every one in the .po must be translated, and argparse fills
+    the translation with `%`, by name or, for an unnamed one, by position."""
+    po = tmp_path / "zh" / "LC_MESSAGES" / "argparse.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "%(prog)s: error: %(message)s\\n"\nmsgstr "%(prog)s：错误：%(mesage)s\\n"\n\n'
+        'msgid "invalid %(type)s value: %(value)r"\nmsgstr "%(value)r 不是有效的 %(type)s 值"\n\n'
+        'msgid "expected %s of %s"\nmsgstr "%d 中的 %s"\n\n'
+        'msgid "usage: "\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    catalog_set = catalogs.CatalogSet("argparse", (), tmp_path)
+    catalogs.compile_all(catalog_set)
+    found = {(p.message, p.problem.split(":")[0]) for p in catalogs.problems(catalog_set, ["zh"])}
+    assert found == {("%(prog)s: error: %(message)s\n", "placeholders differ"),
+                     ("expected %s of %s", "placeholders differ"), ("usage: ", "untranslated")}
+    with pytest.raises(GraderError, match="kept by hand"):
+        catalogs.update(catalog_set, "zh")
 
 
 def test_no_message_is_built_before_it_is_translated():

@@ -6,10 +6,13 @@ columns without splitting English words."""
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from grader.cli import main
-from grader.cli.parser import translate_error
+from grader.cli.argparse_words import argparse_gettext
+from grader.cli.parser import TranslatedParser
 from grader.cli.wide_text import display_width, wrap_wide
 from grader.i18n import use_language
 
@@ -53,7 +56,9 @@ def test_a_commands_own_help_texts_are_translated(capsys):
     (["check", "--formt", "json"], "grader：错误：无法识别的参数：--formt"),
     (["check", "--format", "x"], "grader check：错误：参数 --format：无效的选择：'x'（可选："),
     (["check", "--timeout"], "grader check：错误：参数 --timeout：需要一个参数值"),
-    (["check", "--fail-under", "abc"], "grader check：错误：参数 --fail-under："),
+    (["check", "--fail-under", "abc"], "grader check：错误：参数 --fail-under：'abc' 不是数字"),
+    (["messages"], "grader messages：错误：缺少以下必需参数：action"),
+    (["messages", "updat"], "grader messages：错误：参数 action：无效的选择：'updat'（可选：'update', 'compile', 'check'）"),
 ])
 def test_usage_errors_are_in_chinese(capsys, argv, expected):
     with pytest.raises(SystemExit) as exited:
@@ -63,10 +68,26 @@ def test_usage_errors_are_in_chinese(capsys, argv, expected):
     assert err.startswith("用法：") and expected in err
 
 
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["check", "--formt", "json"], "grader: error: unrecognized arguments: --formt"),
+    (["check", "--timeout"], "grader check: error: argument --timeout: expected one argument"),
+    (["messages"], "grader messages: error: the following arguments are required: action"),
+])
+def test_usage_errors_in_english_are_argparses_own(capsys, argv, expected):
+    with pytest.raises(SystemExit) as exited:
+        main(["--lang", "en", *argv])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: grader") and err.endswith(expected + "\n")
+
+
 def test_an_error_argparse_words_otherwise_is_shown_as_it_is():
+    parser = TranslatedParser()
+    option = parser.add_argument("--x")
     with use_language("zh"):
-        assert translate_error("something argparse has not said before") == "something argparse has not said before"
-        assert translate_error("argument --x: something new") == "参数 --x：something new"
+        assert argparse_gettext("something argparse has not said before") == "something argparse has not said before"
+        assert str(argparse.ArgumentError(option, "something new")) == "参数 --x：something new"
+    assert str(argparse.ArgumentError(option, "something new")) == "argument --x: something new"
 
 
 def test_chinese_wraps_to_columns_at_characters_and_keeps_words_whole():

@@ -73,19 +73,23 @@ def test_an_unknown_language_is_a_one_line_english_notice() -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "chinese"),
+    ("settings", "chinese", "hinted"),
     [
-        ({"LANG": "en_US.UTF-8"}, False),  # the locale beats the course's default (zh)
-        ({}, True),  # no choice at all: the course's default
-        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, True),  # LC_ALL before LANG
-        ({"GRADER_LANG": "en", "LANG": "zh_CN.UTF-8"}, False),  # GRADER_LANG before the locale
+        ({"LANG": "en_US.UTF-8"}, False, False),  # the locale beats the course's default (zh)
+        ({}, True, True),  # no choice at all: the course's default, and how to switch first
+        ({"LANG": "C.UTF-8"}, True, True),  # C names no language
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, True, False),  # LC_ALL before LANG
+        ({"GRADER_LANG": "en", "LANG": "zh_CN.UTF-8"}, False, False),  # GRADER_LANG before the locale
     ],
 )
-def test_the_order_of_the_choice(settings: dict[str, str], chinese: bool) -> None:
+def test_the_order_of_the_choice(settings: dict[str, str], chinese: bool, hinted: bool) -> None:
     done = _grader("check", "exercise_99", env=_env(**settings))
     assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    hint = "Language: 中文 (course default). For English: --lang en or GRADER_LANG=en · 语言：中文（课程默认）"
+    assert lines[0].startswith(hint) == hinted
     expected = "错误：未知的练习 'exercise_99'" if chinese else "error: unknown exercise 'exercise_99'"
-    assert done.stderr.splitlines()[0] == expected
+    assert lines[1 if hinted else 0] == expected
 
 
 # --- mended: an unknown exercise's suggestion --------------------------------------
