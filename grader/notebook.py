@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from grader.catalog.course import Exercise
-    from grader.data.prepared import DataSets
     from grader.models.results import SubmissionReport
 
 
@@ -33,22 +32,6 @@ def _kernel() -> Any:
     except ImportError:
         return None
     return get_ipython()
-
-
-def _data_sets(exercise: "Exercise", cwd: Path) -> "DataSets":
-    """The data sets the exercise needs, where `grader check` looks for them; no download
-    from inside a notebook (the checks that need one say how to get it)."""
-    from grader.cli.datasets import needed
-    from grader.data.locate import ENV_VAR, DataSearch, default_cache_root
-    from grader.data.prepared import DataSets, PreparedData
-
-    search = DataSearch(env_dir=os.environ.get(ENV_VAR), cache_root=default_cache_root(os.environ, Path.home()),
-                        cwd=cwd)
-    prepared = []
-    for provider in needed([exercise]):
-        located = provider.find(search)
-        prepared.append(PreparedData(provider, located.folder, "" if located.folder else provider.how_to_provide(located)))
-    return DataSets(prepared=prepared)
 
 
 def _staged(notebook: Path, exercise: "Exercise", into: Path) -> Path:
@@ -92,10 +75,10 @@ def check(
     from rich.console import Console
     from rich.text import Text
 
-    from grader.cli.language import choose_for
+    from grader.catalog.course_root import language_for
 
     console = console or Console(highlight=False)
-    choice, course_catalog = choose_for(lang, Path(course) if course is not None else None)
+    choice, course_catalog = language_for(lang, Path(course) if course is not None else None, os.environ, Path.cwd())
     if choice.notice:
         console.print(Text(f"note: {choice.notice}"))
     with use_language(choice.language, course_catalog):
@@ -119,10 +102,9 @@ def _check(
 
     from grader.catalog.course import Course
     from grader.catalog.notebook_file import find_notebook, unsaved_run
-    from grader.engine.run import grade_submission
+    from grader.engine.session import GradingSession, data_sets_found
     from grader.report.common import withhold_hidden
     from grader.report.terminal import render_terminal
-    from grader.sandbox.client import Sandbox
 
     cwd = Path.cwd()
     course = Course.find(Path(course_dir) if course_dir is not None else None, os.environ, cwd)
@@ -143,14 +125,12 @@ def _check(
             warning = None
         if warning:
             console.print(Text(tr("warning: {warning}", warning=warning), style="bold yellow"))
-    data = _data_sets(exercise, cwd) if exercise.needs_data else None
-    try:
-        with tempfile.TemporaryDirectory(prefix="grader-notebook-") as staging, Sandbox() as sandbox:
-            staged = _staged(found.path, exercise, Path(staging))
-            report = grade_submission(course, [exercise], staged, sandbox, data=data)
-    finally:
-        if data is not None:
-            data.close()
+    # Where `grader check` looks, with no download from inside a notebook: a check that
+    # needs data it cannot find says how to get it.
+    data = data_sets_found([exercise], cwd, os.environ, Path.home()) if exercise.needs_data else None
+    with tempfile.TemporaryDirectory(prefix="grader-notebook-") as staging, \
+            GradingSession(course, [exercise], data=data) as session:
+        report = session.grade(_staged(found.path, exercise, Path(staging)))
     # The report speaks of the student's file, not of our staging copy.
     (result,) = report.exercises
     result = result.model_copy(update={"student_file": str(found.path), "file_choice": found.why})

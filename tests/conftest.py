@@ -10,7 +10,8 @@ from typing import Callable, Iterator
 import pytest
 
 from grader.catalog.course import Course
-from grader.engine.run import LimitOverrides, grade_submission
+from grader.engine.options import GradingOptions, LimitOverrides
+from grader.engine.run import grade_submission
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult
 from grader.sandbox.client import Sandbox
 
@@ -102,7 +103,7 @@ def grade(course: Course, sandbox: Sandbox) -> GradeFn:
 
     def _grade(exercise_id: str, folder: Path, timeout_s: float | None = None, **limits: float | int) -> ExerciseResult:
         (exercise,) = course.select([exercise_id])
-        report = grade_submission(course, [exercise], folder, sandbox, LimitOverrides(timeout_s=timeout_s, **limits))
+        report = grade_submission(course, [exercise], folder, sandbox, GradingOptions(LimitOverrides(timeout_s=timeout_s, **limits)))
         (result,) = report.exercises
         return result
 

@@ -81,7 +81,7 @@ def _data_sets(data_dirs: tuple[tuple[str, str], ...]) -> "DataSets":
 def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
     # Imported here, in the worker: the engine pulls in pytest and torch, which the
     # process that only plans and stores the batch never needs.
-    from grader.engine.run import LimitOverrides, grade_submission
+    from grader.engine.session import GradingOptions, GradingSession, LimitOverrides
 
     source = Path(task.source)
     work = Path(task.work_dir)
@@ -98,16 +98,12 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
                                                      reason=exc.strerror or exc))
     course = Course.at(Path(task.course_root))
     exercises = course.select(list(task.exercise_ids))
-    report = grade_submission(
-        course,
-        exercises,
-        folder,
-        sandbox,
-        LimitOverrides(timeout_s=task.timeout_s, memory_mb=task.memory_mb),
-        student_id=task.student_id,
-        data=_data_sets(task.data_dirs) if any(e.needs_data for e in exercises) else None,
-        hidden_paths=tuple(Path(p) for p in task.hidden_paths),
-    )
+    options = GradingOptions(overrides=LimitOverrides(timeout_s=task.timeout_s, memory_mb=task.memory_mb),
+                             hidden_paths=tuple(Path(p) for p in task.hidden_paths))
+    # The worker's sandbox and data sets serve every submission it grades: lent, not closed.
+    data = _data_sets(task.data_dirs) if any(e.needs_data for e in exercises) else None
+    with GradingSession(course, exercises, options, sandbox=sandbox, data=data, lent=True) as session:
+        report = session.grade(folder, student_id=task.student_id)
     if report.exercises and all(exercise.student_file is None for exercise in report.exercises):
         # Nothing to judge (an empty folder, files under other names): not a score of 0.
         return task.record(StudentStatus.INVALID, tr(

@@ -10,6 +10,8 @@ import tomllib
 from pathlib import Path
 from typing import Mapping
 
+from grader.i18n import COURSE_LOCALE_FOLDER, LanguageChoice, available_languages, choose_language
+
 COURSE_FILE = "course.toml"
 ENV_COURSE = "GRADER_COURSE"
 
@@ -39,3 +41,14 @@ def course_language(root: Path | None) -> str | None:
         return None
     language = data.get("course", {}).get("language") if isinstance(data.get("course"), dict) else None
     return language if isinstance(language, str) else None
+
+
+def language_for(flag: str | None, course_dir: Path | None, env: Mapping[str, str],
+                 cwd: Path) -> tuple[LanguageChoice, Path | None]:
+    """The language (`flag`, else $GRADER_LANG, the locale, the course's default) and the
+    course's catalog folder (None: no course), for the CLI and `grader.check()` alike.
+    The course is located and its language read without validating it: its errors are
+    the command's to report."""
+    root, _ = course_root(course_dir, env, cwd)
+    locale_dir = root / COURSE_LOCALE_FOLDER if root is not None else None
+    return choose_language(flag, env, course_language(root), available_languages(locale_dir)), locale_dir

@@ -96,9 +96,11 @@ def run(args: argparse.Namespace) -> int:
     # a cold check before it). A usage error found below (unknown exercise, missing
     # folder, a --data-dir without the data) kills it unused at once.
     sandbox = Sandbox()
+    session = None
     try:
         from grader.catalog.course import Course
         from grader.catalog.submission import exercises_named_by_files, resolve_submission_dir
+        from grader.engine.session import GradingOptions, GradingSession, LimitOverrides
 
         course = Course.find(args.course, os.environ, Path.cwd())
         names, files_folder = exercises_named_by_files(args.exercises, Path.cwd())
@@ -109,11 +111,6 @@ def run(args: argparse.Namespace) -> int:
                               hint=tr("name the files, or the exercises with --submission, not both"))
         located = locate_all(exercises, args)
         data = open_data_sets(located, args, console(args, stderr=True)) if located else None
-
-        from rich.markup import escape
-
-        from grader.engine.run import LimitOverrides, grade_submission
-
         overrides = LimitOverrides(
             timeout_s=args.timeout,
             cpu_s=args.cpu_s,
@@ -122,24 +119,25 @@ def run(args: argparse.Namespace) -> int:
             processes=args.processes,
             submission_timeout_s=args.submission_timeout,
         )
-        try:
-            if args.watch:
-                return watch.watch(course, exercises, submission, sandbox, overrides, data, console(args),
-                                   show_hidden=args.show_hidden)
-            grading = tr("grading {exercises} in {submission} ...",
-                         exercises=", ".join(e.id for e in exercises), submission=submission)
-            with console(args, stderr=True).status(escape(grading)) as status:
-
-                def progress(text: str, done: int, total: int) -> None:
-                    status.update(escape(f"[{done + 1}/{total}] {text}"))
-
-                report = grade_submission(course, exercises, submission, sandbox, overrides, progress=progress, data=data)
-        finally:
-            if data is not None:
-                data.close()  # its temporary copy of the data goes, whatever happened
+        session = GradingSession(course, exercises, GradingOptions(overrides=overrides), sandbox=sandbox, data=data)
     finally:
-        # The zygote clears the student's sandbox away on its own: the report needn't wait.
-        sandbox.close(wait=False)
+        if session is None:  # a usage error: the zygote goes unused, at once
+            sandbox.close(wait=False)
+    # Leaving the session closes the data's temporary copies and the sandbox (whose
+    # zygote clears the student's sandbox away on its own: the report needn't wait).
+    with session:
+        if args.watch:
+            return watch.watch(session, submission, console(args), show_hidden=args.show_hidden)
+        from rich.markup import escape
+
+        grading = tr("grading {exercises} in {submission} ...",
+                     exercises=", ".join(e.id for e in exercises), submission=submission)
+        with console(args, stderr=True).status(escape(grading)) as status:
+
+            def progress(text: str, done: int, total: int) -> None:
+                status.update(escape(f"[{done + 1}/{total}] {text}"))
+
+            report = session.grade(submission, progress=progress)
     from grader.report import RENDERERS
     from grader.report.terminal import render_terminal
 

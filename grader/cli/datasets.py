@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from grader.data.locate import ENV_VAR, DataSearch, default_cache_root
 from grader.errors import DataError, DataNotFound
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from grader.catalog.course import Exercise
     from grader.data.locate import Located
     from grader.data.prepared import DataSets, PreparedData
-    from grader.data.providers import DataProvider, DataProviders
+    from grader.data.providers import DataProvider
 
 ENV_DATA_DIR = ENV_VAR
 
@@ -82,14 +82,6 @@ def locate(provider: "DataProvider", args: argparse.Namespace) -> "Located":
     return located
 
 
-def needed(exercises: Iterable["Exercise"], providers: "DataProviders | None" = None) -> list["DataProvider"]:
-    """The providers of the data sets `exercises` need, each once; an unknown name is an error."""
-    from grader.data.registry import default_providers
-
-    providers = providers or default_providers()
-    return providers.needed_by({str(e.check_dir / "exercise.toml"): e.needs_data for e in exercises})
-
-
 def download(provider: "DataProvider", dest: Path, console: "Console") -> None:
     """Download into `dest` with a progress bar: the only place that draws one."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
@@ -132,7 +124,9 @@ def open_data(provider: "DataProvider", args: argparse.Namespace, console: "Cons
 def locate_all(exercises: list["Exercise"], args: argparse.Namespace) -> dict["DataProvider", "Located"]:
     """Where each data set the exercises need is (a usage error, such as a --data-dir
     without the data, is raised here, before any grading)."""
-    return {provider: locate(provider, args) for provider in needed(exercises)}
+    from grader.engine.session import providers_needed
+
+    return {provider: locate(provider, args) for provider in providers_needed(exercises)}
 
 
 def open_data_sets(located: dict["DataProvider", "Located"], args: argparse.Namespace,

@@ -12,16 +12,8 @@ import argparse
 import os
 from pathlib import Path
 
-from grader.catalog.course_root import course_language, course_root
-from grader.i18n import (
-    COURSE_LOCALE_FOLDER,
-    ENGLISH,
-    LanguageChoice,
-    N_,
-    available_languages,
-    choose_language,
-    tr,
-)
+from grader.catalog.course_root import language_for
+from grader.i18n import ENGLISH, N_, LanguageChoice, tr
 
 _HINT = N_("Language: {name} (course default). For English: --lang en or GRADER_LANG=en")
 
@@ -39,14 +31,8 @@ def add_option(parser: argparse.ArgumentParser, top_level: bool = False) -> None
 
 
 def choose_for(flag: str | None, course_dir: Path | None) -> tuple[LanguageChoice, Path | None]:
-    """The language (`flag`, else $GRADER_LANG, the locale, the course's default) and the
-    course's catalog folder (None: no course). Shared by the CLI and `grader.check()`.
-    The course is located and its language read without validating it: its errors are
-    the command's to report."""
-    root, _ = course_root(course_dir, os.environ, Path.cwd())
-    locale_dir = root / COURSE_LOCALE_FOLDER if root is not None else None
-    choice = choose_language(flag, os.environ, course_language(root), available_languages(locale_dir))
-    return choice, locale_dir
+    """The language and the course's catalog folder, with this process's environment."""
+    return language_for(flag, course_dir, os.environ, Path.cwd())
 
 
 def choose(args: argparse.Namespace) -> tuple[LanguageChoice, Path | None]:

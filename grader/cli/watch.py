@@ -22,11 +22,9 @@ if TYPE_CHECKING:
     # Only for annotations: building the parser (`grader --help`) imports no model code.
     from rich.console import Console
 
-    from grader.catalog.course import Course, Exercise
-    from grader.data.prepared import DataSets
+    from grader.catalog.course import Exercise
     from grader.engine.filewatch import FileWatch
-    from grader.engine.run import LimitOverrides
-    from grader.sandbox.client import Sandbox
+    from grader.engine.session import GradingSession
     from grader.models.results import CheckStatus, SubmissionReport
 
 GradeFn = Callable[[], "SubmissionReport"]
@@ -153,18 +151,16 @@ class WatchSession:
         return 0
 
 
-def watch(course: "Course", exercises: "list[Exercise]", submission: Path, sandbox: "Sandbox",
-          overrides: "LimitOverrides", data: "DataSets | None", console: "Console",
+def watch(session: "GradingSession", submission: Path, console: "Console",
           files: "FileWatch | None" = None, show_hidden: bool = False) -> int:
-    """`grader check --watch`: the CLI's entry point. `files` replaces the watch on the
-    exercise files (tests script the saves)."""
+    """`grader check --watch`: the CLI's entry point; `session` grades every run. `files`
+    replaces the watch on the exercise files (tests script the saves)."""
     from grader.engine.filewatch import FileWatch
-    from grader.engine.run import grade_submission
 
     def grade() -> "SubmissionReport":
         # A worker prepared during the last run staged the files as they were then.
-        sandbox.discard_prefetched()
-        return grade_submission(course, exercises, submission, sandbox, overrides, data=data)
+        session.sandbox.discard_prefetched()
+        return session.grade(submission)
 
-    files = files or FileWatch(watched_paths(exercises, submission))
+    files = files or FileWatch(watched_paths(session.exercises, submission))
     return WatchSession(grade, files, console, show_hidden=show_hidden).run()

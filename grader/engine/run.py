@@ -6,7 +6,6 @@ import contextlib
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -18,7 +17,7 @@ from grader.catalog.submission import find_student_file, read_stub
 from grader.data.prepared import DataSets
 from grader.errors import GraderBug
 from grader.i18n import tr
-from grader.engine.references import ReferenceSource
+from grader.engine.options import GradingOptions, LimitOverrides
 from grader.engine.plugin import ExercisePlan, ExerciseRun, GradingPlugin, ProgressCallback
 from grader.engine.protections import missing_protections, protection_notes
 from grader.engine.student import StudentCode
@@ -29,22 +28,6 @@ from grader.sandbox.outcomes import StudentCodeError, StudentTimeout
 
 # Environment variables through which a user's own pytest set-up could leak into ours.
 _PYTEST_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-
-
-@dataclass(frozen=True)
-class LimitOverrides:
-    """Limits given on the command line; None keeps each exercise's own."""
-
-    timeout_s: float | None = None
-    cpu_s: float | None = None
-    memory_mb: int | None = None
-    file_mb: int | None = None
-    processes: int | None = None
-    submission_timeout_s: float | None = None
-
-    def as_dict(self) -> dict[str, float | int | None]:
-        """The per-check limits other than the timeout (which beats a check's own)."""
-        return {"cpu_s": self.cpu_s, "memory_mb": self.memory_mb, "file_mb": self.file_mb, "processes": self.processes}
 
 
 @contextlib.contextmanager
@@ -222,23 +205,19 @@ def grade_submission(
     exercises: list[Exercise],
     submission_dir: Path,
     sandbox: Sandbox,
-    overrides: LimitOverrides = LimitOverrides(),
+    options: GradingOptions = GradingOptions(),
+    *,
+    data: DataSets | None = None,
     student_id: str | None = None,
     progress: ProgressCallback | None = None,
-    data: DataSets | None = None,
-    hidden_paths: tuple[Path, ...] = (),
-    references: ReferenceSource | None = None,
-    public_only: bool = False,
-    probe_log: dict[str, set[str]] | None = None,
 ) -> SubmissionReport:
-    """Grade `exercises` of the submission in `submission_dir`. Never raises for student faults.
+    """Grade `exercises` of the submission in `submission_dir`. Never raises for student
+    faults. Front ends grade through a GradingSession (session.py), which owns the
+    sandbox and the data; this is its one step.
 
     `data` provides the data sets the exercises need (the caller owns and closes it, so
     a batch run loads the data once); a data set it lacks: the checks that need it are
     reported as not run.
-    `hidden_paths` are folders student code must not see beyond the course's own
-    (a batch hides the class's submissions and the gradebook). `references`,
-    `public_only` and `probe_log` serve `grader release` (see GradingPlugin).
     """
     started = time.perf_counter()
     keep_threads_for_training()
@@ -247,8 +226,8 @@ def grade_submission(
     restarts_before = sandbox.restarts
     # Absolute: workers run in their own folder, not in ours.
     submission_dir = submission_dir.absolute()
-    plans = [_plan(course, e, submission_dir, overrides, hidden_paths) for e in exercises]
-    plugin = GradingPlugin(sandbox, plans, progress, data, references, public_only, probe_log)
+    plans = [_plan(course, e, submission_dir, options.overrides, options.hidden_paths) for e in exercises]
+    plugin = GradingPlugin(sandbox, plans, progress, data, options.references, options.public_only, options.probe_log)
     plugin.prepare_sandbox()
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)

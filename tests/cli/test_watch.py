@@ -14,7 +14,7 @@ from rich.console import Console
 
 from grader.cli import main
 from grader.cli.watch import changes, watch
-from grader.engine.run import LimitOverrides
+from grader.engine.session import GradingSession
 from grader.models.results import CheckResult, CheckStatus, ExerciseResult, SubmissionReport
 from tests.conftest import REPO_ROOT
 
@@ -63,8 +63,8 @@ def run_watch(course, sandbox, folder: Path, saves: list[str]) -> tuple[int, str
     out = io.StringIO()
     console = Console(file=out, width=200, no_color=True, highlight=False)
     student = folder / "exercise_02.py"
-    code = watch(course, course.select(["exercise_02"]), folder, sandbox, LimitOverrides(), None, console,
-                 files=ScriptedSaves(student, saves))
+    session = GradingSession(course, course.select(["exercise_02"]), sandbox=sandbox, lent=True)
+    code = watch(session, folder, console, files=ScriptedSaves(student, saves))
     return code, out.getvalue()
 
 

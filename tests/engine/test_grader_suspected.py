@@ -4,7 +4,8 @@ student only when the exercise's own stub imports in time."""
 from __future__ import annotations
 
 from grader.engine import run
-from grader.engine.run import LimitOverrides, grade_submission
+from grader.engine.options import GradingOptions, LimitOverrides
+from grader.engine.run import grade_submission
 from grader.models.results import CheckStatus, ImportFailure
 from tests.conftest import FIXTURES
 
@@ -13,7 +14,7 @@ LOOP = FIXTURES / "hostile" / "infinite_loop_at_import"
 
 def _grade(course, sandbox):
     (exercise,) = course.select(["exercise_01"])
-    return grade_submission(course, [exercise], LOOP, sandbox, LimitOverrides(timeout_s=1))
+    return grade_submission(course, [exercise], LOOP, sandbox, GradingOptions(LimitOverrides(timeout_s=1)))
 
 
 def test_a_student_file_that_hangs_at_import_is_the_students_fault(course, sandbox):

@@ -70,11 +70,12 @@ def graded_both(several_mistakes, grade) -> dict[str, ExerciseResult]:
 
 @pytest.fixture(scope="module")
 def grade(course, sandbox):  # module-scoped twin of conftest's `grade`
-    from grader.engine.run import LimitOverrides, grade_submission
+    from grader.engine.options import GradingOptions, LimitOverrides
+from grader.engine.run import grade_submission
 
     def _grade(exercise_id, folder, timeout_s=None, **limits):
         (exercise,) = course.select([exercise_id])
-        report = grade_submission(course, [exercise], folder, sandbox, LimitOverrides(timeout_s=timeout_s, **limits))
+        report = grade_submission(course, [exercise], folder, sandbox, GradingOptions(LimitOverrides(timeout_s=timeout_s, **limits)))
         (result,) = report.exercises
         return result
 

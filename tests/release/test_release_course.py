@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.catalog.course import Course
+from grader.engine.options import GradingOptions
 from grader.engine.run import grade_submission
 from grader.release.kit import ReleaseOptions, build_kit
 from grader.release.sources import hidden_check_names, leaked_solutions
@@ -90,8 +91,8 @@ def _variants(module, exercise_id: str, tmp: Path) -> list[Path]:
     return folders
 
 
-def _public(course: Course, exercise_id: str, folder: Path, sandbox, **kwargs) -> dict:
-    report = grade_submission(course, course.select([exercise_id]), folder, sandbox, **kwargs)
+def _public(course: Course, exercise_id: str, folder: Path, sandbox, public_only: bool = False) -> dict:
+    report = grade_submission(course, course.select([exercise_id]), folder, sandbox, GradingOptions(public_only=public_only))
     return {c.id: (c.status.value, c.points_earned, c.message) for e in report.exercises for c in e.checks if not c.hidden}
 
 

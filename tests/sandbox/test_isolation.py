@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from grader.sandbox.cell import _EXTRA_PROCESSES
-from grader.engine.run import LimitOverrides, grade_submission
+from grader.engine.options import GradingOptions, LimitOverrides
+from grader.engine.run import grade_submission
 from grader.models.results import CheckStatus
 from grader.sandbox.client import Sandbox
 from tests.conftest import FIXTURES, REPO_ROOT, by_id
@@ -242,7 +243,7 @@ def after_a_hostile_run(course, tmp_path_factory) -> AfterHostileRun:
         patch.setattr(tempfile, "tempdir", str(private))  # the sandbox's folders go where we can look
         with Sandbox() as box:
             for folder in (outliving, HOSTILE / "disk_fill", HOSTILE / "kills_other_processes"):
-                grade_submission(course, exercise, folder, box, LimitOverrides(timeout_s=2))
+                grade_submission(course, exercise, folder, box, GradingOptions(LimitOverrides(timeout_s=2)))
             # The search below finds the sandbox's processes by its private folder, which is
             # in their environment: make sure it does find them while they run.
             assert _processes_with(str(private), in_environment=True)
