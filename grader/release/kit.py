@@ -25,7 +25,7 @@ from grader.catalog.course import COURSE_FILE, Course, Exercise
 from grader.catalog.declarations import declarations_of
 from grader.ci.workflow import WorkflowOptions, render_workflow
 from grader.engine.references import RecordingReferences
-from grader.engine.run import grade_submission
+from grader.engine.session import GradingOptions, GradingSession
 from grader.errors import GraderError
 from grader.models.results import CheckStatus, SubmissionReport
 from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, N_, catalogs, tr, use_language
@@ -264,8 +264,9 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
             recording = RecordingReferences()
             probe_log: dict[str, set[str]] = {}
             solution = _single_file_submission(exercise, exercise.solution_path, scratch / "submissions")
-            recorded = grade_submission(course, [exercise], solution, sandbox, references=recording,
-                                        public_only=True, probe_log=probe_log)
+            recording_options = GradingOptions(references=recording, public_only=True, probe_log=probe_log)
+            with GradingSession(course, [exercise], recording_options, sandbox=sandbox, lent=True) as session:
+                recorded = session.grade(solution)
             solution_views[exercise.id] = _public_view(recorded)
             broken = [f"{exercise.id}:{c.id} ({c.message[:200]})" for e in recorded.exercises for c in e.checks
                       if c.status is CheckStatus.GRADER_ERROR]
@@ -350,14 +351,15 @@ def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandb
     problems: list[str] = []
     for exercise in exercises:
         (kit_exercise,) = kit_course.select([exercise.id])
+        in_course = GradingSession(course, [exercise], GradingOptions(public_only=True), sandbox=sandbox, lent=True)
+        in_kit = GradingSession(kit_course, [kit_exercise], sandbox=sandbox, lent=True)
         known = ((N_("the stub"), exercise.stub_path, None),
                  (N_("the solution"), exercise.solution_path, solution_views[exercise.id]))
         for label, source, course_view in known:
             progress(tr("verifying {exercise} on {label}", exercise=exercise.id, label=tr(label)))
             folder = _single_file_submission(exercise, source, scratch / "verify")
-            full = course_view if course_view is not None else _public_view(
-                grade_submission(course, [exercise], folder, sandbox, public_only=True))
-            student = _public_view(grade_submission(kit_course, [kit_exercise], folder, sandbox))
+            full = course_view if course_view is not None else _public_view(in_course.grade(folder))
+            student = _public_view(in_kit.grade(folder))
             for key in sorted(set(full) | set(student)):
                 statuses = {full.get(key, ("",))[0], student.get(key, ("",))[0]}
                 if CheckStatus.TIMEOUT.value in statuses and CheckStatus.GRADER_ERROR.value not in statuses:
