@@ -71,7 +71,7 @@ def graded_both(several_mistakes, grade) -> dict[str, ExerciseResult]:
 @pytest.fixture(scope="module")
 def grade(course, sandbox):  # module-scoped twin of conftest's `grade`
     from grader.engine.options import GradingOptions, LimitOverrides
-from grader.engine.run import grade_submission
+    from grader.engine.run import grade_submission
 
     def _grade(exercise_id, folder, timeout_s=None, **limits):
         (exercise,) = course.select([exercise_id])
