@@ -12,6 +12,9 @@
     │                           protections (names them; --insecure grades anyway)  (exit 5)
     ├── ReportWriteError        the report could not be written           (exit 3)
     ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
+    ├── ReleaseError            the kit cannot be released as the course stands (names
+    │   │                       the check or file and the remedy)
+    │   └── AnswerInKit         a kit function answers a stub (grader.release.answer_guard)
     ├── DataError               MNIST data could not be used               (exit 2)
     │   ├── DataFileError       a data file is corrupt or truncated (names the file)
     │   ├── DataNotFound        no folder holds the data (says how to provide it)
@@ -73,6 +76,10 @@ class ReportWriteError(GraderError):
 
 class ScoreBelowThreshold(GraderError):
     exit_code = 1
+
+
+class ReleaseError(GraderError):
+    """The kit cannot be released as the course stands (names the check and the remedy)."""
 
 
 class GraderBug(GraderError):

@@ -5,7 +5,8 @@ and handed out. It holds the stubs (as .py and as generated notebooks), the publ
 checks only, the reference values those checks need (recorded now from the solutions,
 replayed there), a course.toml pinned to this engine with a content hash, a README for
 students, the CI workflow, and optionally the engine wheel. It holds no solution source,
-no bytecode of it and no pickle; `build_kit` refuses to finish a kit that would.
+no bytecode of it and no pickle; `build_kit` refuses to finish a kit that would, and
+one whose own functions answer a stub (grader/release/answer_guard.py).
 
 Before the kit is written out it is graded, as a student would grade it, on the stubs
 and on the solutions; every public check must give the score and message the full
@@ -26,9 +27,10 @@ from grader.catalog.points import checks_of
 from grader.ci.workflow import WorkflowOptions, render_workflow
 from grader.engine.references import RecordingReferences
 from grader.engine.run import grade_submission
-from grader.errors import GraderError
+from grader.errors import GraderError, ReleaseError
 from grader.models.results import CheckStatus, SubmissionReport
 from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, N_, catalogs, tr, use_language
+from grader.release.answer_guard import refuse_handed_out_answers
 from grader.release.notebook import render_notebook
 from grader.release.stub_language import translate_docstrings
 from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
@@ -45,10 +47,6 @@ Progress = Callable[[str], None]
 NOT_WITHOUT_THE_SOLUTION_HINT = N_(
     "a public check may ask the reference only questions that do not depend on the submission; "
     "mark the others @check(hidden=True) or rewrite them")
-
-
-class ReleaseError(GraderError):
-    """The kit cannot be released as the course stands (names the check and the remedy)."""
 
 
 @dataclass(frozen=True)
@@ -278,6 +276,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
         (kit / COURSE_FILE).write_text(_course_toml(course, digest, options.language), encoding="utf-8")
 
         _verify(course, kit, exercises, sandbox, scratch / "submissions", progress, summary.warnings, solution_views)
+        refuse_handed_out_answers(course, kit, exercises, sandbox, scratch / "answers", progress)
         leaks = leaked_solutions(kit, sorted({e.solution_path for e in exercises}))
         if leaks:
             raise ReleaseError(tr("the kit would carry solution source: {where}", where="; ".join(leaks[:5])),
