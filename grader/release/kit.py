@@ -106,9 +106,25 @@ def _single_file_submission(exercise: Exercise, source: Path, into: Path) -> Pat
     return folder
 
 
-def _public_view(report: SubmissionReport) -> dict[str, tuple[str, float, str]]:
+@dataclass(frozen=True)
+class CheckView:
+    """What a student sees of one public check; the kit's must equal the course's."""
+
+    status: str
+    points: float
+    message: str
+
+    @property
+    def score(self) -> str:
+        return f"{self.status} {self.points:g}"
+
+
+PublicView = dict[str, CheckView]  # "exercise:check" -> what the student sees
+
+
+def _public_view(report: SubmissionReport) -> PublicView:
     return {
-        f"{e.id}:{c.id}": (c.status.value, c.points_earned, c.message)
+        f"{e.id}:{c.id}": CheckView(c.status.value, c.points_earned, c.message)
         for e in report.exercises
         for c in e.checks
         if not c.hidden
@@ -238,7 +254,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
         summary = KitSummary(out=options.out)
         # The course's own public view of each solution, as recorded: verifying the kit
         # compares with it instead of grading the solution through the course again.
-        solution_views: dict[str, dict[str, tuple[str, float, str]]] = {}
+        solution_views: dict[str, PublicView] = {}
         for exercise in exercises:
             progress(tr("recording {exercise}'s reference values", exercise=exercise.id))
             recording = RecordingReferences()
@@ -323,7 +339,7 @@ def _write_catalogs(course: Course, kit: Path, warnings: list[str]) -> None:
 
 
 def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandbox, scratch: Path,
-            progress: Progress, warnings: list[str], solution_views: dict[str, dict[str, tuple[str, float, str]]]) -> None:
+            progress: Progress, warnings: list[str], solution_views: dict[str, PublicView]) -> None:
     """Grade the kit as a student would: on the stubs and on the solutions, every public
     check must say what the full course says (for the solutions: `solution_views`, what
     the course said while its answers were recorded)."""
@@ -340,15 +356,16 @@ def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandb
                 grade_submission(course, [exercise], folder, sandbox, public_only=True))
             student = _public_view(grade_submission(kit_course, [kit_exercise], folder, sandbox))
             for key in sorted(set(full) | set(student)):
-                statuses = {full.get(key, ("",))[0], student.get(key, ("",))[0]}
+                said, got = full.get(key), student.get(key)
+                statuses = {view.status for view in (said, got) if view is not None}
                 if CheckStatus.TIMEOUT.value in statuses and CheckStatus.GRADER_ERROR.value not in statuses:
                     # A busy machine, not a difference between kit and course: say so, go on.
                     warnings.append(tr("{check} on {label} timed out; not compared", check=key, label=tr(label)))
                     continue
-                if full.get(key) != student.get(key):
-                    got = student.get(key)
+                if said != got:
                     why = "missing from the kit" if got is None else (
-                        got[2][:200] if got[0] == CheckStatus.GRADER_ERROR.value else f"the kit says {got[:2]}, the course {full.get(key, ('absent',))[:2]}")
+                        got.message[:200] if got.status == CheckStatus.GRADER_ERROR.value
+                        else f"the kit says {got.score}, the course {said.score if said else 'nothing'}")
                     problems.append(f"{key} on {label}: {why}")
     if problems:
         raise ReleaseError(
