@@ -16,8 +16,8 @@ the batches to the device"), which any function that leaves its arguments alone 
 and such points answer nothing.
 
 Grading takes about a second a candidate; only the functions that match a stub function
-by name or parameters are tried, and the two baselines once per stub function that has
-any.
+by name or parameters are tried, the stub once per exercise that has any, and the
+function that does nothing only for a stub function some candidate beat the stub on.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def _points(course: Course, exercise: Exercise, source: str, folder: Path, sandb
 def refuse_handed_out_answers(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandbox,
                               scratch: Path, progress: Progress = lambda _: None) -> int:
     """Grade each candidate of the kit; raise AnswerInKit naming every one that earns more
-    than its exercise's stub. Returns how many were tried."""
+    than its exercise's stub and than a stub function that does nothing. Returns how
+    many were tried."""
     candidates = find_candidates(kit, exercises)
     stub_points: dict[str, float] = {}
     baselines: dict[tuple[str, str], float] = {}
@@ -83,15 +84,18 @@ def refuse_handed_out_answers(course: Course, kit: Path, exercises: list[Exercis
         if exercise.id not in stub_points:
             progress(tr("grading {exercise}'s stub, to try the kit's functions against it", exercise=exercise.id))
             stub_points[exercise.id] = _points(course, exercise, stub_source, scratch / f"{exercise.id}-stub", sandbox)
+        progress(tr("trying {function}() of {file} as {stub}() ({index}/{total})", function=candidate.function,
+                    file=candidate.file, stub=candidate.stub, index=index, total=len(candidates)))
+        earned = _points(course, exercise, candidate.submission, scratch / f"{exercise.id}-{index}", sandbox)
+        if earned <= stub_points[exercise.id]:
+            continue
+        # Better than the stub: better than doing nothing too? (graded once a stub function, when asked)
         key = (exercise.id, candidate.stub)
         if key not in baselines:
             progress(tr("grading {exercise} with a {stub}() that does nothing", exercise=exercise.id, stub=candidate.stub))
             idle = f"{stub_source.rstrip()}\n\n\ndef {candidate.stub}(*args, **kwargs):\n    return None\n"
             baselines[key] = max(stub_points[exercise.id],
                                  _points(course, exercise, idle, scratch / f"{exercise.id}-idle-{candidate.stub}", sandbox))
-        progress(tr("trying {function}() of {file} as {stub}() ({index}/{total})", function=candidate.function,
-                    file=candidate.file, stub=candidate.stub, index=index, total=len(candidates)))
-        earned = _points(course, exercise, candidate.submission, scratch / f"{exercise.id}-{index}", sandbox)
         if earned > baselines[key]:
             answers.append(HandedOutAnswer(candidate, earned, baselines[key]))
     if answers:
