@@ -12,6 +12,9 @@
     │                           protections (names them; --insecure grades anyway)  (exit 5)
     ├── ReportWriteError        the report could not be written           (exit 3)
     ├── ScoreBelowThreshold     --fail-under was not met                  (exit 1)
+    ├── ReleaseError            the kit cannot be released as the course stands (names
+    │   │                       the check or file and the remedy)
+    │   └── AnswerInKit         a kit function answers a stub (grader.release.answer_guard)
     ├── DataError               a data set could not be used               (exit 2)
     │   ├── UnknownDataSet      no provider has the name an exercise asks for (names the known)
     │   ├── DataFileError       a data file is corrupt or truncated (names the file)
@@ -74,6 +77,10 @@ class ReportWriteError(GraderError):
 
 class ScoreBelowThreshold(GraderError):
     exit_code = 1
+
+
+class ReleaseError(GraderError):
+    """The kit cannot be released as the course stands (names the check and the remedy)."""
 
 
 class GraderBug(GraderError):

@@ -1,7 +1,10 @@
 """Checks for exercise 02: layer shapes and costs.
 
 Expected values come from the lecture's figures and from what torch's own layers
-produce (on the meta device: shapes without computing anything).
+produce (on the meta device: shapes without computing anything). Where a public check
+would need torch to answer a stub function's question whole (conv2d_output_shape's
+random cases), it asks the reference instead, which tests/exercises/test_exercise_02.py
+holds to nn.Conv2d: a function here that answers it would be handed out with the kit.
 """
 
 from __future__ import annotations
@@ -14,11 +17,6 @@ from grader.authoring import Mistake, check, differs_by, expect_each, expect_int
 from grader.i18n import N_, tr
 
 GEN_SEED = 2024
-
-
-def torch_conv_size(size: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
-    out = F.conv1d(torch.empty(1, 1, size, device="meta"), torch.empty(1, 1, k, device="meta"), stride=s, padding=p, dilation=d)
-    return int(out.shape[-1])
 
 
 SIZE_PADDING_IGNORED = Mistake("conv_output_size.padding_ignored", "conv_output_size ignores the padding",
@@ -110,6 +108,11 @@ def check_conv_output_size_lecture(student):
 
 @check(points=2, title="conv_output_size: random cases, dilation included, against torch", hidden=True)
 def check_conv_output_size_random(student):
+    def torch_conv_size(size: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
+        out = F.conv1d(torch.empty(1, 1, size, device="meta"), torch.empty(1, 1, k, device="meta"), stride=s,
+                       padding=p, dilation=d)
+        return int(out.shape[-1])
+
     gen = torch.Generator().manual_seed(GEN_SEED)
     cases = []
     for _ in range(12):
@@ -130,11 +133,6 @@ def check_conv_output_size_random(student):
 
 # -- conv2d_output_shape -----------------------------------------------------------
 
-def torch_conv2d_shape(shape, out_channels, kernel, stride=1, padding=0, dilation=1) -> tuple[int, ...]:
-    layer = nn.Conv2d(shape[1], out_channels, kernel, stride, padding, dilation, device="meta")
-    return tuple(int(v) for v in layer(torch.empty(shape, device="meta")).shape)
-
-
 @check(points=2, title="conv2d_output_shape: the lecture's layers")
 def check_conv2d_output_shape_lecture(student):
     cases = [
@@ -150,7 +148,7 @@ def check_conv2d_output_shape_lecture(student):
 
 
 @check(points=2, title="conv2d_output_shape: (h, w) pairs and dilation, against nn.Conv2d")
-def check_conv2d_output_shape_random(student):
+def check_conv2d_output_shape_random(student, reference):
     gen = torch.Generator().manual_seed(GEN_SEED + 1)
 
     def draw(lo: int, hi: int) -> int:
@@ -165,7 +163,7 @@ def check_conv2d_output_shape_random(student):
         shape = (draw(1, 5), draw(1, 8), draw(dil[0] * (kernel[0] - 1) + 1, 40), draw(dil[1] * (kernel[1] - 1) + 1, 40))
         cout = draw(1, 17)
         got = student.call("conv2d_output_shape", shape, cout, kernel, stride=stride, padding=padding, dilation=dilation)
-        expected = torch_conv2d_shape(shape, cout, kernel, stride, padding, dilation)
+        expected = reference.conv2d_output_shape(shape, cout, kernel, stride=stride, padding=padding, dilation=dilation)
         expect_shape_tuple(
             got, expected,
             f"conv2d_output_shape({shape}, {cout}, {kernel}, stride={stride}, padding={padding}, dilation={dilation})",

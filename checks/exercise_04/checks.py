@@ -2,8 +2,11 @@
 
 The student's train/train_epoch/accuracy run in the sandbox on a network and data
 chosen here; the reference runs here on an identical copy. Losses and final
-parameters must match the reference's. When they do not, each classic mistake is
-simulated here and the one that reproduces the student's numbers is named.
+parameters must match the reference's. When they do not, the mistake whose run
+reproduces the student's numbers is named. Those runs are the reference's too
+(solutions/exercise_04.py's train_with_mistakes and train_epoch_with_mistakes), asked
+for before the student's answer is known: a student kit replays them from its tape and
+never carries the loops, which with no mistake asked for are the answers themselves.
 """
 
 from __future__ import annotations
@@ -85,38 +88,19 @@ def _problem(seed: int, n: int) -> tuple[list[torch.Tensor], torch.Tensor, torch
     return weights, x, y
 
 
-def _simulate_train(weights, x, y, epochs: int, lr: float, *, zero_grad: bool = True, step_first: bool = False,
-                    squash: Callable[[torch.Tensor], torch.Tensor] | None = None,
-                    reduction: str = "mean") -> tuple[list[float], list[torch.Tensor]]:
-    net = with_weights(mlp(SIZES), weights)
-    optimizer = optim.SGD(net.parameters(), lr=lr)
-    criterion = nn.CrossEntropyLoss(reduction=reduction)
-    losses = []
-    for _ in range(epochs):
-        out = net(x)
-        loss = criterion(squash(out) if squash else out, y)
-        if zero_grad:
-            optimizer.zero_grad()
-        if step_first:
-            optimizer.step()
-            loss.backward()
-        else:
-            loss.backward()
-            optimizer.step()
-        losses.append(loss.item())
-    return losses, parameters_of(net)
-
-
-def _train_mistakes(weights, x, y, epochs: int, lr: float, wrong_lrs: dict[Mistake, float]) -> dict[Mistake, tuple]:
-    runs = {
-        ZERO_GRAD_MISSING: _simulate_train(weights, x, y, epochs, lr, zero_grad=False),
-        STEP_BEFORE_BACKWARD: _simulate_train(weights, x, y, epochs, lr, step_first=True),
-        SOFTMAX_BEFORE_LOSS: _simulate_train(weights, x, y, epochs, lr, squash=lambda t: t.softmax(dim=1)),
-        SUM_REDUCTION: _simulate_train(weights, x, y, epochs, lr, reduction="sum"),
+def _train_mistakes(reference, net, x, y, epochs: int, lr: float,
+                    variants: dict[Mistake, dict]) -> dict[Mistake, tuple[list[float], list[torch.Tensor]]]:
+    """Each mistake's run of train() from `net`'s weights (losses, parameters): the
+    classic ones, and `variants` (a wrong lr or epochs)."""
+    variants = {
+        ZERO_GRAD_MISSING: {"zero_grad": False},
+        STEP_BEFORE_BACKWARD: {"step_first": True},
+        SOFTMAX_BEFORE_LOSS: {"squash": "softmax"},
+        SUM_REDUCTION: {"reduction": "sum"},
+        **variants,
     }
-    for mistake, wrong in wrong_lrs.items():
-        runs[mistake] = _simulate_train(weights, x, y, epochs, wrong)
-    return runs
+    runs = reference.train_with_mistakes(net, x, y, epochs, lr, list(variants.values()))
+    return {mistake: (losses, params) for mistake, (losses, params) in zip(variants, runs)}
 
 
 def _lr(mistake: Mistake, says: str) -> Mistake:
@@ -131,7 +115,7 @@ def _run_student_train(student, weights, x, y, kwargs) -> dict:
 
 def _expect_train_matches(result: dict, expected_losses, expected_params, epochs: int,
                           mistakes: Callable[[], dict]) -> None:
-    """`mistakes` simulates each mistake's run (losses, parameters); it is called, once,
+    """`mistakes` gives each mistake's run (losses, parameters); it is called, once,
     only if the student's run differs from the reference's."""
     mistakes = functools.cache(mistakes)
     # Wrong weights first: a wrong loop explains wrong losses too.
@@ -158,32 +142,27 @@ def _expect_train_matches(result: dict, expected_losses, expected_params, epochs
 def check_train_matches_reference(student, reference):
     weights, x, y = _problem(seed=11, n=24)
     net = with_weights(mlp(SIZES), weights)
+    runs = _train_mistakes(reference, net, x, y, 20, 5e-3, {
+        _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.005", wrong=wrong)): {"lr": wrong}
+        for wrong in (1e-2, 1e-3, 1e-1)
+    })
     expected_losses = reference.train(net, x.clone(), y.clone())
-    def mistakes() -> dict:
-        return _train_mistakes(weights, x, y, 20, 5e-3, {
-            _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.005", wrong=wrong)): wrong
-            for wrong in (1e-2, 1e-3, 1e-1)
-        })
-
     result = _run_student_train(student, weights, x, y, {})
-    _expect_train_matches(result, expected_losses, parameters_of(net), 20, mistakes)
+    _expect_train_matches(result, expected_losses, parameters_of(net), 20, lambda: runs)
 
 
 @check(points=2, title="train: uses the epochs and lr it is given")
 def check_train_uses_arguments(student, reference):
     weights, x, y = _problem(seed=12, n=24)
     net = with_weights(mlp(SIZES), weights)
+    runs = _train_mistakes(reference, net, x, y, 7, 0.05, {
+        _lr(LR_IGNORED, tr("the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)")): {"lr": 5e-3},
+        _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.05", wrong=0.01)): {"lr": 1e-2},
+        EPOCHS_IGNORED: {"epochs": 20},
+    })
     expected_losses = reference.train(net, x.clone(), y.clone(), epochs=7, lr=0.05)
-    def mistakes() -> dict:
-        runs = _train_mistakes(weights, x, y, 7, 0.05, {
-            _lr(LR_IGNORED, tr("the lr argument were ignored (trained with the default 0.005 instead of lr=0.05)")): 5e-3,
-            _lr(WRONG_LR, tr("the learning rate were {wrong} instead of lr=0.05", wrong=0.01)): 1e-2,
-        })
-        runs[EPOCHS_IGNORED] = _simulate_train(weights, x, y, 20, 0.05)
-        return runs
-
     result = _run_student_train(student, weights, x, y, {"epochs": 7, "lr": 0.05})
-    _expect_train_matches(result, expected_losses, parameters_of(net), 7, mistakes)
+    _expect_train_matches(result, expected_losses, parameters_of(net), 7, lambda: runs)
 
 
 @check(points=1, title="train: the loss gets the raw logits (no softmax or log_softmax before CrossEntropyLoss)")
@@ -199,24 +178,11 @@ def check_train_passes_logits(student):
             ), (SOFTMAX_BEFORE_LOSS,))
 
 
-def _simulate_epoch(weights, x, y, *, zero_grad=True, step_first=False,
-                    momentum: float = EPOCH_MOMENTUM) -> tuple[list[float], list[torch.Tensor]]:
-    model = with_weights(mlp(SIZES), weights)
-    optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=momentum)
-    criterion = nn.CrossEntropyLoss()
-    batch_losses = []
-    for inputs, targets in loader(x, y, EPOCH_BATCH):
-        loss = criterion(model(inputs), targets)
-        if zero_grad:
-            optimizer.zero_grad()
-        if step_first:
-            optimizer.step()
-            loss.backward()
-        else:
-            loss.backward()
-            optimizer.step()
-        batch_losses.append(loss.item())
-    return batch_losses, parameters_of(model)
+def _epoch_runs(reference, model, x, y, variants: list[dict]) -> list[tuple[list[float], list[torch.Tensor]]]:
+    """(each batch's loss, final parameters) of one epoch from `model`'s weights, for each
+    variant of the classic loop ({} for none)."""
+    runs = reference.train_epoch_with_mistakes(model, loader(x, y, EPOCH_BATCH), EPOCH_LR, EPOCH_MOMENTUM, variants)
+    return [(losses, params) for losses, params in runs]
 
 
 def _run_student_epoch(student, weights, x, y) -> dict:
@@ -228,29 +194,29 @@ def _run_student_epoch(student, weights, x, y) -> dict:
 def check_train_epoch_parameters(student, reference):
     weights, x, y = _problem(seed=21, n=10)  # batches of 4, 4 and 2
     model = with_weights(mlp(SIZES), weights)
+    mistakes = {EPOCH_ZERO_GRAD_MISSING: {"zero_grad": False}, EPOCH_STEP_BEFORE_BACKWARD: {"step_first": True},
+                OWN_OPTIMIZER: {"momentum": 0.0}}
+    runs = _epoch_runs(reference, model, x, y, list(mistakes.values()))
     optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=EPOCH_MOMENTUM)
     reference.train_epoch(model, loader(x, y, EPOCH_BATCH), optimizer, nn.CrossEntropyLoss())
     result = _run_student_epoch(student, weights, x, y)
-    expect_same_parameters(result["params"], parameters_of(model), "train_epoch()", lambda: {
-        EPOCH_ZERO_GRAD_MISSING: _simulate_epoch(weights, x, y, zero_grad=False)[1],
-        EPOCH_STEP_BEFORE_BACKWARD: _simulate_epoch(weights, x, y, step_first=True)[1],
-        OWN_OPTIMIZER: _simulate_epoch(weights, x, y, momentum=0.0)[1],
-    })
+    expect_same_parameters(result["params"], parameters_of(model), "train_epoch()",
+                           lambda: {mistake: params for mistake, (_, params) in zip(mistakes, runs)})
 
 
 @check(points=2, title="train_epoch: returns the mean batch loss as a Python float")
 def check_train_epoch_mean_loss(student, reference):
     weights, x, y = _problem(seed=22, n=10)
     model = with_weights(mlp(SIZES), weights)
+    (batch_losses, _), (own_optimizer_losses, _) = _epoch_runs(reference, model, x, y,
+                                                               [{}, {"momentum": 0.0}])
     optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=EPOCH_MOMENTUM)
     expected = reference.train_epoch(model, loader(x, y, EPOCH_BATCH), optimizer, nn.CrossEntropyLoss())
     result = _run_student_epoch(student, weights, x, y)
     got = expect_python_float(result["returned"], "train_epoch()")
     if close(got, expected):
         return
-    batch_losses, _ = _simulate_epoch(weights, x, y)
     sizes = [len(t) for t in torch.arange(len(y)).split(EPOCH_BATCH)]
-    own_optimizer_losses, _ = _simulate_epoch(weights, x, y, momentum=0.0)
     expect_close_float(got, expected, "train_epoch()", {
         LAST_BATCH_LOSS: batch_losses[-1],
         SUM_OF_LOSSES: sum(batch_losses),

@@ -5,7 +5,8 @@ and handed out. It holds the stubs (as .py and as generated notebooks), the publ
 checks only, the reference values those checks need (recorded now from the solutions,
 replayed there), a course.toml pinned to this engine with a content hash, a README for
 students, the CI workflow, and optionally the engine wheel. It holds no solution source,
-no bytecode of it and no pickle; `build_kit` refuses to finish a kit that would.
+no bytecode of it and no pickle; `build_kit` refuses to finish a kit that would, and
+one whose own functions answer a stub (grader/release/answer_guard.py).
 
 Before the kit is written out it is graded, as a student would grade it, on the stubs
 and on the solutions; every public check must give the score and message the full
@@ -26,9 +27,10 @@ from grader.catalog.declarations import declarations_of
 from grader.ci.workflow import WorkflowOptions, render_workflow
 from grader.engine.references import RecordingReferences
 from grader.engine.session import GradingOptions, GradingSession
-from grader.errors import GraderError
+from grader.errors import GraderError, ReleaseError
 from grader.models.results import CheckStatus, SubmissionReport
 from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, N_, catalogs, tr, use_language
+from grader.release.answer_guard import refuse_handed_out_answers
 from grader.release.notebook import render_notebook
 from grader.release.stub_language import translate_docstrings
 from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
@@ -45,10 +47,6 @@ Progress = Callable[[str], None]
 NOT_WITHOUT_THE_SOLUTION_HINT = N_(
     "a public check may ask the reference only questions that do not depend on the submission; "
     "mark the others @check(hidden=True) or rewrite them")
-
-
-class ReleaseError(GraderError):
-    """The kit cannot be released as the course stands (names the check and the remedy)."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +106,25 @@ def _single_file_submission(exercise: Exercise, source: Path, into: Path) -> Pat
     return folder
 
 
-def _public_view(report: SubmissionReport) -> dict[str, tuple[str, float, str]]:
+@dataclass(frozen=True)
+class CheckView:
+    """What a student sees of one public check; the kit's must equal the course's."""
+
+    status: str
+    points: float
+    message: str
+
+    @property
+    def score(self) -> str:
+        return f"{self.status} {self.points:g}"
+
+
+PublicView = dict[str, CheckView]  # "exercise:check" -> what the student sees
+
+
+def _public_view(report: SubmissionReport) -> PublicView:
     return {
-        f"{e.id}:{c.id}": (c.status.value, c.points_earned, c.message)
+        f"{e.id}:{c.id}": CheckView(c.status.value, c.points_earned, c.message)
         for e in report.exercises
         for c in e.checks
         if not c.hidden
@@ -258,7 +272,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
         summary = KitSummary(out=options.out)
         # The course's own public view of each solution, as recorded: verifying the kit
         # compares with it instead of grading the solution through the course again.
-        solution_views: dict[str, dict[str, tuple[str, float, str]]] = {}
+        solution_views: dict[str, PublicView] = {}
         for exercise in exercises:
             progress(tr("recording {exercise}'s reference values", exercise=exercise.id))
             recording = RecordingReferences()
@@ -297,6 +311,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
         (kit / COURSE_FILE).write_text(_course_toml(course, digest, options.language), encoding="utf-8")
 
         _verify(course, kit, exercises, sandbox, scratch / "submissions", progress, summary.warnings, solution_views)
+        refuse_handed_out_answers(course, kit, exercises, sandbox, scratch / "answers", progress)
         leaks = leaked_solutions(kit, sorted({e.solution_path for e in exercises}))
         if leaks:
             raise ReleaseError(tr("the kit would carry solution source: {where}", where="; ".join(leaks[:5])),
@@ -343,7 +358,7 @@ def _write_catalogs(course: Course, kit: Path, warnings: list[str]) -> None:
 
 
 def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandbox, scratch: Path,
-            progress: Progress, warnings: list[str], solution_views: dict[str, dict[str, tuple[str, float, str]]]) -> None:
+            progress: Progress, warnings: list[str], solution_views: dict[str, PublicView]) -> None:
     """Grade the kit as a student would: on the stubs and on the solutions, every public
     check must say what the full course says (for the solutions: `solution_views`, what
     the course said while its answers were recorded)."""
@@ -361,15 +376,16 @@ def _verify(course: Course, kit: Path, exercises: list[Exercise], sandbox: Sandb
             full = course_view if course_view is not None else _public_view(in_course.grade(folder))
             student = _public_view(in_kit.grade(folder))
             for key in sorted(set(full) | set(student)):
-                statuses = {full.get(key, ("",))[0], student.get(key, ("",))[0]}
+                said, got = full.get(key), student.get(key)
+                statuses = {view.status for view in (said, got) if view is not None}
                 if CheckStatus.TIMEOUT.value in statuses and CheckStatus.GRADER_ERROR.value not in statuses:
                     # A busy machine, not a difference between kit and course: say so, go on.
                     warnings.append(tr("{check} on {label} timed out; not compared", check=key, label=tr(label)))
                     continue
-                if full.get(key) != student.get(key):
-                    got = student.get(key)
+                if said != got:
                     why = "missing from the kit" if got is None else (
-                        got[2][:200] if got[0] == CheckStatus.GRADER_ERROR.value else f"the kit says {got[:2]}, the course {full.get(key, ('absent',))[:2]}")
+                        got.message[:200] if got.status == CheckStatus.GRADER_ERROR.value
+                        else f"the kit says {got.score}, the course {said.score if said else 'nothing'}")
                     problems.append(f"{key} on {label}: {why}")
     if problems:
         raise ReleaseError(

@@ -125,7 +125,7 @@ def test_expect_each_tells_candidates_apart_across_a_checks_cases():
 
 def test_a_training_helper_simulates_the_mistakes_only_for_a_wrong_answer():
     """A function in place of the catalogue is called only when the answer is wrong: a
-    correct run never pays for simulating every mistake (exercise 04's checks do)."""
+    correct run never pays for simulating every mistake."""
     from grader.authoring.training import expect_close_float, expect_same_parameters
 
     calls = []

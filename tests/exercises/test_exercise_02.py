@@ -17,6 +17,34 @@ def test_reference_passes_every_check(grade):
     assert result.points_earned == result.points_possible > 0
 
 
+def test_the_reference_conv2d_output_shape_is_nn_conv2ds():
+    """The public check compares with the reference (torch's own answer would be handed out
+    with the kit): the reference must be what nn.Conv2d says, pairs and dilation included."""
+    import torch
+    from torch import nn
+
+    from grader.engine.references import import_file
+
+    reference = import_file(REPO_ROOT / "solutions" / "exercise_02.py", "_reference_exercise_02_test")
+    gen = torch.Generator().manual_seed(7)
+
+    def draw(lo: int, hi: int) -> int:
+        return int(torch.randint(lo, hi, (1,), generator=gen))
+
+    for case in range(60):
+        kernel = (draw(1, 6), draw(1, 6))
+        stride = (draw(1, 4), draw(1, 4)) if case % 2 else draw(1, 4)
+        padding = (draw(0, 3), draw(0, 3)) if case % 3 else draw(0, 3)
+        dilation = (draw(1, 3), draw(1, 3)) if case % 4 == 1 else draw(1, 3)
+        dil = dilation if isinstance(dilation, tuple) else (dilation, dilation)
+        shape = (draw(1, 5), draw(1, 8), draw(dil[0] * (kernel[0] - 1) + 1, 40), draw(dil[1] * (kernel[1] - 1) + 1, 40))
+        cout = draw(1, 17)
+        layer = nn.Conv2d(shape[1], cout, kernel, stride, padding, dilation, device="meta")
+        expected = tuple(int(v) for v in layer(torch.empty(shape, device="meta")).shape)
+        got = reference.conv2d_output_shape(shape, cout, kernel, stride=stride, padding=padding, dilation=dilation)
+        assert got == expected, (shape, cout, kernel, stride, padding, dilation)
+
+
 def test_stub_scores_zero(grade):
     result = grade("exercise_02", REPO_ROOT / "exercises")
     assert result.points_earned == 0
