@@ -15,7 +15,7 @@ from grader.i18n import tr
 
 # The names of grader.report.RENDERERS, plus the terminal table; spelled out here so that
 # building the parser imports no model code (a test keeps the two in step).
-FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "markdown", "html")
+FORMATS = ("terminal", "json", "junit", "gradescope", "classroom", "classroom50", "markdown", "html")
 
 
 def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -44,7 +44,8 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
         choices=FORMATS,
         default="terminal",
         help=tr("report format: terminal table, json (the result model), junit (XML), gradescope "
-                "(results.json), classroom (GitHub Classroom's base64 result), markdown, html (one "
+                "(results.json), classroom (GitHub Classroom's base64 result, for a deprecated reporter), classroom50 "
+                "(Classroom 50's result.json), markdown, html (one "
                 "self-contained page). When "
                 "$GITHUB_STEP_SUMMARY is set, the Markdown summary is also appended to that file"),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from grader.models.results import SubmissionReport
-from grader.report import classroom, gradescope, html, json_report, junit, markdown
+from grader.report import classroom, classroom50, gradescope, html, json_report, junit, markdown
 
 
 class Renderer(Protocol):
@@ -24,6 +24,7 @@ RENDERERS: dict[str, Renderer] = {
     "junit": junit.render,
     "gradescope": gradescope.render,
     "classroom": classroom.render,
+    "classroom50": classroom50.render,
     "markdown": markdown.render,
     "html": html.render,
 }
