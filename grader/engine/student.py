@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Literal
 
+from grader.engine.torch_errors import explain as explain_torch_error
 from grader.i18n import tr
 from grader.models.manifest import CheckLimits
 from grader.sandbox import codec
@@ -165,11 +166,13 @@ def error_from_reply(
                                   file=file_name, function=exc_message))
     if kind == "exit" and exc_type == "SystemExit":
         return StudentRaised(tr("{what} called {exit}", what=what, exit=exc_message), exc_type, exc_message)
-    return StudentRaised(
-        tr("{what} raised {type}: {error}", what=what, type=exc_type, error=exc_message)
-        + hint + _where(error, file_name),
-        exc_type, exc_message,
-    )
+    explanation = explain_torch_error(exc_type, exc_message)
+    if explanation:  # torch's own words stay, below what they mean for the student's code
+        said = tr("{what} raised {type}: {explanation}", what=what, type=exc_type, explanation=explanation) \
+            + "\n" + tr("  (torch said: {error})", error=exc_message)
+    else:
+        said = tr("{what} raised {type}: {error}", what=what, type=exc_type, error=exc_message)
+    return StudentRaised(said + hint + _where(error, file_name), exc_type, exc_message)
 
 
 def worker_spec(module_path: Path, module_name: str, limits: CheckLimits) -> WorkerSpec:
