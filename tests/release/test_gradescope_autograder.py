@@ -211,3 +211,16 @@ def test_a_notebook_in_a_folder_and_a_zip_are_found(root, course_dir):
 
     nothing = _grade(root, {"notes.txt": b"hello"})
     assert nothing["score"] == 0 and "notes.txt" in nothing["output"]
+
+
+def test_a_course_whose_data_is_not_found_is_refused_with_how_to_provide_it(tmp_path):
+    from grader.errors import ReleaseError
+
+    wheel = tmp_path / "grader-0.2.0-py3-none-any.whl"
+    wheel.write_bytes(b"")
+    options = AutograderOptions(out=tmp_path / "a.zip", engine_wheel=wheel, torch="2.13.0",
+                                data_dir=tmp_path / "empty", environ={}, cwd=tmp_path, home=tmp_path)
+    with pytest.raises(ReleaseError) as refused:
+        build_autograder(Course.at(REPO_ROOT), options, sandbox=None)  # refused before anything is graded
+    assert "mnist" in refused.value.message and "--without-data" in refused.value.hint
+    assert not (tmp_path / "a.zip").exists()
