@@ -92,5 +92,20 @@ class RecordingReferences:
         self._student_values.update(tensor_digests(value))
 
 
+class ShippedReferences:
+    """An autograder's references (`grader autograder gradescope`): the exercise's
+    solution where the build shipped it (a check it could not record needs it), else
+    the tape recorded at build time."""
+
+    def __init__(self) -> None:
+        self._solutions = SolutionReferences()
+        self._replays = ReplayedReferences()
+
+    def reference_for(self, exercise: Exercise) -> Any:
+        if exercise.solution_path.is_file():
+            return self._solutions.reference_for(exercise)
+        return self._replays.reference_for(exercise)
+
+
 def default_references(is_release: bool) -> ReferenceSource:
     return ReplayedReferences() if is_release else SolutionReferences()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -113,6 +113,35 @@ class ReleaseInfo(BaseModel):
     engine_version: str = Field(description="the grader version the kit was released with")
 
 
+class LatePolicy(BaseModel):
+    """`[gradescope.late_policy]`: what a late submission loses on Gradescope (read from
+    the submission's metadata: its time, the due date and the late due date).
+
+    kind "none": nothing; "per_day"/"per_hour": `penalty_percent` of the score for each
+    started day/hour after the due date, at most `cap_percent`; "zero_after_late_due":
+    nothing until the late due date, zero after it. Past the late due date a "per_day" or
+    "per_hour" policy also gives zero when `zero_after_late_due` is true."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["none", "per_day", "per_hour", "zero_after_late_due"] = "none"
+    penalty_percent: float = Field(0.0, ge=0, le=100, description="percent of the score lost per day or hour late")
+    cap_percent: float = Field(100.0, ge=0, le=100, description="the most a late submission loses, percent")
+    zero_after_late_due: bool = Field(False, description="per_day/per_hour: zero after the late due date")
+
+
+class GradescopeSettings(BaseModel):
+    """`[gradescope]` in course.toml: how `grader autograder gradescope`'s results read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hidden_visibility: Literal["after_due_date", "after_published", "hidden"] = Field(
+        "after_published", description="when students see a hidden check's result (Gradescope's visibility)")
+    leaderboard: bool = Field(False, description="post each exercise's test accuracy (exercises 05/06) "
+                                                 "to the assignment's leaderboard")
+    late_policy: LatePolicy = Field(default_factory=LatePolicy)
+
+
 class CourseManifest(BaseModel):
     """course.toml: marks a folder as a course and says what it needs."""
 
@@ -123,3 +152,4 @@ class CourseManifest(BaseModel):
     # the data set's provider validates its own table (grader.data.providers).
     data: dict[str, dict[str, Any]] = Field(default_factory=dict)
     release: ReleaseInfo | None = None
+    gradescope: GradescopeSettings = Field(default_factory=GradescopeSettings)
