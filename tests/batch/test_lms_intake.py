@@ -28,6 +28,11 @@ def test_each_layout_is_detected(tmp_path: Path) -> None:
     (ours / "alice").mkdir(parents=True)
     (ours / "bob.zip").write_bytes(b"")
     assert detect(ours) is None
+    lone = tmp_path / "lone" / "alice"  # a class of one: its folder looks a little like Canvas's names
+    lone.mkdir(parents=True)
+    (lone / "exercise_01.py").write_text("")
+    (lone / "exercise_01_2_notes.txt").write_text("")
+    assert detect(tmp_path / "lone") is None
 
 
 def test_canvas(tmp_path: Path, roster) -> None:  # type: ignore[no-untyped-def]

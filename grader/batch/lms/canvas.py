@@ -24,10 +24,13 @@ _RENAMED = re.compile(r"^(?P<stem>.+)-(?P<n>\d+)(?P<suffix>\.[^.]+)$")
 
 
 def looks_like(folder: Path) -> bool:
-    """Files only, and most of them named as Canvas names them."""
+    """Files only, none of them a bare exercise file (a student's own folder), and most of
+    them named as Canvas names them."""
     entries = visible_entries(folder)
     files = [p for p in entries if p.is_file()]
-    return bool(files) and len(files) == len(entries) and 2 * sum(bool(NAME.match(p.name)) for p in files) > len(files)
+    if not files or len(files) != len(entries) or any(EXERCISE_FILE.match(p.name) for p in files):
+        return False
+    return 2 * sum(bool(NAME.match(p.name)) for p in files) > len(files)
 
 
 def original_name(file_name: str) -> tuple[str, int]:
