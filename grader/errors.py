@@ -7,6 +7,7 @@
     ├── SubmissionNotFound      the submission folder does not exist
     ├── WorkflowExists          `init-ci` would overwrite a workflow (without --force)
     ├── RosterError             the roster CSV is unreadable or malformed (names the line)
+    ├── LmsDownloadError        an LMS's bulk download cannot be read as the platform lays it out
     ├── SchedulerError          the Dask scheduler cannot be reached or Dask is missing
     ├── Unprotected             a class would be graded without the sandbox's essential
     │                           protections (names them; --insecure grades anyway)  (exit 5)
@@ -56,6 +57,10 @@ class WorkflowExists(GraderError):
 
 
 class RosterError(GraderError):
+    pass
+
+
+class LmsDownloadError(GraderError):
     pass
 
 

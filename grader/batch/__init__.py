@@ -12,6 +12,7 @@
     summary.py    the class summary: per-check pass rates, score distribution
     chart.py      the summary as a hand-written SVG chart
     outputs.py    grades.csv, per-student JSON reports and Markdown feedback
+    lms/          an LMS's bulk download in (Canvas, Moodle, Gradescope), its gradebook out
 
 Student code only ever runs in a Sandbox's workers; everything here judges, stores
 and reports. A bad submission becomes a row with a status, never an exception that

@@ -33,6 +33,21 @@ def status_word(status: "StudentStatus | str") -> str:
     return tr(word) if word else value
 
 
+class LmsOrigin(BaseModel):
+    """Where a submission came from in an LMS's bulk download (`grader grade --from ...`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: str = Field(description="canvas, moodle or gradescope")
+    user_id: str = Field("", description="the platform's id of the student (Canvas user id, Moodle participant id, "
+                                         "Gradescope sid or email)")
+    name: str = Field("", description="the student's name as the download spells it")
+    submission_id: str = Field("", description="the platform's submission (Canvas) or folder (Gradescope, Moodle)")
+    late: bool = Field(False, description="the platform marked the submission late (Canvas: `late_`)")
+    matched: bool = Field(True, description="found on the roster; False: graded under a fallback id")
+    files: list[str] = Field(default_factory=list, description="the download's names graded as this submission")
+
+
 class StudentRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -47,6 +62,7 @@ class StudentRecord(BaseModel):
     points_possible: float = 0.0
     exercise_points: dict[str, float] = Field(default_factory=dict)
     report: SubmissionReport | None = None
+    lms: LmsOrigin | None = Field(None, description="where it came from in an LMS's download")
     graded_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
     duration_s: float = 0.0
 

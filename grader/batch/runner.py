@@ -17,7 +17,7 @@ from grader.batch.canary import failure as canary_failure
 from grader.batch.entries import Entry, UnreadableSubmission, config_hash, content_hash, discover
 from grader.batch.gradebook import Gradebook
 from grader.batch.names import safe_file_name
-from grader.batch.records import StudentRecord, StudentStatus
+from grader.batch.records import LmsOrigin, StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
 from grader.batch.task import GradeTask
 from grader.catalog.course import Course, Exercise
@@ -52,6 +52,15 @@ class BatchPlan:
     canary: bool = True  # grade the reference solution before and after the class
     language: str = "en"  # of the students' feedback, unless the roster gives a student's own
     insecure: bool = False  # grade even where the sandbox lacks an essential protection
+    # An LMS's download (`--from`): where each student's submission came from, by id ...
+    origins: dict[str, LmsOrigin] = field(default_factory=dict)
+    # ... and the download itself, which student code must not see either (the class is in it).
+    also_hidden: tuple[Path, ...] = ()
+
+    def with_origin(self, record: StudentRecord) -> StudentRecord:
+        """The record with the LMS's word on where it came from (late or not, ...), if any."""
+        origin = self.origins.get(record.student_id)
+        return record if origin is None or record.lms == origin else record.model_copy(update={"lms": origin})
 
     def regrades(self, student_id: str) -> bool:
         """Whether this student is graded again even if nothing changed."""
@@ -124,7 +133,8 @@ def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
         memory_mb=plan.memory_mb,
         data_dirs=tuple(sorted(plan.data_dirs.items())),
         # Student code must see neither the rest of the class nor the gradebook.
-        hidden_paths=(str(plan.submissions.resolve()), str(plan.out.resolve())),
+        hidden_paths=(str(plan.submissions.resolve()), str(plan.out.resolve()),
+                      *(str(p.resolve()) for p in plan.also_hidden)),
     )
 
 
@@ -209,6 +219,7 @@ def run_batch(
         def store(record: StudentRecord) -> None:
             if record.report is None:  # a zero out of what could have been earned
                 record.points_possible = possible
+            record = plan.with_origin(record)
             gradebook.put(record)
             progress.done += 1
             progress.failures += _is_failure(record)
@@ -251,7 +262,7 @@ def run_batch(
                 points_possible=possible,
             ))
         wanted = submitted | set(plan.roster)
-        records = [r for r in gradebook.all() if r.student_id in wanted]
+        records = [plan.with_origin(r) for r in gradebook.all() if r.student_id in wanted]
     with contextlib.suppress(OSError):  # the unpacking folder, once empty
         (plan.out / WORK_FOLDER).rmdir()
     return BatchOutcome(
