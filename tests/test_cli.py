@@ -270,3 +270,21 @@ def test_check_refuses_a_file_outside_the_submission_folder_given(tmp_path, caps
     assert main(["--no-color", "--lang", "en", "check", "work/exercise_03.py", "--submission", "other",
                  "--course", str(REPO_ROOT)]) == 2
     assert "the files named are not in --submission other" in capsys.readouterr().err
+
+
+def test_long_work_says_each_step_on_its_own_line_where_no_spinner_shows():
+    import io
+
+    from rich.console import Console
+
+    from grader.cli.common import progress_lines
+
+    log = io.StringIO()
+    with progress_lines(Console(file=log, width=120), "releasing ...") as progress:
+        progress("recording exercise_01's reference values")
+        progress("recording exercise_01's reference values")  # said once
+        progress("verifying exercise_01 on the stub")
+    lines = log.getvalue().splitlines()
+    assert [line.split("] ", 1)[1] for line in lines] == [
+        "releasing ...", "recording exercise_01's reference values", "verifying exercise_01 on the stub"]
+    assert all(line.startswith("[") and " min] " in line for line in lines)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from grader.version import __version__
-from grader.cli.common import add_course_option, console
+from grader.cli.common import add_course_option, console, progress_lines
 from grader.errors import GraderError
 from grader.i18n import active_language, tr
 
@@ -76,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
             language=active_language(),
         )
         err = console(args, stderr=True)
-        with err.status(tr("building the autograders ...")) as status:
-            summary = build_autograders(course, options, sandbox, progress=lambda text: status.update(text))
+        with progress_lines(err, tr("building the autograders ...")) as progress:
+            summary = build_autograders(course, options, sandbox, progress=progress)
     out = console(args)
     for assignment in summary.assignments:
         out.print(tr("wrote {path} ({exercises})", path=summary.out / "autograders" / assignment.slug / "autograder.py",

@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from grader.cli.common import add_course_option, console
+from grader.cli.common import add_course_option, console, progress_lines
 from grader.i18n import tr
 
 
@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
                                     cwd=Path.cwd(), home=Path.home())
         started = time.monotonic()
         err = console(args, stderr=True)
-        with err.status(tr("building the Gradescope autograder ...")) as status:
-            summary = build_autograder(course, options, sandbox, progress=lambda text: status.update(text))
+        with progress_lines(err, tr("building the Gradescope autograder ...")) as progress:
+            summary = build_autograder(course, options, sandbox, progress=progress)
     out = console(args)
     out.print(tr("wrote {out}: {exercises} exercises, {checks} checks ({hidden} hidden), {calls} recorded reference "
                  "calls, data: {data}, torch {torch} (CPU), {files} files, {mib} MiB, in {seconds} s",

@@ -7,9 +7,11 @@ and `grader check` starts its sandbox before anything heavy is imported.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from grader.errors import ReportWriteError
 from grader.i18n import tr
@@ -76,3 +78,27 @@ def append(path: Path, text: str) -> None:
         raise ReportWriteError(
             tr("cannot append the summary to {path}: {reason}", path=path, reason=exc.strerror)
         ) from exc
+
+
+@contextlib.contextmanager
+def progress_lines(console: "Console", title: str) -> Iterator[Callable[[str], None]]:
+    """Say how long work goes: a spinner whose text each step updates on a terminal; in
+    a log (CI, a pipe, nohup) one line per step, with the minutes since the start, since a
+    spinner draws nothing there and a build of many minutes would look hung."""
+    from rich.markup import escape
+
+    if console.is_terminal:
+        with console.status(escape(title)) as status:
+            yield lambda text: status.update(escape(text))
+        return
+    started = time.monotonic()
+    said = ""
+
+    def line(text: str) -> None:
+        nonlocal said
+        if text != said:
+            said = text
+            console.print(f"[{(time.monotonic() - started) / 60:4.1f} min] {text}", markup=False, highlight=False)
+
+    line(title)
+    yield line

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from grader.version import __version__
-from grader.cli.common import add_course_option, console
+from grader.cli.common import add_course_option, console, progress_lines
 from grader.i18n import active_language, tr
 
 
@@ -65,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
         )
         started = time.monotonic()
         err = console(args, stderr=True)
-        with err.status(tr("releasing ...")) as status:
-            summary = build_kit(course, options, sandbox, progress=lambda text: status.update(text))
+        with progress_lines(err, tr("releasing ...")) as progress:
+            summary = build_kit(course, options, sandbox, progress=progress)
     seconds = time.monotonic() - started
     console(args).print(
         tr("released {title} to {out}: {exercises} exercises, {public} public checks ({hidden} hidden ones "
