@@ -46,7 +46,7 @@ from grader.engine.tape import TAPE_FILE
 from grader.errors import ReleaseError
 from grader.i18n import COURSE_LOCALE_FOLDER, N_, tr
 from grader.models.results import CheckStatus, SubmissionReport
-from grader.release.sources import leaked_solutions
+from grader.release.sources import folder_size, leaked_solutions
 from grader.sandbox.client import Sandbox
 from grader.version import __version__
 
@@ -344,9 +344,6 @@ def build_autograder(course: Course, options: AutograderOptions, sandbox: Sandbo
         if leaks:
             raise ReleaseError(tr("the autograder would carry solution source: {where}", where="; ".join(leaks[:5])),
                                hint=tr("move that code out of the checks and probes"))
-        for path in stage.rglob("*"):
-            if path.is_file():
-                summary.files += 1
-                summary.bytes += path.stat().st_size
+        summary.files, summary.bytes = folder_size(stage)
         _write_zip(stage, options.out)
     return summary

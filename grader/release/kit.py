@@ -33,7 +33,7 @@ from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, N_, catalogs, tr, use_lan
 from grader.release.answer_guard import refuse_handed_out_answers
 from grader.release.notebook import render_notebook
 from grader.release.stub_language import translate_docstrings
-from grader.release.sources import content_hash, leaked_solutions, strip_hidden_checks
+from grader.release.sources import content_hash, folder_size, leaked_solutions, strip_hidden_checks
 from grader.engine.tape import TAPE_FILE
 from grader.sandbox.client import Sandbox
 
@@ -317,10 +317,7 @@ def build_kit(course: Course, options: ReleaseOptions, sandbox: Sandbox, progres
             raise ReleaseError(tr("the kit would carry solution source: {where}", where="; ".join(leaks[:5])),
                                hint=tr("move that code out of the public checks and probes, or mark the checks hidden"))
         summary.content_hash = digest
-        for path in kit.rglob("*"):
-            if path.is_file():
-                summary.files += 1
-                summary.bytes += path.stat().st_size
+        summary.files, summary.bytes = folder_size(kit)
         _publish(kit, options.out)
     return summary
 

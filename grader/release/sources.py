@@ -83,6 +83,12 @@ def leaked_solutions(kit: Path, solutions: list[Path]) -> list[str]:
     return found
 
 
+def folder_size(folder: Path) -> tuple[int, int]:
+    """How many files a built folder holds, and their bytes (what a build's summary reports)."""
+    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file()]
+    return len(sizes), sum(sizes)
+
+
 def content_hash(kit: Path, skip: tuple[str, ...] = ("course.toml",)) -> str:
     """sha256 over every file's relative path and bytes, in sorted order."""
     digest = hashlib.sha256()
