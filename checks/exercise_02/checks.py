@@ -53,6 +53,8 @@ PARAMS_SQUARE_KERNEL = Mistake("conv2d_param_count.kernel_square", "conv2d_param
                                "the kernel was taken as square (kh*kh) although it is (kh, kw)")
 MACS_NO_IN_CHANNELS = Mistake("conv2d_macs.in_channels_left_out", "conv2d_macs leaves out the input channels",
                               "the input channels were left out")
+MACS_NO_OUT_CHANNELS = Mistake("conv2d_macs.out_channels_left_out", "conv2d_macs leaves out the output channels",
+                               "the output channels were left out")
 MACS_OUTPUT_ONE_DIM = Mistake("conv2d_macs.output_one_dimension", "conv2d_macs uses one output dimension",
                               "the output size was used along one dimension only")
 MACS_KERNEL_ONE_DIM = Mistake("conv2d_macs.kernel_one_dimension", "conv2d_macs uses one kernel dimension",
@@ -210,12 +212,17 @@ def check_conv2d_param_count(student):
 
 @check(points=2, title="conv2d_macs: multiply-accumulates of the lecture's layers")
 def check_conv2d_macs(student):
-    cases = [(1, 1, 3, 16, 2304), (100, 100, 5, 64, 1_024_000_000), (3, 8, (3, 5), (10, 12), 3 * 8 * 15 * 120), (16, 4, 1, (7, 9), 16 * 4 * 63)]
+    # A case whose in_channels differ from its out_channels comes first: the first case
+    # that fails is the one the message is about, and with equal channel counts leaving
+    # out either gives the same number.
+    cases = [(3, 8, (3, 5), (10, 12), 3 * 8 * 15 * 120), (16, 4, 1, (7, 9), 16 * 4 * 63), (1, 1, 3, 16, 2304),
+             (100, 100, 5, 64, 1_024_000_000)]
     for cin, cout, k, out, expected in cases:
         kh, kw = (k, k) if isinstance(k, int) else k
         oh, ow = (out, out) if isinstance(out, int) else out
         mistakes = {
             MACS_NO_IN_CHANNELS: cout * kh * kw * oh * ow,
+            MACS_NO_OUT_CHANNELS: cin * kh * kw * oh * ow,
             MACS_OUTPUT_ONE_DIM: cin * cout * kh * kw * oh,
             MACS_KERNEL_ONE_DIM: cin * cout * kh * oh * ow,
             MACS_AS_FLOPS: 2 * expected,

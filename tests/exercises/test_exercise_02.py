@@ -100,6 +100,15 @@ MISTAKES = [
     ),
     pytest.param(
         """
+        def conv2d_macs(in_channels, out_channels, kernel_size, output_size):
+            kh, kw = _pair(kernel_size)
+            oh, ow = _pair(output_size)
+            return in_channels * kh * kw * oh * ow
+        """,
+        "conv2d_macs", "output channels were left out", id="macs-without-output-channels",
+    ),
+    pytest.param(
+        """
         def conv2d_output_shape(input_shape, out_channels, kernel_size, stride=1, padding=0, dilation=1):
             n, c, h, w = input_shape
             k = kernel_size if isinstance(kernel_size, int) else kernel_size[0]

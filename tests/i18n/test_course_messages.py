@@ -236,6 +236,10 @@ NAMED = [
           _formula("conv2d_macs", "out_channels * _pair(kernel_size)[0] * _pair(kernel_size)[1] * "
                    "_pair(output_size)[0] * _pair(output_size)[1]",
                    "in_channels, out_channels, kernel_size, output_size"), "输入通道", "the input channels were left out"),
+    Named(E02, "conv2d_macs.out_channels_left_out", "conv2d_macs",
+          _formula("conv2d_macs", "in_channels * _pair(kernel_size)[0] * _pair(kernel_size)[1] * "
+                   "_pair(output_size)[0] * _pair(output_size)[1]",
+                   "in_channels, out_channels, kernel_size, output_size"), "输出通道", "the output channels were left out"),
     Named(E02, "conv2d_macs.output_one_dimension", "conv2d_macs",
           _formula("conv2d_macs", "in_channels * out_channels * _pair(kernel_size)[0] * _pair(kernel_size)[1] * "
                    "_pair(output_size)[0]", "in_channels, out_channels, kernel_size, output_size"), "输出尺寸",
