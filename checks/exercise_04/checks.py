@@ -37,8 +37,11 @@ EPOCH_BATCH, EPOCH_LR, EPOCH_MOMENTUM = 4, 0.1, 0.9
 # The mistakes these checks name; "says" completes "... what they would be if ...".
 ZERO_GRAD_MISSING = Mistake("train.zero_grad_missing", "optimizer.zero_grad() missing",
                             "optimizer.zero_grad() were missing (gradients accumulate from epoch to epoch)")
+# step() before backward() and zero_grad() between backward() and step() leave the same
+# trace (every step sees zero gradients: the parameters never change), so the words name both.
 STEP_BEFORE_BACKWARD = Mistake("train.step_before_backward", "optimizer.step() before loss.backward()",
-                               "optimizer.step() ran before loss.backward() (each step uses no or stale gradients)")
+                               "optimizer.step() ran while the gradients were zero: step() before loss.backward(), "
+                               "or zero_grad() between backward() and step() (the parameters never change)")
 SOFTMAX_BEFORE_LOSS = Mistake(
     "train.softmax_before_loss", "softmax before nn.CrossEntropyLoss",
     "softmax were applied before nn.CrossEntropyLoss (it applies log-softmax itself; pass it the logits)")
@@ -56,7 +59,8 @@ EPOCH_ZERO_GRAD_MISSING = Mistake(
     "optimizer.zero_grad() were missing (gradients accumulate from batch to batch)")
 EPOCH_STEP_BEFORE_BACKWARD = Mistake("train_epoch.step_before_backward",
                                      "optimizer.step() before loss.backward() in train_epoch",
-                                     "optimizer.step() ran before loss.backward()")
+                                     "optimizer.step() ran while the gradients were zero: step() before "
+                                     "loss.backward(), or zero_grad() between backward() and step()")
 OWN_OPTIMIZER = Mistake(
     "train_epoch.own_optimizer", "train_epoch makes its own optimizer",
     "the optimizer it was given were not used (a new SGD with the same lr but without its momentum)")

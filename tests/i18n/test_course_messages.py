@@ -302,7 +302,7 @@ NAMED = [
           _train(body="loss.backward()\n        optimizer.step()"), "梯度", "optimizer.zero_grad() were missing"),
     Named(E04, "train.step_before_backward", "train_matches_reference",
           _train(body="optimizer.zero_grad()\n        optimizer.step()\n        loss.backward()"), "之前",
-          "optimizer.step() ran before loss.backward()"),
+          "optimizer.step() ran while the gradients were zero"),
     Named(E04, "train.softmax_before_loss", "train_matches_reference", _train(outputs="torch.softmax(net(X), dim=1)"),
           "交叉熵", "softmax were applied before nn.CrossEntropyLoss"),
     Named(E04, "train.sum_reduction", "train_matches_reference",
@@ -318,7 +318,7 @@ NAMED = [
     Named(E04, "train_epoch.zero_grad_missing", "train_epoch_parameters", _epoch(body=EPOCH_NO_ZERO_GRAD), "梯度",
           "optimizer.zero_grad() were missing (gradients accumulate from batch to batch)"),
     Named(E04, "train_epoch.step_before_backward", "train_epoch_parameters", _epoch(body=EPOCH_STEP_FIRST), "之前",
-          "optimizer.step() ran before loss.backward()"),
+          "optimizer.step() ran while the gradients were zero"),
     Named(E04, "train_epoch.own_optimizer", "train_epoch_parameters",
           _epoch().replace("    model.train()\n", "    model.train()\n    optimizer = "
                            "optim.SGD(model.parameters(), lr=optimizer.param_groups[0]['lr'])\n"),
