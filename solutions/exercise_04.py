@@ -78,7 +78,7 @@ def train_epoch_with_mistakes(model: nn.Module, loader: DataLoader, lr: float, m
                               variants: list[dict]) -> list[list]:
     """[each batch's loss, final parameters] of one epoch of SGD(lr, momentum) with
     nn.CrossEntropyLoss on a copy of `model`, for each variant (zero_grad=False,
-    step_first=True, or another momentum)."""
+    step_first=True, squash="softmax", or another momentum)."""
     runs = []
     for variant in variants:
         copied = copy.deepcopy(model)
@@ -86,7 +86,8 @@ def train_epoch_with_mistakes(model: nn.Module, loader: DataLoader, lr: float, m
         criterion = nn.CrossEntropyLoss()
         batch_losses = []
         for inputs, targets in loader:
-            loss = criterion(copied(inputs), targets)
+            outputs = copied(inputs)
+            loss = criterion(outputs.softmax(dim=1) if variant.get("squash") == "softmax" else outputs, targets)
             _step(optimizer, loss, variant)
             batch_losses.append(loss.item())
         runs.append([batch_losses, [p.detach().clone() for p in copied.parameters()]])

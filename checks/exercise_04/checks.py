@@ -61,6 +61,9 @@ EPOCH_STEP_BEFORE_BACKWARD = Mistake("train_epoch.step_before_backward",
                                      "optimizer.step() before loss.backward() in train_epoch",
                                      "optimizer.step() ran while the gradients were zero: step() before "
                                      "loss.backward(), or zero_grad() between backward() and step()")
+EPOCH_SOFTMAX_BEFORE_LOSS = Mistake(
+    "train_epoch.softmax_before_loss", "softmax before the criterion in train_epoch",
+    "softmax were applied before the criterion (nn.CrossEntropyLoss applies log-softmax itself; pass it the logits)")
 OWN_OPTIMIZER = Mistake(
     "train_epoch.own_optimizer", "train_epoch makes its own optimizer",
     "the optimizer it was given were not used (a new SGD with the same lr but without its momentum)")
@@ -199,7 +202,7 @@ def check_train_epoch_parameters(student, reference):
     weights, x, y = _problem(seed=21, n=10)  # batches of 4, 4 and 2
     model = with_weights(mlp(SIZES), weights)
     mistakes = {EPOCH_ZERO_GRAD_MISSING: {"zero_grad": False}, EPOCH_STEP_BEFORE_BACKWARD: {"step_first": True},
-                OWN_OPTIMIZER: {"momentum": 0.0}}
+                EPOCH_SOFTMAX_BEFORE_LOSS: {"squash": "softmax"}, OWN_OPTIMIZER: {"momentum": 0.0}}
     runs = _epoch_runs(reference, model, x, y, list(mistakes.values()))
     optimizer = optim.SGD(model.parameters(), lr=EPOCH_LR, momentum=EPOCH_MOMENTUM)
     reference.train_epoch(model, loader(x, y, EPOCH_BATCH), optimizer, nn.CrossEntropyLoss())

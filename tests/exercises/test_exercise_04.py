@@ -108,6 +108,9 @@ MISTAKES = [
     pytest.param(_epoch(body="loss = criterion(model(inputs), targets)\n        loss.backward()\n"
                              "        optimizer.zero_grad()\n        optimizer.step()"), "train_epoch_parameters",
                  "zero_grad() between backward() and step()", id="epoch-zero-grad-before-step"),
+    pytest.param(_epoch(body=EPOCH_STEPS.replace("criterion(model(inputs), targets)",
+                                                 "criterion(model(inputs).softmax(dim=1), targets)")),
+                 "train_epoch_parameters", "softmax were applied before the criterion", id="epoch-softmax-before-loss"),
     pytest.param(_epoch(add="loss", result="total / batches", start="0"), "train_epoch_mean_loss",
                  "still part of the autograd graph; summing `loss` tensors keeps every batch's graph alive",
                  id="epoch-graph-kept-alive-by-summing"),

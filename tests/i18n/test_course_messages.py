@@ -319,6 +319,10 @@ NAMED = [
           "optimizer.zero_grad() were missing (gradients accumulate from batch to batch)"),
     Named(E04, "train_epoch.step_before_backward", "train_epoch_parameters", _epoch(body=EPOCH_STEP_FIRST), "之前",
           "optimizer.step() ran while the gradients were zero"),
+    Named(E04, "train_epoch.softmax_before_loss", "train_epoch_parameters",
+          _epoch(body=EPOCH_STEP_FIRST.replace("optimizer.step()\n        loss.backward()", "loss.backward()\n        optimizer.step()")
+                 .replace("criterion(model(inputs), targets)", "criterion(model(inputs).softmax(dim=1), targets)")),
+          "softmax", "softmax were applied before the criterion"),
     Named(E04, "train_epoch.own_optimizer", "train_epoch_parameters",
           _epoch().replace("    model.train()\n", "    model.train()\n    optimizer = "
                            "optim.SGD(model.parameters(), lr=optimizer.param_groups[0]['lr'])\n"),
