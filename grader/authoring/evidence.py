@@ -24,6 +24,7 @@ OFFSET = Mistake("evidence.offset", "every value off by the same amount")
 TRANSPOSED = Mistake("evidence.transposed", "the result is transposed")
 PERMUTED = Mistake("evidence.permuted", "the dimensions are in another order")
 SHIFTED = Mistake("evidence.shifted", "the result is shifted by one row or column")
+MOVED = Mistake("evidence.moved", "the right values, moved a few rows or columns")
 EDGE_WRONG = Mistake("evidence.edge_wrong", "only the last row or column is wrong")
 ALL_ZERO = Mistake("evidence.all_zero", "every value is zero")
 OFF_BY_ONE = Mistake("evidence.off_by_one", "off by one")
@@ -127,6 +128,46 @@ def shifted(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found 
     return None
 
 
+_MOVES = 2  # the largest shift looked for, in rows and in columns
+
+
+def _moved(rows: int, columns: int) -> str:
+    parts = []
+    if rows:
+        parts.append(tr("{n} row(s) down", n=rows) if rows > 0 else tr("{n} row(s) up", n=-rows))
+    if columns:
+        parts.append(tr("{n} column(s) right", n=columns) if columns > 0 else tr("{n} column(s) left", n=-columns))
+    return tr(" and ").join(parts)
+
+
+def _overlap(tensor: torch.Tensor, rows: int, columns: int, of_got: bool) -> torch.Tensor:
+    """The part of `tensor` that a shift by (rows, columns) maps onto the other tensor."""
+    h, w = tensor.shape[-2:]
+    sign = 1 if of_got else -1
+    top, left = max(sign * rows, 0), max(sign * columns, 0)
+    return tensor[..., top:h - max(-sign * rows, 0), left:w - max(-sign * columns, 0)]
+
+
+def moved(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    """The right values in the wrong place: every value sits a few rows and columns from
+    where it belongs (padding put on one side moves the whole result so). `shifted`
+    words a move by one along one axis; this finds the rest, up to two each way."""
+    if got.shape != expected.shape or expected.dim() < 2:
+        return None
+    h, w = expected.shape[-2:]
+    for rows, columns in itertools.product(range(-_MOVES, _MOVES + 1), repeat=2):
+        if (rows, columns) == (0, 0) or h - abs(rows) < 2 or w - abs(columns) < 2:
+            continue
+        part_of_got = _overlap(got, rows, columns, of_got=True)
+        part_of_expected = _overlap(expected, rows, columns, of_got=False)
+        # ... and the expected values differ from themselves moved so (a constant result would match any move)
+        if tol.close(part_of_got, part_of_expected) and \
+                not tol.close(_overlap(expected, rows, columns, of_got=True), part_of_expected):
+            return Found(MOVED, tr("the values are right but each sits {moved} from where it belongs "
+                                     "(padding put on one side only moves a result so)", moved=_moved(rows, columns)))
+    return None
+
+
 def edge_wrong(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
     if got.shape != expected.shape or expected.dim() < 2 or min(expected.shape[-2:]) < 2:
         return None
@@ -143,7 +184,7 @@ def edge_wrong(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Fou
                                 "right: check the upper bounds of your loops or slices"))
 
 
-TENSOR_EVIDENCE: list[TensorEvidence] = [all_zero, scaled, offset, transposed, permuted, shifted, edge_wrong]
+TENSOR_EVIDENCE: list[TensorEvidence] = [all_zero, scaled, offset, transposed, permuted, shifted, moved, edge_wrong]
 
 
 def tensor_evidence(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance,

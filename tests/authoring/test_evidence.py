@@ -146,3 +146,40 @@ def test_a_training_helper_simulates_the_mistakes_only_for_a_wrong_answer():
     failure = _fail(lambda: expect_close_float(0.25, 0.5, "loss()", simulate(0.25)))
     assert failure.mistakes == (A,)
     assert len(calls) == 2
+
+
+def test_padding_on_one_side_is_seen_as_the_right_values_moved():
+    import torch.nn.functional as F
+
+    from grader.authoring.evidence import MOVED, Tolerance, moved, tensor_evidence
+
+    torch.manual_seed(0)
+    x, k = torch.randn(1, 1, 5, 6), torch.randn(1, 1, 3, 3)
+    expected = F.conv2d(x, k, padding=1)
+    right_and_bottom = F.conv2d(F.pad(x, (0, 2, 0, 2)), k)
+    found = tensor_evidence(right_and_bottom, expected, Tolerance())
+    assert found is not None and found.mistake is MOVED
+    assert "1 row(s) up and 1 column(s) left" in found.sentence
+    left_only = F.conv2d(F.pad(x, (2, 0, 1, 1)), k)
+    assert "1 column(s) right" in moved(left_only, expected, Tolerance()).sentence
+    # A result that looks the same moved (constant) or is wrong everywhere is not "moved".
+    assert moved(torch.ones(4, 4), torch.ones(4, 4), Tolerance()) is None
+    assert moved(torch.randn(4, 4), torch.randn(4, 4), Tolerance()) is None
+
+
+def test_a_conv2d_padding_one_side_is_told_so_when_graded(grade, variant):
+    folder = variant("exercise_01", '''
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    if x.shape[1] != weight.shape[1]:
+        raise ValueError("input channels do not match the weight's")
+    sh, sw = _pair(stride)
+    ph, pw = _pair(padding)
+    x = torch.nn.functional.pad(x, (0, 2 * pw, 0, 2 * ph))  # all of it after the image
+    kh, kw = weight.shape[2:]
+    windows = x.unfold(2, kh, sh).unfold(3, kw, sw)
+    out = torch.einsum("nchwij,ocij->nohw", windows, weight)
+    return out if bias is None else out + bias.view(1, -1, 1, 1)
+''')
+    result = grade("exercise_01", folder)
+    messages = [c.message for c in result.checks if c.status.value != "passed"]
+    assert any("padding put on one side" in message for message in messages), messages
