@@ -1,7 +1,7 @@
 """Grade the held-out catalogue (issue 23) and print how well the checks name mistakes
 nobody catalogued for them.
 
-    GRADER_DATA_DIR=/path/to/mnist python benchmarks/bench_heldout.py [-v] [--only e04_] [--lang en]
+    GRADER_DATA_DIR=/path/to/mnist python benchmarks/bench_heldout.py [-v] [--only e04_,e06_] [--lang en]
 
 Every case in tests/fixtures/heldout/ (tests/heldout.py describes them) is graded with
 the engine, one GradingSession per case over one shared sandbox. Prints
@@ -79,6 +79,7 @@ def show_case(verdict: Verdict, wall: float) -> None:
         for mistake in check.mistakes:
             text += f"\n[named mistake {mistake.id}: {mistake.title}]"
         print(textwrap.indent(text, "       "))
+    sys.stdout.flush()  # a long run shows each case as it is graded, even into a file
 
 
 def percent(n: int, total: int) -> str:
@@ -115,10 +116,12 @@ def summary(verdicts: list[tuple[Verdict, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="each case and its failing checks' messages")
-    parser.add_argument("--only", default="", help="grade only the cases whose name contains this")
+    parser.add_argument("--only", default="",
+                        help="grade only the cases whose name contains one of these (comma-separated)")
     parser.add_argument("--lang", default="en", help="the language of the messages (default en)")
     args = parser.parse_args()
-    cases = [c for c in load_cases() if args.only in c.name]
+    wanted = [part for part in args.only.split(",") if part] or [""]
+    cases = [c for c in load_cases() if any(part in c.name for part in wanted)]
     if not cases:
         parser.error(f"no case matches {args.only!r}")
     course = Course.at(REPO)
