@@ -20,6 +20,7 @@ from torch import nn, optim
 
 from grader.authoring import CheckFailed, Mistake, check
 from grader.authoring.training import (
+    TrainingRun,
     close,
     expect_close_float,
     expect_float_list,
@@ -117,7 +118,8 @@ def _lr(mistake: Mistake, says: str) -> Mistake:
 
 
 def _run_student_train(student, weights, x, y, kwargs) -> dict:
-    return student.probe(PROBES, "run_train", SIZES, weights, x, y, kwargs, what="train(net, X, y)")
+    result = student.probe(PROBES, "run_train", SIZES, weights, x, y, kwargs, what="train(net, X, y)")
+    return {**result, "given": weights}
 
 
 def _expect_train_matches(result: dict, expected_losses, expected_params, epochs: int,
@@ -128,7 +130,8 @@ def _expect_train_matches(result: dict, expected_losses, expected_params, epochs
     # Wrong weights first: a wrong loop explains wrong losses too.
     expect_same_parameters(result["params"], expected_params, "train()",
                            lambda: {d: p for d, (_, p) in mistakes().items()},
-                           losses=(result["returned"], expected_losses))
+                           losses=(result["returned"], expected_losses),
+                           run=TrainingRun.from_probe(result["given"], result))
     losses = expect_float_list(result["returned"], epochs, "train()")
     if not close(losses, expected_losses):
         explained = explain(losses, {d: l for d, (l, _) in mistakes().items()})
@@ -208,7 +211,8 @@ def check_train_epoch_parameters(student, reference):
     reference.train_epoch(model, loader(x, y, EPOCH_BATCH), optimizer, nn.CrossEntropyLoss())
     result = _run_student_epoch(student, weights, x, y)
     expect_same_parameters(result["params"], parameters_of(model), "train_epoch()",
-                           lambda: {mistake: params for mistake, (_, params) in zip(mistakes, runs)})
+                           lambda: {mistake: params for mistake, (_, params) in zip(mistakes, runs)},
+                           run=TrainingRun.from_probe(weights, result))
 
 
 @check(points=2, title="train_epoch: returns the mean batch loss as a Python float")

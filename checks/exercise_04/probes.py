@@ -7,22 +7,27 @@ from typing import Any
 import torch
 from torch import nn, optim
 
-from grader.probes.training import ForwardRecorder, gradients_left, loader, mlp, parameters_of, with_weights
+from grader.probes.training import (ForwardRecorder, StartRecorder, StepRecorder, gradients_left, loader, mlp,
+                                    parameters_of, with_weights)
 
 
 def run_train(student: Any, sizes: list[int], weights: list[torch.Tensor], x: torch.Tensor, y: torch.Tensor,
               kwargs: dict[str, Any]) -> dict[str, Any]:
     net = with_weights(mlp(sizes), weights)
-    returned = student.train(net, x, y, **kwargs)
-    return {"returned": returned, "params": parameters_of(net)}
+    start = StartRecorder().attach(net)
+    with StepRecorder() as steps:
+        returned = student.train(net, x, y, **kwargs)
+    return {"returned": returned, "params": parameters_of(net), "at_start": start.parameters, **steps.as_record()}
 
 
 def run_train_epoch(student: Any, sizes: list[int], weights: list[torch.Tensor], x: torch.Tensor, y: torch.Tensor,
                     batch_size: int, lr: float, momentum: float) -> dict[str, Any]:
     model = with_weights(mlp(sizes), weights)
     optimizer = optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    returned = student.train_epoch(model, loader(x, y, batch_size), optimizer, nn.CrossEntropyLoss())
-    return {"returned": returned, "params": parameters_of(model)}
+    start = StartRecorder().attach(model)
+    with StepRecorder() as steps:
+        returned = student.train_epoch(model, loader(x, y, batch_size), optimizer, nn.CrossEntropyLoss())
+    return {"returned": returned, "params": parameters_of(model), "at_start": start.parameters, **steps.as_record()}
 
 
 def run_accuracy(student: Any, sizes: list[int], weights: list[torch.Tensor], dropout: float, x: torch.Tensor,

@@ -9,6 +9,7 @@ simulation) name the mistake.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import torch
@@ -132,14 +133,93 @@ def loss_evidence(losses: Any, expected: Sequence[float]) -> tuple[str, Mistake]
             FIRST_LOSS_WRONG)
 
 
+NETWORK_UNUSED = Mistake("evidence.network_unused", "the network it was given never ran")
+REINITIALISED = Mistake("evidence.reinitialised", "training started from other weights than it was given")
+NEVER_UPDATED = Mistake("evidence.never_updated", "the parameters never changed")
+LOSS_FLAT = Mistake("evidence.loss_flat", "the loss never moved")
+LOSS_RISES = Mistake("evidence.loss_rises", "the loss rose")
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """What a probe saw of a student's training run, beside its result: the weights it
+    was given, the parameters when the network's forward first ran (None: it never ran),
+    and the optimizer steps taken (how many, how many with all gradients zero, the
+    learning rates). Built with `from_probe` from grader.probes.training's recorders."""
+
+    given: tuple[torch.Tensor, ...]
+    at_start: tuple[torch.Tensor, ...] | None
+    steps: int | None = None
+    steps_without_gradient: int | None = None
+    learning_rates: tuple[float, ...] = ()
+
+    @classmethod
+    def from_probe(cls, given: Sequence[torch.Tensor], record: dict[str, Any]) -> "TrainingRun":
+        at_start = record.get("at_start")
+        return cls(tuple(given), tuple(at_start) if isinstance(at_start, (list, tuple)) else None,
+                   record.get("steps"), record.get("steps_without_gradient"),
+                   tuple(float(v) for v in record.get("learning_rates") or ()))
+
+    def started_elsewhere(self, what: str) -> tuple[str, Mistake] | None:
+        """The network given was not the one trained: never run, or changed before any step."""
+        if self.at_start is None:
+            return (tr("{what} never ran the network it was given: was a new one built inside?", what=what),
+                    NETWORK_UNUSED)
+        if not close(list(self.at_start), list(self.given)):
+            return (tr("the network's parameters had already changed when its first forward pass ran, before "
+                       "any step: {what} re-initialised the weights it was given (train the network it "
+                       "receives, as it is)", what=what), REINITIALISED)
+        return None
+
+    def unchanged_because(self) -> tuple[str, Mistake] | None:
+        """Why the parameters never changed, from the steps seen; None when every step
+        saw zero gradients (what a catalogued step-order mistake reproduces) or steps
+        were not observed."""
+        if self.steps is None:
+            return None
+        if self.steps == 0:
+            return (tr("the parameters never changed: optimizer.step() was never called"), NEVER_UPDATED)
+        if self.steps_without_gradient == self.steps:
+            return None
+        if self.learning_rates and all(rate == 0 for rate in self.learning_rates):
+            return (tr("the parameters never changed: the optimizer's learning rate was 0"), NEVER_UPDATED)
+        return (tr("the parameters never changed, although {n} optimizer steps ran with gradients: the "
+                   "optimizer updates other parameters than the network's", n=self.steps), NEVER_UPDATED)
+
+
+def loss_signature(losses: Any) -> tuple[str, Mistake] | None:
+    """What returned losses show by themselves: they never move, or rise every epoch."""
+    if not (isinstance(losses, list) and len(losses) > 2 and all(isinstance(v, (int, float)) for v in losses)):
+        return None
+    values = [float(v) for v in losses]
+    if max(values) - min(values) <= 1e-6 * max(1.0, abs(values[0])):
+        return (tr("the loss never moved ({loss} at every epoch): the updates do not reach the loss "
+                   "(an initialisation that cannot learn, such as all weights equal or zero, or a detached "
+                   "output)", loss=f"{values[0]:.5g}"), LOSS_FLAT)
+    if all(b > a for a, b in zip(values, values[1:])):
+        return (tr("the loss rose at every epoch ({first} -> {last}): the steps go uphill (a negative "
+                   "learning rate, or the gradient added instead of subtracted)",
+                   first=f"{values[0]:.5g}", last=f"{values[-1]:.5g}"), LOSS_RISES)
+    return None
+
+
 def expect_same_parameters(
     got: list[torch.Tensor], expected: list[torch.Tensor], what: str, mistakes: LazyCandidates[list[torch.Tensor]],
     losses: tuple[Any, Sequence[float]] | None = None,
+    run: TrainingRun | None = None,
 ) -> None:
     """`losses` (returned, expected), when the run returns them, lets an unexplained
-    difference say whether the loss or the updates differ."""
+    difference say whether the loss or the updates differ. `run` (what the probe saw of
+    the run) lets it say what the run's behaviour shows where no named mistake, or a
+    named one that cannot be told from it, reproduces the parameters."""
     if close(got, expected):
         return
+    if run is not None:
+        # Seen, not inferred: these outrank any mistake whose simulation happens to match.
+        for signature in (run.started_elsewhere(what),
+                          run.unchanged_because() if close(got, list(run.given)) else None):
+            if signature is not None:
+                raise CheckFailed(signature[0], (signature[1],))
     matches = name_mistakes(got, mistakes)
     if len(matches) == 1:
         raise CheckFailed(tr("after {what} the parameters are what they would be if {mistake}",
@@ -149,6 +229,9 @@ def expect_same_parameters(
                              "(these inputs cannot tell them apart): {listed}",
                              what=what, listed=either(m.text for m in matches)))
     worst = max(float((g.double() - e.double()).abs().max()) for g, e in zip(got, expected))
+    signature = loss_signature(losses[0]) if losses else None
+    if signature is not None:
+        raise CheckFailed(signature[0], (signature[1],))
     evidence = loss_evidence(*losses) if losses else None
     message = tr("after {what} the parameters differ from the reference's (largest difference {difference}), "
                  "although both started from the same weights and data", what=what, difference=f"{worst:.3g}")

@@ -58,6 +58,52 @@ class ForwardRecorder:
         self.grad_enabled.append(torch.is_grad_enabled())
 
 
+@dataclass
+class StartRecorder:
+    """The module's parameters as they were when its forward first ran: a train() that
+    re-initialises the model it is given shows here (None: forward never ran)."""
+
+    parameters: list[torch.Tensor] | None = None
+
+    def attach(self, model: nn.Module) -> "StartRecorder":
+        model.register_forward_pre_hook(self._hook)
+        return self
+
+    def _hook(self, module: nn.Module, _inputs: Any) -> None:
+        if self.parameters is None:
+            self.parameters = parameters_of(module)
+
+
+@dataclass
+class StepRecorder:
+    """Every optimizer step taken while it is open (any optimizer: torch's global step
+    hook), and whether the gradients it was about to apply were all zero or absent."""
+
+    steps: int = 0
+    steps_without_gradient: int = 0
+    learning_rates: set[float] = field(default_factory=set)
+
+    def __enter__(self) -> "StepRecorder":
+        from torch.optim.optimizer import register_optimizer_step_pre_hook
+
+        self._handle = register_optimizer_step_pre_hook(self._hook)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._handle.remove()
+
+    def _hook(self, optimizer: torch.optim.Optimizer, _args: Any, _kwargs: Any) -> None:
+        self.steps += 1
+        grads = [p.grad for group in optimizer.param_groups for p in group["params"]]
+        if all(g is None or not bool(g.any()) for g in grads):
+            self.steps_without_gradient += 1
+        self.learning_rates.update(float(group.get("lr", 0.0)) for group in optimizer.param_groups)
+
+    def as_record(self) -> dict[str, Any]:
+        return {"steps": self.steps, "steps_without_gradient": self.steps_without_gradient,
+                "learning_rates": sorted(self.learning_rates)}
+
+
 def parameters_of(model: nn.Module) -> list[torch.Tensor]:
     return [p.detach().clone() for p in model.parameters()]
 

@@ -85,6 +85,14 @@ MISTAKES = [
                  "optimizer.zero_grad() were missing", id="train-forgot-zero-grad"),
     pytest.param(_train(body="optimizer.zero_grad()\n        optimizer.step()\n        loss.backward()"),
                  "train_matches_reference", "optimizer.step() ran while the gradients were zero", id="train-step-before-backward"),
+    pytest.param(_train().replace("    criterion = nn.CrossEntropyLoss()\n", "    criterion = nn.CrossEntropyLoss()\n"
+                                  "    for p in net.parameters():\n        nn.init.normal_(p.data, std=0.1)\n"),
+                 "train_matches_reference", "re-initialised the weights it was given", id="train-reinitialises"),
+    pytest.param(_train().replace("    criterion = nn.CrossEntropyLoss()\n", "    criterion = nn.CrossEntropyLoss()\n"
+                                  "    net = nn.Sequential(*[nn.Linear(m.in_features, m.out_features) if isinstance(m, nn.Linear)"
+                                  " else m for m in net])\n"),
+                 "train_matches_reference", "never ran the network it was given", id="train-builds-its-own-network"),
+    pytest.param(_train(lr="0.0"), "train_uses_arguments", "the parameters never changed", id="train-lr-zero"),
     pytest.param(_train(body="loss.backward()\n        optimizer.zero_grad()\n        optimizer.step()"),
                  "train_matches_reference", "zero_grad() between backward() and step()", id="train-zero-grad-before-step"),
     pytest.param(_train(outputs="torch.softmax(net(X), dim=1)"), "train_matches_reference",
