@@ -73,9 +73,11 @@ class GradingSession:
         self.course = course
         self.exercises = list(exercises)
         self.options = options
+        # What the session made itself is its own to close, lent or not.
+        self._owns_sandbox = sandbox is None or not lent
+        self._owns_data = not lent
         self.sandbox = sandbox if sandbox is not None else Sandbox()
         self.data = data
-        self.lent = lent
         self.closed = False
 
     def grade(self, submission_dir: Path, *, student_id: str | None = None,
@@ -93,13 +95,12 @@ class GradingSession:
         if self.closed:
             return
         self.closed = True
-        if self.lent:
-            return
         try:
-            if self.data is not None:
+            if self.data is not None and self._owns_data:
                 self.data.close()
         finally:
-            self.sandbox.close(wait=False)
+            if self._owns_sandbox:
+                self.sandbox.close(wait=False)
 
     def __enter__(self) -> GradingSession:
         return self
