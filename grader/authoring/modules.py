@@ -23,6 +23,7 @@ from grader.probes.modules import seeded_weights  # the worker draws the same on
 SOFTMAX_OUTPUT = Mistake("network.softmax_output", "softmax applied to the output (return logits)")
 LOG_SOFTMAX_OUTPUT = Mistake("network.log_softmax_output", "log_softmax applied to the output (return logits)")
 SIGMOID_OUTPUT = Mistake("network.sigmoid_output", "sigmoid applied to the output (return logits)")
+RANDOM_IN_EVAL = Mistake("network.random_in_eval", "randomness left on in eval mode (outputs differ call to call)")
 SQUASHED_OUTPUT = {"softmax": SOFTMAX_OUTPUT, "log_softmax": LOG_SOFTMAX_OUTPUT, "sigmoid": SIGMOID_OUTPUT}
 RELU_MISSING = Mistake("network.relu_missing", "no ReLU between two layers")
 RELU_ON_INPUT = Mistake("network.relu_on_input", "ReLU applied to the input instead of between the layers")
@@ -283,8 +284,13 @@ def weights_of(model: nn.Module) -> list[torch.Tensor]:
 
 
 def expect_loadable(result: dict[str, Any], weights: list[torch.Tensor], what: str) -> list[Any]:
-    """The probe's outputs, or a message when the student's parameters do not line up with ours."""
+    """The probe's outputs, or a message when the student's parameters do not line up
+    with ours, or when the same input gave two outputs in eval mode."""
     expect_module(result, what)
+    if result.get("repeatable") is False:
+        raise CheckFailed(tr("{what} gave two different outputs for the same input in eval mode: randomness is "
+                             "left on (F.dropout without training=self.training, or random numbers drawn in "
+                             "forward)", what=what), (RANDOM_IN_EVAL,))
     if "outputs" not in result:
         got = result["param_shapes"]
         expected = [list(w.shape) for w in weights]

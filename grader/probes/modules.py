@@ -183,7 +183,13 @@ def outputs_with_weights(
         return {"is_module": True, "param_shapes": mismatch}
     model.eval()
     with torch.no_grad():
-        return {"is_module": True, "outputs": [model(x) for x in inputs]}
+        outputs = [model(x) for x in inputs]
+        # The same input once more: in eval mode a network computes a function, so two
+        # calls agree unless randomness was left on (F.dropout's training=True default).
+        again = model(inputs[0]) if inputs else None
+    repeatable = not (isinstance(again, torch.Tensor) and isinstance(outputs[0], torch.Tensor)
+                      and again.shape == outputs[0].shape and not torch.equal(again, outputs[0]))
+    return {"is_module": True, "outputs": outputs, "repeatable": repeatable}
 
 
 def seeded_weights(shapes: list[list[int]], seed: int) -> list[torch.Tensor]:

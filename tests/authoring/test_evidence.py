@@ -183,3 +183,20 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     result = grade("exercise_01", folder)
     messages = [c.message for c in result.checks if c.status.value != "passed"]
     assert any("padding put on one side" in message for message in messages), messages
+
+
+def test_randomness_left_on_in_eval_mode_is_named(grade, variant):
+    folder = variant("exercise_03", '''
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(10, 128)
+        self.out = nn.Linear(128, 5)
+
+    def forward(self, x):
+        return self.out(torch.nn.functional.dropout(torch.relu(self.hidden(x)), 0.5))  # training=True always
+''')
+    result = grade("exercise_03", folder)
+    forward = next(c for c in result.checks if c.id == "mlp_class_forward")
+    assert "randomness is left on" in forward.message
+    assert [m.id for m in forward.mistakes] == ["network.random_in_eval"]
