@@ -25,6 +25,9 @@ TRANSPOSED = Mistake("evidence.transposed", "the result is transposed")
 PERMUTED = Mistake("evidence.permuted", "the dimensions are in another order")
 SHIFTED = Mistake("evidence.shifted", "the result is shifted by one row or column")
 MOVED = Mistake("evidence.moved", "the right values, moved a few rows or columns")
+CLIPPED = Mistake("evidence.clipped", "values beyond a bound cut to it")
+ABSOLUTE = Mistake("evidence.absolute", "the signs dropped")
+INDICES = Mistake("evidence.indices", "positions returned instead of values")
 EDGE_WRONG = Mistake("evidence.edge_wrong", "only the last row or column is wrong")
 ALL_ZERO = Mistake("evidence.all_zero", "every value is zero")
 OFF_BY_ONE = Mistake("evidence.off_by_one", "off by one")
@@ -84,6 +87,51 @@ def offset(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found |
     if abs(d) <= tol.atol or not tol.close(got.double(), expected.double() + d):
         return None
     return Found(OFFSET, tr("every value is off by the same amount, {amount}", amount=f"{d:+.4g}"))
+
+
+def clipped(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    """Every value right but those beyond one bound, which sit at the bound (a ReLU or a
+    clamp too many)."""
+    if got.shape != expected.shape or not got.numel():
+        return None
+    g, e = got.double(), expected.double()
+    wrong = ~torch.isclose(g, e, rtol=tol.rtol, atol=tol.atol)
+    # A few wrong values fit any bound: only a share of them says "cut at a bound".
+    if int(wrong.sum()) < max(2, got.numel() // 10) or bool(wrong.all()):
+        return None
+    bound = float(g[wrong].min())
+    if not tol.close(g[wrong], torch.full_like(g[wrong], bound)):
+        return None
+    if tol.close(g, e.clamp(min=bound)):
+        return Found(CLIPPED, tr("every value below {bound} was set to {bound}; the others are right (a ReLU or "
+                                 "clamp that does not belong here?)", bound=f"{bound:.4g}"))
+    if tol.close(g, e.clamp(max=bound)):
+        return Found(CLIPPED, tr("every value above {bound} was set to {bound}; the others are right",
+                                 bound=f"{bound:.4g}"))
+    return None
+
+
+def absolute(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    if got.shape != expected.shape or not got.numel() or not bool((expected < 0).any()):
+        return None
+    if tol.close(got.double(), expected.double().abs()):
+        return Found(ABSOLUTE, tr("every value has the right size but no negative sign: the signs were dropped "
+                                  "(abs, or a square root of a square)"))
+    return None
+
+
+def indices(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    """Whole numbers 0..k where other values were expected: positions (argmax, the
+    indices torch.max returns) given for the values at them."""
+    if got.shape != expected.shape or not got.numel() or got.is_floating_point() and not bool(
+            (got == got.round()).all()):
+        return None
+    g = got.double()
+    if bool((g < 0).any()) or bool((expected.double() == expected.double().round()).all()):
+        return None
+    return Found(INDICES, tr("every value is a whole number from {low} to {high}, as positions are, where "
+                             "other values were expected: indices (argmax, or the second result of "
+                             "torch.max) instead of the values at them?", low=int(g.min()), high=int(g.max())))
 
 
 def transposed(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
@@ -184,7 +232,8 @@ def edge_wrong(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Fou
                                 "right: check the upper bounds of your loops or slices"))
 
 
-TENSOR_EVIDENCE: list[TensorEvidence] = [all_zero, scaled, offset, transposed, permuted, shifted, moved, edge_wrong]
+TENSOR_EVIDENCE: list[TensorEvidence] = [all_zero, scaled, offset, absolute, indices, transposed, permuted, shifted,
+                                         moved, edge_wrong, clipped]
 
 
 def tensor_evidence(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance,

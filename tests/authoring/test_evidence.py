@@ -200,3 +200,21 @@ class MLP(nn.Module):
     forward = next(c for c in result.checks if c.id == "mlp_class_forward")
     assert "randomness is left on" in forward.message
     assert [m.id for m in forward.mistakes] == ["network.random_in_eval"]
+
+
+def test_clipped_absolute_and_indices_are_told_from_the_numbers():
+    from grader.authoring.evidence import ABSOLUTE, CLIPPED, INDICES, Tolerance, tensor_evidence
+
+    torch.manual_seed(1)
+    expected = torch.randn(4, 5)
+    relu = tensor_evidence(expected.clamp(min=0), expected, Tolerance())
+    assert relu.mistake is CLIPPED and "below 0 was set to 0" in relu.sentence
+    capped = tensor_evidence(expected.clamp(max=0.5), expected, Tolerance())
+    assert capped.mistake is CLIPPED and "above 0.5" in capped.sentence
+    assert tensor_evidence(expected.abs(), expected, Tolerance()).mistake is ABSOLUTE
+    pooled = torch.randn(2, 3, 4, 4)
+    values, positions = pooled.flatten(2).max(dim=2)
+    found = tensor_evidence(positions, values, Tolerance())
+    assert found.mistake is INDICES and "from" in found.sentence
+    # An unrelated wrong answer is none of these.
+    assert tensor_evidence(torch.randn(4, 5), expected, Tolerance()) is None
