@@ -126,9 +126,11 @@ def indices(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found 
     if got.shape != expected.shape or not got.numel() or got.is_floating_point() and not bool(
             (got == got.round()).all()):
         return None
-    g = got.double()
-    if bool((g < 0).any()) or bool((expected.double() == expected.double().round()).all()):
+    g, e = got.double(), expected.double()
+    if bool((g < 0).any()) or bool((e == e.round()).all()):
         return None
+    if any(bool((g == rounded).all()) for rounded in (e.trunc(), e.floor(), e.round())):
+        return None  # the values themselves, cut to whole numbers: computed in integers, not positions
     return Found(INDICES, tr("every value is a whole number from {low} to {high}, as positions are, where "
                              "other values were expected: indices (argmax, or the second result of "
                              "torch.max) instead of the values at them?", low=int(g.min()), high=int(g.max())))

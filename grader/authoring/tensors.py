@@ -11,9 +11,10 @@ from typing import Any, Callable, Mapping, Sequence
 import torch
 
 from grader.authoring.answers import INTEGER_RESULT, non_tensor_mistake
-from grader.authoring.evidence import OFF_BY_ONE, TensorEvidence, Tolerance, permuted, tensor_evidence, transposed
+from grader.authoring.evidence import (OFF_BY_ONE, TensorEvidence, Tolerance, indices, permuted, tensor_evidence,
+                                       transposed)
 from grader.authoring.failure import CheckFailed
-from grader.authoring.mistakes import Mistake, because, match, reproduced
+from grader.authoring.mistakes import Found, Mistake, because, match, reproduced
 from grader.i18n import tr
 from grader.sandbox.codec import OpaqueValue
 
@@ -167,8 +168,18 @@ def expect_tensor(
     )
 
 
+def _positions(got: torch.Tensor, expected: torch.Tensor) -> Found | None:
+    """Integer positions (argmax, torch.max's second result) where float values were asked."""
+    if expected.is_floating_point() and not got.is_floating_point():
+        return indices(got, expected, Tolerance())
+    return None
+
+
 def _dtype_message(got: torch.Tensor, expected: torch.Tensor, what: str) -> str:
     message = tr("{what} has dtype {dtype}, expected {expected}", what=what, dtype=got.dtype, expected=expected.dtype)
+    positions = _positions(got, expected)
+    if positions is not None:
+        return tr("{told}: {detail}", told=message, detail=positions.sentence)
     if expected.is_floating_point() and not got.is_floating_point():
         return tr("{told}; the result was computed in integers: keep the input's floating-point dtype",
                   told=message)
@@ -178,6 +189,9 @@ def _dtype_message(got: torch.Tensor, expected: torch.Tensor, what: str) -> str:
 
 
 def _dtype_mistakes(got: torch.Tensor, expected: torch.Tensor) -> tuple[Mistake, ...]:
+    positions = _positions(got, expected)
+    if positions is not None:
+        return (positions.mistake,)
     return (INTEGER_RESULT,) if expected.is_floating_point() and not got.is_floating_point() else ()
 
 

@@ -218,3 +218,16 @@ def test_clipped_absolute_and_indices_are_told_from_the_numbers():
     assert found.mistake is INDICES and "from" in found.sentence
     # An unrelated wrong answer is none of these.
     assert tensor_evidence(torch.randn(4, 5), expected, Tolerance()) is None
+
+
+def test_integer_positions_are_told_apart_from_values_computed_in_integers():
+    from grader.authoring import CheckFailed, expect_tensor
+
+    torch.manual_seed(2)
+    values, positions = torch.randn(2, 3, 16).max(dim=2)
+    with pytest.raises(CheckFailed) as argmax:
+        expect_tensor(positions, values, "max_pool2d(x, 4)")
+    assert "indices (argmax" in argmax.value.message and [m.id for m in argmax.value.mistakes] == ["evidence.indices"]
+    with pytest.raises(CheckFailed) as truncated:
+        expect_tensor((values * 3).long(), values * 3, "f(x)")
+    assert "computed in integers" in truncated.value.message and "indices" not in truncated.value.message
