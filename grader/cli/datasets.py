@@ -56,12 +56,7 @@ def given_data_dir(args: argparse.Namespace, name: str) -> Path | None:
 
 
 def search_for(args: argparse.Namespace, name: str, cwd: Path | None = None) -> DataSearch:
-    return DataSearch(
-        data_dir=given_data_dir(args, name),
-        env_dir=os.environ.get(ENV_DATA_DIR),
-        cache_root=default_cache_root(os.environ, Path.home()),
-        cwd=cwd or Path.cwd(),
-    )
+    return DataSearch.usual(os.environ, Path.home(), cwd or Path.cwd(), data_dir=given_data_dir(args, name))
 
 
 def locate(provider: "DataProvider", args: argparse.Namespace) -> "Located":

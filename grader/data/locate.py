@@ -36,6 +36,13 @@ class DataSearch:
     cache_root: Path | None = None
     cwd: Path | None = None
 
+    @classmethod
+    def usual(cls, environ: Mapping[str, str], home: Path, cwd: Path, data_dir: Path | None = None) -> "DataSearch":
+        """Where `grader check` looks: `data_dir` (--data-dir), $GRADER_DATA_DIR, the user
+        cache under `home`, the working folder."""
+        return cls(data_dir=data_dir, env_dir=environ.get(ENV_VAR), cache_root=default_cache_root(environ, home),
+                   cwd=cwd)
+
 
 @dataclass(frozen=True)
 class Candidate:

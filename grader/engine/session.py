@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Iterable
 
 from grader.catalog.course import Course, Exercise
-from grader.data.locate import ENV_VAR, DataSearch, default_cache_root
+from grader.data.locate import DataSearch
 from grader.data.prepared import DataSets, PreparedData
 from grader.data.providers import DataProvider, DataProviders
 from grader.data.registry import default_providers
@@ -45,7 +45,7 @@ def data_sets_found(exercises: Iterable[Exercise], cwd: Path, environ: os._Envir
     """The data sets `exercises` need, where `grader check` looks for them, downloading
     none: a data set not found makes its checks NOT RUN, with its provider's words on
     how to get it."""
-    search = DataSearch(env_dir=environ.get(ENV_VAR), cache_root=default_cache_root(environ, home), cwd=cwd)
+    search = DataSearch.usual(environ, home, cwd)
     prepared = []
     for provider in providers_needed(exercises):
         located = provider.find(search)

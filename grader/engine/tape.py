@@ -222,10 +222,6 @@ class Tape:
                 raise ValueError(f"a reference tape entry of unknown kind: {key!r}")
         return tape
 
-    def merge(self, other: "Tape") -> None:
-        self.attributes.update(other.attributes)
-        self.calls.update(other.calls)
-
 
 def _state_after(args: tuple[Any, ...], kwargs: dict[str, Any], before: dict[str, str]) -> dict[str, Any]:
     """The new state of every module or tensor argument the call changed."""

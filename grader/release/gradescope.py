@@ -38,7 +38,7 @@ from typing import Callable, Mapping
 
 from grader.catalog.course import COURSE_FILE, Course, Exercise
 from grader.catalog.declarations import declarations_of
-from grader.data.locate import ENV_VAR, DataSearch, default_cache_root
+from grader.data.locate import DataSearch
 from grader.data.prepared import DataSets, PreparedData
 from grader.engine.references import RecordingReferences, ShippedReferences
 from grader.engine.session import GradingOptions, GradingSession, providers_needed
@@ -138,8 +138,7 @@ def _check_options(course: Course, options: AutograderOptions) -> None:
 
 def _data(exercises: list[Exercise], options: AutograderOptions, summary: AutograderSummary) -> list[PreparedData]:
     """The data sets the exercises need, found where `grader check` looks (and --data-dir)."""
-    search = DataSearch(data_dir=options.data_dir, env_dir=options.environ.get(ENV_VAR),
-                        cache_root=default_cache_root(options.environ, options.home), cwd=options.cwd)
+    search = DataSearch.usual(options.environ, options.home, options.cwd, data_dir=options.data_dir)
     found = []
     for provider in providers_needed(exercises):
         located = provider.find(search)
