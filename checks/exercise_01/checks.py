@@ -10,7 +10,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from grader.authoring import CheckFailed, Mistake, StudentRaised, check, expect_tensor
+from grader.authoring import Arguments, CheckFailed, Mistake, StudentRaised, check, expect_tensor
+from grader.authoring.counterfactuals import REDUCTIONS
 from grader.i18n import tr
 
 # torch functions the student may not call (names as the sandbox's tracer records
@@ -137,6 +138,58 @@ def pool_mistakes(kind: str, x: torch.Tensor, k: int | tuple[int, int], stride: 
     return mistakes
 
 
+# -- the reference, re-runnable with other arguments ------------------------------------
+# When no named mistake reproduces a wrong answer, the helpers re-run the reference with
+# its arguments perturbed (grader.authoring.counterfactuals): these take the student's
+# signature and a `reduce` over each window, and are built on F.unfold, which student
+# code may not call, so the kit hands out nothing a student could submit.
+
+def _pairs(value: int | tuple[int, int]) -> tuple[int, int]:
+    return (value, value) if isinstance(value, int) else (int(value[0]), int(value[1]))
+
+
+def reference_conv2d(x, weight, bias=None, stride=1, padding=0, *, reduce="sum"):
+    kh, kw = weight.shape[-2:]
+    (sh, sw), (ph, pw) = _pairs(stride), _pairs(padding)
+    out_h = (x.shape[-2] + 2 * ph - kh) // sh + 1
+    out_w = (x.shape[-1] + 2 * pw - kw) // sw + 1
+    columns = F.unfold(x, (kh, kw), padding=(ph, pw), stride=(sh, sw))  # (N, C_in*kh*kw, L)
+    products = columns.unsqueeze(1) * weight.reshape(weight.shape[0], -1, 1)  # (N, C_out, C_in*kh*kw, L)
+    out = REDUCTIONS[reduce][1](products.transpose(-1, -2)).reshape(x.shape[0], weight.shape[0], out_h, out_w)
+    return out if bias is None else out + bias.reshape(1, -1, 1, 1)
+
+
+def reference_corr2d(x, k, *, reduce="sum"):
+    return reference_conv2d(_nchw(x), _nchw(k), reduce=reduce)[0, 0]
+
+
+def reference_pool2d(x, kernel_size, stride=None, *, reduce="max"):
+    (kh, kw), (sh, sw) = _pairs(kernel_size), _pairs(kernel_size if stride is None else stride)
+    n, c, h, w = x.shape
+    columns = F.unfold(x.reshape(n * c, 1, h, w), (kh, kw), stride=(sh, sw))  # (N*C, kh*kw, L)
+    pooled = REDUCTIONS[reduce][1](columns.transpose(-1, -2))
+    return pooled.reshape(n, c, (h - kh) // sh + 1, (w - kw) // sw + 1)
+
+
+def reference_conv1x1(x, weight, bias=None):
+    return F.conv2d(x, weight, bias)
+
+
+CORR2D = Arguments(reference_corr2d, "corr2d", reduction="reduce",
+                   dimensions={"x": ("H", "W"), "k": ("kh", "kw")})
+CONV2D = Arguments(reference_conv2d, "conv2d", pairs=("stride", "padding"), interchangeable=(("stride", "padding"),),
+                   padding="padding", padded="x", kernel="weight", reduction="reduce",
+                   dimensions={"x": ("N", "C", "H", "W")}, off_by_one=("stride", "padding"))
+POOL2D = {
+    kind: Arguments(reference_pool2d, f"{kind}_pool2d", pairs=("kernel_size", "stride"),
+                    interchangeable=(("kernel_size", "stride"),), kernel="kernel_size", reduction="reduce",
+                    reduces="max" if kind == "max" else "mean", dimensions={"x": ("N", "C", "H", "W")},
+                    off_by_one=("kernel_size", "stride"))
+    for kind in ("max", "avg")
+}
+CONV1X1 = Arguments(reference_conv1x1, "conv1x1", dimensions={"x": ("N", "C", "H", "W")})
+
+
 # -- corr2d ----------------------------------------------------------------------------
 
 @check(points=2, title="corr2d: the lecture's 5x5 example with the 1..9 kernel")
@@ -145,6 +198,7 @@ def check_corr2d_lecture_example(student):
     expect_tensor(
         got, LECTURE_CENTRE, "corr2d(x, k)", rtol=RTOL, atol=ATOL,
         mistakes={CORR2D_FLIPPED: F.conv2d(_nchw(LECTURE_X), _nchw(LECTURE_K.flip(0, 1)))[0, 0]},
+        reference=CORR2D.call(LECTURE_X, LECTURE_K),
     )
 
 
@@ -159,6 +213,7 @@ def check_corr2d_random(student):
         expect_tensor(
             got, expected, tr("corr2d(x of {h}x{w}, k of {kh}x{kw})", h=h, w=w, kh=kh, kw=kw), rtol=RTOL, atol=ATOL,
             mistakes={CORR2D_FLIPPED: F.conv2d(_nchw(x), _nchw(k.flip(0, 1)))[0, 0]},
+            reference=CORR2D.call(x, k),
         )
 
 
@@ -169,21 +224,24 @@ def check_conv2d_lecture_padding(student):
     x, k = _nchw(LECTURE_X), _nchw(LECTURE_K)
     got = student.call("conv2d", x, k, padding=1, forbid=FORBIDDEN)
     expected = F.conv2d(x, k, padding=1)
-    expect_tensor(got, expected, "conv2d(x, k, padding=1)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, None, 1, 1))
+    expect_tensor(got, expected, "conv2d(x, k, padding=1)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, None, 1, 1),
+                  reference=CONV2D.call(x, k, padding=1, shown={"weight": "k"}))
 
 
 @check(points=1, title="conv2d: the lecture's example with stride=2")
 def check_conv2d_lecture_stride(student):
     x, k = _nchw(LECTURE_X), _nchw(LECTURE_K)
     got = student.call("conv2d", x, k, stride=2, forbid=FORBIDDEN)
-    expect_tensor(got, _nchw(LECTURE_STRIDE2), "conv2d(x, k, stride=2)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, None, 2, 0))
+    expect_tensor(got, _nchw(LECTURE_STRIDE2), "conv2d(x, k, stride=2)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, None, 2, 0),
+                  reference=CONV2D.call(x, k, stride=2, shown={"weight": "k"}))
 
 
 @check(points=2, title="conv2d: the lecture's 4x4 example with bias 1 and padding 1")
 def check_conv2d_lecture_bias(student):
     x, k, b = _nchw(BIAS_X), _nchw(BIAS_K), torch.tensor([1.0])
     got = student.call("conv2d", x, k, b, stride=1, padding=1, forbid=FORBIDDEN)
-    expect_tensor(got, _nchw(BIAS_EXPECTED), "conv2d(x, k, bias=1, padding=1)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, b, 1, 1))
+    expect_tensor(got, _nchw(BIAS_EXPECTED), "conv2d(x, k, bias=1, padding=1)", rtol=RTOL, atol=ATOL, mistakes=lambda: conv_mistakes(x, k, b, 1, 1),
+                  reference=CONV2D.call(x, k, b, stride=1, padding=1, shown={"weight": "k", "bias": "b"}))
 
 
 CONV_CASES = [
@@ -212,6 +270,7 @@ def check_conv2d_random(student):
         expect_tensor(
             got, F.conv2d(x, weight, bias, stride, padding), what, rtol=RTOL, atol=ATOL,
             mistakes=lambda: conv_mistakes(x, weight, bias, stride, padding),
+            reference=CONV2D.call(x, weight, bias, stride=stride, padding=padding),
         )
 
 
@@ -245,7 +304,8 @@ def check_conv2d_channel_mismatch(student):
 def check_max_pool_lecture_example(student):
     x = _nchw(POOL_X)
     got = student.call("max_pool2d", x, 2, forbid=FORBIDDEN)
-    expect_tensor(got, _nchw(POOL_EXPECTED), "max_pool2d(x, 2)", mistakes=lambda: pool_mistakes("max", x, 2, None))
+    expect_tensor(got, _nchw(POOL_EXPECTED), "max_pool2d(x, 2)", mistakes=lambda: pool_mistakes("max", x, 2, None),
+                  reference=POOL2D["max"].call(x, 2))
 
 
 POOL_CASES = [
@@ -270,6 +330,7 @@ def _check_pool(student, kind: str, seed: int) -> None:
         expect_tensor(
             got, reference(x, k, stride if stride is not None else k), what, rtol=RTOL, atol=ATOL,
             mistakes=lambda: pool_mistakes(kind, x, k, stride),
+            reference=POOL2D[kind].call(*args),
         )
 
 
@@ -298,5 +359,5 @@ def check_conv1x1(student):
             mistakes[CONV1X1_BIAS_IGNORED] = F.conv2d(x, weight)
         expect_tensor(
             got, F.conv2d(x, weight, bias), f"conv1x1(x{tuple(x.shape)}, weight{tuple(weight.shape)})",
-            rtol=RTOL, atol=ATOL, mistakes=mistakes,
+            rtol=RTOL, atol=ATOL, mistakes=mistakes, reference=CONV1X1.call(x, weight, bias),
         )

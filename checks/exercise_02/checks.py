@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from grader.authoring import Mistake, check, differs_by, expect_each, expect_int, expect_shape_tuple, factor
+from grader.authoring import Arguments, Mistake, check, differs_by, expect_each, expect_int, expect_shape_tuple, factor
 from grader.i18n import N_, tr
 
 GEN_SEED = 2024
@@ -83,6 +83,26 @@ def conv_size_mistakes(size: int, k: int, s: int, p: int, d: int) -> dict[Mistak
     return mistakes
 
 
+# -- the reference, re-runnable with other arguments -------------------------------
+# When no named mistake reproduces a wrong number, the helpers re-run the reference
+# fixture's function with the arguments perturbed (grader.authoring.counterfactuals).
+# Not a function of this file: one that answers the question would ship with the kit
+# (a kit's recorded reference answers no perturbed call, so there they say nothing).
+
+CONV_SIZE = Arguments(None, "conv_output_size", "size, kernel_size, stride=1, padding=0, dilation=1",
+                      interchangeable=(("kernel_size", "stride"), ("stride", "padding"), ("padding", "dilation"),
+                                       ("stride", "dilation")))
+CONV2D_SHAPE = Arguments(None, "conv2d_output_shape",
+                         "input_shape, out_channels, kernel_size, stride=1, padding=0, dilation=1",
+                         pairs=("kernel_size", "stride", "padding", "dilation"),
+                         interchangeable=(("stride", "padding"), ("kernel_size", "stride")),
+                         dimensions={"input_shape": ("N", "C", "H", "W")})
+POOL_SIZE = Arguments(None, "pool_output_size", "size, kernel_size, stride=None, padding=0",
+                      interchangeable=(("kernel_size", "stride"),))
+PARAM_COUNT = Arguments(None, "conv2d_param_count", "in_channels, out_channels, kernel_size, bias=True",
+                        pairs=("kernel_size",))
+
+
 # -- conv_output_size --------------------------------------------------------------
 
 LECTURE_SIZES = [
@@ -97,19 +117,20 @@ LECTURE_SIZES = [
 
 
 @check(points=2, title="conv_output_size: the lecture's figures")
-def check_conv_output_size_lecture(student):
+def check_conv_output_size_lecture(student, reference):
     def case(size, k, s, p, expected, source):
         got = student.call("conv_output_size", size, k, stride=s, padding=p)
         return lambda: expect_int(
             got, expected, f"conv_output_size({size}, {k}, stride={s}, padding={p}) ({tr(source)})",
             mistakes=conv_size_mistakes(size, k, s, p, 1),
+            reference=CONV_SIZE.of(reference.conv_output_size).call(size, k, stride=s, padding=p),
         )
 
     expect_each([case(*row) for row in LECTURE_SIZES])
 
 
 @check(points=2, title="conv_output_size: random cases, dilation included, against torch", hidden=True)
-def check_conv_output_size_random(student):
+def check_conv_output_size_random(student, reference):
     def torch_conv_size(size: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
         out = F.conv1d(torch.empty(1, 1, size, device="meta"), torch.empty(1, 1, k, device="meta"), stride=s,
                        padding=p, dilation=d)
@@ -128,6 +149,7 @@ def check_conv_output_size_random(student):
             got, torch_conv_size(size, k, s, p, d),
             f"conv_output_size({size}, {k}, stride={s}, padding={p}, dilation={d})",
             mistakes=conv_size_mistakes(size, k, s, p, d),
+            reference=CONV_SIZE.of(reference.conv_output_size).call(size, k, stride=s, padding=p, dilation=d),
         ))
     # Every case runs: where one answer fits several known mistakes, the others tell them apart.
     expect_each(cases)
@@ -136,7 +158,7 @@ def check_conv_output_size_random(student):
 # -- conv2d_output_shape -----------------------------------------------------------
 
 @check(points=2, title="conv2d_output_shape: the lecture's layers")
-def check_conv2d_output_shape_lecture(student):
+def check_conv2d_output_shape_lecture(student, reference):
     cases = [
         ((1, 1, 28, 28), 3, 3, 1, 0, (1, 3, 26, 26)),
         ((1, 1, 28, 28), 3, 3, 1, 1, (1, 3, 28, 28)),
@@ -146,7 +168,8 @@ def check_conv2d_output_shape_lecture(student):
     for shape, cout, k, s, p, expected in cases:
         got = student.call("conv2d_output_shape", shape, cout, k, stride=s, padding=p)
         expect_shape_tuple(got, expected, f"conv2d_output_shape({shape}, {cout}, {k}, stride={s}, padding={p})",
-                           mistakes={SHAPE_IN_CHANNELS: (expected[0], shape[1], *expected[2:])})
+                           mistakes={SHAPE_IN_CHANNELS: (expected[0], shape[1], *expected[2:])},
+                           reference=CONV2D_SHAPE.of(reference.conv2d_output_shape).call(shape, cout, k, stride=s, padding=p))
 
 
 @check(points=2, title="conv2d_output_shape: (h, w) pairs and dilation, against nn.Conv2d")
@@ -170,13 +193,15 @@ def check_conv2d_output_shape_random(student, reference):
             got, expected,
             f"conv2d_output_shape({shape}, {cout}, {kernel}, stride={stride}, padding={padding}, dilation={dilation})",
             mistakes={SHAPE_IN_CHANNELS: (expected[0], shape[1], *expected[2:])},
+            reference=CONV2D_SHAPE.of(reference.conv2d_output_shape).call(
+                shape, cout, kernel, stride=stride, padding=padding, dilation=dilation),
         )
 
 
 # -- pool_output_size --------------------------------------------------------------
 
 @check(points=2, title="pool_output_size: default stride and explicit strides, against F.max_pool1d")
-def check_pool_output_size(student):
+def check_pool_output_size(student, reference):
     cases = [(28, 2, None, 0), (24, 2, None, 0), (8, 2, None, 0), (9, 3, None, 0), (10, 3, 1, 0), (11, 3, 2, 1), (7, 2, None, 1)]
     for size, k, s, p in cases:
         expected = int(F.max_pool1d(torch.zeros(1, 1, size), k, s, p).shape[-1])
@@ -185,13 +210,14 @@ def check_pool_output_size(student):
             mistakes[POOL_STRIDE_1] = (size + 2 * p - k) + 1
         args = (size, k) if s is None else (size, k, s)
         got = student.call("pool_output_size", *args, padding=p)
-        expect_int(got, expected, f"pool_output_size({size}, {k}" + ("" if s is None else f", stride={s}") + f", padding={p})", mistakes=mistakes)
+        expect_int(got, expected, f"pool_output_size({size}, {k}" + ("" if s is None else f", stride={s}") + f", padding={p})",
+                   mistakes=mistakes, reference=POOL_SIZE.of(reference.pool_output_size).call(*args, padding=p))
 
 
 # -- parameters and MACs -------------------------------------------------------------
 
 @check(points=2, title="conv2d_param_count: the lecture's figures and nn.Conv2d's parameters")
-def check_conv2d_param_count(student):
+def check_conv2d_param_count(student, reference):
     cases = [(5, 10, 3, True), (1, 1, 3, False), (3, 16, (3, 5), True), (16, 32, 1, False), (10, 20, 5, True)]
     for cin, cout, k, bias in cases:
         layer = nn.Conv2d(cin, cout, k, bias=bias, device="meta")
@@ -207,7 +233,8 @@ def check_conv2d_param_count(student):
         got = student.call("conv2d_param_count", cin, cout, k, bias=bias)
         expect_int(got, expected, f"conv2d_param_count({cin}, {cout}, {k}, bias={bias})", mistakes=mistakes,
                    evidence=[differs_by(cout, tr("the number of bias terms (out_channels = {cout})", cout=cout)),
-                             factor(cin, tr("a factor of in_channels = {cin}", cin=cin))])
+                             factor(cin, tr("a factor of in_channels = {cin}", cin=cin))],
+                   reference=PARAM_COUNT.of(reference.conv2d_param_count).call(cin, cout, k, bias=bias))
 
 
 @check(points=2, title="conv2d_macs: multiply-accumulates of the lecture's layers")

@@ -10,6 +10,7 @@ A mistake a check recognises is a `Mistake` constant (id, title) in a list of
 candidates; the helpers name it only when its value reproduces the student's answer.
 """
 
+from grader.authoring.counterfactuals import Arguments
 from grader.authoring.evidence import differs_by, factor
 from grader.authoring.failure import CheckFailed
 from grader.authoring.marker import check
@@ -20,6 +21,7 @@ from grader.sandbox.codec import OpaqueValue
 from grader.sandbox.outcomes import StudentRaised
 
 __all__ = [
+    "Arguments",
     "CheckFailed",
     "Mistake",
     "OpaqueValue",

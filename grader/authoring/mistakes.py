@@ -16,6 +16,7 @@ import types
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
+from grader.authoring.diagnosis import not_searching
 from grader.authoring.failure import CheckFailed, Mistake
 from grader.i18n import tr
 
@@ -101,7 +102,11 @@ def expect_each(cases: Iterable[Callable[[], None]]) -> None:
     failures: list[CheckFailed] = []
     for case in cases:
         try:
-            case()
+            if failures:
+                with not_searching():  # only the first failure's message is shown
+                    case()
+            else:
+                case()
         except CheckFailed as failure:
             failures.append(failure)
     if not failures:

@@ -11,6 +11,8 @@ from typing import Any, Callable, Mapping, Sequence
 import torch
 
 from grader.authoring.answers import INTEGER_RESULT, non_tensor_mistake
+from grader.authoring.counterfactuals import ReferenceCall, counterfactual
+from grader.authoring.diagnosis import one_thread
 from grader.authoring.evidence import (OFF_BY_ONE, TensorEvidence, Tolerance, indices, permuted, tensor_evidence,
                                        transposed)
 from grader.authoring.failure import CheckFailed
@@ -103,13 +105,16 @@ def expect_tensor(
     mistakes: Candidates | Callable[[], Candidates] | None = None,
     evidence: Sequence[TensorEvidence] = (),
     check_dtype: bool = True,
+    reference: ReferenceCall | None = None,
 ) -> None:
     """Raise CheckFailed, with a student-facing message, unless `got` matches `expected`.
 
     `mistakes` maps a Mistake to what that mistake would return (pass a function building
     it, and it is only computed when the answer is wrong): one is named only when its value
-    reproduces the student's. Otherwise generic evidence (grader.authoring.evidence, plus
-    the check's own `evidence`) describes what the numbers show, naming no cause.
+    reproduces the student's. Then `reference`, the call that gave `expected`, is re-run
+    with its arguments perturbed (grader.authoring.counterfactuals) for one that gives the
+    student's answer. Otherwise generic evidence (grader.authoring.evidence, plus the
+    check's own `evidence`) describes what the numbers show, naming no cause.
     """
     problem = describe_non_tensor(got, what)
     if problem:
@@ -120,11 +125,22 @@ def expect_tensor(
         if check_dtype and got.dtype != expected.dtype:
             raise CheckFailed(_dtype_message(got, expected, what), _dtype_mistakes(got, expected))
         return
+    with one_thread():
+        _explain_wrong(got, expected, what, tol, mistakes, evidence, check_dtype, reference)
+
+
+def _explain_wrong(got: torch.Tensor, expected: torch.Tensor, what: str, tol: Tolerance,
+                   mistakes: Candidates | Callable[[], Candidates] | None, evidence: Sequence[TensorEvidence],
+                   check_dtype: bool, reference: ReferenceCall | None) -> None:
+    """expect_tensor's rungs for an answer that is not close: raise what they find."""
+    rtol, atol = tol.rtol, tol.atol
     if callable(mistakes):
         mistakes = mistakes()
     matches = match_mistake(got, mistakes or {}, rtol, atol)
     if matches:
         raise reproduced("", matches, what=what)
+    if reference is not None:
+        _raise_counterfactual(got, expected, what, reference, tol)
     if got.shape != expected.shape:
         message = tr("{what} has shape {shape}, expected {expected}",
                      what=what, shape=_fmt_shape(got.shape), expected=_fmt_shape(expected.shape))
@@ -149,7 +165,7 @@ def expect_tensor(
                                  what=what, kind=kind, index=first))
     diff = (got.double() - expected.double()).abs()
     flat = int(diff.reshape(-1).argmax())
-    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape)) if diff.dim() else ()
+    index = _unravel(flat, tuple(diff.shape))
     wrong = int((diff > atol + rtol * expected.double().abs()).sum())
     found = tensor_evidence(got, expected, tol, evidence)
     largest = f"{float(diff.reshape(-1)[flat]):.4g}"
@@ -166,6 +182,36 @@ def expect_tensor(
         message + "\n" + _excerpt(got.double(), expected.double(), index),
         (found.mistake,) if found else (),
     )
+
+
+def _raise_counterfactual(got: torch.Tensor, expected: torch.Tensor, what: str, reference: ReferenceCall,
+                          tol: Tolerance) -> None:
+    """CheckFailed naming the perturbed reference call that gives the student's answer, if one does."""
+    def same(g: torch.Tensor, value: Any) -> bool:
+        return isinstance(value, torch.Tensor) and close_tensors(g, value, tol.rtol, tol.atol)
+
+    def exact(g: torch.Tensor, value: Any) -> bool:  # float32 rounding apart
+        return isinstance(value, torch.Tensor) and close_tensors(g, value, 1e-5, 1e-6)
+
+    found = counterfactual(got, expected, reference, same, exact)
+    if found is None:
+        return
+    if got.shape != expected.shape:
+        told = tr("{what} has shape {shape}, expected {expected}",
+                  what=what, shape=_fmt_shape(got.shape), expected=_fmt_shape(expected.shape))
+    else:
+        told = tr("{what} has the right shape {shape} but wrong values", what=what, shape=_fmt_shape(expected.shape))
+    raise CheckFailed(because(told, found.sentence), (found.mistake,))
+
+
+def _unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The index of element `flat` of a tensor of `shape` (torch.unravel_index imports
+    sympy on first use: half a second for the first failing check)."""
+    index = []
+    for size in reversed(shape):
+        flat, position = divmod(flat, size)
+        index.append(position)
+    return tuple(reversed(index))
 
 
 def _positions(got: torch.Tensor, expected: torch.Tensor) -> Found | None:

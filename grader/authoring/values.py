@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from grader.authoring.answers import FLOAT_FOR_INT, LIST_FOR_TUPLE, NO_RETURN, TENSOR_FOR_NUMBER
+from grader.authoring.counterfactuals import ReferenceCall, counterfactual
 from grader.authoring.evidence import OFF_BY_ONE, NumberEvidence, number_evidence
 from grader.authoring.failure import CheckFailed
-from grader.authoring.mistakes import Mistake, because, match, reproduced
+from grader.authoring.mistakes import Found, Mistake, because, match, reproduced
 from grader.i18n import tr
 from grader.sandbox.codec import OpaqueValue
 
@@ -23,10 +24,12 @@ def expect_int(
     *,
     mistakes: Mapping[Mistake, int] | None = None,
     evidence: Sequence[NumberEvidence] = (),
+    reference: ReferenceCall | None = None,
 ) -> None:
     """An exact integer: floats like 26.0 are called out. A wrong answer is explained by the
-    named mistakes whose value equals it (only those), else by what the numbers show
-    (off by one, a factor, the check's own `evidence`), else by got and expected alone."""
+    named mistakes whose value equals it (only those), else by the reference call that gave
+    `expected` re-run with its arguments perturbed (`reference`), else by what the numbers
+    show (off by one, a factor, the check's own `evidence`), else by got and expected alone."""
     if got is None:
         raise CheckFailed(tr("{what} returned None; did you forget `return`?", what=what), (NO_RETURN,))
     if isinstance(got, bool) or not isinstance(got, (int, float)):
@@ -48,16 +51,24 @@ def expect_int(
     told = tr("{what} returned {got}, expected {expected}", what=what, got=got, expected=expected)
     if matches:
         raise reproduced(told, matches)
-    found = number_evidence(got, expected, evidence)
+    found = _counterfactual(got, expected, reference) or number_evidence(got, expected, evidence)
     if found is not None:
         raise CheckFailed(because(told, found.sentence), (found.mistake,))
     raise CheckFailed(told)
 
 
+def _counterfactual(got: Any, expected: Any, reference: ReferenceCall | None) -> Found | None:
+    if reference is None:
+        return None
+    same = lambda g, value: type(value) is type(g) and g == value  # noqa: E731 - 3 and 3.0 are not the same answer
+    return counterfactual(got, expected, reference, same, same, last_tier=2, most=1)
+
+
 def expect_shape_tuple(
-    got: Any, expected: tuple[int, ...], what: str, *, mistakes: Mapping[Mistake, tuple[int, ...]] | None = None
+    got: Any, expected: tuple[int, ...], what: str, *, mistakes: Mapping[Mistake, tuple[int, ...]] | None = None,
+    reference: ReferenceCall | None = None,
 ) -> None:
-    """A tuple of ints such as (N, C, H, W); `mistakes` as for expect_int."""
+    """A tuple of ints such as (N, C, H, W); `mistakes` and `reference` as for expect_int."""
     if isinstance(got, list) and len(got) == len(expected):
         raise CheckFailed(tr("{what} returned a list; return a tuple", what=what), (LIST_FOR_TUPLE,))
     if got is None:
@@ -83,6 +94,9 @@ def expect_shape_tuple(
     matches = match(got, candidates, lambda g, v: g == v)
     if matches:
         raise reproduced(message, matches)
+    found = _counterfactual(got, expected, reference)
+    if found is not None:
+        raise CheckFailed(because(message, found.sentence), (found.mistake,))
     if all(abs(g - e) <= 1 for g, e in zip(got, expected)):
         raise CheckFailed(tr("{told}; off by one", told=message), (OFF_BY_ONE,))
     raise CheckFailed(message)
