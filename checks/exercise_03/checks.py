@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from grader.authoring import CheckFailed, Mistake, check, expect_tensor
+from grader.authoring import Arguments, CheckFailed, Mistake, check, expect_tensor
 from grader.authoring.modules import (
     LOG_SOFTMAX_OUTPUT,
     RELU_ON_INPUT,
@@ -121,7 +121,16 @@ def _expect_equivalent(student, factory: str, reference_model: torch.nn.Module, 
         shape = "x".join(str(s) for s in x.shape)
         expect_tensor(got, expected, tr("{call}(x) for x of shape {shape} with the reference's weights",
                                         call=what, shape=shape),
-                      mistakes=lambda: mistakes(weights, x.reshape(x.shape[0], -1), expected))
+                      mistakes=lambda: mistakes(weights, x.reshape(x.shape[0], -1), expected),
+                      reference=_forward(weights, what).call(x))
+
+
+def _forward(weights: list[torch.Tensor], what: str) -> Arguments:
+    """The reference network's function (its linear layers with ReLU between), re-runnable
+    on a rescaled or normalised input: what a network that rescales its input computes."""
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        return _stack(weights, x.reshape(x.shape[0], -1), [torch.relu] * (len(weights) // 2 - 1))
+    return Arguments(forward, what, inputs=("x",), off_by_one=())
 
 
 def _same_function(student, factory: str, reference_model: torch.nn.Module, inputs: list[torch.Tensor]):

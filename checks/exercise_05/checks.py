@@ -34,7 +34,7 @@ from grader.authoring.modules import (
     expect_structure,
     weights_of,
 )
-from grader.authoring.training import close, expect_python_float
+from grader.authoring.training import accuracy_signature, close, expect_python_float
 from grader.i18n import N_, tr
 from grader.probes.training import Budget, loader, parameters_of, training_threads
 
@@ -314,6 +314,9 @@ def check_mnist_accuracy(mnist, student, comparison):
     }
     losses = ", ".join(f"{v:.3f}" if isinstance(v, float) else repr(v) for v in figures.get("losses", []))
     if accuracy < THRESHOLD:
+        signature = accuracy_signature(figures["predictions"], mnist.test_labels, figures.get("losses"))
+        if signature is not None:
+            raise CheckFailed(tr("{what}: {signature}", what=what, signature=signature[0]), (signature[1],))
         raise CheckFailed(tr(
             "test accuracy {accuracy}% after {training}; at least {threshold}% is required (the reference "
             "reaches it on every seed). Epoch losses returned by train_epoch: {losses}",

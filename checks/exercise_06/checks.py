@@ -17,6 +17,7 @@ import torch
 
 from grader.authoring import CheckFailed, check
 from grader.authoring.modules import SQUASHED_OUTPUT, expect_module
+from grader.authoring.training import accuracy_signature
 from grader.data.mnist.prepared import CheckData, load_child_file
 from grader.i18n import N_, tr
 from grader.probes.modules import count_macs
@@ -144,6 +145,9 @@ def check_mnist_accuracy(mnist, student, comparison, reference_of):
     comparison[N_("DeepNet (yours)")] = _row(int(figures["params"]), int(figures["macs"]), float(figures["train_seconds"]), accuracy)
     comparison[N_("Net (course)")] = _course_net_figures(mnist, plan, reference_of("exercise_05"))
     if accuracy < THRESHOLD:
+        signature = accuracy_signature(predictions, mnist.test_labels)
+        if signature is not None:
+            raise CheckFailed(tr("{what}: {signature}", what=what, signature=signature[0]), (signature[1],))
         raise CheckFailed(tr(
             "test accuracy {accuracy}% after {training}; at least {threshold}% is required",
             accuracy=f"{100 * accuracy:.2f}", training=plan.describe(), threshold=f"{100 * THRESHOLD:g}",

@@ -21,6 +21,7 @@ from grader.i18n import N_, tr
 
 SCALED = Mistake("evidence.scaled", "every value off by the same factor")
 OFFSET = Mistake("evidence.offset", "every value off by the same amount")
+AFFINE = Mistake("evidence.affine", "every value rescaled and shifted the same way (a normalisation)")
 TRANSPOSED = Mistake("evidence.transposed", "the result is transposed")
 PERMUTED = Mistake("evidence.permuted", "the dimensions are in another order")
 SHIFTED = Mistake("evidence.shifted", "the result is shifted by one row or column")
@@ -54,6 +55,10 @@ def describe_factor(c: float) -> str:
     fraction = Fraction(c).limit_denominator(64)
     if abs(float(fraction) - c) <= 1e-6 * max(1.0, abs(c)):
         return str(fraction)
+    if c and abs(c) < 1:  # 1/255 (pixels), 1/784 (a mean over an image)
+        n = round(1 / c)
+        if abs(n) <= 1000 and abs(1 / n - c) <= 1e-6 * abs(c):
+            return f"1/{n}" if n > 0 else f"-1/{-n}"
     return f"{c:.4g}"
 
 
@@ -87,6 +92,29 @@ def offset(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found |
     if abs(d) <= tol.atol or not tol.close(got.double(), expected.double() + d):
         return None
     return Found(OFFSET, tr("every value is off by the same amount, {amount}", amount=f"{d:+.4g}"))
+
+
+def affine(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
+    """got = a * expected + b, neither a factor alone nor an offset alone (those say so
+    themselves): a normalisation, or a factor and a constant added inside a model."""
+    if got.shape != expected.shape or got.numel() < 3:
+        return None
+    g, e = got.double().reshape(-1), expected.double().reshape(-1)
+    centred = e - e.mean()
+    spread = float(centred @ centred)
+    if spread <= tol.atol:
+        return None
+    a = float((g - g.mean()) @ centred) / spread
+    b = float(g.mean()) - a * float(e.mean())
+    if abs(a) < 1e-6 or (abs(a - 1) < 1e-3 and abs(b) <= tol.atol) or not tol.close(g, a * e + b):
+        return None
+    standardised = (e - e.mean()) / e.std()
+    if tol.close(g, standardised):
+        return Found(AFFINE, tr("the values are the expected ones normalised to mean 0 and standard deviation 1 "
+                                "(a normalisation that does not belong here?)"))
+    return Found(AFFINE, tr("every value is {factor} times the expected one plus {offset}: the right values "
+                            "rescaled and shifted (a normalisation, or a constant factor added?)",
+                            factor=describe_factor(a), offset=f"{b:+.4g}"))
 
 
 def clipped(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Found | None:
@@ -234,7 +262,7 @@ def edge_wrong(got: torch.Tensor, expected: torch.Tensor, tol: Tolerance) -> Fou
                                 "right: check the upper bounds of your loops or slices"))
 
 
-TENSOR_EVIDENCE: list[TensorEvidence] = [all_zero, scaled, offset, absolute, indices, transposed, permuted, shifted,
+TENSOR_EVIDENCE: list[TensorEvidence] = [all_zero, scaled, offset, affine, absolute, indices, transposed, permuted, shifted,
                                          moved, edge_wrong, clipped]
 
 

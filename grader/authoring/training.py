@@ -203,6 +203,34 @@ def loss_signature(losses: Any) -> tuple[str, Mistake] | None:
     return None
 
 
+CONSTANT_PREDICTION = Mistake("evidence.constant_prediction", "every input predicted as the same class")
+AT_CHANCE = Mistake("evidence.accuracy_at_chance", "accuracy no better than guessing")
+
+
+def accuracy_signature(predictions: torch.Tensor, labels: torch.Tensor, losses: Any = None) -> tuple[str, Mistake] | None:
+    """What a trained network's test predictions show by themselves, when its accuracy
+    falls short: one class for every input, or no better than guessing; with the
+    returned losses' own signature (never moved, rose) when they have one."""
+    if predictions.shape != labels.shape or not labels.numel():
+        return None
+    classes = int(labels.max()) + 1
+    accuracy = float((predictions.long() == labels).double().mean())
+    common = float(torch.bincount(labels.long(), minlength=classes).max()) / labels.numel()
+    from_losses = loss_signature(losses)
+    also = tr("; {detail}", detail=from_losses[0]) if from_losses else ""
+    predicted = torch.unique(predictions.long())
+    if predicted.numel() == 1:
+        return (tr("every test image was predicted as class {k}: the output does not depend on the input, so "
+                   "the network learned nothing (weights that are all equal or zero, an activation that kills "
+                   "every signal, or a training that never updates){also}", k=int(predicted[0]), also=also),
+                CONSTANT_PREDICTION)
+    if accuracy <= max(1 / classes, common) + 0.05:
+        return (tr("test accuracy {accuracy}% is what guessing gives ({chance}% with {classes} classes): the "
+                   "network learned nothing{also}", accuracy=f"{100 * accuracy:.2f}",
+                   chance=f"{100 * max(1 / classes, common):.0f}", classes=classes, also=also), AT_CHANCE)
+    return None
+
+
 def expect_same_parameters(
     got: list[torch.Tensor], expected: list[torch.Tensor], what: str, mistakes: LazyCandidates[list[torch.Tensor]],
     losses: tuple[Any, Sequence[float]] | None = None,

@@ -43,6 +43,9 @@ def test_a_mistake_that_does_not_reproduce_is_never_named():
     (EXPECTED / 9, "every value is 1/9 times the expected one", "evidence.scaled"),
     (-EXPECTED, "wrong sign", "evidence.scaled"),
     (EXPECTED + 0.5, "off by the same amount, +0.5", "evidence.offset"),
+    (EXPECTED / 255 - 0.5, "every value is 1/255 times the expected one plus -0.5", "evidence.affine"),
+    ((EXPECTED - EXPECTED.mean()) / EXPECTED.std(), "normalised to mean 0 and standard deviation 1",
+     "evidence.affine"),
     (EXPECTED.T.contiguous(), "transposed", "evidence.transposed"),
     (torch.zeros(3, 4), "every value is 0", "evidence.all_zero"),
     (torch.cat([EXPECTED[:, 1:], EXPECTED[:, :1]], dim=1), "shifted by one column", "evidence.shifted"),
@@ -231,3 +234,18 @@ def test_integer_positions_are_told_apart_from_values_computed_in_integers():
     with pytest.raises(CheckFailed) as truncated:
         expect_tensor((values * 3).long(), values * 3, "f(x)")
     assert "computed in integers" in truncated.value.message and "indices" not in truncated.value.message
+
+
+def test_a_network_that_learned_nothing_is_told_from_its_predictions():
+    from grader.authoring.training import accuracy_signature
+
+    labels = torch.arange(1000) % 10
+    one_class = accuracy_signature(torch.full((1000,), 3), labels, [2.3026, 2.3026, 2.3026])
+    assert one_class is not None and one_class[1].id == "evidence.constant_prediction"
+    assert "every test image was predicted as class 3" in one_class[0] and "the loss never moved" in one_class[0]
+    guessing = accuracy_signature(torch.randint(0, 10, (1000,), generator=torch.Generator().manual_seed(1)), labels)
+    assert guessing is not None and guessing[1].id == "evidence.accuracy_at_chance"
+    assert "what guessing gives (10% with 10 classes)" in guessing[0]
+    learned_some = labels.clone()
+    learned_some[:500] = 0  # 55% right: short of a target, but no sign of learning nothing
+    assert accuracy_signature(learned_some, labels) is None
