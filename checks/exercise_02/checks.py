@@ -100,7 +100,11 @@ CONV2D_SHAPE = Arguments(None, "conv2d_output_shape",
 POOL_SIZE = Arguments(None, "pool_output_size", "size, kernel_size, stride=None, padding=0",
                       interchangeable=(("kernel_size", "stride"),))
 PARAM_COUNT = Arguments(None, "conv2d_param_count", "in_channels, out_channels, kernel_size, bias=True",
-                        pairs=("kernel_size",))
+                        pairs=("kernel_size",), interchangeable=(("in_channels", "out_channels"),))
+MACS = Arguments(None, "conv2d_macs", "in_channels, out_channels, kernel_size, output_size",
+                 pairs=("kernel_size", "output_size"),
+                 interchangeable=(("in_channels", "out_channels"), ("kernel_size", "output_size")))
+FLATTEN = Arguments(None, "lenet_flatten_features", "height=28, width=28", interchangeable=(("height", "width"),))
 
 
 # -- conv_output_size --------------------------------------------------------------
@@ -238,7 +242,7 @@ def check_conv2d_param_count(student, reference):
 
 
 @check(points=2, title="conv2d_macs: multiply-accumulates of the lecture's layers")
-def check_conv2d_macs(student):
+def check_conv2d_macs(student, reference):
     # A case whose in_channels differ from its out_channels comes first: the first case
     # that fails is the one the message is about, and with equal channel counts leaving
     # out either gives the same number.
@@ -255,11 +259,12 @@ def check_conv2d_macs(student):
             MACS_AS_FLOPS: 2 * expected,
         }
         got = student.call("conv2d_macs", cin, cout, k, out)
-        expect_int(got, expected, f"conv2d_macs({cin}, {cout}, {k}, {out})", mistakes=mistakes)
+        expect_int(got, expected, f"conv2d_macs({cin}, {cout}, {k}, {out})", mistakes=mistakes,
+                   reference=MACS.of(reference.conv2d_macs).call(cin, cout, k, out))
 
 
 @check(points=2, title="lenet_flatten_features: 320 for 28x28, and other input sizes")
-def check_lenet_flatten_features(student):
+def check_lenet_flatten_features(student, reference):
     for h, w in [(28, 28), (32, 32), (36, 28), (40, 52)]:
         net = nn.Sequential(nn.Conv2d(1, 10, 5), nn.MaxPool2d(2), nn.Conv2d(10, 20, 5), nn.MaxPool2d(2)).to("meta")
         expected = int(net(torch.empty(1, 1, h, w, device="meta")).numel())
@@ -268,4 +273,5 @@ def check_lenet_flatten_features(student):
         expect_int(
             got, expected, f"lenet_flatten_features({h}, {w})",
             mistakes={LENET_NO_POOLING: no_pool, LENET_NO_CHANNELS: expected // 20},
+            reference=FLATTEN.of(reference.lenet_flatten_features).call(h, w),
         )

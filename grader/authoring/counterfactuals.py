@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import inspect
 import itertools
 import time
@@ -125,6 +126,7 @@ class Arguments:
         return inspect.signature(self.function)
 
 
+@functools.lru_cache(maxsize=64)
 def _parse_signature(text: str) -> inspect.Signature:
     """"size, kernel_size, stride=1" as a Signature: parsed, defaults read as literals, nothing run."""
     arguments = ast.parse(f"def f({text}): pass").body[0].args  # type: ignore[attr-defined]
