@@ -283,14 +283,19 @@ def weights_of(model: nn.Module) -> list[torch.Tensor]:
     return [p.detach().clone() for p in model.parameters()]
 
 
-def expect_loadable(result: dict[str, Any], weights: list[torch.Tensor], what: str) -> list[Any]:
-    """The probe's outputs, or a message when the student's parameters do not line up
-    with ours, or when the same input gave two outputs in eval mode."""
-    expect_module(result, what)
+def expect_repeatable(result: dict[str, Any], what: str) -> None:
+    """A probe's `repeatable` (the same input twice in eval mode gave one output) as a check."""
     if result.get("repeatable") is False:
         raise CheckFailed(tr("{what} gave two different outputs for the same input in eval mode: randomness is "
                              "left on (F.dropout without training=self.training, or random numbers drawn in "
                              "forward)", what=what), (RANDOM_IN_EVAL,))
+
+
+def expect_loadable(result: dict[str, Any], weights: list[torch.Tensor], what: str) -> list[Any]:
+    """The probe's outputs, or a message when the student's parameters do not line up
+    with ours, or when the same input gave two outputs in eval mode."""
+    expect_module(result, what)
+    expect_repeatable(result, what)
     if "outputs" not in result:
         got = result["param_shapes"]
         expected = [list(w.shape) for w in weights]

@@ -143,7 +143,13 @@ def describe(model: Any, example: torch.Tensor) -> dict[str, Any]:
     finally:
         for hook in hooks:
             hook.remove()
+    with torch.no_grad():
+        # In eval mode a network computes a function: a second call agrees unless
+        # randomness was left on (F.dropout's training=True default).
+        again = model(example)
     return {
+        "repeatable": not (isinstance(out, torch.Tensor) and isinstance(again, torch.Tensor)
+                           and again.shape == out.shape and not torch.equal(again, out)),
         "is_module": True,
         "type": type(model).__name__,
         "registered": [describe_layer(n, m) for n, m in model.named_modules() if n and not list(m.children())],

@@ -108,6 +108,15 @@ MISTAKES = [
         """,
         "output_shape", "has shape [1, 100], expected [1, 10]", id="wrong-output-size",
     ),
+    pytest.param(
+        """
+        _Ref = DeepNet
+        class DeepNet(_Ref):
+            def forward(self, x):
+                return F.dropout(super().forward(x), 0.2)  # training=True by default: on in eval mode too
+        """,
+        "output_shape", "gave two different outputs for the same input in eval mode", id="dropout-always-on",
+    ),
 ]
 
 
