@@ -82,7 +82,8 @@ class Arguments:
                   (a key of REDUCTIONS), and `reduces` its value in a plain call
     dimensions    tensors (or shape tuples) whose dimensions have names, e.g.
                   {"x": ("N", "C", "H", "W")}: two of them read the other way round is tried
-    inputs        tensors a model is fed: rescaled (x/255, x*255) and normalised inputs are tried
+    inputs        tensors a model is fed: rescaled (x/255, x*255) and normalised inputs are tried,
+                  and `normalisations` ((mean, std) pairs, e.g. the course's for MNIST) too
     """
 
     function: Callable[..., Any] | None
@@ -97,6 +98,7 @@ class Arguments:
     reduces: str = "sum"
     dimensions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    normalisations: tuple[tuple[float, float], ...] = ()
     off_by_one: tuple[str, ...] | None = None  # None: every whole-number argument
 
     def call(self, *args: Any, shown: Mapping[str, str] | None = None, **kwargs: Any) -> "ReferenceCall":
@@ -313,12 +315,16 @@ def _rescaled(call: ReferenceCall, name: str) -> Iterator[_Variant]:
     shown = call.shown.get(name, name)
     for factor, text in ((1 / 255, f"{shown} / 255"), (255.0, f"{shown} * 255"), (0.5, f"{shown} / 2"),
                          (2.0, f"{shown} * 2"), (-1.0, f"-{shown}")):
-        yield _Variant(2, INPUT_RESCALED, tr("the input was rescaled first ({rescaled})", rescaled=text),
+        yield _Variant(2, INPUT_RESCALED, tr("the input was rescaled before anything else"),
                        _with(call.values, **{name: x * factor}), {name: text})
+    for mean, deviation in call.arguments.normalisations:
+        text = f"({shown} - {mean:g}) / {deviation:g}"
+        yield _Variant(2, INPUT_RESCALED, tr("the input was normalised (once more) before anything else"),
+                       _with(call.values, **{name: (x - mean) / deviation}), {name: text})
     std = float(x.std())
     if std > 0:
         text = f"({shown} - {shown}.mean()) / {shown}.std()"
-        yield _Variant(2, INPUT_RESCALED, tr("the input was normalised first ({rescaled})", rescaled=text),
+        yield _Variant(2, INPUT_RESCALED, tr("the input was normalised (once more) before anything else"),
                        _with(call.values, **{name: (x - x.mean()) / std}), {name: text})
 
 

@@ -150,3 +150,15 @@ def test_shape_tuples_name_a_shape_read_in_another_order():
                            reference=shapes.call((1, 3, 20, 11), 5, (2, 5)))
     assert "it equals `conv2d_output_shape((1, 3, 20, 11), 5, (5, 2))` exactly: the height and width of " \
            "kernel_size are swapped" in raised.value.message
+
+
+def test_a_model_fed_a_rescaled_or_renormalised_input_is_named():
+    weight = torch.randn(3, 8, generator=gen)
+    x = torch.rand(4, 8, generator=gen)
+    model = Arguments(lambda x: torch.relu(x @ weight.T + 0.1), "Net()", inputs=("x",), off_by_one=(),
+                      normalisations=((0.1307, 0.3081),))
+    for got, shown in [(torch.relu((x / 255) @ weight.T + 0.1), "Net()(x / 255)"),
+                       (torch.relu(((x - 0.1307) / 0.3081) @ weight.T + 0.1), "Net()((x - 0.1307) / 0.3081)")]:
+        told = failure(got, torch.relu(x @ weight.T + 0.1), model.call(x))
+        assert f"it equals `{shown}` exactly" in told.message
+        assert [m.id for m in told.mistakes] == ["counterfactual.input_rescaled"]
