@@ -12,6 +12,12 @@ the engine, one GradingSession per case over one shared sandbox. Prints
   time per failing check  the wall time of the checks that lost points (what a
                           diagnosis added to them would add to)
 
+  diagnosis per failing comparison  the time and grading-process memory (RSS growth)
+                          the rungs after "not close" take: named mistakes, the
+                          counterfactual search, the relations (measured around the
+                          helpers' failure path, in this process, which is the
+                          grading process)
+
 and, with -v, each case: its points, and each failing check with its time and message.
 MNIST comes from where `grader check` finds it ($GRADER_DATA_DIR, the cache, the
 working folder); without it, the MNIST checks are NOT RUN and count as lost points.
@@ -20,6 +26,7 @@ working folder); without it, the MNIST checks are NOT RUN and count as lost poin
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass, field
 import os
 import statistics
 import sys
@@ -30,11 +37,43 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from grader.authoring import tensors, values  # noqa: E402
 from grader.catalog.course import Course  # noqa: E402
 from grader.engine.session import GradingSession, data_sets_found  # noqa: E402
 from grader.i18n import COURSE_LOCALE_FOLDER, use_language  # noqa: E402
 from grader.sandbox.client import Sandbox  # noqa: E402
 from tests.heldout import Case, Verdict, judge, load_cases  # noqa: E402
+
+
+@dataclass
+class DiagnosisCost:
+    """What each failing comparison's diagnosis took, measured around the helpers'
+    failure paths (expect_tensor's, and the number helpers' counterfactual search)."""
+
+    seconds: list[float] = field(default_factory=list)
+    rss_growth: list[int] = field(default_factory=list)
+
+    def wrap(self, function):
+        def measured(*args, **kwargs):
+            rss, started = _rss(), time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds.append(time.perf_counter() - started)
+                self.rss_growth.append(_rss() - rss)
+        return measured
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def measure_diagnosis() -> DiagnosisCost:
+    cost = DiagnosisCost()
+    tensors._explain_wrong = cost.wrap(tensors._explain_wrong)
+    values._counterfactual = cost.wrap(values._counterfactual)
+    return cost
 
 
 def grade_cases(course: Course, cases: list[Case], verbose: bool) -> list[tuple[Verdict, float]]:
@@ -86,7 +125,7 @@ def percent(n: int, total: int) -> str:
     return f"{n}/{total} ({100 * n / total:.0f}%)" if total else "0/0"
 
 
-def summary(verdicts: list[tuple[Verdict, float]]) -> None:
+def summary(verdicts: list[tuple[Verdict, float]], cost: DiagnosisCost) -> None:
     mistakes = [v for v, _ in verdicts if v.case.kind == "mistake"]
     correct = [v for v, _ in verdicts if v.case.kind == "correct"]
     print("\n== held-out catalogue")
@@ -103,6 +142,10 @@ def summary(verdicts: list[tuple[Verdict, float]]) -> None:
     if times:
         print(f"time per failing check:       median {statistics.median(times):.2f} s, "
               f"mean {statistics.mean(times):.2f} s, max {max(times):.2f} s ({len(times)} failing checks)")
+    if cost.seconds:
+        print(f"diagnosis per failing comparison: median {1000 * statistics.median(cost.seconds):.1f} ms, "
+              f"max {1000 * max(cost.seconds):.0f} ms, RSS growth max {max(cost.rss_growth) / 2**20:.1f} MiB, "
+              f"total {sum(g for g in cost.rss_growth if g > 0) / 2**20:.1f} MiB ({len(cost.seconds)} comparisons)")
     walls = [w for _, w in verdicts]
     print(f"wall per case:                median {statistics.median(walls):.1f} s, total {sum(walls):.0f} s")
     missed = [v.case.name for v in mistakes if not v.caught]
@@ -126,9 +169,10 @@ def main() -> None:
         parser.error(f"no case matches {args.only!r}")
     course = Course.at(REPO)
     started = time.perf_counter()
+    cost = measure_diagnosis()
     with use_language(args.lang, REPO / COURSE_LOCALE_FOLDER):
         verdicts = grade_cases(course, cases, args.verbose)
-    summary(verdicts)
+    summary(verdicts, cost)
     print(f"{len(cases)} cases graded in {time.perf_counter() - started:.0f} s")
 
 
