@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from grader.authoring import CheckFailed, check
+from grader.authoring import CheckFailed, Mistake, check
 from grader.authoring.modules import SQUASHED_OUTPUT, expect_module, expect_repeatable
 from grader.authoring.training import accuracy_signature
 from grader.data.mnist.prepared import CheckData, load_child_file
@@ -27,6 +27,7 @@ PROBES = Path(__file__).with_name("probes.py")
 TRAINING_PROBES = Path(__file__).with_name("training_probes.py")
 THRESHOLD = 0.98
 MNIST_TIMEOUT_S = 1200
+RELU_ON_LOGITS = Mistake("network.relu_on_logits", "ReLU applied to the logits", "ReLU applied after the last layer")
 EXPECTED = {"conv": 3, "relu": 3, "maxpool": 3, "linear": 3}
 NAMES = {"conv": "Conv2d", "relu": "ReLU", "maxpool": "MaxPool2d", "linear": "Linear"}
 # One whole message per block and per what it lacks (an ordinal word does not translate
@@ -84,10 +85,17 @@ def check_layer_counts(student):
         if "relu" not in block or "maxpool" not in block:
             missing = tuple(k for k in ("relu", "maxpool") if k not in block)
             raise CheckFailed(tr(NO_BLOCK_END[missing][index]))
-    squash = [op for op in ops[max(i for i, op in enumerate(ops) if op == "linear"):] if op in ("softmax", "log_softmax")]
+    after_logits = ops[max(i for i, op in enumerate(ops) if op == "linear"):]
+    squash = [op for op in after_logits if op in ("softmax", "log_softmax")]
     if squash:
         raise CheckFailed(tr("DeepNet applies {function} to its output; return the logits", function=squash[0]),
                           (SQUASHED_OUTPUT[squash[0]],))
+    if "relu" in after_logits:
+        # Three ReLUs still run between the blocks, and training may still reach the target:
+        # only the order of what forward runs shows it.
+        raise CheckFailed(tr("DeepNet applies ReLU after its last Linear layer: every negative score becomes 0, "
+                             "so the loss cannot push a wrong class below the others; return the logits (raw "
+                             "scores)"), (RELU_ON_LOGITS,))
 
 
 @check(points=1, title="DeepNet: (N, 1, 28, 28) -> (N, 10), one output per input in eval mode")

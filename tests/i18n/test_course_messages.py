@@ -376,6 +376,9 @@ NAMED = [
           "DeepNet applies softmax to its output"),
     Named(E06, "network.log_softmax_output", "layer_counts", _deepnet("log_softmax"), "输出",
           "DeepNet applies log_softmax to its output"),
+    Named(E06, "network.relu_on_logits", "layer_counts", "_ReferenceDeepNet = DeepNet\n" + _module(
+        "DeepNet", "pass", "return F.relu(super().forward(x))", base="_ReferenceDeepNet"), "ReLU",
+          "DeepNet applies ReLU after its last Linear layer"),
 ]
 
 
