@@ -1,0 +1,135 @@
+"""Comparing fingerprinted files: what counts, the score of a pair, and where it matches.
+
+A file's *own* fingerprints are its kept hashes less every k-gram of the stub. The
+*common* ones are those in so many of the class's different files (a share of them, and
+at least a few) that writing them is no sign of copying: `(size + 2 * padding - kernel)
+// stride + 1` is written alike by everyone who gets it right. A pair's score is the
+share of the smaller file's own, uncommon code that the other file holds too: dead code
+added to a copy does not lower it, and a file with next to no code of its own is scored
+as if it had `min_fingerprints` (three shared lines of twenty are not a copy).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from grader.similarity.fingerprint import Fingerprints
+from grader.similarity.model import LineRange, Region, SimilaritySettings
+
+
+@dataclass(frozen=True)
+class PairScore:
+    score: float
+    a_in_b: float
+    b_in_a: float
+    shared: frozenset[int]
+
+
+def common_hashes(own_sets: Iterable[frozenset[int]], settings: SimilaritySettings) -> tuple[frozenset[int], int]:
+    """The common fingerprints among the class's different files, and how many files
+    make a fingerprint common."""
+    sets = list(own_sets)
+    needed = max(settings.common_min_files, math.ceil(settings.common_fraction * len(sets)))
+    counts = Counter(h for s in sets for h in s)
+    return frozenset(h for h, n in counts.items() if n >= needed), needed
+
+
+def score_pair(shared: set[int] | frozenset[int], own_a: frozenset[int], own_b: frozenset[int],
+               common: frozenset[int], settings: SimilaritySettings) -> PairScore:
+    counted = frozenset(shared) - common
+    size_a = len(own_a - common) if common else len(own_a)
+    size_b = len(own_b - common) if common else len(own_b)
+    if not counted:
+        return PairScore(0.0, 0.0, 0.0, counted)
+    floor = settings.min_fingerprints
+    a_in_b = len(counted) / max(size_a, floor)
+    b_in_a = len(counted) / max(size_b, floor)
+    return PairScore(min(1.0, max(a_in_b, b_in_a)), min(1.0, a_in_b), min(1.0, b_in_a), counted)
+
+
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[LineRange]:
+    """Overlapping or touching line ranges as one."""
+    merged: list[list[int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return [LineRange(first=f, last=l) for f, l in merged]
+
+
+def lines_with(prints: Fingerprints, hashes: frozenset[int] | set[int]) -> list[LineRange]:
+    """The lines covered by the kept k-grams whose hash is in `hashes`."""
+    return merge_ranges(prints.lines_of(p) for h, p in zip(prints.hashes, prints.positions) if h in hashes)
+
+
+def all_lines_with(prints: Fingerprints, kgram_hashes: list[int], hashes: frozenset[int]) -> list[LineRange]:
+    """The lines covered by every k-gram (kept or not) whose hash is in `hashes`."""
+    return merge_ranges(prints.lines_of(p) for p, h in enumerate(kgram_hashes) if h in hashes)
+
+
+def _places(prints: Fingerprints, hashes: frozenset[int]) -> dict[int, list[int]]:
+    """Where each of `hashes` is kept in `prints`, in order. Code written twice in both
+    files (two loops alike) is matched first with first, not each with each."""
+    places: dict[int, list[int]] = {}
+    for h, p in zip(prints.hashes, prints.positions):
+        if h in hashes:
+            places.setdefault(h, []).append(p)
+    return places
+
+
+@dataclass
+class _Run:
+    i_first: int
+    i_last: int
+    j_first: int
+    j_last: int
+
+
+def matched_regions(a: Fingerprints, b: Fingerprints, hashes: frozenset[int]) -> list[Region]:
+    """Where `a` and `b` hold the same code: runs of shared k-grams that follow each other
+    in both files, as line ranges of each (a reordered function is a run of its own)."""
+    matches = sorted(pair for h, places in _places(a, hashes).items()
+                     for pair in zip(places, _places(b, hashes).get(h, ())))
+    # Kept k-grams of one copied run lie at most a window apart; a few lines of common code
+    # between two copied ones do not split the run.
+    reach = 2 * a.k
+    runs: list[_Run] = []
+    for i, j in matches:
+        for run in reversed(runs[-8:]):
+            if 0 <= i - run.i_last <= reach and 0 <= j - run.j_last <= reach:
+                run.i_last, run.j_last = i, j
+                break
+        else:
+            runs.append(_Run(i, i, j, j))
+    regions = []
+    for run in runs:
+        a_first, _ = a.lines_of(run.i_first)
+        _, a_last = a.lines_of(run.i_last)
+        b_first, _ = b.lines_of(run.j_first)
+        _, b_last = b.lines_of(run.j_last)
+        regions.append(Region(a=LineRange(first=a_first, last=a_last), b=LineRange(first=b_first, last=b_last)))
+    return merge_regions(regions)
+
+
+def merge_regions(regions: list[Region]) -> list[Region]:
+    """Regions that overlap in both files, as one; in the order of file a."""
+    merged: list[Region] = []
+    for region in sorted(regions, key=lambda r: (r.a.first, r.b.first)):
+        last = merged[-1] if merged else None
+        if (last is not None and region.a.first <= last.a.last + 1
+                and region.b.first <= last.b.last + 1 and last.b.first <= region.b.last + 1):
+            merged[-1] = Region(a=LineRange(first=last.a.first, last=max(last.a.last, region.a.last)),
+                                b=LineRange(first=min(last.b.first, region.b.first), last=max(last.b.last, region.b.last)))
+        else:
+            merged.append(region)
+    return merged
+
+
+def whole_file(lines: int) -> list[Region]:
+    """An exact copy's one region: every line of both."""
+    span = LineRange(first=1, last=max(lines, 1))
+    return [Region(a=span, b=span)]
