@@ -168,7 +168,7 @@ class _Exercise:
                 for b in self.students_of[key_b]:
                     note(a, b, score, False)
                     if scored is not None:
-                        pairs.append(self._pair(a, b, key_a, key_b, scored, exact=False))
+                        pairs.append(self._pair(a, b, key_a, key_b, scored, exact=False, raw=frozenset(shared)))
         pairs.sort(key=lambda p: (-p.score, -p.shared, p.student_a, p.student_b))
         reference.sort(key=lambda r: (-r.score, r.student_id))
         shown = {s for p in pairs for s in (p.student_a, p.student_b)} | {r.student_id for r in reference}
@@ -182,11 +182,14 @@ class _Exercise:
             common_files=self.common_files, files=files,
         ), best
 
-    def _pair(self, a: str, b: str, key_a: str, key_b: str, scored: PairScore, *, exact: bool) -> PairMatch:
+    def _pair(self, a: str, b: str, key_a: str, key_b: str, scored: PairScore, *, exact: bool,
+              raw: frozenset[int] = frozenset()) -> PairMatch:
+        """The pair's data; `raw`: every fingerprint the two files share (common code too),
+        whose runs are the matching lines."""
         if exact:
             regions = whole_file(len(self.texts[key_a].splitlines()))
         else:
-            regions = matched_regions(self.prints[key_a], self.prints[key_b], scored.shared)
+            regions = matched_regions(self.prints[key_a], self.prints[key_b], raw, self.settings.window)
         a_in_b, b_in_a = scored.a_in_b, scored.b_in_a
         if a > b:  # ids in sorted order, each file's side with it
             a, b, a_in_b, b_in_a = b, a, b_in_a, a_in_b
@@ -204,7 +207,8 @@ class _Exercise:
         scored = self._score(key, self.reference_key, shared)
         if scored.a_in_b < self.settings.threshold:
             return []
-        regions = matched_regions(self.prints[key], self.prints[self.reference_key], scored.shared)
+        regions = matched_regions(self.prints[key], self.prints[self.reference_key], frozenset(shared),
+                                  self.settings.window)
         exact = key == self.reference_key.removeprefix(_REFERENCE_KEY)
         return [ReferenceMatch(student_id=s, score=round(scored.a_in_b, 4), exact=exact, regions=regions)
                 for s in self.students_of[key]]

@@ -89,29 +89,30 @@ class _Run:
     j_last: int
 
 
-def matched_regions(a: Fingerprints, b: Fingerprints, hashes: frozenset[int]) -> list[Region]:
-    """Where `a` and `b` hold the same code: runs of shared k-grams that follow each other
-    in both files, as line ranges of each (a reordered function is a run of its own)."""
-    matches = sorted(pair for h, places in _places(a, hashes).items()
-                     for pair in zip(places, _places(b, hashes).get(h, ())))
-    # Kept k-grams of one copied run lie at most a window apart; a few lines of common code
-    # between two copied ones do not split the run.
-    reach = 2 * a.k
+def matched_regions(a: Fingerprints, b: Fingerprints, hashes: frozenset[int], window: int) -> list[Region]:
+    """Where `a` and `b` hold the same code: runs of kept k-grams with hashes in `hashes`
+    (the pair's shared ones, common code included, the stub's not) that follow each other
+    in both files, as line ranges of each. In a copied stretch kept k-grams lie at most a
+    window apart and overlap, so a run's lines are all copied; code inserted into a copy
+    (more than a window's worth of tokens) ends a run, and a reordered function is a run
+    of its own."""
+    in_b = _places(b, hashes)
+    matches = sorted(pair for h, places in _places(a, hashes).items() for pair in zip(places, in_b.get(h, ())))
+    reach = window + 1  # one token of slack: a changed operator does not split a copy in two
     runs: list[_Run] = []
     for i, j in matches:
         for run in reversed(runs[-8:]):
-            if 0 <= i - run.i_last <= reach and 0 <= j - run.j_last <= reach:
+            if 0 < i - run.i_last <= reach and 0 < j - run.j_last <= reach:
                 run.i_last, run.j_last = i, j
                 break
         else:
             runs.append(_Run(i, i, j, j))
     regions = []
     for run in runs:
-        a_first, _ = a.lines_of(run.i_first)
-        _, a_last = a.lines_of(run.i_last)
-        b_first, _ = b.lines_of(run.j_first)
-        _, b_last = b.lines_of(run.j_last)
-        regions.append(Region(a=LineRange(first=a_first, last=a_last), b=LineRange(first=b_first, last=b_last)))
+        in_a = a.whole_lines(run.i_first, run.i_last + a.k)
+        in_b = b.whole_lines(run.j_first, run.j_last + b.k)
+        if in_a and in_b:
+            regions.append(Region(a=LineRange(first=in_a[0], last=in_a[1]), b=LineRange(first=in_b[0], last=in_b[1])))
     return merge_regions(regions)
 
 

@@ -38,7 +38,8 @@ class WinnowSettings:
 
 @dataclass(frozen=True)
 class Fingerprints:
-    """A file's kept hashes, the token each one's k-gram starts at, and each token's line."""
+    """A file's kept hashes, the token each one's k-gram starts at, and each token's line
+    (0 for the tokens of no line: a block's start and end)."""
 
     hashes: tuple[int, ...]
     positions: tuple[int, ...]
@@ -46,9 +47,25 @@ class Fingerprints:
     k: int
 
     def lines_of(self, position: int) -> tuple[int, int]:
-        """The first and last line of the k-gram starting at token `position`."""
-        last = min(position + self.k, len(self.token_lines)) - 1
-        return self.token_lines[position], self.token_lines[last]
+        """The first and last line the k-gram starting at token `position` touches."""
+        lines = [n for n in self.token_lines[position:position + self.k] if n]
+        return (lines[0], lines[-1]) if lines else (1, 1)
+
+    def whole_lines(self, start: int, end: int) -> tuple[int, int] | None:
+        """The lines all of whose tokens lie in tokens [start, end): a line the span only
+        touches (its first words copied, the rest new) is not one of them."""
+        lines = self.token_lines
+        inside = [n for n in lines[start:end] if n]
+        if not inside:
+            return None
+        first, last = inside[0], inside[-1]
+        before = next((n for n in reversed(lines[:start]) if n), 0)
+        after = next((n for n in lines[end:] if n), 0)
+        if before == first:
+            first += 1
+        if after == last:
+            last -= 1
+        return (first, last) if first <= last else None
 
     def to_bytes(self) -> tuple[bytes, bytes, bytes]:
         return (array("q", self.hashes).tobytes(), array("i", self.positions).tobytes(),

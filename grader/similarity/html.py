@@ -27,7 +27,7 @@ _CSS = """
 main { max-width: none; }
 .legend span { margin-right: 1.25rem; white-space: nowrap; }
 .side { display: flex; gap: .75rem; overflow-x: auto; align-items: flex-start; }
-.side > figure { flex: 1 1 0; min-width: 24rem; margin: 0; }
+.side > figure { flex: 1 1 0; min-width: 24rem; margin: 0; overflow-x: auto; }
 .side > figure figcaption { font-weight: 600; color: inherit; }
 table.code { font: 12.5px/1.35 ui-monospace, "DejaVu Sans Mono", monospace; margin: 0; width: 100%; }
 table.code td { border: 0; padding: 0 .4rem; white-space: pre; }

@@ -15,7 +15,8 @@ a student's file stops parsing: the tokens up to the first error count). Then:
   makes `F` read `functional`): an alias chosen differently is still the same module;
 * every string literal is one token, `S` (f-strings whole).
 
-Each token keeps the line it starts on, to show where a match lies.
+Each token keeps the line it starts on, to show where a match lies; a block's start and
+end (INDENT, DEDENT) belong to no line (0): they stand between lines.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER
 # Python 3.12 splits an f-string into parts: read whole, as one string.
 _FSTRING_START = getattr(tokenize, "FSTRING_START", None)
 _FSTRING_END = getattr(tokenize, "FSTRING_END", None)
-_ASSIGNMENTS = {"=", "+=", "-=", "*=", "/=", "//=", "%=", "@=", "**=", ">>=", "<<=", "&=", "|=", "^=", ":"}
+_ASSIGNMENTS = {"=", "+=", "-=", "*=", "/=", "//=", "%=", "@=", "**=", ">>=", "<<=", "&=", "|=", "^="}
 _STRUCTURE = {tokenize.NEWLINE: NEWLINE_TOKEN, tokenize.INDENT: INDENT_TOKEN, tokenize.DEDENT: DEDENT_TOKEN,
               tokenize.STRING: STRING_TOKEN}
 _BLOCK = {tokenize.INDENT, tokenize.DEDENT}
@@ -52,7 +53,7 @@ _Raw = tuple[int, str, int]
 
 @dataclass(frozen=True)
 class CodeTokens:
-    """The normalised tokens of one file and the line (1-based) each starts on."""
+    """The normalised tokens of one file and the line (1-based) each starts on (0: none)."""
 
     words: tuple[str, ...]
     lines: tuple[int, ...]
@@ -207,5 +208,5 @@ def code_tokens(source: str) -> CodeTokens:
             words += _import_words(statement, imported)
         else:
             words += _statement_words(statement, imported, defined)
-        lines += [t[2] for t in statement]
+        lines += [0 if t[0] in _BLOCK else t[2] for t in statement]
     return CodeTokens(tuple(words), tuple(lines))
