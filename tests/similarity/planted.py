@@ -6,6 +6,8 @@ exercise_01 (five functions of a dozen lines):
     xena copies chen with dead code inserted;
     wang copies dana's .py into a notebook (beside the untouched stub .py);
     emil, vera and uma share one file (vera and uma each changed it a little);
+    ivan hands in farid's very file (saved on Windows: CRLF line endings);
+    rhea hands in the reference solution (a match with the reference, not with a student);
     farid and greta wrote their own, as did alice, boris, chen and dana;
     stub1 and stub2 handed in the untouched stub.
 exercise_02: the seven authors wrote conv_output_size with the lecture's formula (alike)
@@ -29,10 +31,16 @@ STUB_02 = (REPO_ROOT / "exercises" / "exercise_02.py").read_text(encoding="utf-8
 # Highest first within the planted group is not asserted: only that every one of them
 # ranks above every pair of students who wrote their own.
 PLANTED_01 = {("alice", "zed"), ("boris", "yuri"), ("chen", "xena"), ("dana", "wang"),
-              ("emil", "vera"), ("emil", "uma"), ("uma", "vera")}
+              ("emil", "vera"), ("emil", "uma"), ("uma", "vera"), ("farid", "ivan")}
 CLUSTER_01 = ["emil", "uma", "vera"]
 AUTHORS = ["alice", "boris", "chen", "dana", "emil", "farid", "greta"]
 UNTOUCHED = ["stub1", "stub2"]
+REFERENCE_01 = (REPO_ROOT / "solutions" / "exercise_01.py").read_text(encoding="utf-8")
+# xena's lines that chen never wrote: dead code (see with_dead_code).
+DEAD_CODE_LINES = ["def _debug_shape(tensor):", "    shape = tuple(tensor.shape)", "    print('shape', shape)",
+                   "    return shape", "    unused = torch.ones(3) * 2", "    if False:", "        print(unused.sum())",
+                   "    debug = False", "    if debug:", "        print(x.shape)", "    for _ in range(0):",
+                   "        acc = acc * 1"]
 
 
 def rename(source: str, names: dict[str, str]) -> str:
@@ -100,7 +108,7 @@ FILES_01 = {
     "chen": CHEN_01, "xena": with_dead_code(CHEN_01),
     "dana": DANA_01,
     "emil": EMIL_01, "vera": VERA, "uma": UMA,
-    "farid": FARID_01, "greta": GRETA_01,
+    "farid": FARID_01, "ivan": FARID_01.replace("\n", "\r\n"), "greta": GRETA_01, "rhea": REFERENCE_01,
     "stub1": STUB_01, "stub2": STUB_01,
 }
 
@@ -115,7 +123,7 @@ def build_class(root: Path) -> Path:
             (folder / "exercise_01.py").write_text(STUB_01, encoding="utf-8")
             (folder / "exercise_01.ipynb").write_text(notebook_of(DANA_01, "exercise_01"), encoding="utf-8")
         else:
-            (folder / "exercise_01.py").write_text(FILES_01[student], encoding="utf-8")
+            (folder / "exercise_01.py").write_bytes(FILES_01[student].encode("utf-8"))  # CRLF kept
         if student in POOLS_02:
             (folder / "exercise_02.py").write_text(exercise_02(POOLS_02[student]), encoding="utf-8")
         elif student in UNTOUCHED:
