@@ -118,11 +118,12 @@ def _shallowest_folder(root: Path) -> Path:
 
 
 def _read_from_folder(folder: Path, exercise: Exercise, stub: StubCode) -> CodeFile | NotCompared:
+    py = folder / exercise.manifest.student_file
+    if py.is_symlink() or py.with_suffix(".ipynb").is_symlink():
+        return NotCompared.UNREADABLE  # never followed: a link is not the student's code
     chosen = find_student_file(folder, exercise.manifest.student_file, exercise.id, stub.source)
     if chosen.path is None:
         return NotCompared.MISSING
-    if chosen.path.is_symlink():
-        return NotCompared.UNREADABLE  # never followed: a link out of the submission is not its code
     try:
         return CodeFile(chosen.path.name, _decoded(_read_capped(chosen.path), chosen.path.name))
     except (OSError, UnicodeDecodeError, ValueError):

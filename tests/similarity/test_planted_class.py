@@ -129,7 +129,7 @@ def test_the_notebook_copy_is_compared_by_its_code_cells(report: SimilarityRepor
             if mine.strip() and not mine.startswith("# In["):  # between cells: her blank lines
                 assert mine == hers
                 compared += 1
-    assert compared >= 35  # of her 45 lines of code; the def lines are the stub's
+    assert compared >= 35  # most of her code (the def lines are the stub's)
 
 
 def highlighted(pair: PairMatch, side: str) -> set[int]:
