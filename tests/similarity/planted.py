@@ -133,3 +133,21 @@ def build_class(root: Path) -> Path:
                 '    """The output length of a pooling layer; stride defaults to kernel_size."""\n'
                 "    raise NotImplementedError\n"), encoding="utf-8")
     return submissions
+
+
+def graded(root: Path) -> Path:
+    """The planted class as `grader grade` leaves it, without grading: a gradebook whose
+    records say where each submission was graded from (and one student who sent nothing).
+    Returns the output folder."""
+    from grader.batch.gradebook import Gradebook
+    from grader.batch.records import StudentRecord, StudentStatus
+
+    submissions = build_class(root)
+    out = root / "results"
+    with Gradebook.in_folder(out) as gradebook:
+        for folder in sorted(submissions.iterdir()):
+            gradebook.put(StudentRecord(student_id=folder.name, status=StudentStatus.GRADED, source=str(folder),
+                                        points_earned=30, points_possible=40,
+                                        exercise_points={"exercise_01": 15, "exercise_02": 15}))
+        gradebook.put(StudentRecord(student_id="zz-absent", status=StudentStatus.MISSING, points_possible=40))
+    return out
