@@ -189,7 +189,7 @@ class _Exercise:
         if exact:
             regions = whole_file(len(self.texts[key_a].splitlines()))
         else:
-            regions = matched_regions(self.prints[key_a], self.prints[key_b], raw, self.settings.window)
+            regions = matched_regions(self.prints[key_a], self.prints[key_b], raw, self.settings.window, self.starter)
         a_in_b, b_in_a = scored.a_in_b, scored.b_in_a
         if a > b:  # ids in sorted order, each file's side with it
             a, b, a_in_b, b_in_a = b, a, b_in_a, a_in_b
@@ -208,7 +208,7 @@ class _Exercise:
         if scored.a_in_b < self.settings.threshold:
             return []
         regions = matched_regions(self.prints[key], self.prints[self.reference_key], frozenset(shared),
-                                  self.settings.window)
+                                  self.settings.window, self.starter)
         exact = key == self.reference_key.removeprefix(_REFERENCE_KEY)
         return [ReferenceMatch(student_id=s, score=round(scored.a_in_b, 4), exact=exact, regions=regions)
                 for s in self.students_of[key]]

@@ -25,7 +25,7 @@ FILE_NAME = "cache.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fingerprints (
     key TEXT NOT NULL, settings TEXT NOT NULL, hashes BLOB NOT NULL, positions BLOB NOT NULL, lines BLOB NOT NULL,
-    PRIMARY KEY (key, settings));
+    every BLOB NOT NULL, PRIMARY KEY (key, settings));
 CREATE TABLE IF NOT EXISTS contexts (exercise_id TEXT PRIMARY KEY, context TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS compared (exercise_id TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (exercise_id, key));
 CREATE TABLE IF NOT EXISTS shared (
@@ -66,14 +66,14 @@ class FingerprintCache:
     def fingerprints(self, keys: Iterable[str], settings: str, k: int) -> dict[str, Fingerprints]:
         found: dict[str, Fingerprints] = {}
         for key in keys:
-            row = self._db.execute("SELECT hashes, positions, lines FROM fingerprints WHERE key = ? AND settings = ?",
+            row = self._db.execute("SELECT hashes, positions, lines, every FROM fingerprints WHERE key = ? AND settings = ?",
                                    (key, settings)).fetchone()
             if row is not None:
                 found[key] = Fingerprints.from_bytes(*row, k=k)
         return found
 
     def put_fingerprints(self, prints: dict[str, Fingerprints], settings: str) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?)",
+        self._db.executemany("INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?)",
                              [(key, settings, *p.to_bytes()) for key, p in prints.items()])
         self._db.commit()
 

@@ -89,13 +89,16 @@ class _Run:
     j_last: int
 
 
-def matched_regions(a: Fingerprints, b: Fingerprints, hashes: frozenset[int], window: int) -> list[Region]:
+def matched_regions(a: Fingerprints, b: Fingerprints, hashes: frozenset[int], window: int,
+                    starter: frozenset[int] = frozenset()) -> list[Region]:
     """Where `a` and `b` hold the same code: runs of kept k-grams with hashes in `hashes`
     (the pair's shared ones, common code included, the stub's not) that follow each other
     in both files, as line ranges of each. In a copied stretch kept k-grams lie at most a
     window apart and overlap, so a run's lines are all copied; code inserted into a copy
     (more than a window's worth of tokens) ends a run, and a reordered function is a run
-    of its own."""
+    of its own. Each run is then stretched over the k-grams next to it that are the same in
+    both files (winnowing keeps only some; the stub's do not count), so that it starts and
+    ends where the copy does, not where its last kept k-gram happens to lie."""
     in_b = _places(b, hashes)
     matches = sorted(pair for h, places in _places(a, hashes).items() for pair in zip(places, in_b.get(h, ())))
     reach = window + 1  # one token of slack: a changed operator does not split a copy in two
@@ -109,11 +112,29 @@ def matched_regions(a: Fingerprints, b: Fingerprints, hashes: frozenset[int], wi
             runs.append(_Run(i, i, j, j))
     regions = []
     for run in runs:
+        _stretch(run, a, b, starter, window)
         in_a = a.whole_lines(run.i_first, run.i_last + a.k)
         in_b = b.whole_lines(run.j_first, run.j_last + b.k)
         if in_a and in_b:
             regions.append(Region(a=LineRange(first=in_a[0], last=in_a[1]), b=LineRange(first=in_b[0], last=in_b[1])))
     return merge_regions(regions)
+
+
+def _stretch(run: _Run, a: Fingerprints, b: Fingerprints, starter: frozenset[int], window: int) -> None:
+    """A copied stretch reaches at most window - 1 k-grams past its last kept one (any
+    `window` k-grams in a row hold a kept one): no further, or short code that merely
+    looks alike once names are gone (`return V`, `def V(V):`) would join the copy."""
+    def same(i: int, j: int) -> bool:
+        return 0 <= i < len(a.every) and 0 <= j < len(b.every) and a.every[i] == b.every[j] and a.every[i] not in starter
+
+    for _ in range(window - 1):
+        if not same(run.i_first - 1, run.j_first - 1):
+            break
+        run.i_first, run.j_first = run.i_first - 1, run.j_first - 1
+    for _ in range(window - 1):
+        if not same(run.i_last + 1, run.j_last + 1):
+            break
+        run.i_last, run.j_last = run.i_last + 1, run.j_last + 1
 
 
 def merge_regions(regions: list[Region]) -> list[Region]:

@@ -33,17 +33,19 @@ class WinnowSettings:
 
     def tag(self) -> str:
         """Part of the cache's key: fingerprints made with other settings are not reused."""
-        return f"k{self.k}w{self.window}"
+        return f"k{self.k}w{self.window}t1"  # t1: this module's tokens and hashes
 
 
 @dataclass(frozen=True)
 class Fingerprints:
-    """A file's kept hashes, the token each one's k-gram starts at, and each token's line
-    (0 for the tokens of no line: a block's start and end)."""
+    """A file's kept hashes and the token each one's k-gram starts at; every k-gram's
+    hash (to find where a match starts and ends exactly); each token's line (0 for the
+    tokens of no line: a block's start and end)."""
 
     hashes: tuple[int, ...]
     positions: tuple[int, ...]
-    token_lines: tuple[int, ...]
+    token_lines: array  # of int
+    every: array  # of int: the hash of the k-gram at each token
     k: int
 
     def lines_of(self, position: int) -> tuple[int, int]:
@@ -67,13 +69,13 @@ class Fingerprints:
             last -= 1
         return (first, last) if first <= last else None
 
-    def to_bytes(self) -> tuple[bytes, bytes, bytes]:
-        return (array("q", self.hashes).tobytes(), array("i", self.positions).tobytes(),
-                array("i", self.token_lines).tobytes())
+    def to_bytes(self) -> tuple[bytes, bytes, bytes, bytes]:
+        return (array("q", self.hashes).tobytes(), array("i", self.positions).tobytes(), self.token_lines.tobytes(),
+                self.every.tobytes())
 
     @classmethod
-    def from_bytes(cls, hashes: bytes, positions: bytes, lines: bytes, k: int) -> "Fingerprints":
-        return cls(tuple(array("q", hashes)), tuple(array("i", positions)), tuple(array("i", lines)), k)
+    def from_bytes(cls, hashes: bytes, positions: bytes, lines: bytes, every: bytes, k: int) -> "Fingerprints":
+        return cls(tuple(array("q", hashes)), tuple(array("i", positions)), array("i", lines), array("q", every), k)
 
 
 def _token_hash(word: str, memo: dict[str, int]) -> int:
@@ -125,10 +127,11 @@ def winnow(hashes: list[int], window: int) -> list[int]:
 def fingerprint(tokens: CodeTokens, settings: WinnowSettings) -> Fingerprints:
     hashes = kgram_hashes(tokens, settings.k)
     kept = winnow(hashes, settings.window)
-    return Fingerprints(tuple(hashes[p] for p in kept), tuple(kept), tokens.lines, settings.k)
+    return Fingerprints(tuple(hashes[p] for p in kept), tuple(kept), array("i", tokens.lines), array("q", hashes),
+                        settings.k)
 
 
-def _fingerprint_bytes(text: str, k: int, window: int) -> tuple[bytes, bytes, bytes]:
+def _fingerprint_bytes(text: str, k: int, window: int) -> tuple[bytes, bytes, bytes, bytes]:
     """In a worker process: the fingerprints of one text, as plain bytes."""
     return fingerprint(code_tokens(text), WinnowSettings(k, window)).to_bytes()
 

@@ -36,11 +36,13 @@ CLUSTER_01 = ["emil", "uma", "vera"]
 AUTHORS = ["alice", "boris", "chen", "dana", "emil", "farid", "greta"]
 UNTOUCHED = ["stub1", "stub2"]
 REFERENCE_01 = (REPO_ROOT / "solutions" / "exercise_01.py").read_text(encoding="utf-8")
-# xena's lines that chen never wrote: dead code (see with_dead_code).
-DEAD_CODE_LINES = ["def _debug_shape(tensor):", "    shape = tuple(tensor.shape)", "    print('shape', shape)",
-                   "    return shape", "    unused = torch.ones(3) * 2", "    if False:", "        print(unused.sum())",
-                   "    debug = False", "    if debug:", "        print(x.shape)", "    for _ in range(0):",
-                   "        acc = acc * 1"]
+# xena's lines that chen never wrote: dead code (see with_dead_code) ...
+DEAD_CODE_LINES = ["    shape = tuple(tensor.shape)", "    print('shape', shape)", "    unused = torch.ones(3) * 2",
+                   "    if False:", "        print(unused.sum())", "    debug = False", "    if debug:",
+                   "        print(x.shape)", "    for _ in range(0):", "        acc = acc * 1"]
+# ... but for the dead function's first and last lines: with names set aside they read
+# exactly as chen's next to them (`def V(V):`, `return V`), which no token can tell apart.
+LOOK_ALIKE_LINES = ["def _debug_shape(tensor):", "    return shape"]
 
 
 def rename(source: str, names: dict[str, str]) -> str:

@@ -143,11 +143,11 @@ def test_the_matching_lines_are_the_copied_ones(report: SimilarityReport) -> Non
     dead = {n for n, line in enumerate(xena, 1) if line in DEAD_CODE_LINES}
     copied = {n for n, line in enumerate(xena, 1) if line.strip() and n not in dead and line in FILES_01["chen"]}
     lines = highlighted(pairs[("chen", "xena")], "b")
-    assert len(dead) == len(DEAD_CODE_LINES) and not lines & dead
+    assert len(dead) == len(DEAD_CODE_LINES) and not lines & dead  # (LOOK_ALIKE_LINES may be, and are)
     assert len(lines & copied) >= 0.85 * len(copied)
     # Renamed throughout: every line of alice's functions matches the same line of zed's.
     alice = pairs[("alice", "zed")]
-    assert [(r.a.first, r.a.last, r.b.first, r.b.last) for r in alice.regions] == [(9, 72, 9, 72)]
+    assert [(r.a.first, r.a.last, r.b.first, r.b.last) for r in alice.regions] == [(9, 73, 9, 73)]  # to the end
 
 
 def test_each_student_has_a_highest_match(report: SimilarityReport) -> None:
