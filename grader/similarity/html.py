@@ -155,7 +155,7 @@ def _cluster(cluster: Cluster, exercise: ExerciseSimilarity) -> str:
 def _reference(matches: list[ReferenceMatch], files: dict[str, ShownFile]) -> str:
     if not matches:
         return ""
-    parts = [f"<h4>{esc(tr('Matches with the reference solution'))}</h4>",
+    parts = [f"<h3>{esc(tr('Matches with the reference solution'))}</h3>",
              f"<p>{esc(tr('Apart from the pairs: these files hold much of the reference solution itself.'))}</p>"]
     for match in matches:
         how = tr("exact copy") if match.exact else _percent(match.score)
@@ -174,7 +174,7 @@ def _common(exercise: ExerciseSimilarity) -> str:
     blocks = "".join(
         f'<p>{esc(tr("in {n} different files:", n=c.files))}</p><pre class="common-code">{esc(c.text)}</pre>'
         for c in exercise.common)
-    return (f"<h4>{esc(tr('Common code'))}</h4>"
+    return (f"<h3>{esc(tr('Common code'))}</h3>"
             f"<p>{esc(tr('Written alike in at least {n} different files: shown, never counted as copying.', n=exercise.common_files))}</p>"
             f"<div class=\"common\">{blocks}</div>")
 
@@ -191,16 +191,18 @@ def _exercise(exercise: ExerciseSimilarity, threshold: float) -> str:
               distinct=exercise.distinct_files)
     pairs = [p for p in exercise.pairs if p.score >= threshold and not in_a_cluster(p, exercise.clusters)]
     parts = [f"<p>{esc(lead)}</p>", _not_compared(exercise)]
-    if exercise.clusters:
-        parts.append(f"<h4>{esc(tr('Groups'))}</h4>")
-        parts += [_cluster(c, exercise) for c in exercise.clusters]
-    if pairs:
-        shown = pairs[:TOP_PAIRS]
+    shown = pairs[:TOP_PAIRS]
+    if shown:  # the ranking first: who to look at, then the groups, then each pair's files
         parts.append(_pairs_table(shown))
-        parts += [_pair_details(p, exercise.files, index < OPENED) for index, p in enumerate(shown)]
         if len(pairs) > len(shown):
             parts.append(f"<p>{esc(tr('and {n} more pairs in the gradebook', n=len(pairs) - len(shown)))}</p>")
-    elif not exercise.clusters:
+    if exercise.clusters:
+        parts.append(f"<h3>{esc(tr('Groups'))}</h3>")
+        parts += [_cluster(c, exercise) for c in exercise.clusters]
+    if shown:
+        parts.append(f"<h3>{esc(tr('Pairs'))}</h3>")
+        parts += [_pair_details(p, exercise.files, index < OPENED) for index, p in enumerate(shown)]
+    if not shown and not exercise.clusters:
         parts.append(f'<p class="none">{esc(tr("No pair reaches the threshold."))}</p>')
     parts.append(_reference(exercise.reference, exercise.files))
     parts.append(_common(exercise))

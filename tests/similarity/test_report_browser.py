@@ -48,7 +48,7 @@ def test_opens_offline_without_errors(report: Browser, results: Path) -> None:
     assert errors == []
     assert files_fetched(requests) == [results / "similarity.html"]
     report.screenshot("similarity")
-    report.screenshot("similarity-top", height=1500)
+    report.screenshot("similarity-top", height=1400)
 
 
 def test_the_planted_pairs_are_listed_highest_first_and_the_group_apart(report: Browser) -> None:
