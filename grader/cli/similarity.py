@@ -104,7 +104,7 @@ def print_similarity(console: "Console", report: "SimilarityReport", gone: list[
                                threshold=threshold, n=len(pairs), shown=min(len(pairs), PAIRS_SHOWN)),
                       title_justify="left")
         table.add_column(tr("Exercise"))
-        table.add_column(tr("Students"))
+        table.add_column(tr("Pair of students"))
         table.add_column(tr("Score"), justify="right")
         table.add_column(tr("Kind"))
         for pair in pairs[:PAIRS_SHOWN]:

@@ -125,7 +125,7 @@ def _pairs_table(pairs: list[PairMatch]) -> str:
             f"<td>{esc(regions + more)}</td><td>{esc(kind)}</td>"
             f'<td class="num">{_percent(pair.reference_share)}</td></tr>')
     head = "".join(f'<th scope="col"{c}>{esc(h)}</th>' for h, c in [
-        ("#", ' class="num"'), (tr("Students"), ""), (tr("Score"), ' class="num"'),
+        ("#", ' class="num"'), (tr("Pair of students"), ""), (tr("Score"), ' class="num"'),
         (tr("Own code in the other's"), ' class="num"'), (tr("Matching lines"), ""), (tr("Kind"), ""),
         (tr("Also in the reference"), ' class="num"')])
     return (f'<table class="pairs"><caption>{esc(tr("Pairs, highest score first"))}</caption>'
