@@ -244,7 +244,8 @@ def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exer
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     headers = [(tr("Student"), False), (tr("Name"), False), (tr("Status"), False), *((e, True) for e in exercise_ids),
-               (tr("Total"), True), (tr("Percent"), True), *([(tr("Highest match"), True)] if similarity is not None else [])]
+               (tr("Total"), True), (tr("Percent"), True),
+               *([(tr("Highest match"), True)] if similarity is not None else [])]
     table = _table(tr("Every student; choose a column header to sort, a student to open their page"),
                    headers, rows, "sortable students")
     # The rows come sorted by id: say so, and the script continues from there.

@@ -23,8 +23,8 @@ from pathlib import Path
 from grader.catalog.course import Exercise
 from grader.similarity.cache import FingerprintCache
 from grader.similarity.clusters import find_clusters
-from grader.similarity.compare import (PairScore, common_hashes, lines_with, matched_regions, merge_regions,
-                                       score_pair, whole_file)
+from grader.similarity.compare import (PairScore, common_hashes, containment, lines_with, matched_regions,
+                                       merge_regions, score_pair, whole_file)
 from grader.similarity.fingerprint import Fingerprints, WinnowSettings, exact_copy_key, fingerprint_texts, kgram_hashes
 from grader.similarity.model import (REFERENCE, CommonCode, ExerciseSimilarity, PairMatch, ReferenceMatch, Region,
                                      ShownFile, SimilarityCost, SimilarityReport, SimilaritySettings, StudentMatch)
@@ -71,7 +71,17 @@ def read_class(submissions: list[Submission], exercises: list[Exercise]) -> list
 
 class _Exercise:
     """The comparison of one exercise's files. Made in two steps: the texts it needs
-    fingerprinted (`texts`), then, given them, everything else (`compare`)."""
+    fingerprinted (`texts`, by content key), then, given their fingerprints, everything
+    else (`compare`, then `result`)."""
+
+    # Set by compare():
+    prints: dict[str, Fingerprints]  # by content key
+    own: dict[str, frozenset[int]]  # each file's fingerprints less the stub's
+    key_of: dict[str, str]  # student -> content key
+    shared: dict[tuple[str, str], array]  # (key, key) -> the fingerprints both files hold
+    common: frozenset[int]  # fingerprints so many files hold that they count for nothing
+    common_files: int
+    size: dict[str, int]  # each file's own fingerprints that count
 
     def __init__(self, files: ExerciseFiles, settings: SimilaritySettings) -> None:
         self.files = files
@@ -162,7 +172,7 @@ class _Exercise:
             if not counted:
                 continue
             # The score without building the pair: most pairs are below the threshold.
-            score = min(1.0, counted / max(min(self.size[key_a], self.size[key_b]), floor))
+            score, _, _ = containment(counted, self.size[key_a], self.size[key_b], floor)
             scored = self._score(key_a, key_b, shared) if score >= threshold else None
             for a in self.students_of[key_a]:
                 for b in self.students_of[key_b]:

@@ -37,17 +37,22 @@ def common_hashes(own_sets: Iterable[frozenset[int]], settings: SimilaritySettin
     return frozenset(h for h, n in counts.items() if n >= needed), needed
 
 
+def containment(counted: int, size_a: int, size_b: int, floor: int) -> tuple[float, float, float]:
+    """(score, a_in_b, b_in_a) of a pair sharing `counted` fingerprints that count, of
+    files with `size_a` and `size_b` of them; a file is taken to have at least `floor`."""
+    a_in_b = min(1.0, counted / max(size_a, floor))
+    b_in_a = min(1.0, counted / max(size_b, floor))
+    return max(a_in_b, b_in_a), a_in_b, b_in_a
+
+
 def score_pair(shared: set[int] | frozenset[int], own_a: frozenset[int], own_b: frozenset[int],
                common: frozenset[int], settings: SimilaritySettings) -> PairScore:
     counted = frozenset(shared) - common
-    size_a = len(own_a - common) if common else len(own_a)
-    size_b = len(own_b - common) if common else len(own_b)
     if not counted:
         return PairScore(0.0, 0.0, 0.0, counted)
-    floor = settings.min_fingerprints
-    a_in_b = len(counted) / max(size_a, floor)
-    b_in_a = len(counted) / max(size_b, floor)
-    return PairScore(min(1.0, max(a_in_b, b_in_a)), min(1.0, a_in_b), min(1.0, b_in_a), counted)
+    score, a_in_b, b_in_a = containment(len(counted), len(own_a - common), len(own_b - common),
+                                        settings.min_fingerprints)
+    return PairScore(score, a_in_b, b_in_a, counted)
 
 
 def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[LineRange]:

@@ -41,7 +41,8 @@ tr.hit.r3 td { background: #fde2e4; } tr.hit.r4 td { background: #ede9fe; } tr.h
 .sample { background: #fff3b0; border-left: 4px solid #9a6700; padding: 0 .3rem; }
 .starter-sample { color: var(--muted); font-style: italic; }
 .common-sample { background: #eef1f4; text-decoration: underline dotted var(--muted); }
-details.pair, article.cluster { border: 1px solid var(--line); border-radius: 4px; padding: .5rem .75rem; margin: .75rem 0; }
+details.pair, article.cluster { border: 1px solid var(--line); border-radius: 4px; padding: .5rem .75rem;
+  margin: .75rem 0; }
 details.pair > summary { cursor: pointer; font-weight: 600; }
 pre.common-code { background: var(--bg-alt); padding: .5rem; overflow-x: auto; margin: .25rem 0 .75rem; }
 @media print { tr.hit td { background: none !important; } details.pair { break-inside: avoid; } }
@@ -121,7 +122,8 @@ def _pairs_table(pairs: list[PairMatch]) -> str:
         rows.append(
             f'<tr data-pair="{esc(pair.anchor)}"><td class="num">{rank}</td>'
             f'<td><a href="#{esc(pair.anchor)}">{esc(pair.student_a)} &amp; {esc(pair.student_b)}</a></td>'
-            f'<td class="num">{_percent(pair.score)}</td><td class="num">{_percent(pair.a_in_b)} / {_percent(pair.b_in_a)}</td>'
+            f'<td class="num">{_percent(pair.score)}</td>'
+            f'<td class="num">{_percent(pair.a_in_b)} / {_percent(pair.b_in_a)}</td>'
             f"<td>{esc(regions + more)}</td><td>{esc(kind)}</td>"
             f'<td class="num">{_percent(pair.reference_share)}</td></tr>')
     head = "".join(f'<th scope="col"{c}>{esc(h)}</th>' for h, c in [
@@ -160,11 +162,12 @@ def _reference(matches: list[ReferenceMatch], files: dict[str, ShownFile]) -> st
     for match in matches:
         how = tr("exact copy") if match.exact else _percent(match.score)
         anchor = f"reference-{match.student_id}"
+        student = _figure(match.student_id, files.get(match.student_id), _lines_of(match.regions, "a"),
+                          tr("the reference solution"))
+        solution = _figure(REFERENCE, files.get(REFERENCE), _lines_of(match.regions, "b"), match.student_id)
         parts.append(
             f'<details class="pair reference" id="{esc(anchor)}" data-a="{esc(match.student_id)}">'
-            f"<summary>{esc(match.student_id)}: {esc(how)}</summary>"
-            f'<div class="side">{_figure(match.student_id, files.get(match.student_id), _lines_of(match.regions, "a"), tr("the reference solution"))}'
-            f'{_figure(REFERENCE, files.get(REFERENCE), _lines_of(match.regions, "b"), match.student_id)}</div></details>')
+            f'<summary>{esc(match.student_id)}: {esc(how)}</summary><div class="side">{student}{solution}</div></details>')
     return "\n".join(parts)
 
 
@@ -174,8 +177,8 @@ def _common(exercise: ExerciseSimilarity) -> str:
     blocks = "".join(
         f'<p>{esc(tr("in {n} different files:", n=c.files))}</p><pre class="common-code">{esc(c.text)}</pre>'
         for c in exercise.common)
-    return (f"<h3>{esc(tr('Common code'))}</h3>"
-            f"<p>{esc(tr('Written alike in at least {n} different files: shown, never counted as copying.', n=exercise.common_files))}</p>"
+    lead = tr("Written alike in at least {n} different files: shown, never counted as copying.", n=exercise.common_files)
+    return (f"<h3>{esc(tr('Common code'))}</h3><p>{esc(lead)}</p>"
             f"<div class=\"common\">{blocks}</div>")
 
 

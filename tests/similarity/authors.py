@@ -469,7 +469,8 @@ def exercise_02(pool: str, params: str = "") -> str:
     from tests.conftest import REPO_ROOT
 
     stub = (REPO_ROOT / "exercises" / "exercise_02.py").read_text(encoding="utf-8")
-    head, rest = stub.split('    """The output length of a convolution along one dimension."""\n    raise NotImplementedError\n')
+    head, rest = stub.split('    """The output length of a convolution along one dimension."""\n'
+                            '    raise NotImplementedError\n')
     middle, tail = rest.split('    """The output length of a pooling layer; stride defaults to kernel_size."""\n'
                               '    raise NotImplementedError\n')
     filled = head + _FORMULA + middle + pool + tail
