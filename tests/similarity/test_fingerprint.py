@@ -61,3 +61,12 @@ def test_the_exact_copy_key_ignores_line_endings_and_trailing_newlines_only() ->
     assert exact_copy_key("x = 1\r\ny = 2") == key
     assert exact_copy_key("x = 1\ny = 2\n\n\n") == key
     assert exact_copy_key("x = 1\ny  = 2\n") != key
+
+
+def test_many_files_are_fingerprinted_on_several_processes_alike() -> None:
+    from grader.similarity.fingerprint import fingerprint_texts
+
+    base = (REPO_ROOT / "solutions" / "exercise_01.py").read_text(encoding="utf-8")
+    texts = {str(n): base.replace("out = ", f"out{n} = {n} + ") for n in range(70)}  # enough for processes
+    settings = WinnowSettings()
+    assert fingerprint_texts(texts, settings, jobs=2) == fingerprint_texts(texts, settings, jobs=1)
