@@ -47,10 +47,6 @@ class CodeFile:
     name: str  # exercise_01.py or exercise_01.ipynb
     text: str  # the .py's source, or the notebook's code cells joined
 
-    @property
-    def is_notebook(self) -> bool:
-        return self.name.endswith(".ipynb")
-
 
 @dataclass(frozen=True)
 class StubCode:
@@ -106,7 +102,8 @@ def _read_capped(path: Path) -> bytes:
 
 
 def _shallowest_folder(root: Path) -> Path:
-    """The shallowest folder under `root` holding exercise files (the batch's rule)."""
+    """The shallowest folder under `root` holding exercise files: the rule the batch grades
+    by (batch/entries.py's locate_exercise_folder, which this layer, below batch, cannot import)."""
     level = [root]
     for _ in range(_FOLDER_DEPTH + 1):
         for folder in level:
