@@ -69,15 +69,17 @@ class Browser:
 
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
-    def screenshot(self, name: str) -> Path:
-        """A full-page PNG under test-artefacts/ (kept for a person to look at)."""
+    def screenshot(self, name: str, height: float | None = None) -> Path:
+        """A full-page PNG under test-artefacts/ (kept for a person to look at); `height`:
+        only the page's top, that many pixels."""
         import base64
 
         ARTEFACTS.mkdir(exist_ok=True)
         size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
         shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], height or size["height"]),
+                     "scale": 1},
         })
         path = ARTEFACTS / f"{name}.png"
         path.write_bytes(base64.b64decode(shot["data"]))

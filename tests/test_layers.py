@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("engine",),  # grading one submission
     ("report",),  # rendering results
     ("ci",),  # the CI workflow students get
+    ("similarity",),  # who copied from whom: the class's files read and compared, never run
     ("release", "batch"),  # a student kit; a class
     ("notebook",),  # grader.check() inside Jupyter
     ("cli",),

@@ -3,7 +3,9 @@
 What the class got wrong, to re-teach on Monday: the score distribution, pass rates
 per exercise and per check, the most common named mistakes and who made them,
 submissions that could not be judged normally, the exercises' comparisons across the
-class, and every student in a sortable table linking to their feedback page.
+class, and every student in a sortable table linking to their feedback page. With a similarity
+report (`grade --similarity`, `grader similarity`): a link to similarity.html, its figures
+per exercise, and each student's highest match in their row.
 
 Charts are tables with a bar drawn in CSS beside the number: the number is the data
 (screen readers and black-and-white printouts read it), the bar is decoration
@@ -15,7 +17,7 @@ mistakes are counted here like any other.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from grader.batch.class_figures import comparison_spread, exercise_rates, problems
 from grader.batch.names import safe_file_name
@@ -24,6 +26,11 @@ from grader.batch.roster import RosterEntry
 from grader.batch.summary import ClassSummary
 from grader.i18n import tr
 from grader.report.html_page import esc, page
+
+if TYPE_CHECKING:
+    from grader.similarity.model import SimilarityReport
+
+SIMILARITY_PAGE = "similarity.html"  # beside index.html
 
 # Progressive enhancement: each header of a table.sortable becomes a button that sorts
 # the rows by the cells' data-sort values (numbers as numbers), and says so in aria-sort.
@@ -189,7 +196,38 @@ def _comparison(records: list[StudentRecord]) -> str:
          (tr("Students"), True)], rows))
 
 
-def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exercise_ids: list[str]) -> str:
+def _similarity(report: "SimilarityReport") -> str:
+    threshold = f"{100 * report.settings.threshold:.0f}%"
+    rows = [
+        f'<tr><th scope="row"><a href="{SIMILARITY_PAGE}#exercise-{esc(e.exercise_id)}">{esc(e.exercise_id)}</a></th>'
+        f'<td class="num">{e.compared}</td><td class="num">{len(e.pairs)}</td><td class="num">{len(e.clusters)}</td>'
+        f'<td class="num">{len(e.reference)}</td></tr>'
+        for e in report.exercises
+    ]
+    lead = tr("{pairs} pairs of students share code at or above {threshold}. Computed on this machine; "
+              "nothing was sent anywhere.", pairs=report.flagged(), threshold=threshold)
+    return _section("similarity", tr("Similar code"),
+                    f'<p>{esc(lead)} <a href="{SIMILARITY_PAGE}" id="similarity-link">'
+                    f'{esc(tr("Open the similarity report"))}</a></p>',
+                    _table(tr("Per exercise: students compared, pairs at or above the threshold, groups of three "
+                              "or more, matches with the reference"),
+                           [(tr("Exercise"), False), (tr("Compared"), True), (tr("Pairs"), True), (tr("Groups"), True),
+                            (tr("Reference"), True)], rows))
+
+
+def _best_match(report: "SimilarityReport | None", student_id: str) -> str:
+    match = report.best_match(student_id) if report is not None else None
+    if match is None:
+        return '<td class="num" data-sort="-1"></td>'
+    text = esc(tr("{score} {other} ({exercise})", score=f"{100 * match.score:.0f}%", other=match.other,
+                  exercise=match.exercise_id))
+    if match.anchor:
+        text = f'<a href="{SIMILARITY_PAGE}#{esc(match.anchor)}">{text}</a>'
+    return f'<td class="num best-match" data-sort="{match.score:g}">{text}</td>'
+
+
+def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exercise_ids: list[str],
+              similarity: "SimilarityReport | None" = None) -> str:
     rows = []
     for record in sorted(records, key=lambda r: r.student_id):
         name = roster.get(record.student_id, RosterEntry(record.student_id)).name
@@ -202,10 +240,12 @@ def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exer
               f"{record.exercise_points.get(e, 0.0):g}</td>" for e in exercise_ids),
             f'<td class="num" data-sort="{record.points_earned:g}">{record.points_earned:g}/{record.points_possible:g}</td>',
             f'<td class="num" data-sort="{record.percent:g}">{record.percent:g}%</td>',
+            *([_best_match(similarity, record.student_id)] if similarity is not None else []),
         ]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     headers = [(tr("Student"), False), (tr("Name"), False), (tr("Status"), False), *((e, True) for e in exercise_ids),
-               (tr("Total"), True), (tr("Percent"), True)]
+               (tr("Total"), True), (tr("Percent"), True),
+               *([(tr("Highest match"), True)] if similarity is not None else [])]
     table = _table(tr("Every student; choose a column header to sort, a student to open their page"),
                    headers, rows, "sortable students")
     # The rows come sorted by id: say so, and the script continues from there.
@@ -216,7 +256,8 @@ def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exer
 
 
 def render_dashboard(records: list[StudentRecord], summary: ClassSummary, roster: dict[str, RosterEntry],
-                     exercise_ids: list[str], generated_at: datetime) -> str:
+                     exercise_ids: list[str], generated_at: datetime,
+                     similarity: "SimilarityReport | None" = None) -> str:
     body = "\n".join([
         f"<header><h1>{esc(tr('Class dashboard'))}</h1>",
         '<p class="lead">' + esc(tr("{students} students, exercises {exercises}; generated {when}",
@@ -228,6 +269,7 @@ def render_dashboard(records: list[StudentRecord], summary: ClassSummary, roster
         _mistakes(summary),
         _problems(records),
         _comparison(records),
-        _students(records, roster, exercise_ids),
+        *([_similarity(similarity)] if similarity is not None else []),
+        _students(records, roster, exercise_ids, similarity),
     ])
     return page(tr("Class dashboard"), body, script=_SORT_SCRIPT)

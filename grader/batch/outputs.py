@@ -7,7 +7,8 @@
     feedback/<id>.md    feedback the student reads without the tool, in the student's language
     feedback/<id>.html  the same as one self-contained page (print-friendly)
     summary.json/.svg   the class summary and its chart
-    index.html          the class dashboard, linking to each feedback/<id>.html
+    index.html          the class dashboard, linking to each feedback/<id>.html (and to
+                        similarity.html, written by grader.similarity, when given its report)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import csv
 import io
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.batch.chart import render_svg
 from grader.batch.dashboard import render_dashboard
@@ -27,6 +29,9 @@ from grader.i18n import N_, tr, use_language
 from grader.report.files import write_atomically as _write
 from grader.report import RENDERERS
 from grader.report.html_page import esc, page
+
+if TYPE_CHECKING:
+    from grader.similarity.model import SimilarityReport
 
 
 def grades_csv(records: list[StudentRecord], roster: dict[str, RosterEntry], exercise_ids: list[str]) -> str:
@@ -101,10 +106,11 @@ def write_outputs(out: Path, records: list[StudentRecord], roster: dict[str, Ros
 
 def write_summary(out: Path, summary: ClassSummary, records: list[StudentRecord],
                   roster: dict[str, RosterEntry], exercise_ids: list[str],
-                  generated_at: datetime | None = None) -> dict[str, Path]:
+                  generated_at: datetime | None = None,
+                  similarity: "SimilarityReport | None" = None) -> dict[str, Path]:
     paths = {"summary": out / "summary.json", "chart": out / "summary.svg", "dashboard": out / "index.html"}
     _write(paths["summary"], summary.model_dump_json(indent=2) + "\n")
     _write(paths["chart"], render_svg(summary))
     when = generated_at or datetime.now(timezone.utc)
-    _write(paths["dashboard"], render_dashboard(records, summary, roster, exercise_ids, when))
+    _write(paths["dashboard"], render_dashboard(records, summary, roster, exercise_ids, when, similarity))
     return paths

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from grader.version import __version__
-from grader.cli import autograder, check, data, grade, init_ci, language, listing, messages, release
+from grader.cli import autograder, check, data, grade, init_ci, language, listing, messages, release, similarity
 from grader.cli.check import FORMATS
 from grader.cli.common import console
 from grader.cli.parser import TranslatedParser
@@ -26,7 +26,7 @@ from grader.i18n import tr, use_language
 
 __all__ = ["FORMATS", "build_parser", "main", "run"]
 
-SUBCOMMANDS = (listing, check, data, grade, release, autograder, init_ci, messages)
+SUBCOMMANDS = (listing, check, data, grade, similarity, release, autograder, init_ci, messages)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from grader.cli.common import add_course_option, positive
 from grader.cli.common import console as make_console
 from grader.cli.datasets import add_data_options, locate_all
+from grader.cli.similarity import add_threshold_option
 from grader.errors import GraderBug, GraderError, LmsDownloadError, SubmissionNotFound
 from grader.i18n import COURSE_LOCALE_FOLDER, N_, active_language, join_phrases, tr
 
@@ -66,6 +67,9 @@ def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> No
     grade.add_argument("--from", dest="platform", choices=PLATFORMS, default=None,
                        help=tr("SUBMISSIONS is this LMS's bulk download (default: detected from its layout)"))
     add_export_options(grade, "--export", tr("also write the grades and feedback as this LMS imports them"))
+    grade.add_argument("--similarity", action="store_true",
+                       help=tr("then compare the students' files as `grader similarity` does (similarity.html)"))
+    add_threshold_option(grade, "--similarity-threshold")
     add_data_options(grade, downloads=False)
     add_course_option(grade)
     grade.set_defaults(run=run)
@@ -228,7 +232,14 @@ def run(args: argparse.Namespace) -> int:
     exercise_ids = [e.id for e in exercises]
     paths = write_outputs(args.out, outcome.records, plan.roster, exercise_ids, course.root / COURSE_LOCALE_FOLDER)
     summary = summarize(outcome.records)
-    paths.update(write_summary(args.out, summary, outcome.records, plan.roster, exercise_ids))
+    similarity, gone = None, []
+    if args.similarity:
+        from grader.batch.dashboard import SIMILARITY_PAGE
+        from grader.cli.similarity import compare_class
+
+        similarity, gone = compare_class(args.out, outcome.records, exercises, args.similarity_threshold, jobs)
+        paths["similarity"] = args.out / SIMILARITY_PAGE
+    paths.update(write_summary(args.out, summary, outcome.records, plan.roster, exercise_ids, similarity=similarity))
     left_out: list[str] = []
     if intake is not None:
         paths["intake"] = write_intake(args.out, intake)
@@ -243,6 +254,10 @@ def run(args: argparse.Namespace) -> int:
     print_class_summary(out_console, summary, outcome, paths)
     if intake is not None or args.export:
         print_lms_notes(out_console, intake, outcome.records, left_out, bool(plan.roster))
+    if similarity is not None:
+        from grader.cli.similarity import print_similarity
+
+        print_similarity(out_console, similarity, gone)
     if outcome.canary_failure:
         raise GraderBug(
             outcome.canary_failure,
@@ -315,6 +330,7 @@ def run_export(args: argparse.Namespace) -> int:
 # The written outputs as the closing lines name them (write_outputs' and write_export's keys).
 OUTPUT_NAMES = {"grades": N_("grades"), "reports": N_("reports"), "feedback": N_("feedback"),
                 "summary": N_("summary"), "chart": N_("chart"), "dashboard": N_("dashboard"),
+                "similarity": N_("similarity report"),
                 "intake": N_("what the download held"), "canvas": N_("Canvas gradebook"),
                 "canvas_feedback": N_("Canvas feedback (attach by hand)"), "moodle": N_("Moodle grading worksheet"),
                 "moodle_feedback": N_("Moodle feedback files")}

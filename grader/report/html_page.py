@@ -99,8 +99,9 @@ def status_badge(status: CheckStatus) -> str:
     return f'<span class="status {STATUS_CLASS[status]}">{esc(status_word(status))}</span>'
 
 
-def page(title: str, body: str, *, script: str = "") -> str:
-    """A whole HTML document: `title`, inline CSS, `body`, and an optional inline script."""
+def page(title: str, body: str, *, script: str = "", style: str = "") -> str:
+    """A whole HTML document: `title`, inline CSS (the shared, then the page's own
+    `style`), `body`, and an optional inline script."""
     tail = f"<script>\n{script}\n</script>\n" if script else ""
     return (
         "<!DOCTYPE html>\n"
@@ -110,6 +111,6 @@ def page(title: str, body: str, *, script: str = "") -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
         '<link rel="icon" href="data:,">\n'  # or the browser asks the server for /favicon.ico
-        f"<title>{esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<title>{esc(title)}</title>\n<style>{_CSS}{style}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n{tail}</body>\n</html>\n"
     )
