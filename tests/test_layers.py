@@ -201,7 +201,7 @@ def test_public_api_of_check_helpers():
     import grader.authoring
 
     assert sorted(grader.authoring.__all__) == [
-        "CheckFailed", "Mistake", "OpaqueValue", "StudentRaised", "check", "describe_non_tensor",
+        "Arguments", "CheckFailed", "Mistake", "OpaqueValue", "StudentRaised", "check", "describe_non_tensor",
         "differs_by", "expect_each", "expect_int", "expect_shape_tuple", "expect_tensor", "factor", "mistakes_in",
     ]
 
