@@ -46,7 +46,7 @@ from grader.data.mnist.prepared import normalise  # noqa: E402
 from grader.data.mnist.provider import MnistProvider  # noqa: E402
 from grader.catalog.course import Course  # noqa: E402
 from grader.probes.training import Budget, predict, shuffled_loader  # noqa: E402
-from benchmarks.contention import busy_loops, load_average  # noqa: E402
+from benchmarks.contention import busy_loops, load_average, settle  # noqa: E402
 
 THRESHOLD = 0.98
 
@@ -161,7 +161,8 @@ def contention(repo: Path, exercise_id: str, data_dir: Path, busy: int, repeat: 
     for _ in range(repeat):
         times = {}
         for label, loops in (("quiet", 0), (f"{busy} busy", busy)):
-            before = load_average()
+            pressure = settle()
+            before = f"{load_average()}, CPU pressure {pressure}%"
             with busy_loops(loops):
                 figures = timed_check(repo, exercise_id, data_dir)
             times[label] = figures["wall_s"]
