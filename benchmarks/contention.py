@@ -35,7 +35,7 @@ def busy_loops(n: int, settle_s: float = 1.0) -> Iterator[None]:
             loop.wait()
 
 
-def settle(below_pct: float = 10.0, at_most_s: float = 60.0) -> float | None:
+def settle(below_pct: float = 10.0, at_most_s: float = 30.0) -> float | None:
     """Wait until the last ten seconds' CPU pressure (/proc/pressure/cpu `some avg10`)
     falls below `below_pct`, at most `at_most_s`: after busy loops end, the pressure they
     left takes some 20 s to fade, and grader reads it when it chooses how its threads
