@@ -167,7 +167,7 @@ def contention(repo: Path, exercise_id: str, data_dir: Path, busy: int, repeat: 
                 figures = timed_check(repo, exercise_id, data_dir)
             times[label] = figures["wall_s"]
             print(f"  {label:8s} {figures['wall_s']:6.1f} s (training {figures['train_s']} s), score "
-                  f"{figures['score']}; load before: {before}", flush=True)
+                  f"{figures['score']}; load before: {before}; after: {load_average()}", flush=True)
         ratios.append(times[f"{busy} busy"] / times["quiet"])
         print(f"  ratio {ratios[-1]:.2f}x (target <= 2.5x for 2 busy loops on 2 cores)", flush=True)
     if repeat > 1:
