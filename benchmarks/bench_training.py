@@ -12,6 +12,14 @@ Prints, for Net (exercise 05) and DeepNet (exercise 06):
 
     python benchmarks/bench_training.py [--data-dir DIR] [--seeds 0,1,2,3,4] [--skip-seeds]
 
+Contention mode (issue 24: training on a shared machine): `--busy N` times
+`grader check EXERCISE` on the reference solution quiet, then with N CPU-bound busy
+loops beside it, and prints both times, the training time inside each, and the ratio
+(target: exercise 05 with 2 busy loops on 2 cores <= 2.5x quiet). `--repo` runs another
+checkout's grader (its .venv) the same way, for a before/after in the same hour:
+
+    python benchmarks/bench_training.py --busy 2 [--check exercise_05] [--repeat 2] [--repo ../main]
+
 The data folder defaults to $GRADER_DATA_DIR, then ../shared/data/mnist.
 """
 
@@ -38,6 +46,7 @@ from grader.data.mnist.prepared import normalise  # noqa: E402
 from grader.data.mnist.provider import MnistProvider  # noqa: E402
 from grader.catalog.course import Course  # noqa: E402
 from grader.probes.training import Budget, predict, shuffled_loader  # noqa: E402
+from benchmarks.contention import busy_loops, load_average, settle  # noqa: E402
 
 THRESHOLD = 0.98
 
@@ -125,6 +134,46 @@ def grade_in_fresh_process(exercise_id: str, data_dir: Path) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def timed_check(repo: Path, exercise_id: str, data_dir: Path) -> dict:
+    """`grader check EXERCISE` of `repo`'s reference solution, as a user runs it (its own
+    .venv's Python, a fresh process): wall time and the training time its report shows."""
+    python = repo / ".venv" / "bin" / "python"
+    command = [str(python if python.exists() else sys.executable), "-m", "grader", "check", exercise_id,
+               "--submission", "solutions", "--data-dir", str(data_dir), "--no-download", "--format", "json",
+               "--show-hidden", "--lang", "en"]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"grader check failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    (result,) = json.loads(done.stdout)["exercises"]
+    yours = next((row for name, row in result["comparison"].items() if "yours" in name), {})
+    return {"wall_s": wall, "train_s": yours.get("training time (s)"),
+            "score": f"{result['points_earned']:g}/{result['points_possible']:g}"}
+
+
+def contention(repo: Path, exercise_id: str, data_dir: Path, busy: int, repeat: int) -> None:
+    """Quiet, then with `busy` busy loops, `repeat` times over; the load average before each."""
+    print(f"grader check {exercise_id} of {repo} on {len(os.sched_getaffinity(0))} cores, quiet vs {busy} busy "
+          f"loops beside it")
+    ratios = []
+    for _ in range(repeat):
+        times = {}
+        for label, loops in (("quiet", 0), (f"{busy} busy", busy)):
+            pressure = settle()
+            before = f"{load_average()}, CPU pressure {pressure}%"
+            with busy_loops(loops):
+                figures = timed_check(repo, exercise_id, data_dir)
+            times[label] = figures["wall_s"]
+            print(f"  {label:8s} {figures['wall_s']:6.1f} s (training {figures['train_s']} s), score "
+                  f"{figures['score']}; load before: {before}; after: {load_average()}", flush=True)
+        ratios.append(times[f"{busy} busy"] / times["quiet"])
+        print(f"  ratio {ratios[-1]:.2f}x (target <= 2.5x for 2 busy loops on 2 cores)", flush=True)
+    if repeat > 1:
+        print(f"ratios: {', '.join(f'{r:.2f}' for r in ratios)}")
+
+
 def _data_dir(given: str | None) -> Path:
     folder = Path(given or os.environ.get("GRADER_DATA_DIR") or REPO.parent / "shared" / "data" / "mnist")
     if not (folder / "t10k-labels-idx1-ubyte.gz").exists() and not (folder / "t10k-labels-idx1-ubyte").exists():
@@ -138,10 +187,18 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2,3,4")
     parser.add_argument("--skip-seeds", action="store_true", help="only the graded runs (overhead, memory)")
     parser.add_argument("--grade-only", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--busy", type=int, default=None, metavar="N",
+                        help="contention mode: time `grader check` quiet and with N busy loops beside it")
+    parser.add_argument("--check", default="exercise_05", metavar="EXERCISE", help="the exercise --busy times")
+    parser.add_argument("--repeat", type=int, default=1, help="quiet/contended pairs --busy runs")
+    parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose grader --busy runs")
     args = parser.parse_args()
     data_dir = _data_dir(args.data_dir)
     if args.grade_only:
         print(json.dumps(grade(args.grade_only, data_dir)))
+        return
+    if args.busy is not None:
+        contention(args.repo.resolve(), args.check, data_dir, args.busy, args.repeat)
         return
 
     plan = _budget()

@@ -19,7 +19,7 @@ PACKAGE = Path(grader.__file__).resolve().parent
 # Bottom first. Names are grader's top-level packages and modules; a tuple is one level
 # of peers that may not import each other.
 LAYERS: list[tuple[str, ...]] = [
-    ("version", "errors"),
+    ("version", "errors", "cores"),  # cores: the thread policy, read from the machine itself
     ("models",),
     ("i18n",),
     ("sandbox",),  # the worker side: stdlib, torch, the wire format

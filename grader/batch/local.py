@@ -42,7 +42,12 @@ _WORKER_SANDBOX: "Sandbox | None" = None
 
 
 def threads_per_job(jobs: int, cores: int | None = None) -> int:
-    return max(1, (cores or os.cpu_count() or 1) // max(1, jobs))
+    """Each job's share of `cores` (default: the cores this process may use, its affinity
+    and cgroup quota: grader.cores)."""
+    from grader.cores.policy import usable_cores
+    from grader.cores.situation import read_situation
+
+    return max(1, (cores or usable_cores(read_situation(samples=1))) // max(1, jobs))
 
 
 def _exit_with_parent(parent_pid: int) -> None:

@@ -104,6 +104,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def choose_threads() -> None:
+    """The process's torch threads and how they wait, from the cores free now (affinity,
+    cgroup quota, load, pressure: grader.cores), put in its environment before anything
+    imports torch: libgomp reads it once, at that import, and the sandbox's zygote and a
+    batch's workers inherit it. What the user set (OMP_NUM_THREADS, OMP_WAIT_POLICY,
+    GOMP_SPINCOUNT) stays. Not in `main` either: it changes the process's environment."""
+    from grader.cores.environment import settle
+    from grader.cores.policy import choose
+    from grader.cores.situation import read_situation
+
+    _, additions = settle(os.environ, choose(read_situation()))
+    os.environ.update(additions)
+
+
 def run() -> None:
     """The `grader` command (and `python -m grader`): main, then an exit without the
     interpreter's teardown. With torch imported, that teardown (collecting millions of
@@ -113,6 +127,7 @@ def run() -> None:
     handlers, flushing the standard streams) is done here first. With a non-daemon
     thread still running, the exit is the normal one, which waits for it.
     Not in `main`: a caller that stays alive (a test, a notebook) goes on as usual."""
+    choose_threads()
     code = main()
     gc.freeze()
     atexit._run_exitfuncs()  # the handlers a normal exit runs (e.g. the pool's, the data's)

@@ -170,8 +170,10 @@ def run(args: argparse.Namespace) -> int:
     from grader.batch.runner import BatchPlan, BatchProgress, run_batch
     from grader.batch.summary import summarize
     from grader.catalog.course import Course
+    from grader.cores.policy import usable_cores
+    from grader.cores.situation import read_situation
 
-    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    jobs = args.jobs if args.jobs is not None else usable_cores(read_situation(samples=1))
     if jobs < 1:
         raise GraderError(tr("--jobs takes a number of at least 1"))
     if not args.submissions.is_dir() and not (args.submissions.is_file() and args.submissions.suffix.lower() == ".zip"):

@@ -7,6 +7,7 @@ the two start from identical weights and see identical batches.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -14,6 +15,10 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from grader.cores.environment import wait_policy_in
+from grader.cores.policy import ThreadPolicy, WaitPolicy
+from grader.cores.policy import training_threads as cores_training_threads
+from grader.cores.situation import CpuSituation, read_situation
 from grader.i18n import trn
 
 
@@ -113,18 +118,36 @@ def gradients_left(model: nn.Module) -> bool:
 
 
 # -- training under a budget (a course's data; exercises 05 and 06 use MNIST) --------
-# The cores this process's trainings may use: a batch job's share (set by the batch
-# engines), or the torch threads a lone grading process had before its first grading;
-# None: not decided yet.
-_JOB_CORES: int | None = None
+@dataclass(frozen=True)
+class TrainingCores:
+    """This process's trainings' cores and how their threads wait (grader.cores.policy),
+    and where a training reads the machine when it starts (a fake one in tests)."""
+
+    policy: ThreadPolicy
+    read: Callable[[], CpuSituation] = read_situation
+
+    def threads(self, at_most: int) -> int:
+        if min(at_most, self.policy.cores) <= 1 or self.policy.wait is WaitPolicy.PASSIVE:
+            return max(1, min(at_most, self.policy.cores))  # nothing the machine could change
+        return cores_training_threads(self.policy, self.read(), at_most)
 
 
-def share_cores(cores: int) -> None:
+# This process's trainings' cores: a batch job's share (set by the batch engines), or the
+# torch threads a lone grading process had before its first grading; None: not decided yet.
+_TRAINING_CORES: TrainingCores | None = None
+
+
+def share_cores(cores: int, wait: WaitPolicy | None = None, read: Callable[[], CpuSituation] | None = None) -> None:
     """This process may use `cores` of the machine's cores (a batch job's share): its
-    checks' trainings get that many threads. Its other torch work (reference values for
-    small tensors) runs on one thread (grader.batch.local says why)."""
-    global _JOB_CORES
-    _JOB_CORES = max(1, cores)
+    checks' trainings get that many threads, or fewer when the cores are busy as one
+    starts and its threads would spin (grader.cores.policy). `wait`: how this process's
+    OpenMP threads wait, which its environment told libgomp when torch was imported
+    (the default), and which its sandbox's zygote was told too. Its other torch work
+    (reference values for small tensors) runs on one thread (grader.batch.local says why)."""
+    global _TRAINING_CORES
+    # libgomp read the environment once, at torch's import: what it says is what runs.
+    in_force = wait if wait is not None else wait_policy_in(os.environ)
+    _TRAINING_CORES = TrainingCores(ThreadPolicy(max(1, cores), in_force), read or read_situation)
     torch.set_num_threads(1)
 
 
@@ -134,18 +157,22 @@ def keep_threads_for_training() -> None:
     (reference values for small tensors) runs on one thread: starting and spinning
     OpenMP threads for them cost ~0.1 s of the 0.3 s a cold `grader check exercise_01`
     spends in its checks."""
-    if _JOB_CORES is None:
+    if _TRAINING_CORES is None:
         share_cores(torch.get_num_threads())
 
 
 def training_threads(at_most: int = 4) -> int:
-    """Threads for a check's training, at most `at_most`: a batch job's share of the cores
-    (share_cores), or this process's torch threads (torch's default in `grader check`).
+    """Threads for a check's training starting now, at most `at_most`: a batch job's share
+    of the cores (share_cores), or this process's torch threads (what `grader` chose from
+    the machine's free cores at its start, grader.cores), fewer if its threads spin and
+    the cores have become busy since.
 
     Never the machine's cores once per job: two jobs on two cores, each training with two
     threads, would spin four OpenMP threads on two cores (a training then takes several
     times longer)."""
-    return max(1, min(at_most, _JOB_CORES or torch.get_num_threads()))
+    if _TRAINING_CORES is None:
+        return max(1, min(at_most, torch.get_num_threads()))
+    return _TRAINING_CORES.threads(at_most)
 
 
 @dataclass(frozen=True)

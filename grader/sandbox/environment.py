@@ -14,8 +14,12 @@ _ALLOWED = (
     "TZ",
     "LD_LIBRARY_PATH",
     "CUDA_VISIBLE_DEVICES",
+    # The thread policy (grader/cores): the zygote's libgomp must wait as the grading
+    # process's does, which decides each training's threads knowing how they will wait.
     "OMP_NUM_THREADS",
     "MKL_NUM_THREADS",
+    "OMP_WAIT_POLICY",
+    "GOMP_SPINCOUNT",
     "OPENBLAS_CORETYPE",
     "OPENBLAS_L2_SIZE",
 )

@@ -7,7 +7,9 @@ with a scrubbed environment, imports nothing of the course, and never computes,
 so its forks are cheap, clean and safe to use threads in.
 
 Its torch thread count comes from its environment (OMP_NUM_THREADS and MKL_NUM_THREADS,
-set by the Sandbox from `threads`), read once when torch is imported, and it runs no
+set by the Sandbox from `threads`, or the grading process's own, which grader/cores
+chose), and so does how its OpenMP threads wait (OMP_WAIT_POLICY: spin or sleep, chosen
+from how busy the cores were), both read once when torch is imported, and it runs no
 tensor work: OpenMP thread pools do not survive fork. A child of a process whose pool
 exists hangs in its first parallel region with more than one thread (both torch
 builds; benchmarks/fork_threads.py), which is how `Sandbox(threads=4)` can time out

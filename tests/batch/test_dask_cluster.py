@@ -27,8 +27,12 @@ def _gradebook(records: list[StudentRecord]) -> dict[str, object]:
     }
 
 
-def test_a_scheduler_and_two_workers_grade_like_the_local_pool(tmp_path: Path) -> None:
+def test_a_scheduler_and_two_workers_grade_like_the_local_pool(tmp_path: Path, monkeypatch) -> None:
     from distributed import Client
+
+    # Threads that sleep keep their share however busy the machine is (grader.cores.policy);
+    # spinning ones would train on fewer on a busy test machine. The workers inherit this.
+    monkeypatch.setenv("OMP_WAIT_POLICY", "PASSIVE")
 
     from grader.batch.dask_engine import DaskEngine
     from tests.batch.dask_cluster import LoopbackCluster
