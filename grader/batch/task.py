@@ -45,7 +45,9 @@ class GradeTask:
     data_dirs: tuple[tuple[str, str], ...] = ()
     hidden_paths: tuple[str, ...] = ()  # the class's submissions and the output folder
     language: str = "en"  # of the student's feedback
-
+    # Some of the student's exercises are graded elsewhere (an identical file of another
+    # student's: grader.batch.sharing): whether the submission holds any file is not this task's to judge.
+    partial: bool = False
 
     @contextlib.contextmanager
     def speaking(self) -> Iterator[str]:
@@ -104,7 +106,7 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
     data = _data_sets(task.data_dirs) if any(e.needs_data for e in exercises) else None
     with GradingSession(course, exercises, options, sandbox=sandbox, data=data, lent=True) as session:
         report = session.grade(folder, student_id=task.student_id)
-    if report.exercises and all(exercise.student_file is None for exercise in report.exercises):
+    if not task.partial and report.exercises and all(exercise.student_file is None for exercise in report.exercises):
         # Nothing to judge (an empty folder, files under other names): not a score of 0.
         return task.record(StudentStatus.INVALID, tr(
             "the submission holds none of the files asked for ({files})",
