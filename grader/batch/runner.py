@@ -227,7 +227,7 @@ def _sharing(plan: BatchPlan, gradebook: Gradebook, tasks: list[GradeTask], file
     holders = [s for s in current
                if any(group_of(e, plan.language_of(s), f.key) in wanted for e, f in files[s].files.items())]
     stored = stored_results([r for r in map(gradebook.get, holders) if r is not None], files)
-    return Sharing(tasks, files, counts, stored)
+    return Sharing(tasks, files, counts, stored, fresh=plan.regrade_students)
 
 
 def run_batch(

@@ -72,10 +72,12 @@ class Sharing:
     """Who grades each distinct file, the tasks left, and the records of those who share."""
 
     def __init__(self, tasks: list[GradeTask], files: dict[str, SubmissionFiles], counts: Counter[GroupKey],
-                 stored: dict[GroupKey, tuple[ExerciseResult, list[str]]]) -> None:
+                 stored: dict[GroupKey, tuple[ExerciseResult, list[str]]], fresh: frozenset[str] = frozenset()
+                 ) -> None:
         """`files`: each student's shareable files; `counts`: how many of the whole class
         (those already current included) hold each group's file; `stored`: results the
-        gradebook holds for groups, from students not graded again."""
+        gradebook holds for groups, from students not graded again; `fresh`: students
+        graded again on purpose (--regrade), who take no stored result."""
         self.counts = counts
         self._results: dict[GroupKey, ExerciseResult | None] = {group: result for group, (result, _) in stored.items()}
         # The protections missing where each group's file was graded: a follower with no task
@@ -92,7 +94,7 @@ class Sharing:
             groups = {e: group_of(e, task.language, f.key) for e, f in found.files.items() if e in task.exercise_ids}
             copied: list[str] = []
             for exercise_id, group in groups.items():
-                if group in self._results or group in owners:
+                if group in owners or (group in self._results and task.student_id not in fresh):
                     copied.append(exercise_id)
                     self._waiting.setdefault(group, []).append(task.student_id)
                 elif counts[group] > 1:
