@@ -206,3 +206,25 @@ def test_a_class_graded_by_the_real_engine_grades_each_file_once(tmp_path: Path)
                                exercises=COURSE.select(["exercise_01"]), canary=False), LocalEngine(jobs=1))
     assert [json.loads(c.model_dump_json(exclude={"duration_s"})) for c in solo.records[0].report.exercises[0].checks] \
         == [json.loads(c.model_dump_json(exclude={"duration_s"})) for c in records["s1"].report.exercises[0].checks]
+
+
+def test_the_summary_the_terminal_and_the_dashboard_say_what_was_shared(tmp_path: Path, subs: Path) -> None:
+    import io
+    from datetime import datetime, timezone
+
+    from rich.console import Console
+
+    from grader.batch.dashboard import render_dashboard
+    from grader.batch.summary import summarize
+    from grader.cli.grade import print_class_summary
+
+    outcome = run_batch(_plan(tmp_path), DigitsEngine())
+    summary = summarize(outcome.records)
+    assert (summary.identical_results, summary.identical_files) == (9, 4)
+    buffer = io.StringIO()
+    print_class_summary(Console(file=buffer, width=200, no_color=True), summary, outcome, {})
+    assert ("9 exercise results came from 4 files handed in more than once; each was graded once"
+            in buffer.getvalue())
+    page = render_dashboard(outcome.records, summary, {}, TWO, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert page.count('<abbr class="identical"') == 9
+    assert 'title="the same file as 3 submissions of the class, graded once">=</abbr>' in page
