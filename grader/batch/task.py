@@ -27,6 +27,7 @@ from grader.i18n import COURSE_LOCALE_FOLDER, tr, use_language
 
 if TYPE_CHECKING:
     from grader.data.prepared import DataSets
+    from grader.engine.references import ReferenceSource
     from grader.sandbox.client import Sandbox
 
 
@@ -80,6 +81,15 @@ def _data_sets(data_dirs: tuple[tuple[str, str], ...]) -> "DataSets":
     return data
 
 
+@functools.lru_cache(maxsize=2)
+def _references(is_release: bool) -> "ReferenceSource":
+    """One per worker process: what the checks ask the reference is answered once per
+    process, not once per submission (grader.engine.references.RememberedReferences)."""
+    from grader.engine.references import RememberedReferences, default_references
+
+    return RememberedReferences(default_references(is_release))
+
+
 def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
     # Imported here, in the worker: the engine pulls in pytest and torch, which the
     # process that only plans and stores the batch never needs.
@@ -101,7 +111,8 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
     course = Course.at(Path(task.course_root))
     exercises = course.select(list(task.exercise_ids))
     options = GradingOptions(overrides=LimitOverrides(timeout_s=task.timeout_s, memory_mb=task.memory_mb),
-                             hidden_paths=tuple(Path(p) for p in task.hidden_paths))
+                             hidden_paths=tuple(Path(p) for p in task.hidden_paths),
+                             references=_references(course.is_release))
     # The worker's sandbox and data sets serve every submission it grades: lent, not closed.
     data = _data_sets(task.data_dirs) if any(e.needs_data for e in exercises) else None
     with GradingSession(course, exercises, options, sandbox=sandbox, data=data, lent=True) as session:
