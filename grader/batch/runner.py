@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
@@ -31,6 +32,7 @@ from grader.i18n.choose import normalise
 
 WORK_FOLDER = ".work"  # inside --out: where .zip submissions are unpacked while graded
 KEYS_FOLDER = ".keys"  # inside WORK_FOLDER: a .zip unpacked while its files' keys are taken
+ONCE_FOLDER = ".once"  # inside WORK_FOLDER: what checks compute once per batch (grader.engine.once)
 
 
 class Engine(Protocol):
@@ -140,6 +142,7 @@ def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
         # Student code must see neither the rest of the class nor the gradebook.
         hidden_paths=(str(plan.submissions.resolve()), str(plan.out.resolve()),
                       *(str(p.resolve()) for p in plan.also_hidden)),
+        once_dir=str((plan.out / WORK_FOLDER / ONCE_FOLDER).resolve()),
     )
 
 
@@ -248,6 +251,8 @@ def run_batch(
         {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb, "data": sorted(plan.data_dirs)},
     )
     progress = BatchProgress(total=len(discovery.entries))
+    # Computed once per batch, by this batch: nothing is answered from a run killed earlier.
+    shutil.rmtree(plan.out / WORK_FOLDER / ONCE_FOLDER, ignore_errors=True)
     possible = sum(c.points for e in plan.exercises for c in declarations_of(e))
     with Gradebook.in_folder(plan.out) as gradebook:
 
@@ -303,6 +308,7 @@ def run_batch(
             ))
         wanted = submitted | set(plan.roster)
         records = [plan.with_origin(r) for r in gradebook.all() if r.student_id in wanted]
+    shutil.rmtree(plan.out / WORK_FOLDER / ONCE_FOLDER, ignore_errors=True)
     with contextlib.suppress(OSError):  # the unpacking folder, once empty
         (plan.out / WORK_FOLDER).rmdir()
     return BatchOutcome(

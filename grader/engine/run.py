@@ -227,7 +227,8 @@ def grade_submission(
     # Absolute: workers run in their own folder, not in ours.
     submission_dir = submission_dir.absolute()
     plans = [_plan(course, e, submission_dir, options.overrides, options.hidden_paths) for e in exercises]
-    plugin = GradingPlugin(sandbox, plans, progress, data, options.references, options.public_only, options.probe_log)
+    plugin = GradingPlugin(sandbox, plans, progress, data, options.references, options.public_only, options.probe_log,
+                           options.once)
     plugin.prepare_sandbox()
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)

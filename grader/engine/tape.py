@@ -391,7 +391,7 @@ class RememberingReference:
         before = {slot: digest(value) for slot, value in _mutable_arguments(args, kwargs)}
         shape, modes = _frame(args, kwargs), _modes(args, kwargs)
         result = function(*args, **kwargs)
-        if not _replayable(result) or _frame(args, kwargs) != shape or _modes(args, kwargs) != modes:
+        if not _replayable(result, modules=False) or _frame(args, kwargs) != shape or _modes(args, kwargs) != modes:
             return result
         rng_after = torch.get_rng_state()
         call = RecordedCall(name, key[1], _state_after(args, kwargs, before),
@@ -402,20 +402,19 @@ class RememberingReference:
         return result
 
 
-def _replayable(value: Any) -> bool:
-    """Plain data, CPU tensors without autograd, and (in arguments) modules: what a
-    remembered call may take or give."""
+def _replayable(value: Any, modules: bool = True) -> bool:
+    """Plain data, CPU tensors without autograd, and (`modules`: in arguments) modules:
+    what a remembered call may take or give."""
     if value is None or isinstance(value, (bool, int, float, str, torch.dtype, torch.device)):
         return True
     if isinstance(value, torch.Tensor):
         return type(value) is torch.Tensor and value.device.type == "cpu" and not value.requires_grad
     if isinstance(value, (list, tuple)):
-        return all(_replayable(v) for v in value)
+        return all(_replayable(v, modules) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _replayable(v) for k, v in value.items())
-    if isinstance(value, nn.Module):
-        return True  # its values are digested and their changes replayed; a module result is not replayable
-    return False
+        return all(isinstance(k, str) and _replayable(v, modules) for k, v in value.items())
+    # An argument's values are digested and their changes replayed; a module answered is not plain data.
+    return modules and isinstance(value, nn.Module)
 
 
 def _frame(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
