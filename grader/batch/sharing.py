@@ -109,11 +109,6 @@ class Sharing:
         # Owned groups without followers this run (the others are current) are plain tasks.
         self._owned = {s: [g for g in groups if g in self._waiting] for s, groups in self._owned.items()}
 
-    @property
-    def files_graded_once(self) -> int:
-        """Distinct files whose one grading serves several students in this run."""
-        return sum(len(groups) for groups in self._owned.values())
-
     def ready(self) -> list[StudentRecord]:
         """The records complete before anything is graded (every file's result stored)."""
         return [self._finish(s) for s in self._students.values() if self._complete(s)]
@@ -134,10 +129,6 @@ class Sharing:
             followers += self._waiting.get(group, [])
         candidates = [student, *(self._students[s] for s in dict.fromkeys(followers))]
         return [self._finish(s) for s in candidates if self._complete(s)]
-
-    def waiting(self) -> list[str]:
-        """Students whose record is not complete (a run that stopped early)."""
-        return [s for s, student in self._students.items() if not student.done]
 
     # -- assembling -------------------------------------------------------------------
     def _complete(self, student: _Student) -> bool:

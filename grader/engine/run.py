@@ -20,6 +20,7 @@ from grader.i18n import tr
 from grader.engine.options import GradingOptions, LimitOverrides
 from grader.engine.plugin import ExercisePlan, ExerciseRun, GradingPlugin, ProgressCallback
 from grader.engine.protections import missing_protections, protection_notes
+from grader.engine.seeding import seed_the_cpu_only
 from grader.engine.student import StudentCode
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
 from grader.probes.training import keep_threads_for_training
@@ -221,6 +222,7 @@ def grade_submission(
     """
     started = time.perf_counter()
     keep_threads_for_training()
+    seed_the_cpu_only()
     # The sandbox outlives this submission (a batch grades many with one): only restarts
     # during this one belong in its report.
     restarts_before = sandbox.restarts

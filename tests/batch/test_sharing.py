@@ -199,6 +199,8 @@ def test_a_class_graded_by_the_real_engine_grades_each_file_once(tmp_path: Path)
     assert checks("s1") == checks("s0") and checks("s5") == checks("s2") and checks("s4") == checks("s3")
     assert "NotImplementedError" in checks("s5")[0][3] and "line 1" in checks("s4")[0][3]
     assert [records[s].report.exercises[0].identical.submissions for s in sorted(records)] == [2, 2, 2, 2, 2, 2]
+    for student_id, record in records.items():  # a copied result names nobody else's folder
+        assert not any(f"/{other}/" in record.model_dump_json() for other in set(records) - {student_id})
     # Graded alone, the Windows-saved file gets the very result it was given.
     alone = tmp_path / "alone"
     folder(alone / "subs", "s1", REFERENCE.replace("\n", "\r\n"))
