@@ -23,6 +23,7 @@ never a pickle, never code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import types
 from dataclasses import dataclass, field
@@ -360,8 +361,9 @@ class RememberingReference:
     values (replayed, as on a kit), and answering plain data on the CPU without autograd.
     The key is the arguments' digest and the torch RNG state at the call, so a check
     whose random draws differ from one submission to the next asks a new question.
-    Anything else is called for real each time. At most `max_calls` answers are kept
-    (a call given a student's value is new every time)."""
+    Anything else is called for real each time. At most `max_calls` answers are kept,
+    the least recently used going first (a call given a student's value is new every
+    time; the common questions stay)."""
 
     def __init__(self, reference: Any, calls: dict[tuple[str, str], RecordedCall], max_calls: int = 256) -> None:
         self._reference = reference
@@ -372,7 +374,11 @@ class RememberingReference:
         value = getattr(self._reference, name)
         if not isinstance(value, types.FunctionType):
             return value  # classes, constants, modules: as they are
-        return lambda *args, **kwargs: self._call(name, value, args, kwargs)
+
+        @functools.wraps(value)  # inspect.signature() still reads the function's own
+        def remembered(*args: Any, **kwargs: Any) -> Any:
+            return self._call(name, value, args, kwargs)
+        return remembered
 
     def _call(self, name: str, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         try:
@@ -382,8 +388,9 @@ class RememberingReference:
             key = (name, digest(args, kwargs, rng))
         except NotRecordable:
             return function(*args, **kwargs)
-        known = self._calls.get(key)
+        known = self._calls.pop(key, None)
         if known is not None:
+            self._calls[key] = known  # the most recently used: the last to go
             _apply_state(args, kwargs, known.changed)
             if known.rng is not None:
                 torch.set_rng_state(known.rng)

@@ -100,10 +100,17 @@ def test_what_cannot_be_replayed_exactly_is_called_each_time() -> None:
     assert log == ["append_to", "build", "with_grad", "switch", "square"] * 2
 
 
-def test_it_keeps_at_most_so_many_answers() -> None:
+def test_it_keeps_the_answers_used_last() -> None:
     solution, log = _solution()
     calls: dict = {}
     reference = RememberingReference(solution, calls, max_calls=2)
-    for value in (1.0, 2.0, 3.0, 1.0):
+    for value in (1.0, 2.0, 1.0, 3.0, 1.0, 2.0):  # 1.0, asked again, stays; 2.0 goes
         reference.square(torch.tensor([value]))
     assert len(calls) == 2 and log == ["square"] * 4
+
+
+def test_a_remembered_function_keeps_its_signature() -> None:
+    import inspect
+
+    solution, _ = _solution()
+    assert list(inspect.signature(RememberingReference(solution, {}).train).parameters) == ["net", "lr"]
