@@ -15,9 +15,9 @@ the checks themselves, two ways:
 and, of the in-worker overhead, what the batch layer itself adds around the engine's
 grade_submission (unpacking, loading the course, building the record). Then the CPU
 time while `grader grade` ran, per submission and as cores kept busy on average, two
-ways: its own processes' (getrusage of the children, every process it started
-included once waited for: true on a shared machine), and the whole machine's
-(/proc/stat: also counts other users' work). With --jobs 1 the grader already works
+ways: its own processes' (a cpuacct cgroup it runs in, student code in the sandbox
+included: true on a shared machine; benchmarks/machine.py's CpuAccount), and the whole
+machine's (/proc/stat: also counts other users' work). With --jobs 1 the grader already works
 on a second core (the sandbox forks and builds the next check's worker while a check
 runs), and 2 cores / the cores --jobs 1 keeps busy bounds what --jobs 2 can gain when
 a submission needs the same CPU either way. The load average before and after each
@@ -61,7 +61,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.machine import load_average, machine_cpu_s, tree_cpu_s  # noqa: E402
+from benchmarks.machine import CpuAccount, load_average, machine_cpu_s  # noqa: E402
 from grader.catalog.course import Course  # noqa: E402
 
 KINDS = (("correct", 35), ("partly_wrong", 30), ("broken", 15), ("some_files_missing", 10), ("absent", 10))
@@ -136,13 +136,14 @@ def measure(subs: Path, roster: Path, out: Path, jobs: int, exercise_ids: list[s
         command += ["--scheduler", scheduler]
     load_before = load_average()
     before = machine_cpu_s()
-    tree_before = tree_cpu_s()
     started = time.perf_counter()
-    # cwd: `python -m grader` imports the grader of `repo` (another checkout: the code before a change).
-    subprocess.run(command, check=True, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - started
-    cpu = machine_cpu_s() - before
-    tree = tree_cpu_s() - tree_before
+    with CpuAccount() as account:
+        # cwd: `python -m grader` imports the grader of `repo` (another checkout: the code before a change).
+        subprocess.run(command, check=True, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       preexec_fn=account.join)
+        wall = time.perf_counter() - started
+        cpu = machine_cpu_s() - before
+    own = account.seconds if account.seconds is not None else float("nan")
     in_worker, batch_layer, checks_total, graded, gradings = [], [], 0.0, 0, 0
     seen: set[str] = set()  # identical files: the first student (by id) graded it, the others copied it
     with sqlite3.connect(out / "gradebook.sqlite") as db:
@@ -174,8 +175,8 @@ def measure(subs: Path, roster: Path, out: Path, jobs: int, exercise_ids: list[s
         "dashboard_kb": (out / "index.html").stat().st_size / 1024,
         "cpu_per_submission_s": cpu / graded,
         "cores_busy": cpu / wall,
-        "tree_cpu_per_submission_s": tree / graded,
-        "tree_cores_busy": tree / wall,
+        "own_cpu_per_submission_s": own / graded,
+        "own_cores_busy": own / wall,
         "load": f"{load_before} -> {load_average()}",
     }
 
@@ -255,11 +256,11 @@ def main() -> None:
                   f"submission: in-worker {r['in_worker_overhead_s']:.3f} s, amortised "
                   f"{r['amortised_overhead_s']:.3f} s (target <= 0.2 s at --jobs 2); of which the "
                   f"batch layer {1000 * r['batch_layer_s']:.0f} ms; index.html {r['dashboard_kb']:.0f} kB")
-            print(f"          CPU per submission: {r['tree_cpu_per_submission_s']:.3f} s by `grader grade`'s "
-                  f"processes ({r['tree_cores_busy']:.2f} cores busy on average); the whole machine's "
+            print(f"          CPU per submission: {r['own_cpu_per_submission_s']:.3f} s by `grader grade`'s "
+                  f"processes ({r['own_cores_busy']:.2f} cores busy on average); the whole machine's "
                   f"{r['cpu_per_submission_s']:.3f} s ({r['cores_busy']:.2f} cores, others' work included); "
                   f"load average {r['load']}")
-            busy[jobs] = r["tree_cores_busy"]
+            busy[jobs] = r["own_cores_busy"]
         if 1 in rates and 2 in rates:
             bound = (os.cpu_count() or 1) / busy[1]
             print(f"--jobs 2 / --jobs 1 throughput: {rates[2] / rates[1]:.2f}x; at the same CPU per submission, "

@@ -12,9 +12,9 @@ The class is graded through the batch runner as `grader grade` does, without the
 canary (two gradings of the reference per batch, whatever the class's size), at
 --jobs 1 and at --jobs 2 (--jobs). Printed:
   - wall time per student at each --jobs;
-  - CPU seconds per student: `grader grade`'s own processes (getrusage of the waited-for
-    children: the grading processes, their sandboxes, student code), and the whole
-    machine's (/proc/stat, others' work included); the load average around each run;
+  - CPU seconds per student: `grader grade`'s own processes (a cpuacct cgroup: the
+    grading processes, their sandboxes, student code; benchmarks/machine.py), and the
+    whole machine's (/proc/stat, others' work included); the load average around each run;
   - that CPU split three ways, by grading the class again, at --jobs 1, twice more:
       training   = the class's CPU minus the same class's without data (the MNIST
                    checks then do not run: no student training, no course-Net
@@ -55,7 +55,7 @@ MNIST = Path(os.environ.get("GRADER_DATA_DIR", "/work/shared/data/mnist"))
 
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-from benchmarks.machine import load_average, machine_cpu_s, tree_cpu_s  # noqa: E402
+from benchmarks.machine import CpuAccount, load_average, machine_cpu_s  # noqa: E402
 
 # grader is imported inside the functions: the measured process imports the grader of --repo.
 
@@ -169,16 +169,20 @@ def measure(repo: Path, subs: Path, out: Path, jobs: int, exercise_ids: list[str
     command = [sys.executable, str(Path(__file__).resolve()), "--drive", str(repo), str(subs), str(out), str(jobs),
                ",".join(exercise_ids), "data" if data else "no-data"]
     load = load_average()
-    machine, tree = machine_cpu_s(), tree_cpu_s()
+    machine = machine_cpu_s()
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    with PeakMemory(process.pid) as memory:
-        _, errors = process.communicate()
+    with CpuAccount() as account:
+        process = subprocess.Popen(command, cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=account.join)
+        with PeakMemory(process.pid) as memory:
+            _, errors = process.communicate()
+        wall = time.perf_counter() - started
+        machine = machine_cpu_s() - machine
     if process.returncode:
         raise SystemExit(f"grading the class failed:\n{errors[-3000:]}")
-    wall = time.perf_counter() - started
     graded, copied = _gradings(out)
-    return {"wall_s": wall, "tree_cpu_s": tree_cpu_s() - tree, "machine_cpu_s": machine_cpu_s() - machine,
+    own = account.seconds if account.seconds is not None else float("nan")
+    return {"wall_s": wall, "own_cpu_s": own, "machine_cpu_s": machine,
             "load": f"{load} -> {load_average()}", "graded": graded, "copied": copied,
             "job_mb": memory.per_job_mb, "process_mb": memory.process_mb}
 
@@ -198,13 +202,13 @@ def run_course_benchmark(args: argparse.Namespace) -> None:
         start = measure(args.repo, build_course_class(root / "one", 1, exercise_ids[:1], stubs_only=True),
                         root / "out-one", 1, exercise_ids[:1])
         print(f"one job's start (a grading process, its sandbox, torch; and one stub graded): "
-              f"{start['tree_cpu_s']:.1f} s CPU, {start['wall_s']:.1f} s wall; load {start['load']}")
+              f"{start['own_cpu_s']:.1f} s CPU, {start['wall_s']:.1f} s wall; load {start['load']}")
         runs = {}
         for jobs in args.jobs:
             r = runs[jobs] = measure(args.repo, subs, root / f"out{jobs}", jobs, exercise_ids)
             print(f"--jobs {jobs}: {r['wall_s'] / students:.1f} s wall per student; CPU per student "
-                  f"{r['tree_cpu_s'] / students:.1f} s (grader's processes), {r['machine_cpu_s'] / students:.1f} s "
-                  f"(whole machine), {(r['tree_cpu_s'] - jobs * start['tree_cpu_s']) / students:.1f} s beyond "
+                  f"{r['own_cpu_s'] / students:.1f} s (grader's processes), {r['machine_cpu_s'] / students:.1f} s "
+                  f"(whole machine), {(r['own_cpu_s'] - jobs * start['own_cpu_s']) / students:.1f} s beyond "
                   f"the jobs' start; {r['graded']} exercise files graded, {r['copied']} results copied; peak memory "
                   f"per job {r['job_mb']:.0f} MiB (largest process {r['process_mb']:.0f} MiB); load {r['load']}")
         base = runs.get(1) or next(iter(runs.values()))
@@ -212,14 +216,14 @@ def run_course_benchmark(args: argparse.Namespace) -> None:
         without = measure(args.repo, subs, root / "out-no-data", jobs, exercise_ids, data=False)
         stubs = measure(args.repo, build_course_class(root, students, exercise_ids, stubs_only=True),
                         root / "out-stubs", jobs, exercise_ids)
-        beyond_start = (base["tree_cpu_s"] - jobs * start["tree_cpu_s"]) / students
-        training = max(0.0, base["tree_cpu_s"] - without["tree_cpu_s"]) / students
-        per_stub = max(0.0, stubs["tree_cpu_s"] - jobs * start["tree_cpu_s"]) / max(1, stubs["graded"] - jobs)
+        beyond_start = (base["own_cpu_s"] - jobs * start["own_cpu_s"]) / students
+        training = max(0.0, base["own_cpu_s"] - without["own_cpu_s"]) / students
+        per_stub = max(0.0, stubs["own_cpu_s"] - jobs * start["own_cpu_s"]) / max(1, stubs["graded"] - jobs)
         overhead = per_stub * base["graded"] / students
         print(f"CPU per student at --jobs {jobs} beyond the jobs' start, split: training {training:.1f} s; "
               f"overhead {overhead:.1f} s; checks' own compute {max(0.0, beyond_start - training - overhead):.1f} s; "
               f"total {beyond_start:.1f} s")
-        print(f"          (without data {without['tree_cpu_s'] / students:.1f} s per student, load {without['load']}; "
+        print(f"          (without data {without['own_cpu_s'] / students:.1f} s per student, load {without['load']}; "
               f"a stub {per_stub:.2f} s per exercise graded, load {stubs['load']})")
     finally:
         if args.keep is None:

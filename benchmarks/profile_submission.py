@@ -13,9 +13,10 @@ Phases of the grading process (time.process_time: CPU, not waiting):
   sandbox calls   ...what asking student code costs this side: encoding the request,
                   decoding the reply, spawning the check's worker
   after pytest    the report, the record as JSON
-and the sandbox's processes (its zygote, cells, check workers, student code), from
-getrusage of this process's children once the sandbox is closed, over the whole run,
-less what a sandbox that grades nothing costs to start and close. Every file is distinct (a
+and the sandbox's processes (its zygote, cells, check workers, student code): the CPU
+of a cpuacct cgroup this process runs in (benchmarks/machine.py's CpuAccount), less
+its own, over the graded submissions (the sandbox started and the first submission
+graded before the count starts). Every file is distinct (a
 comment names its student). Run on a quiet machine; the load average is printed.
 """
 
@@ -33,6 +34,9 @@ from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from benchmarks.machine import CpuAccount  # noqa: E402
+
 EXERCISES = ["exercise_01", "exercise_02", "exercise_03", "exercise_04"]
 
 
@@ -91,14 +95,8 @@ def main() -> None:
 
     StudentCode._request = timed_request  # type: ignore[method-assign]
 
-    # What a sandbox costs to start and close, graded nothing: taken off the sandbox's figure.
-    from grader.probes import HELPER_MODULES
-    from grader.sandbox.client import Sandbox
-
-    with Sandbox(threads=1, many_cells=True, warm_modules=HELPER_MODULES) as idle:
-        idle.check_protections()
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    idle_cpu = usage.ru_utime + usage.ru_stime
+    account = CpuAccount().__enter__()
+    account.join()  # this process, and all it starts from now on
     local._start_worker(1, os.getppid())
     sandbox = local._WORKER_SANDBOX
     assert sandbox is not None
@@ -123,13 +121,15 @@ def main() -> None:
 
         grade(0)  # the first pays for imports and the sandbox's first cell: not counted
         spent.clear()
+        group_before = _usage(account)
+        self_before = _self_cpu()
         load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
         wall = time.perf_counter()
         for index in range(1, args.submissions + 1):
             grade(index)
         wall = time.perf_counter() - wall
+        sandbox_cpu = _usage(account) - group_before - (_self_cpu() - self_before)
         sandbox.close()
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         n = args.submissions
         spent["checks"] -= spent["sandbox calls"]
         print(f"{n} {args.kind} submissions of {', '.join(EXERCISES)}, grader of {args.repo}; load {load} -> "
@@ -138,11 +138,22 @@ def main() -> None:
             print(f"  {phase:<14} {spent[phase] / n:.3f} s")
         own = sum(spent.values()) / n
         print(f"  grading process {own:.3f} s per submission")
-        print(f"  sandbox processes {(children.ru_utime + children.ru_stime - 2 * idle_cpu) / (n + 1):.3f} s per "
-              f"submission (the first included; its start, {idle_cpu:.1f} s, taken off)")
+        print(f"  sandbox processes {sandbox_cpu / n:.3f} s per submission" if account.group is not None
+              else "  sandbox processes: not measured (no writable cpuacct cgroup)")
         print(f"  wall {wall / n:.3f} s per submission")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        account.leave()
+        account.__exit__(None, None, None)
+
+
+def _usage(account: "CpuAccount") -> float:
+    return int((account.group / "cpuacct.usage").read_text()) / 1e9 if account.group is not None else 0.0
+
+
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":
