@@ -143,7 +143,7 @@ def measure(subs: Path, roster: Path, out: Path, jobs: int, exercise_ids: list[s
                        preexec_fn=account.join)
         wall = time.perf_counter() - started
         cpu = machine_cpu_s() - before
-    own = account.seconds if account.seconds is not None else float("nan")
+    own_cpu = account.seconds if account.seconds is not None else float("nan")
     in_worker, batch_layer, checks_total, graded, gradings = [], [], 0.0, 0, 0
     seen: set[str] = set()  # identical files: the first student (by id) graded it, the others copied it
     with sqlite3.connect(out / "gradebook.sqlite") as db:
@@ -175,8 +175,8 @@ def measure(subs: Path, roster: Path, out: Path, jobs: int, exercise_ids: list[s
         "dashboard_kb": (out / "index.html").stat().st_size / 1024,
         "cpu_per_submission_s": cpu / graded,
         "cores_busy": cpu / wall,
-        "own_cpu_per_submission_s": own / graded,
-        "own_cores_busy": own / wall,
+        "own_cpu_per_submission_s": own_cpu / graded,
+        "own_cores_busy": own_cpu / wall,
         "load": f"{load_before} -> {load_average()}",
     }
 
