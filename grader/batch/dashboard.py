@@ -108,6 +108,10 @@ def _glance(summary: ClassSummary) -> str:
     if summary.mean_percent is not None:
         items += [figure(tr("mean score"), f"{summary.mean_percent:g}%"),
                   figure(tr("median score"), f"{summary.median_percent:g}%")]
+    if summary.identical_results:
+        items.append(figure(tr("exercise results from files handed in more than once (marked =)"),
+                            summary.identical_results))
+        items.append(figure(tr("such files, each graded once"), summary.identical_files))
     return _section("glance", tr("At a glance"), f'<ul class="figures" id="glance-figures">{"".join(items)}</ul>')
 
 
@@ -226,6 +230,17 @@ def _best_match(report: "SimilarityReport | None", student_id: str) -> str:
     return f'<td class="num best-match" data-sort="{match.score:g}">{text}</td>'
 
 
+def _points_cell(record: StudentRecord, exercise_id: str) -> str:
+    """The exercise's points; marked when the file was identical to others' and graded once."""
+    points = record.exercise_points.get(exercise_id, 0.0)
+    result = next((e for e in (record.report.exercises if record.report else []) if e.id == exercise_id), None)
+    mark = ""
+    if result is not None and result.identical is not None:
+        said = tr("the same file as {n} submissions of the class, graded once", n=result.identical.submissions)
+        mark = f' <abbr class="identical" title="{esc(said)}">=</abbr>'
+    return f'<td class="num" data-sort="{points:g}">{points:g}{mark}</td>'
+
+
 def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exercise_ids: list[str],
               similarity: "SimilarityReport | None" = None) -> str:
     rows = []
@@ -236,8 +251,7 @@ def _students(records: list[StudentRecord], roster: dict[str, RosterEntry], exer
             f"{esc(record.student_id)}</a></th>",
             f'<td data-sort="{esc(name)}">{esc(name)}</td>',
             f'<td data-sort="{esc(record.status.value)}">{esc(status_word(record.status))}</td>',
-            *(f'<td class="num" data-sort="{record.exercise_points.get(e, 0.0):g}">'
-              f"{record.exercise_points.get(e, 0.0):g}</td>" for e in exercise_ids),
+            *(_points_cell(record, e) for e in exercise_ids),
             f'<td class="num" data-sort="{record.points_earned:g}">{record.points_earned:g}/{record.points_possible:g}</td>',
             f'<td class="num" data-sort="{record.percent:g}">{record.percent:g}%</td>',
             *([_best_match(similarity, record.student_id)] if similarity is not None else []),

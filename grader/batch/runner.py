@@ -7,6 +7,8 @@ finishes): a local process pool, a Dask cluster, or an in-process fake in tests.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol
@@ -19,6 +21,8 @@ from grader.batch.gradebook import Gradebook
 from grader.batch.names import safe_file_name
 from grader.batch.records import LmsOrigin, StudentRecord, StudentStatus
 from grader.batch.roster import RosterEntry
+from grader.batch.shared_files import SubmissionFiles, submission_files
+from grader.batch.sharing import Sharing, group_of, shared_groups, stored_results
 from grader.batch.task import GradeTask
 from grader.catalog.course import Course, Exercise
 from grader.catalog.declarations import declarations_of
@@ -27,6 +31,8 @@ from grader.i18n import COURSE_LOCALE_FOLDER, ENGLISH, available_languages, tr, 
 from grader.i18n.choose import normalise
 
 WORK_FOLDER = ".work"  # inside --out: where .zip submissions are unpacked while graded
+KEYS_FOLDER = ".keys"  # inside WORK_FOLDER: a .zip unpacked while its files' keys are taken
+ONCE_FOLDER = ".once"  # inside WORK_FOLDER: what checks compute once per batch (grader.engine.once)
 
 
 class Engine(Protocol):
@@ -95,6 +101,7 @@ class BatchProgress:
     skipped: int = 0
     graded_now: int = 0  # graded in this run (status graded; the engine's failures are failures)
     failures: int = 0  # invalid submissions and grader errors so far
+    shared: int = 0  # exercise results recorded from an identical file graded for another student
 
 
 @dataclass(frozen=True)
@@ -135,28 +142,49 @@ def _task(plan: BatchPlan, entry: Entry, digest: str, config: str) -> GradeTask:
         # Student code must see neither the rest of the class nor the gradebook.
         hidden_paths=(str(plan.submissions.resolve()), str(plan.out.resolve()),
                       *(str(p.resolve()) for p in plan.also_hidden)),
+        once_dir=str((plan.out / WORK_FOLDER / ONCE_FOLDER).resolve()),
     )
+
+
+def _graded(engine: Engine, tasks: list[GradeTask], sharing: Sharing) -> Iterator[StudentRecord]:
+    """Each complete record (a canary's as it comes): those ready before any grading,
+    then what each of the engine's records completes."""
+    yield from sharing.ready()
+    records = engine.run(tasks)
+    try:
+        for record in records:
+            if is_canary(record):
+                yield record
+            else:
+                yield from sharing.arrived(record)
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()  # stopped early: the engine's in-flight work ends too
 
 
 def _grade_with_canaries(
     plan: BatchPlan,
     engine: Engine,
-    tasks: list[GradeTask],
+    sharing: Sharing,
     store: Callable[[StudentRecord], None],
     progress: BatchProgress,
 ) -> str | None:
-    """Grade `tasks` between two canaries. If the one before fails, stop; if either
-    fails, this run's results become grader errors. Returns why, or None."""
+    """Grade the sharing plan's tasks between two canaries. If the one before fails, stop;
+    if either fails, this run's results become grader errors. Returns why, or None."""
+    tasks = sharing.tasks
     references = {e.solution_path.parent for e in plan.exercises}
     # A student kit carries no solutions: nothing to grade as a canary there.
     complete = all(e.solution_path.is_file() for e in plan.exercises)
     if plan.canary and tasks and complete and len(references) == 1:
         (folder,) = references
-        tasks = [canary_task(tasks[0], folder, "before", plan.language), *tasks,
-                 canary_task(tasks[0], folder, "after", plan.language)]
+        # The canary grades every exercise: made from a student's whole task, not a cut one.
+        template = dataclasses.replace(tasks[0], exercise_ids=tuple(e.id for e in plan.exercises), partial=False)
+        tasks = [canary_task(template, folder, "before", plan.language), *tasks,
+                 canary_task(template, folder, "after", plan.language)]
     failure: CanaryFailed | None = None
     graded: list[StudentRecord] = []
-    records = engine.run(tasks)
+    records = _graded(engine, tasks, sharing)
     try:
         for record in records:
             if not plan.insecure and record.report is not None:
@@ -177,9 +205,8 @@ def _grade_with_canaries(
             graded.append(record)
             store(record)
     finally:
-        close = getattr(records, "close", None)
-        if close is not None:
-            close()
+        records.close()
+    progress.shared = sharing.copied
     if failure:
         for record in graded:
             if record.status is StudentStatus.GRADED:
@@ -193,6 +220,17 @@ def _not_a_score(plan: BatchPlan, record: StudentRecord, failure: CanaryFailed) 
     """The record as a grader error that says why, in the student's language."""
     with use_language(record.language, plan.course.root / COURSE_LOCALE_FOLDER):
         return not_a_score(record, failure.reason())
+
+
+def _sharing(plan: BatchPlan, gradebook: Gradebook, tasks: list[GradeTask], files: dict[str, SubmissionFiles],
+             current: list[str]) -> Sharing:
+    """Who grades each distinct file of the class; the results of current records are reused."""
+    counts = shared_groups(files, {student: plan.language_of(student) for student in files})
+    wanted = {group_of(e, t.language, f.key) for t in tasks for e, f in files[t.student_id].files.items()}
+    holders = [s for s in current
+               if any(group_of(e, plan.language_of(s), f.key) in wanted for e, f in files[s].files.items())]
+    stored = stored_results([r for r in map(gradebook.get, holders) if r is not None], files)
+    return Sharing(tasks, files, counts, stored, fresh=plan.regrade_students)
 
 
 def run_batch(
@@ -213,6 +251,8 @@ def run_batch(
         {"timeout_s": plan.timeout_s, "memory_mb": plan.memory_mb, "data": sorted(plan.data_dirs)},
     )
     progress = BatchProgress(total=len(discovery.entries))
+    # Computed once per batch, by this batch: nothing is answered from a run killed earlier.
+    shutil.rmtree(plan.out / WORK_FOLDER / ONCE_FOLDER, ignore_errors=True)
     possible = sum(c.points for e in plan.exercises for c in declarations_of(e))
     with Gradebook.in_folder(plan.out) as gradebook:
 
@@ -226,6 +266,8 @@ def run_batch(
             on_progress(progress, record)
 
         tasks: list[GradeTask] = []
+        files: dict[str, SubmissionFiles] = {}  # every student's shareable files, the current ones' too
+        current: list[str] = []  # students not graded again, whose stored results others may copy
         for entry in discovery.entries:
             # What the student reads is said in their language; their record is made here.
             with plan.speaking_to(entry.student_id):
@@ -240,16 +282,19 @@ def run_batch(
                                     message=problem, source=str(entry.path), config_hash=config,
                                     language=plan.language_of(entry.student_id)))
                 continue
-            current = config_with_language(config, plan.language_of(entry.student_id))
-            if not plan.regrades(entry.student_id) and gradebook.is_current(entry.student_id, digest, current):
+            files[entry.student_id] = submission_files(entry, plan.exercises, plan.out / WORK_FOLDER / KEYS_FOLDER)
+            with_language = config_with_language(config, plan.language_of(entry.student_id))
+            if not plan.regrades(entry.student_id) and gradebook.is_current(entry.student_id, digest, with_language):
                 progress.done += 1
                 progress.skipped += 1
+                current.append(entry.student_id)
                 on_progress(progress, None)
                 continue
             tasks.append(_task(plan, entry, digest, config))
 
+        sharing = _sharing(plan, gradebook, tasks, files, current)
         on_progress(progress, None)
-        canary_failure = _grade_with_canaries(plan, engine, tasks, store, progress)
+        canary_failure = _grade_with_canaries(plan, engine, sharing, store, progress)
 
         submitted = {e.student_id for e in discovery.entries}
         for student_id in sorted(set(plan.roster) - submitted):
@@ -263,6 +308,7 @@ def run_batch(
             ))
         wanted = submitted | set(plan.roster)
         records = [plan.with_origin(r) for r in gradebook.all() if r.student_id in wanted]
+    shutil.rmtree(plan.out / WORK_FOLDER / ONCE_FOLDER, ignore_errors=True)
     with contextlib.suppress(OSError):  # the unpacking folder, once empty
         (plan.out / WORK_FOLDER).rmdir()
     return BatchOutcome(

@@ -57,6 +57,9 @@ class ClassSummary(BaseModel):
     histogram: list[int] = Field(description="graded submissions per 10-point bin, 0-10 .. 90-100")
     checks: list[CheckPassRate] = Field(description="hardest first")
     mistakes: list[MistakeCount] = Field(default_factory=list, description="most frequent first")
+    identical_results: int = Field(0, description="graded submissions' exercise results whose file other "
+                                                  "submissions held too (ExerciseResult.identical)")
+    identical_files: int = Field(0, description="the distinct files behind them, each graded once")
 
     @staticmethod
     def bin_label(index: int) -> str:
@@ -66,6 +69,13 @@ class ClassSummary(BaseModel):
         """`23 of 80 students: <title>`: the line the terminal and the dashboard show."""
         return trn("{count} of {n} student: {title}", "{count} of {n} students: {title}", self.graded,
                    count=mistake.count, title=mistake.title)
+
+    def describe_identical(self) -> str:
+        """`40 exercise results from 6 files handed in more than once, each graded once`, or ""."""
+        if not self.identical_results:
+            return ""
+        return tr("{results} exercise results came from {files} files handed in more than once; each was graded once",
+                  results=self.identical_results, files=self.identical_files)
 
     def describe_scores(self) -> str:
         """`mean 62%, median 70%`, or why there are none."""
@@ -117,6 +127,7 @@ def summarize(records: list[StudentRecord]) -> ClassSummary:
                     exercise_id=exercise.id, check_id=check.id, title=check.title, passed=0, graded=0))
                 rate.graded += 1
                 rate.passed += check.status is CheckStatus.PASSED
+    identical = [e.identical.key for r in graded for e in r.report.exercises if e.identical is not None]  # type: ignore[union-attr]
     percents = [r.percent for r in graded]
     counts = {status.value: sum(1 for r in records if r.status is status) for status in StudentStatus}
     return ClassSummary(
@@ -128,4 +139,6 @@ def summarize(records: list[StudentRecord]) -> ClassSummary:
         histogram=histogram,
         checks=sorted(rates.values(), key=lambda c: (c.rate, c.exercise_id, c.check_id)),
         mistakes=_count_mistakes(graded),
+        identical_results=len(identical),
+        identical_files=len(set(identical)),
     )

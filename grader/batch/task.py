@@ -27,6 +27,8 @@ from grader.i18n import COURSE_LOCALE_FOLDER, tr, use_language
 
 if TYPE_CHECKING:
     from grader.data.prepared import DataSets
+    from grader.engine.once import OnceStore
+    from grader.engine.references import ReferenceSource
     from grader.sandbox.client import Sandbox
 
 
@@ -45,7 +47,12 @@ class GradeTask:
     data_dirs: tuple[tuple[str, str], ...] = ()
     hidden_paths: tuple[str, ...] = ()  # the class's submissions and the output folder
     language: str = "en"  # of the student's feedback
-
+    # Some of the student's exercises are graded elsewhere (an identical file of another
+    # student's: grader.batch.sharing): whether the submission holds any file is not this task's to judge.
+    partial: bool = False
+    # Where every job of the batch keeps the figures checks compute once (grader.engine.once);
+    # "": each grading keeps its own.
+    once_dir: str = ""
 
     @contextlib.contextmanager
     def speaking(self) -> Iterator[str]:
@@ -78,6 +85,23 @@ def _data_sets(data_dirs: tuple[tuple[str, str], ...]) -> "DataSets":
     return data
 
 
+@functools.lru_cache(maxsize=2)
+def _references(is_release: bool) -> "ReferenceSource":
+    """One per worker process: what the checks ask the reference is answered once per
+    process, not once per submission (grader.engine.references.RememberedReferences)."""
+    from grader.engine.references import RememberedReferences, default_references
+
+    return RememberedReferences(default_references(is_release))
+
+
+@functools.lru_cache(maxsize=2)
+def _once(folder: str) -> "OnceStore":
+    """The batch's shared figures, as this worker process reads them (kept in memory once read)."""
+    from grader.engine.once import OnceInFolder
+
+    return OnceInFolder(Path(folder))
+
+
 def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
     # Imported here, in the worker: the engine pulls in pytest and torch, which the
     # process that only plans and stores the batch never needs.
@@ -99,12 +123,14 @@ def _grade(task: GradeTask, sandbox: "Sandbox") -> StudentRecord:
     course = Course.at(Path(task.course_root))
     exercises = course.select(list(task.exercise_ids))
     options = GradingOptions(overrides=LimitOverrides(timeout_s=task.timeout_s, memory_mb=task.memory_mb),
-                             hidden_paths=tuple(Path(p) for p in task.hidden_paths))
+                             hidden_paths=tuple(Path(p) for p in task.hidden_paths),
+                             references=_references(course.is_release),
+                             once=_once(task.once_dir) if task.once_dir else None)
     # The worker's sandbox and data sets serve every submission it grades: lent, not closed.
     data = _data_sets(task.data_dirs) if any(e.needs_data for e in exercises) else None
     with GradingSession(course, exercises, options, sandbox=sandbox, data=data, lent=True) as session:
         report = session.grade(folder, student_id=task.student_id)
-    if report.exercises and all(exercise.student_file is None for exercise in report.exercises):
+    if not task.partial and report.exercises and all(exercise.student_file is None for exercise in report.exercises):
         # Nothing to judge (an empty folder, files under other names): not a score of 0.
         return task.record(StudentStatus.INVALID, tr(
             "the submission holds none of the files asked for ({files})",

@@ -372,6 +372,8 @@ def print_class_summary(
                           for status, n in summary.status_counts.items() if n)
     console.print(tr("students: {students} ({counts}); {scores}", students=summary.students,
                      counts=counts or tr("none"), scores=summary.describe_scores()), markup=False)
+    if summary.identical_results:
+        console.print(summary.describe_identical(), markup=False, soft_wrap=True)
     table = Table(title=tr("Score distribution (graded)"), title_justify="left")
     table.add_column(tr("Score"))
     table.add_column(tr("Students"), justify="right")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.engine.once import OnceStore
 from grader.engine.references import ReferenceSource
 
 
@@ -30,7 +31,8 @@ class GradingOptions:
     """How a session grades every submission it is given.
 
     `hidden_paths`: folders student code must not see beyond the course's own (a batch
-    hides the class's submissions and its output). The last three serve a release:
+    hides the class's submissions and its output). `once` keeps the figures checks
+    compute once (grader.engine.once; default: the session's own). The last three serve a release:
     `references` answers the checks' `reference` (default: the course's solutions, or
     a kit's recorded tape), `public_only` leaves hidden checks out, and `probe_log`
     collects, per exercise, the probe files the checks used."""
@@ -38,5 +40,6 @@ class GradingOptions:
     overrides: LimitOverrides = LimitOverrides()
     hidden_paths: tuple[Path, ...] = ()
     references: ReferenceSource | None = None
+    once: OnceStore | None = field(default=None, compare=False)
     public_only: bool = False
     probe_log: dict[str, set[str]] | None = field(default=None, compare=False)

@@ -24,6 +24,7 @@ from grader.authoring.failure import CheckFailed
 from grader.authoring.marker import MARKER_NAME
 from grader.data.prepared import DataSets, DataUnavailable
 from grader.engine.exercise_run import ExercisePlan, ExerciseRun
+from grader.engine.once import OnceInMemory, OnceStore
 from grader.engine.references import ReferenceSource, default_references, import_solution
 from grader.engine.student import StudentCode, worker_spec
 from grader.i18n import tr
@@ -67,12 +68,14 @@ class GradingPlugin:
         references: ReferenceSource | None = None,
         public_only: bool = False,
         probe_log: dict[str, set[str]] | None = None,
+        once: OnceStore | None = None,
     ) -> None:
         """`progress(text, done, total)` is told before each check starts; `data` serves
         the data sets' fixtures (a data set it lacks: the checks that need it are not run).
         `references` serves `reference` (default: the course's solutions, or a kit's
         recorded answers); `public_only` leaves hidden checks out; `probe_log` collects,
-        per exercise, the probe files the checks used (what a student kit must carry)."""
+        per exercise, the probe files the checks used (what a student kit must carry);
+        `once` keeps what checks compute once (default: for this grading only)."""
         self.sandbox = sandbox
         self.data = data if data is not None else DataSets()
         _check_data_needs(self.data, plans)
@@ -85,6 +88,7 @@ class GradingPlugin:
         self.references = references or default_references(self.course_is_release)
         self.public_only = public_only
         self.probe_log = probe_log
+        self.once_store = once if once is not None else OnceInMemory()  # not `once`: that name is the fixture
         self.progress = progress
         self._items: dict[str, _CheckInfo] = {}
         self._next_student_check: dict[str, str | None] = {}
@@ -181,6 +185,14 @@ class GradingPlugin:
             pytest.skip(tr("not run: {reason}", reason=missing))
         course = self._info(request).run.plan.exercise.course
         return data.provider.fixture_value(prepared, data.provider.settings(course.data.get(name)))
+
+    @pytest.fixture
+    def once(self, request: pytest.FixtureRequest) -> Callable[[str, Callable[[], Any]], Any]:
+        """`once(key, compute)`: a figure that does not depend on the student (plain JSON
+        data), computed the first time and read back after: once per batch in `grader
+        grade` (grader.engine.once). The key names what the figure depends on."""
+        exercise_id = self._info(request).run.plan.exercise.id
+        return lambda key, compute: self.once_store.get(f"{exercise_id}:{key}", compute)
 
     @pytest.fixture
     def comparison(self, request: pytest.FixtureRequest) -> dict[str, dict[str, float | str]]:

@@ -37,8 +37,13 @@ def missing_protections(sandbox: Sandbox) -> list[str]:
 
 def protection_notes(sandbox: Sandbox) -> list[str]:
     """One note per protection this machine could not give (said once per report)."""
+    return notes_for(missing_protections(sandbox))
+
+
+def notes_for(missing: list[str]) -> list[str]:
+    """protection_notes for the ids a report stores (a report assembled without a sandbox)."""
     return [tr("not available on this machine: {protection}", protection=tr(_PROTECTION_WORDS[Protection(name)]))
-            for name in missing_protections(sandbox)]
+            for name in missing]
 
 
 def require_essential(missing: list[str]) -> None:

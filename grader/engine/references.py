@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from grader.catalog.course import Exercise
-from grader.engine.tape import RecordingReference, ReplayReference, Tape, load_tape, tensor_digests
+from grader.engine.tape import (
+    RecordedCall,
+    RecordingReference,
+    RememberingReference,
+    ReplayReference,
+    Tape,
+    load_tape,
+    tensor_digests,
+)
 
 
 class ReferenceSource(Protocol):
@@ -105,6 +113,24 @@ class ShippedReferences:
         if exercise.solution_path.is_file():
             return self._solutions.reference_for(exercise)
         return self._replays.reference_for(exercise)
+
+
+class RememberedReferences:
+    """Another source's references with each call's answer remembered while this object
+    lives (tape.RememberingReference): a batch worker keeps one for every submission it
+    grades, so what the checks ask the reference is computed once per worker process,
+    not once per submission. A solution file that changed starts afresh."""
+
+    def __init__(self, source: ReferenceSource) -> None:
+        self._source = source
+        self._calls: dict[str, tuple[Any, dict[tuple[str, str], RecordedCall]]] = {}
+
+    def reference_for(self, exercise: Exercise) -> Any:
+        reference = self._source.reference_for(exercise)
+        known = self._calls.get(exercise.id)
+        if known is None or known[0] is not reference:
+            known = self._calls[exercise.id] = (reference, {})
+        return RememberingReference(reference, known[1])
 
 
 def default_references(is_release: bool) -> ReferenceSource:

@@ -20,6 +20,7 @@ from grader.i18n import tr
 from grader.engine.options import GradingOptions, LimitOverrides
 from grader.engine.plugin import ExercisePlan, ExerciseRun, GradingPlugin, ProgressCallback
 from grader.engine.protections import missing_protections, protection_notes
+from grader.engine.seeding import seed_the_cpu_only
 from grader.engine.student import StudentCode
 from grader.models.results import CheckStatus, ExerciseResult, SubmissionReport
 from grader.probes.training import keep_threads_for_training
@@ -221,13 +222,15 @@ def grade_submission(
     """
     started = time.perf_counter()
     keep_threads_for_training()
+    seed_the_cpu_only()
     # The sandbox outlives this submission (a batch grades many with one): only restarts
     # during this one belong in its report.
     restarts_before = sandbox.restarts
     # Absolute: workers run in their own folder, not in ours.
     submission_dir = submission_dir.absolute()
     plans = [_plan(course, e, submission_dir, options.overrides, options.hidden_paths) for e in exercises]
-    plugin = GradingPlugin(sandbox, plans, progress, data, options.references, options.public_only, options.probe_log)
+    plugin = GradingPlugin(sandbox, plans, progress, data, options.references, options.public_only, options.probe_log,
+                           options.once)
     plugin.prepare_sandbox()
     check_files = [f for e in exercises for f in e.check_files]
     # pytest's terminal reporter stays loaded (assertion messages are built through it)

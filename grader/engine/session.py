@@ -17,6 +17,7 @@ which outlive every submission; a release's, used for every exercise) lends them
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +28,7 @@ from grader.data.locate import DataSearch
 from grader.data.prepared import DataSets, PreparedData
 from grader.data.providers import DataProvider, DataProviders
 from grader.data.registry import default_providers
+from grader.engine.once import OnceInMemory
 from grader.engine.options import GradingOptions, LimitOverrides
 from grader.engine.run import ProgressCallback, grade_submission
 from grader.models.results import SubmissionReport
@@ -72,7 +74,8 @@ class GradingSession:
         caller's, used by other sessions too: the session leaves them open."""
         self.course = course
         self.exercises = list(exercises)
-        self.options = options
+        # The figures checks compute once are kept for the session, unless the caller keeps them.
+        self.options = options if options.once is not None else dataclasses.replace(options, once=OnceInMemory())
         # What the session made itself is its own to close, lent or not.
         self._owns_sandbox = sandbox is None or not lent
         self._owns_data = not lent

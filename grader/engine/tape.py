@@ -23,6 +23,7 @@ never a pickle, never code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import types
 from dataclasses import dataclass, field
@@ -348,6 +349,96 @@ class ReplayReference:
         return _copy(call.result)
 
 
+# -- remembered (a batch's worker) -----------------------------------------------------
+class RememberingReference:
+    """The reference with each call's answer remembered, for the life of the process.
+
+    A batch worker grades hundreds of submissions with the same checks, which ask the
+    reference the same questions each time (train it on a seeded problem, simulate
+    each classic mistake): answered once, replayed after. A call is remembered only when
+    replaying it is exact: a plain function, given only what the tape digests (plain
+    data, tensors, modules), leaving nothing changed but its module and tensor arguments'
+    values (replayed, as on a kit), and answering plain data on the CPU without autograd.
+    The key is the arguments' digest and the torch RNG state at the call, so a check
+    whose random draws differ from one submission to the next asks a new question.
+    Anything else is called for real each time. At most `max_calls` answers are kept,
+    the least recently used going first (a call given a student's value is new every
+    time; the common questions stay)."""
+
+    def __init__(self, reference: Any, calls: dict[tuple[str, str], RecordedCall], max_calls: int = 256) -> None:
+        self._reference = reference
+        self._calls = calls
+        self._max_calls = max_calls
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._reference, name)
+        if not isinstance(value, types.FunctionType):
+            return value  # classes, constants, modules: as they are
+
+        @functools.wraps(value)  # inspect.signature() still reads the function's own
+        def remembered(*args: Any, **kwargs: Any) -> Any:
+            return self._call(name, value, args, kwargs)
+        return remembered
+
+    def _call(self, name: str, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        try:
+            if not _replayable((args, kwargs)):
+                return function(*args, **kwargs)
+            rng = torch.get_rng_state()
+            key = (name, digest(args, kwargs, rng))
+        except NotRecordable:
+            return function(*args, **kwargs)
+        known = self._calls.pop(key, None)
+        if known is not None:
+            self._calls[key] = known  # the most recently used: the last to go
+            _apply_state(args, kwargs, known.changed)
+            if known.rng is not None:
+                torch.set_rng_state(known.rng)
+            return _copy(known.result)
+        before = {slot: digest(value) for slot, value in _mutable_arguments(args, kwargs)}
+        shape, modes = _frame(args, kwargs), _modes(args, kwargs)
+        result = function(*args, **kwargs)
+        if not _replayable(result, modules=False) or _frame(args, kwargs) != shape or _modes(args, kwargs) != modes:
+            return result
+        rng_after = torch.get_rng_state()
+        call = RecordedCall(name, key[1], _state_after(args, kwargs, before),
+                            None if torch.equal(rng, rng_after) else rng_after, _plain(result, name))
+        if len(self._calls) >= self._max_calls:
+            self._calls.pop(next(iter(self._calls)))
+        self._calls[key] = call
+        return result
+
+
+def _replayable(value: Any, modules: bool = True) -> bool:
+    """Plain data, CPU tensors without autograd, and (`modules`: in arguments) modules:
+    what a remembered call may take or give."""
+    if value is None or isinstance(value, (bool, int, float, str, torch.dtype, torch.device)):
+        return True
+    if isinstance(value, torch.Tensor):
+        return type(value) is torch.Tensor and value.device.type == "cpu" and not value.requires_grad
+    if isinstance(value, (list, tuple)):
+        return all(_replayable(v, modules) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _replayable(v, modules) for k, v in value.items())
+    # An argument's values are digested and their changes replayed; a module answered is not plain data.
+    return modules and isinstance(value, nn.Module)
+
+
+def _frame(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    """The digest of the arguments but the module and tensor ones (whose changes are
+    replayed): a call that changes anything else, such as a tensor inside a list it was
+    given, is not replayed."""
+    def blank(value: Any) -> Any:
+        return f"<{type(value).__name__}>" if isinstance(value, (nn.Module, torch.Tensor)) else value
+    return digest([blank(v) for v in args], {k: blank(v) for k, v in kwargs.items()})
+
+
+def _modes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[bool]:
+    """Train or eval, of every module argument's submodules (a call that switches one is not replayed)."""
+    return [m.training for _, value in _mutable_arguments(args, kwargs) if isinstance(value, nn.Module)
+            for m in value.modules()]
+
+
 def _copy(value: Any) -> Any:
     """Checks may change what they are given: hand out copies, keep the tape intact."""
     if isinstance(value, torch.Tensor):
@@ -375,6 +466,7 @@ __all__ = [
     "RecordedCall",
     "RecordedModule",
     "RecordingReference",
+    "RememberingReference",
     "ReplayModule",
     "ReplayReference",
     "TAPE_FILE",

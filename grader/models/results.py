@@ -47,6 +47,16 @@ class CheckResult(BaseModel):
     )
 
 
+class IdenticalFiles(BaseModel):
+    """In a class: other submissions held this same exercise file (grader.catalog.identical),
+    so it was graded once and the one result recorded for each of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(description="the file's content key: equal keys, identical files")
+    submissions: int = Field(ge=2, description="the class's submissions holding this file, this one included")
+
+
 class _Totalled(BaseModel):
     """A model with computed totals: they are written to JSON and, on reading a report
     back, recomputed rather than trusted (any other unknown field is still refused)."""
@@ -77,6 +87,9 @@ class ExerciseResult(_Totalled):
     )
     comparison: dict[str, dict[str, float | str]] = Field(
         default_factory=dict, description="side-by-side figures some exercises report"
+    )
+    identical: IdenticalFiles | None = Field(
+        None, description="set by `grader grade` when other submissions of the class held this same file"
     )
 
     @computed_field  # type: ignore[prop-decorator]

@@ -349,6 +349,7 @@ def remove_pids_cgroup(tmp_root: str, pid: int) -> bool:
 
 MAX_STAGED_BYTES = 64 * 1024 * 1024
 MAX_STAGED_FILES = 2000
+TOO_LARGE = "the submission folder is too large; some files were left out"  # the note read_submission gives
 _SKIPPED_DIRS = {".git", "__pycache__", ".ipynb_checkpoints", ".venv", "node_modules"}
 
 
@@ -377,7 +378,7 @@ def read_submission(source: Path, note: Callable[[str], None]) -> list[tuple[Pat
                 continue
             size = real.stat().st_size
             if total + size > MAX_STAGED_BYTES or files >= MAX_STAGED_FILES:
-                note("the submission folder is too large; some files were left out")
+                note(TOO_LARGE)
                 return found
             found.append((path.relative_to(source), real.read_bytes()))
             total += size

@@ -87,7 +87,7 @@ class _UnpackingFails:
 def test_batch_line_does_not_count_an_invalid_submission_as_graded(tmp_path: Path) -> None:
     subs = tmp_path / "subs"
     folder(subs, "alice", "1")
-    folder(subs, "bob", "1")
+    folder(subs, "bob", "11")  # not alice's file: an identical one would not be graded again
     course = Course.at(REPO_ROOT)
     plan = BatchPlan(submissions=subs, out=tmp_path / "out", course=course, exercises=course.select(["exercise_01"]))
     outcome = run_batch(plan, _UnpackingFails())

@@ -58,8 +58,15 @@ def test_a_changed_language_regrades_that_student_only(plan: BatchPlan) -> None:
     plan.roster["alice"] = RosterEntry("alice")
     engine = FakeEngine()
     outcome = run_batch(plan, engine)
-    assert engine.graded == ["alice"]
-    assert {r.student_id: r.language for r in outcome.records}["alice"] == "en"
+    # Alice's file is bob's, already graded in English: her new record is his result, not a new grading.
+    assert engine.graded == [] and outcome.progress.skipped == 2 and outcome.progress.shared == 1
+    alice = {r.student_id: r for r in outcome.records}["alice"]
+    assert alice.language == "en" and alice.status is StudentStatus.GRADED
+    (plan.submissions / "carol" / "exercise_01.py").write_text("111")
+    plan.roster["carol"] = RosterEntry("carol", language="zh")
+    engine = FakeEngine()
+    run_batch(plan, engine)
+    assert engine.graded == ["carol"]
 
 
 def test_feedback_files_follow_the_student_and_grades_csv_the_instructor(plan: BatchPlan) -> None:

@@ -49,12 +49,12 @@ def test_grades_stores_and_reports_progress(plan: BatchPlan) -> None:
 
 def test_rerun_skips_unchanged_and_regrades_changed(plan: BatchPlan) -> None:
     run_batch(plan, FakeEngine())
-    (plan.submissions / "bob" / "exercise_01.py").write_text("111")
+    (plan.submissions / "bob" / "exercise_01.py").write_text("101")
     engine = FakeEngine()
     outcome = run_batch(plan, engine)
     assert engine.graded == ["bob"]
     assert outcome.progress.skipped == 2
-    assert {r.student_id: r.points_earned for r in outcome.records}["bob"] == 3
+    assert {r.student_id: r.points_earned for r in outcome.records}["bob"] == 2
 
 
 def test_regrade_and_changed_limits_grade_everything_again(plan: BatchPlan) -> None:

@@ -8,9 +8,9 @@ tensors, so the child loads it with `torch.load(..., weights_only=True)`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -29,9 +29,6 @@ class CheckData:
     train_count: int
     # The course's (mean, std), from its course.toml: the engine knows no course's numbers.
     normalisation: tuple[float, float] = (0.0, 1.0)
-    # Figures a check may reuse while this data lives (a batch run shares it across
-    # submissions), e.g. the course network's training figures for a comparison.
-    memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def write_child_file(data: "MnistData", workdir: Path) -> CheckData:
