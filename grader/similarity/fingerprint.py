@@ -18,6 +18,7 @@ import hashlib
 from array import array
 from dataclasses import dataclass
 
+from grader.catalog.identical import normalise_text
 from grader.similarity.tokens import CodeTokens, code_tokens
 
 _PRIME = (1 << 61) - 1  # a Mersenne prime: k-gram hashes fit a signed 64-bit integer
@@ -158,8 +159,7 @@ def fingerprint_texts(texts: dict[str, str], settings: WinnowSettings, jobs: int
 
 
 def exact_copy_key(text: str) -> str:
-    """Equal for files identical but for line endings and trailing newlines: reported as
-    exact copies of each other without being compared further. (The batch's own key for
-    grading identical files once may differ; this one is the similarity report's.)"""
-    normalised = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
-    return hashlib.sha256(normalised.encode("utf-8", "surrogateescape")).hexdigest()
+    """Equal for code identical but for line endings and trailing newlines: reported as
+    exact copies without being compared further. The normalisation is the batch's own
+    (grader.catalog.identical), which grades such files once: the two never disagree."""
+    return hashlib.sha256(normalise_text(text.encode("utf-8", "surrogateescape"))).hexdigest()
