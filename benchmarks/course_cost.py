@@ -15,7 +15,7 @@ canary (two gradings of the reference per batch, whatever the class's size), at
   - CPU seconds per student: `grader grade`'s own processes (a cpuacct cgroup: the
     grading processes, their sandboxes, student code; benchmarks/machine.py), and the
     whole machine's (/proc/stat, others' work included); the load average around each run;
-  - that CPU split three ways, by grading the class again, at --jobs 1, twice more:
+  - that CPU split three ways, by grading the class again, at the largest --jobs, twice more:
       training   = the class's CPU minus the same class's without data (the MNIST
                    checks then do not run: no student training, no course-Net
                    training, no MNIST loading)
@@ -211,8 +211,10 @@ def run_course_benchmark(args: argparse.Namespace) -> None:
                   f"(whole machine), {(r['own_cpu_s'] - jobs * start['own_cpu_s']) / students:.1f} s beyond "
                   f"the jobs' start; {r['graded']} exercise files graded, {r['copied']} results copied; peak memory "
                   f"per job {r['job_mb']:.0f} MiB (largest process {r['process_mb']:.0f} MiB); load {r['load']}")
-        base = runs.get(1) or next(iter(runs.values()))
-        jobs = 1 if 1 in runs else next(iter(runs))
+        # Split at the largest --jobs: each training then has its share of the cores, as in a
+        # class graded for real (at --jobs 1 two training threads spin while other work holds a core).
+        jobs = max(runs)
+        base = runs[jobs]
         without = measure(args.repo, subs, root / "out-no-data", jobs, exercise_ids, data=False)
         stubs = measure(args.repo, build_course_class(root, students, exercise_ids, stubs_only=True),
                         root / "out-stubs", jobs, exercise_ids)
